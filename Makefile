@@ -1,0 +1,49 @@
+# Thin wrapper over CMake. Each goal installs what is missing, configures,
+# builds, then does its job:
+#   make run    build and run a bundled example
+#   make test   build and run the whole test suite (ctest)
+#   make bench  build in Release and print knot/Go timing ratios
+#   make clean  remove the build tree
+
+BUILD      ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+
+# Debian packages the build and the tests need; the benchmark adds Go.
+DEPS       := cmake make gcc clang pkg-config
+BENCH_DEPS := golang-go
+
+.PHONY: all deps bench-deps configure build run test bench clean
+
+all: build
+
+deps:
+	@sh -c 'missing=""; for p in $(DEPS) $(EXTRA_DEPS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	  fi'
+
+configure: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@echo "== examples/worker_pool: a bounded pool with first-error cancellation"
+	$(BUILD)/examples/worker_pool
+	@echo "== examples/pipeline: counter -> squarer -> printer (last lines)"
+	$(BUILD)/examples/pipeline | tail -n 3
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench:
+	$(MAKE) EXTRA_DEPS="$(BENCH_DEPS)" BUILD=$(BUILD)-release BUILD_TYPE=Release build
+	bench/run-chan.sh $(BUILD)-release
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-release

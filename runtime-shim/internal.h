@@ -1,0 +1,170 @@
+/* Internal interfaces of libknot. Nothing here is part of the public API. */
+#ifndef KNOT_INTERNAL_H
+#define KNOT_INTERNAL_H
+
+#define KNOT_NO_SITE_MACROS
+#include <knot/knot.h>
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KNOT__HIDDEN __attribute__((visibility("hidden")))
+#define KNOT__NORETURN __attribute__((noreturn))
+#define KNOT__LIKELY(x) __builtin_expect(!!(x), 1)
+#define KNOT__UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* ---- lock.c: futex lock and parker --------------------------------------
+ * The runtime uses its own futex-based primitives rather than pthreads so
+ * that interposing the pthread API (for recording) never recurses into it. */
+
+typedef struct knot__lock {
+    _Atomic uint32_t state; /* 0 free, 1 locked, 2 locked with waiters */
+} knot__lock;
+
+KNOT__HIDDEN void knot__lock_slow(knot__lock *l);
+KNOT__HIDDEN void knot__unlock_slow(knot__lock *l);
+
+static inline void knot__lock_acquire(knot__lock *l) {
+    uint32_t expect = 0;
+    if (!atomic_compare_exchange_strong_explicit(&l->state, &expect, 1, memory_order_acquire,
+                                                 memory_order_relaxed))
+        knot__lock_slow(l);
+}
+
+static inline void knot__lock_release(knot__lock *l) {
+    if (atomic_exchange_explicit(&l->state, 0, memory_order_release) == 2)
+        knot__unlock_slow(l);
+}
+
+/* A one-shot wake-up slot owned by one task: park() returns after unpark(). */
+typedef struct knot__parker {
+    _Atomic uint32_t state; /* 0 empty, 1 notified, 2 sleeping */
+} knot__parker;
+
+KNOT__HIDDEN void knot__park(knot__parker *p);
+/* As park, but gives up at the absolute monotonic deadline; true if woken. */
+KNOT__HIDDEN bool knot__park_until(knot__parker *p, uint64_t deadline_ns);
+KNOT__HIDDEN void knot__unpark(knot__parker *p);
+
+KNOT__HIDDEN void knot__futex_wait(_Atomic uint32_t *word, uint32_t expect);
+KNOT__HIDDEN int  knot__futex_wait_until(_Atomic uint32_t *word, uint32_t expect,
+                                         uint64_t deadline_ns);
+KNOT__HIDDEN void knot__futex_wake(_Atomic uint32_t *word, int n);
+
+/* ---- task.c: tasks --------------------------------------------------------- */
+
+typedef struct knot__task {
+    uint64_t           id;
+    uint64_t           parent_id;
+    const knot_site   *spawn_site;
+    void             (*fn)(void *);
+    void              *arg;
+    void              *arg_copy;       /* knot_go_copy's private copy, freed at exit */
+    knot__parker       parker;
+    uint64_t           rng;            /* xorshift state for select */
+    /* What the task is blocked on, for the deadlock report. Written by the
+     * task itself before it parks; read by the watchdog only once every task
+     * is parked, so plain atomics with relaxed order suffice. */
+    _Atomic(const char *)      block_op;
+    _Atomic(const knot_site *) block_site;
+    struct knot__task *reg_prev, *reg_next; /* registry links */
+    bool               foreign;         /* a thread knot did not spawn */
+} knot__task;
+
+/* The calling thread's task, registering the thread on first use. */
+KNOT__HIDDEN knot__task *knot__self(void);
+KNOT__HIDDEN uint32_t knot__rand(knot__task *t, uint32_t bound);
+KNOT__HIDDEN extern const knot_site knot__unknown_site;
+/* Iterate tasks under the registry lock (watchdog report). */
+KNOT__HIDDEN void knot__tasks_foreach(void (*fn)(knot__task *, void *), void *ctx);
+
+/* ---- watchdog.c: blocked accounting and the "all tasks asleep" detector ---- */
+
+/* A task is about to park on a knot primitive; op names it for reports.
+ * Must be called before the lock that lets a waker find it is released. */
+KNOT__HIDDEN void knot__block_begin(knot__task *t, const char *op, const knot_site *site);
+/* A waker claimed a parked task (it will run again). */
+KNOT__HIDDEN void knot__block_claimed(void);
+/* A task started or ended (tasks count). */
+KNOT__HIDDEN void knot__task_count(int delta);
+/* Runtime-internal threads (timer, watchdog, writer) are not tasks. */
+KNOT__HIDDEN void knot__internal_threads(int delta);
+/* Timers pending: a pending timer may wake a task, so it is not a deadlock. */
+KNOT__HIDDEN void knot__timers_pending(int delta);
+/* Park forever, as a nil channel or an empty select does. */
+KNOT__HIDDEN KNOT__NORETURN void knot__block_forever(const char *op, const knot_site *site);
+
+/* ---- panic.c --------------------------------------------------------------- */
+
+/* Panic with Go's message (fmt), then an optional detail line naming the
+ * object (may be NULL), the task and where the task was spawned. */
+KNOT__HIDDEN KNOT__NORETURN void knot__panic(const knot_site *site, const char *detail,
+                                             const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Print a site as file:line in func(). */
+KNOT__HIDDEN void knot__fprint_site(void *file, const knot_site *site);
+/* Write the fatal text and end the process with status. Used by panic and the
+ * deadlock detector; flushes whatever the recorder holds first. */
+KNOT__HIDDEN KNOT__NORETURN void knot__die(int status);
+/* Hook the recorder installs to flush on a fatal end. */
+KNOT__HIDDEN extern void (*knot__on_fatal)(void);
+
+/* ---- chan.c / select.c ------------------------------------------------------ */
+
+/* A task waiting on a channel queue (Go's sudog). Lives on the waiter's stack. */
+typedef struct knot__waiter {
+    struct knot__waiter *prev, *next;
+    knot__task          *task;
+    void                *elem;      /* value to send, or where to receive */
+    _Atomic int         *selected;  /* shared claim word of a select; NULL for plain ops */
+    int                  case_index;
+    bool                 queued;
+    bool                 success;   /* value moved (true) or woken by close (false) */
+} knot__waiter;
+
+typedef struct knot__waitq {
+    knot__waiter *first, *last;
+} knot__waitq;
+
+struct knot_chan {
+    knot__lock       lock;
+    bool             closed;
+    size_t           elem_size;
+    size_t           cap;
+    size_t           count;         /* buffered elements */
+    size_t           sendx, recvx;  /* ring indices */
+    unsigned char   *buf;
+    knot__waitq      recvq, sendq;
+    _Atomic int      refs;          /* user + timer references */
+    uint64_t         id;
+    const knot_site *made_at;
+    char            *name;
+    bool             is_timer;      /* made by knot_after / knot_tick */
+    struct knot__timer *timer;      /* the pending timer, under the timer lock */
+};
+
+KNOT__HIDDEN void knot__waitq_push(knot__waitq *q, knot__waiter *w);
+KNOT__HIDDEN void knot__waitq_remove(knot__waitq *q, knot__waiter *w);
+/* Pop the first waiter that can be claimed (skipping selects already won). */
+KNOT__HIDDEN knot__waiter *knot__waitq_claim(knot__waitq *q, knot_chan *ch);
+
+/* Try one direction without blocking, with ch locked. Returns true if done;
+ * *ok gets the receive's flag. Wakes a partner, which happens after unlock
+ * through *wake. */
+KNOT__HIDDEN bool knot__chan_try_send(knot_chan *ch, const void *elem, knot__waiter **wake);
+KNOT__HIDDEN bool knot__chan_try_recv(knot_chan *ch, void *elem, bool *ok, knot__waiter **wake);
+KNOT__HIDDEN void knot__chan_wake(knot__waiter *w);
+/* Blocking send/receive; op names a receive in reports ("chan receive", "sleep"). */
+KNOT__HIDDEN void knot__chan_send_op(knot_chan *ch, const void *elem, const knot_site *site);
+KNOT__HIDDEN bool knot__chan_recv_op(knot_chan *ch, void *elem, const knot_site *site,
+                                     const char *op);
+KNOT__HIDDEN void knot__chan_unref(knot_chan *ch);
+KNOT__HIDDEN const char *knot__chan_label(knot_chan *ch, char *buf, size_t size);
+
+/* ---- timer.c ---------------------------------------------------------------- */
+
+KNOT__HIDDEN void knot__timer_cancel(knot_chan *ch);
+
+#endif /* KNOT_INTERNAL_H */

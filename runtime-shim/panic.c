@@ -1,0 +1,58 @@
+/* Go-style panics: the message, the site, the task and where it was spawned.
+ *
+ *   panic: send on closed channel
+ *
+ *   task 3 [running]:
+ *           main.c:42 in producer()
+ *   created by task 1 at main.c:60 in main()
+ *
+ * The process then ends with status 2, as Go's does for an unrecovered panic. */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+void (*knot__on_fatal)(void);
+
+static knot__lock fatal_lock;
+
+void knot__fprint_site(void *file, const knot_site *site) {
+    if (!site)
+        site = &knot__unknown_site;
+    fprintf((FILE *)file, "%s:%d in %s()", site->file ? site->file : "<unknown>", site->line,
+            site->func ? site->func : "?");
+}
+
+void knot__die(int status) {
+    if (knot__on_fatal)
+        knot__on_fatal();
+    fflush(stdout);
+    fflush(stderr);
+    _exit(status);
+}
+
+void knot__panic(const knot_site *site, const char *detail, const char *fmt, ...) {
+    /* Two tasks panicking at once must not interleave their messages; the
+     * second one simply waits for the first to end the process. */
+    knot__lock_acquire(&fatal_lock);
+    knot__task *t = knot__self();
+    fflush(stdout);
+    fputs("panic: ", stderr);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (detail)
+        fprintf(stderr, "\n\t[%s]", detail);
+    fprintf(stderr, "\n\ntask %llu [running]:\n\t", (unsigned long long)t->id);
+    knot__fprint_site(stderr, site);
+    fputc('\n', stderr);
+    if (!t->foreign) {
+        fprintf(stderr, "created by task %llu at ", (unsigned long long)t->parent_id);
+        knot__fprint_site(stderr, t->spawn_site);
+        fputc('\n', stderr);
+    }
+    knot__die(2);
+}

@@ -1,0 +1,190 @@
+/* Tasks: OS threads with an identity, a spawn site and a parker.
+ *
+ * Every thread that touches knot becomes a task: the ones knot_go starts, the
+ * main thread (task 1, registered before main runs) and any foreign thread on
+ * its first knot call. A thread-specific-data destructor unregisters foreign
+ * threads when they exit, so the deadlock detector's count stays exact. */
+#include "internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const knot_site knot__unknown_site = {"<unknown>", 0, "?"};
+
+static knot__lock       registry_lock;
+static knot__task      *registry_head;
+static _Atomic uint64_t next_task_id = 1;
+static pthread_key_t    exit_key;
+static pthread_once_t   exit_key_once = PTHREAD_ONCE_INIT;
+static _Thread_local knot__task *current;
+
+static void registry_add(knot__task *t) {
+    knot__lock_acquire(&registry_lock);
+    t->reg_prev = NULL;
+    t->reg_next = registry_head;
+    if (registry_head)
+        registry_head->reg_prev = t;
+    registry_head = t;
+    knot__lock_release(&registry_lock);
+}
+
+static void registry_remove(knot__task *t) {
+    knot__lock_acquire(&registry_lock);
+    if (t->reg_prev)
+        t->reg_prev->reg_next = t->reg_next;
+    else
+        registry_head = t->reg_next;
+    if (t->reg_next)
+        t->reg_next->reg_prev = t->reg_prev;
+    knot__lock_release(&registry_lock);
+}
+
+void knot__tasks_foreach(void (*fn)(knot__task *, void *), void *ctx) {
+    knot__lock_acquire(&registry_lock);
+    /* The list is newest first; walk it backwards so reports read in spawn order. */
+    knot__task *t = registry_head;
+    while (t && t->reg_next)
+        t = t->reg_next;
+    for (; t; t = t->reg_prev)
+        fn(t, ctx);
+    knot__lock_release(&registry_lock);
+}
+
+static knot__task *task_new(const knot_site *spawn_site) {
+    knot__task *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->id = atomic_fetch_add(&next_task_id, 1);
+    t->spawn_site = spawn_site;
+    /* Seed the select RNG from the id and the clock; any non-zero value works. */
+    t->rng = (t->id * 0x9E3779B97F4A7C15ull) ^ (uint64_t)clock();
+    if (!t->rng)
+        t->rng = 0x2545F4914F6CDD1Dull;
+    return t;
+}
+
+static void task_exit(knot__task *t) {
+    registry_remove(t);
+    knot__task_count(-1);
+    free(t->arg_copy);
+    free(t);
+}
+
+/* Called by pthreads when a foreign thread (or a task calling pthread_exit)
+ * ends: the same bookkeeping as a task returning. */
+static void exit_destructor(void *p) {
+    knot__task *t = p;
+    current = NULL;
+    task_exit(t);
+}
+
+static void make_exit_key(void) { pthread_key_create(&exit_key, exit_destructor); }
+
+static void adopt(knot__task *t) {
+    pthread_once(&exit_key_once, make_exit_key);
+    current = t;
+    pthread_setspecific(exit_key, t);
+}
+
+knot__task *knot__self(void) {
+    knot__task *t = current;
+    if (KNOT__LIKELY(t != NULL))
+        return t;
+    t = task_new(&knot__unknown_site);
+    if (!t) {
+        /* Without memory there is no way to keep Go's semantics; say so. */
+        static const char msg[] = "fatal error: knot: out of memory registering a thread\n";
+        (void)!write(2, msg, sizeof msg - 1);
+        abort();
+    }
+    t->foreign = true;
+    knot__task_count(1);
+    registry_add(t);
+    adopt(t);
+    return t;
+}
+
+/* Register the main thread first so that it is task 1. */
+__attribute__((constructor)) static void register_main(void) { (void)knot__self(); }
+
+uint32_t knot__rand(knot__task *t, uint32_t bound) {
+    uint64_t x = t->rng;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    t->rng = x;
+    /* Lemire's multiply-shift: unbiased enough for select fairness. */
+    return (uint32_t)(((x >> 32) * (uint64_t)bound) >> 32);
+}
+
+static void *trampoline(void *p) {
+    knot__task *t = p;
+    adopt(t);
+    t->fn(t->arg);
+    /* Normal return: unregister here rather than in the TSD destructor so the
+     * count drops before the thread's remaining teardown. */
+    pthread_setspecific(exit_key, NULL);
+    current = NULL;
+    task_exit(t);
+    return NULL;
+}
+
+static int spawn(void (*fn)(void *), void *arg, void *copy, const knot_site *site) {
+    knot__task *parent = knot__self();
+    knot__task *t = task_new(site ? site : &knot__unknown_site);
+    if (!t)
+        return ENOMEM;
+    t->parent_id = parent->id;
+    t->fn = fn;
+    t->arg = copy ? copy : arg;
+    t->arg_copy = copy;
+
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* Count the task before it can run (and end), so the count never dips. */
+    knot__task_count(1);
+    registry_add(t);
+    pthread_t th;
+    int err = pthread_create(&th, &attr, trampoline, t);
+    pthread_attr_destroy(&attr);
+    if (err) {
+        registry_remove(t);
+        knot__task_count(-1);
+        free(t); /* the copy stays the caller's to free */
+        return err;
+    }
+    return 0;
+}
+
+int knot_go_at(void (*fn)(void *), void *arg, const knot_site *site) {
+    if (!fn)
+        return EINVAL;
+    return spawn(fn, arg, NULL, site);
+}
+
+int knot_go_copy_at(void (*fn)(void *), const void *arg, size_t size, const knot_site *site) {
+    if (!fn)
+        return EINVAL;
+    void *copy = malloc(size ? size : 1);
+    if (!copy)
+        return ENOMEM;
+    if (size)
+        memcpy(copy, arg, size);
+    int err = spawn(fn, NULL, copy, site);
+    if (err)
+        free(copy);
+    return err;
+}
+
+int knot_go(void (*fn)(void *), void *arg) { return knot_go_at(fn, arg, NULL); }
+
+int knot_go_copy(void (*fn)(void *), const void *arg, size_t size) {
+    return knot_go_copy_at(fn, arg, size, NULL);
+}
+
+uint64_t knot_task_id(void) { return knot__self()->id; }

@@ -1,0 +1,164 @@
+/* Blocked-task accounting and the live "all tasks are asleep" detector.
+ *
+ * One 64-bit word holds the number of tasks, the number of parked tasks that
+ * no waker has claimed yet, and an epoch bumped by every change. A task adds
+ * itself to `blocked` before the lock that lets a waker find it is released,
+ * and the waker subtracts it when it claims the task, so `blocked == tasks`
+ * can only be seen when no running task is left to wake anybody.
+ *
+ * That state is only a suspicion: a thread knot has never seen (created
+ * before the shim could interpose, or by raw clone) might still be about to
+ * send, and a pending timer will fire. So the watchdog thread confirms it:
+ * no pending timers, the kernel's thread count equals tasks + knot's own
+ * threads, and the word (epoch included) unchanged across those reads. A
+ * thread that is exiting still shows in the kernel's count for a moment, so
+ * the watchdog re-checks with a short back-off rather than giving up. */
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BLOCKED_BITS 20
+#define TASK_SHIFT BLOCKED_BITS
+#define EPOCH_SHIFT 40
+#define FIELD_MASK ((UINT64_C(1) << BLOCKED_BITS) - 1)
+#define EPOCH_ONE (UINT64_C(1) << EPOCH_SHIFT)
+
+static _Atomic uint64_t state;
+static _Atomic int      timers;
+static _Atomic int      internal;
+static _Atomic uint32_t kick;
+static pthread_once_t   watchdog_once = PTHREAD_ONCE_INIT;
+
+static unsigned blocked_of(uint64_t w) { return (unsigned)(w & FIELD_MASK); }
+static unsigned tasks_of(uint64_t w) { return (unsigned)((w >> TASK_SHIFT) & FIELD_MASK); }
+
+static bool suspect(uint64_t w) {
+    return tasks_of(w) > 0 && blocked_of(w) == tasks_of(w);
+}
+
+static void *watchdog_main(void *arg);
+
+static void start_watchdog(void) {
+    pthread_t th;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 64 * 1024);
+    knot__internal_threads(1);
+    if (pthread_create(&th, &attr, watchdog_main, NULL) != 0)
+        knot__internal_threads(-1); /* no detector, but no harm either */
+    pthread_attr_destroy(&attr);
+}
+
+static void maybe_kick(uint64_t w) {
+    if (!suspect(w) || atomic_load_explicit(&timers, memory_order_relaxed) > 0)
+        return;
+    pthread_once(&watchdog_once, start_watchdog);
+    atomic_fetch_add_explicit(&kick, 1, memory_order_release);
+    knot__futex_wake(&kick, 1);
+}
+
+void knot__block_begin(knot__task *t, const char *op, const knot_site *site) {
+    atomic_store_explicit(&t->block_op, op, memory_order_relaxed);
+    atomic_store_explicit(&t->block_site, site, memory_order_relaxed);
+    uint64_t w = atomic_fetch_add_explicit(&state, EPOCH_ONE + 1, memory_order_acq_rel);
+    maybe_kick(w + EPOCH_ONE + 1);
+}
+
+void knot__block_claimed(void) {
+    atomic_fetch_add_explicit(&state, EPOCH_ONE - 1, memory_order_acq_rel);
+}
+
+void knot__task_count(int delta) {
+    uint64_t d = delta > 0 ? (UINT64_C(1) << TASK_SHIFT) : -(UINT64_C(1) << TASK_SHIFT);
+    uint64_t w = atomic_fetch_add_explicit(&state, EPOCH_ONE + d, memory_order_acq_rel);
+    if (delta < 0)
+        maybe_kick(w + EPOCH_ONE + d);
+}
+
+void knot__internal_threads(int delta) { atomic_fetch_add(&internal, delta); }
+
+void knot__timers_pending(int delta) {
+    int now = atomic_fetch_add(&timers, delta) + delta;
+    /* The last timer fired and woke nobody: the program may now be stuck. */
+    if (now == 0)
+        maybe_kick(atomic_load(&state));
+}
+
+void knot__block_forever(const char *op, const knot_site *site) {
+    knot__task *t = knot__self();
+    knot__block_begin(t, op, site);
+    for (;;)
+        knot__park(&t->parker); /* nobody holds this waiter; only the detector ends it */
+}
+
+/* The kernel's view of how many threads the process has. */
+static int kernel_threads(void) {
+    FILE *f = fopen("/proc/self/status", "re");
+    if (!f)
+        return -1;
+    char line[256];
+    int n = -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "Threads:", 8) == 0) {
+            n = atoi(line + 8);
+            break;
+        }
+    fclose(f);
+    return n;
+}
+
+static bool confirmed(void) {
+    uint64_t w = atomic_load(&state);
+    if (!suspect(w) || atomic_load(&timers) > 0)
+        return false;
+    int threads = kernel_threads();
+    if (threads != (int)tasks_of(w) + atomic_load(&internal))
+        return false;
+    return atomic_load(&state) == w;
+}
+
+static void print_task(knot__task *t, void *ctx) {
+    (void)ctx;
+    const char *op = atomic_load_explicit(&t->block_op, memory_order_relaxed);
+    fprintf(stderr, "\ntask %llu [%s]:\n\t", (unsigned long long)t->id, op ? op : "running");
+    knot__fprint_site(stderr, atomic_load_explicit(&t->block_site, memory_order_relaxed));
+    fputc('\n', stderr);
+    if (t->id != 1 && !t->foreign) {
+        fprintf(stderr, "created by task %llu at ", (unsigned long long)t->parent_id);
+        knot__fprint_site(stderr, t->spawn_site);
+        fputc('\n', stderr);
+    }
+}
+
+static void report(void) {
+    fputs("fatal error: all tasks are asleep - deadlock!\n", stderr);
+    knot__tasks_foreach(print_task, NULL);
+    knot__die(2);
+}
+
+static void sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void *watchdog_main(void *arg) {
+    (void)arg;
+    for (;;) {
+        uint32_t seen = atomic_load_explicit(&kick, memory_order_acquire);
+        long backoff = 1;
+        while (suspect(atomic_load(&state))) {
+            if (confirmed())
+                report();
+            sleep_ms(backoff);
+            if (backoff < 500)
+                backoff *= 2;
+        }
+        knot__futex_wait(&kick, seen);
+    }
+    return NULL;
+}
