@@ -183,8 +183,8 @@ void knot__chan_send_op(knot_chan *ch, const void *elem, const knot_site *site) 
         knot__chan_wake(wake);
         return;
     }
-    knot__task   *self = knot__self();
-    knot__waiter  w = {.task = self, .elem = (void *)elem};
+    knot__task *self = knot__self();
+    knot__waiter w = {.task = self, .elem = (void *)elem};
     knot__waitq_push(&ch->sendq, &w);
     knot__block_begin(self, "chan send", site);
     knot__lock_release(&ch->lock);
@@ -204,8 +204,8 @@ bool knot__chan_recv_op(knot_chan *ch, void *elem, const knot_site *site, const 
         knot__chan_wake(wake);
         return ok;
     }
-    knot__task   *self = knot__self();
-    knot__waiter  w = {.task = self, .elem = elem};
+    knot__task *self = knot__self();
+    knot__waiter w = {.task = self, .elem = elem};
     knot__waitq_push(&ch->recvq, &w);
     knot__block_begin(self, op, site);
     knot__lock_release(&ch->lock);

@@ -9,18 +9,18 @@
 #include <stdlib.h>
 
 struct knot_group {
-    knot_wg    wg;
+    knot_wg wg;
     knot__lock lock;
-    int        err;         /* first non-zero result */
-    bool       done_closed;
+    int err; /* first non-zero result */
+    bool done_closed;
     knot_chan *done;
-    knot_chan *sem;         /* NULL when unlimited */
+    knot_chan *sem; /* NULL when unlimited */
 };
 
 typedef struct member {
     knot_group *g;
-    int       (*fn)(void *arg, knot_chan *done);
-    void       *arg;
+    int (*fn)(void *arg, knot_chan *done);
+    void *arg;
     const knot_site *site;
 } member;
 

@@ -10,9 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KNOT__HIDDEN __attribute__((visibility("hidden")))
-#define KNOT__NORETURN __attribute__((noreturn))
-#define KNOT__LIKELY(x) __builtin_expect(!!(x), 1)
+#define KNOT__HIDDEN      __attribute__((visibility("hidden")))
+#define KNOT__NORETURN    __attribute__((noreturn))
+#define KNOT__LIKELY(x)   __builtin_expect(!!(x), 1)
 #define KNOT__UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* ---- lock.c: futex lock and parker --------------------------------------
@@ -49,28 +49,28 @@ KNOT__HIDDEN bool knot__park_until(knot__parker *p, uint64_t deadline_ns);
 KNOT__HIDDEN void knot__unpark(knot__parker *p);
 
 KNOT__HIDDEN void knot__futex_wait(_Atomic uint32_t *word, uint32_t expect);
-KNOT__HIDDEN int  knot__futex_wait_until(_Atomic uint32_t *word, uint32_t expect,
-                                         uint64_t deadline_ns);
+KNOT__HIDDEN int knot__futex_wait_until(_Atomic uint32_t *word, uint32_t expect,
+                                        uint64_t deadline_ns);
 KNOT__HIDDEN void knot__futex_wake(_Atomic uint32_t *word, int n);
 
 /* ---- task.c: tasks --------------------------------------------------------- */
 
 typedef struct knot__task {
-    uint64_t           id;
-    uint64_t           parent_id;
-    const knot_site   *spawn_site;
-    void             (*fn)(void *);
-    void              *arg;
-    void              *arg_copy;       /* knot_go_copy's private copy, freed at exit */
-    knot__parker       parker;
-    uint64_t           rng;            /* xorshift state for select */
+    uint64_t id;
+    uint64_t parent_id;
+    const knot_site *spawn_site;
+    void (*fn)(void *);
+    void *arg;
+    void *arg_copy; /* knot_go_copy's private copy, freed at exit */
+    knot__parker parker;
+    uint64_t rng; /* xorshift state for select */
     /* What the task is blocked on, for the deadlock report. Written by the
      * task itself before it parks; read by the watchdog only once every task
      * is parked, so plain atomics with relaxed order suffice. */
-    _Atomic(const char *)      block_op;
+    _Atomic(const char *) block_op;
     _Atomic(const knot_site *) block_site;
     struct knot__task *reg_prev, *reg_next; /* registry links */
-    bool               foreign;         /* a thread knot did not spawn */
+    bool foreign;                           /* a thread knot did not spawn */
 } knot__task;
 
 /* The calling thread's task, registering the thread on first use. */
@@ -87,6 +87,8 @@ KNOT__HIDDEN void knot__tasks_foreach(void (*fn)(knot__task *, void *), void *ct
 KNOT__HIDDEN void knot__block_begin(knot__task *t, const char *op, const knot_site *site);
 /* A waker claimed a parked task (it will run again). */
 KNOT__HIDDEN void knot__block_claimed(void);
+/* Tasks not parked on a knot primitive (running, or woken and about to run). */
+KNOT__HIDDEN unsigned knot__running_tasks(void);
 /* A task started or ended (tasks count). */
 KNOT__HIDDEN void knot__task_count(int delta);
 /* Runtime-internal threads (timer, watchdog, writer) are not tasks. */
@@ -116,12 +118,12 @@ KNOT__HIDDEN extern void (*knot__on_fatal)(void);
 /* A task waiting on a channel queue (Go's sudog). Lives on the waiter's stack. */
 typedef struct knot__waiter {
     struct knot__waiter *prev, *next;
-    knot__task          *task;
-    void                *elem;      /* value to send, or where to receive */
-    _Atomic int         *selected;  /* shared claim word of a select; NULL for plain ops */
-    int                  case_index;
-    bool                 queued;
-    bool                 success;   /* value moved (true) or woken by close (false) */
+    knot__task *task;
+    void *elem;            /* value to send, or where to receive */
+    _Atomic int *selected; /* shared claim word of a select; NULL for plain ops */
+    int case_index;
+    bool queued;
+    bool success; /* value moved (true) or woken by close (false) */
 } knot__waiter;
 
 typedef struct knot__waitq {
@@ -129,20 +131,20 @@ typedef struct knot__waitq {
 } knot__waitq;
 
 struct knot_chan {
-    knot__lock       lock;
-    bool             closed;
-    size_t           elem_size;
-    size_t           cap;
-    size_t           count;         /* buffered elements */
-    size_t           sendx, recvx;  /* ring indices */
-    unsigned char   *buf;
-    knot__waitq      recvq, sendq;
-    _Atomic int      refs;          /* user + timer references */
-    uint64_t         id;
+    knot__lock lock;
+    bool closed;
+    size_t elem_size;
+    size_t cap;
+    size_t count;        /* buffered elements */
+    size_t sendx, recvx; /* ring indices */
+    unsigned char *buf;
+    knot__waitq recvq, sendq;
+    _Atomic int refs; /* user + timer references */
+    uint64_t id;
     const knot_site *made_at;
-    char            *name;
-    bool             is_timer;      /* made by knot_after / knot_tick */
-    struct knot__timer *timer;      /* the pending timer, under the timer lock */
+    char *name;
+    bool is_timer;             /* made by knot_after / knot_tick */
+    struct knot__timer *timer; /* the pending timer, under the timer lock */
 };
 
 KNOT__HIDDEN void knot__waitq_push(knot__waitq *q, knot__waiter *w);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,13 +27,26 @@ static inline void cpu_relax(void) {
 #endif
 }
 
+static int env_int(const char *name, int def) {
+    const char *v = getenv(name);
+    return v && *v ? (int)strtol(v, NULL, 10) : def;
+}
+
+static _Atomic int park_spin = -1, lock_spin = -1, park_yield = -1, ncpu = 1;
+
+static void init_spin(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    atomic_store(&ncpu, n > 0 ? (int)n : 1);
+    atomic_store(&lock_spin, env_int("KNOT_LOCK_SPIN", n > 1 ? 100 : 0));
+    atomic_store(&park_yield, env_int("KNOT_YIELD", n > 1 ? 4 : 0));
+    atomic_store(&park_spin, env_int("KNOT_SPIN", n > 1 ? 200 : 0));
+}
+
 static int spin_limit(void) {
-    static _Atomic int limit = -1;
-    int v = atomic_load_explicit(&limit, memory_order_relaxed);
+    int v = atomic_load_explicit(&park_spin, memory_order_relaxed);
     if (v < 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        v = n > 1 ? 4000 : 0;
-        atomic_store_explicit(&limit, v, memory_order_relaxed);
+        init_spin();
+        v = atomic_load_explicit(&park_spin, memory_order_relaxed);
     }
     return v;
 }
@@ -57,7 +71,8 @@ void knot__futex_wake(_Atomic uint32_t *word, int n) {
 
 /* Drepper's "Futexes are tricky" mutex 3, with a bounded spin first. */
 void knot__lock_slow(knot__lock *l) {
-    int limit = spin_limit() / 8;
+    (void)spin_limit();
+    int limit = atomic_load_explicit(&lock_spin, memory_order_relaxed);
     for (int i = 0; i < limit; i++) {
         cpu_relax();
         uint32_t expect = 0;
@@ -76,10 +91,20 @@ void knot__park(knot__parker *p) { (void)knot__park_until(p, 0); }
 
 bool knot__park_until(knot__parker *p, uint64_t deadline_ns) {
     int limit = spin_limit();
+    /* Spin only while a core is idle: with every core busy with running
+     * tasks, spinning takes the CPU from the very task that would wake us. */
+    if (knot__running_tasks() >= (unsigned)atomic_load_explicit(&ncpu, memory_order_relaxed))
+        limit = 0;
     for (int i = 0; i < limit; i++) {
         if (atomic_load_explicit(&p->state, memory_order_acquire) == 1)
             goto notified;
         cpu_relax();
+    }
+    int yields = atomic_load_explicit(&park_yield, memory_order_relaxed);
+    for (int i = 0; i < yields; i++) {
+        sched_yield();
+        if (atomic_load_explicit(&p->state, memory_order_acquire) == 1)
+            goto notified;
     }
     uint32_t expect = 0;
     if (atomic_compare_exchange_strong_explicit(&p->state, &expect, 2, memory_order_acquire,

@@ -16,12 +16,12 @@
 #define SMALL 8
 
 typedef struct sel {
-    knot_case    *cases;
-    size_t        n;
-    int          *order;  /* poll order: indices of non-nil cases */
-    size_t        norder;
-    knot_chan   **locks;  /* distinct channels, by address */
-    size_t        nlocks;
+    knot_case *cases;
+    size_t n;
+    int *order; /* poll order: indices of non-nil cases */
+    size_t norder;
+    knot_chan **locks; /* distinct channels, by address */
+    size_t nlocks;
     knot__waiter *waiters;
 } sel;
 
@@ -117,11 +117,12 @@ static int wait_for_partner(sel *s, knot__task *self, const knot_site *site) {
     }
     unlock_all(s);
 
+    if (!won) /* a claim names one of our cases; anything else is corruption */
+        abort();
     knot_case *c = &s->cases[fired];
     if (c->dir == KNOT_SEND && !won->success) {
         char label[512];
-        knot__panic(site, knot__chan_label(c->ch, label, sizeof label),
-                    "send on closed channel");
+        knot__panic(site, knot__chan_label(c->ch, label, sizeof label), "send on closed channel");
     }
     if (c->dir == KNOT_RECV)
         c->ok = won->success;
@@ -129,10 +130,13 @@ static int wait_for_partner(sel *s, knot__task *self, const knot_site *site) {
 }
 
 static int do_select(knot_case *cases, size_t n, bool block, const knot_site *site) {
-    int          order_small[SMALL];
-    knot_chan   *locks_small[SMALL];
+    int order_small[SMALL];
+    knot_chan *locks_small[SMALL];
     knot__waiter waiters_small[SMALL];
-    sel s = {.cases = cases, .n = n, .order = order_small, .locks = locks_small,
+    sel s = {.cases = cases,
+             .n = n,
+             .order = order_small,
+             .locks = locks_small,
              .waiters = waiters_small};
     void *heap = NULL;
     if (n > SMALL) {

@@ -17,17 +17,18 @@
 #include <unistd.h>
 
 typedef struct knot__timer {
-    uint64_t   when;
-    uint64_t   period; /* 0 for one-shot */
+    uint64_t when;
+    uint64_t period; /* 0 for one-shot */
     knot_chan *ch;
-    size_t     index;  /* position in the heap */
+    size_t index;                  /* position in the heap */
+    struct knot__timer *next_done; /* fired one-shots, released after the lock */
 } knot__timer;
 
-static knot__lock       timer_lock;
-static knot__timer    **heap;
-static size_t           heap_len, heap_cap;
+static knot__lock timer_lock;
+static knot__timer **heap;
+static size_t heap_len, heap_cap;
 static _Atomic uint32_t timer_seq; /* bumped to wake the timer thread */
-static pthread_once_t   thread_once = PTHREAD_ONCE_INIT;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
 
 uint64_t knot_now_ns(void) {
     struct timespec ts;
@@ -121,7 +122,7 @@ static void *timer_main(void *arg) {
             } else {
                 heap_remove(t);
                 t->ch->timer = NULL;
-                t->index = (size_t)done; /* reuse as a list link */
+                t->next_done = done;
                 done = t;
             }
         }
@@ -130,7 +131,7 @@ static void *timer_main(void *arg) {
         /* Drop the one-shot timers' references outside the lock. */
         while (done) {
             knot__timer *t = done;
-            done = (knot__timer *)t->index;
+            done = t->next_done;
             knot__chan_unref(t->ch);
             free(t);
             knot__timers_pending(-1);
@@ -148,7 +149,7 @@ static void start_thread(void) {
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, 64 * 1024);
+    pthread_attr_setstacksize(&attr, (size_t)64 * 1024);
     knot__internal_threads(1);
     if (pthread_create(&th, &attr, timer_main, NULL) != 0) {
         static const char msg[] = "fatal error: knot: cannot start the timer thread\n";
@@ -230,4 +231,4 @@ void knot_sleep_at(uint64_t ms, const knot_site *site) {
 
 knot_chan *knot_after(uint64_t ms) { return knot_after_at(ms, NULL); }
 knot_chan *knot_tick(uint64_t ms) { return knot_tick_at(ms, NULL); }
-void       knot_sleep(uint64_t ms) { knot_sleep_at(ms, NULL); }
+void knot_sleep(uint64_t ms) { knot_sleep_at(ms, NULL); }

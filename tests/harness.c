@@ -15,7 +15,7 @@ extern char **environ;
 #define CASE_TIMEOUT_S 60
 
 typedef struct buf {
-    char  *data;
+    char *data;
     size_t len, cap;
 } buf;
 

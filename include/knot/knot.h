@@ -33,7 +33,7 @@ extern "C" {
 #define KNOT_VERSION_MAJOR 0
 #define KNOT_VERSION_MINOR 1
 #define KNOT_VERSION_PATCH 0
-#define KNOT_VERSION "0.1.0"
+#define KNOT_VERSION       "0.1.0"
 
 /* ---------------------------------------------------------------------------
  * Call sites
@@ -43,15 +43,15 @@ extern "C" {
  * pointer to it is a stable identity that costs one register to pass. */
 typedef struct knot_site {
     const char *file;
-    int         line;
+    int line;
     const char *func;
 } knot_site;
 
 #if defined(__GNUC__) || defined(__clang__)
-#define KNOT_SITE                                                                   \
-    (__extension__({                                                                \
-        static const knot_site knot__site_ = {__FILE__, __LINE__, __func__};        \
-        &knot__site_;                                                               \
+#define KNOT_SITE                                                            \
+    (__extension__({                                                         \
+        static const knot_site knot__site_ = {__FILE__, __LINE__, __func__}; \
+        &knot__site_;                                                        \
     }))
 #else
 #define KNOT_SITE (&(const knot_site){__FILE__, __LINE__, __func__})
@@ -102,9 +102,9 @@ enum knot_dir { KNOT_SEND = 1, KNOT_RECV = 2 };
  * never fires. */
 typedef struct knot_case {
     enum knot_dir dir;
-    knot_chan    *ch;
-    void         *elem;
-    bool          ok; /* set for a receive: false = closed and drained */
+    knot_chan *ch;
+    void *elem;
+    bool ok; /* set for a receive: false = closed and drained */
 } knot_case;
 
 /* Block until one case can proceed, run it and return its index. When several
@@ -142,12 +142,12 @@ uint64_t knot_task_id(void);
 /* A wait group. Zero-initialise it (`knot_wg wg = {0};`) and it is ready, as
  * in Go. The fields are private. */
 typedef struct knot_wg {
-    int64_t           knot__count;
-    void             *knot__waiters;
-    uint32_t          knot__lock;
-    uint32_t          knot__pad;
-    uint64_t          knot__id;
-    const knot_site  *knot__site;
+    int64_t knot__count;
+    void *knot__waiters;
+    uint32_t knot__lock;
+    uint32_t knot__pad;
+    uint64_t knot__id;
+    const knot_site *knot__site;
 } knot_wg;
 
 /* Add delta (may be negative) to the counter. A negative counter panics. */
@@ -207,25 +207,24 @@ knot_chan *knot_group_done(knot_group *g);
  * ------------------------------------------------------------------------- */
 
 knot_chan *knot_chan_make_at(size_t elem_size, size_t cap, const knot_site *site);
-void       knot_chan_send_at(knot_chan *ch, const void *elem, const knot_site *site);
-bool       knot_chan_recv_at(knot_chan *ch, void *elem, const knot_site *site);
-void       knot_chan_close_at(knot_chan *ch, const knot_site *site);
-void       knot_chan_free_at(knot_chan *ch, const knot_site *site);
-int        knot_select_at(knot_case *cases, size_t n, const knot_site *site);
-int        knot_select_nb_at(knot_case *cases, size_t n, const knot_site *site);
-int        knot_go_at(void (*fn)(void *), void *arg, const knot_site *site);
-int        knot_go_copy_at(void (*fn)(void *), const void *arg, size_t size,
-                           const knot_site *site);
-void       knot_wg_add_at(knot_wg *wg, int delta, const knot_site *site);
-void       knot_wg_done_at(knot_wg *wg, const knot_site *site);
-void       knot_wg_wait_at(knot_wg *wg, const knot_site *site);
+void knot_chan_send_at(knot_chan *ch, const void *elem, const knot_site *site);
+bool knot_chan_recv_at(knot_chan *ch, void *elem, const knot_site *site);
+void knot_chan_close_at(knot_chan *ch, const knot_site *site);
+void knot_chan_free_at(knot_chan *ch, const knot_site *site);
+int knot_select_at(knot_case *cases, size_t n, const knot_site *site);
+int knot_select_nb_at(knot_case *cases, size_t n, const knot_site *site);
+int knot_go_at(void (*fn)(void *), void *arg, const knot_site *site);
+int knot_go_copy_at(void (*fn)(void *), const void *arg, size_t size, const knot_site *site);
+void knot_wg_add_at(knot_wg *wg, int delta, const knot_site *site);
+void knot_wg_done_at(knot_wg *wg, const knot_site *site);
+void knot_wg_wait_at(knot_wg *wg, const knot_site *site);
 knot_chan *knot_after_at(uint64_t ms, const knot_site *site);
 knot_chan *knot_tick_at(uint64_t ms, const knot_site *site);
-void       knot_sleep_at(uint64_t ms, const knot_site *site);
+void knot_sleep_at(uint64_t ms, const knot_site *site);
 knot_group *knot_group_make_at(int limit, const knot_site *site);
-void        knot_group_go_at(knot_group *g, int (*fn)(void *arg, knot_chan *done), void *arg,
-                             const knot_site *site);
-int         knot_group_wait_at(knot_group *g, const knot_site *site);
+void knot_group_go_at(knot_group *g, int (*fn)(void *arg, knot_chan *done), void *arg,
+                      const knot_site *site);
+int knot_group_wait_at(knot_group *g, const knot_site *site);
 
 #ifndef KNOT_NO_SITE_MACROS
 #define knot_chan_make(elem_size, cap) knot_chan_make_at((elem_size), (cap), KNOT_SITE)

@@ -271,15 +271,20 @@ static const test_case cases[] = {
     CASE_FAILS(send_closed_panics, 2,
                "panic: send on closed channel|channel \"results\"|task 1 [running]|"
                "test-chan.c:{L:SEND_CLOSED} in send_closed_panics()"),
-    CASE_FAILS(recv_nil_blocks_forever, 2, "deadlock!|[chan receive (nil chan)]|test-chan.c:{L:knot_chan_recv(NULL, &v)}"),
+    CASE_FAILS(recv_nil_blocks_forever, 2,
+               "deadlock!|[chan receive (nil chan)]|test-chan.c:{L:knot_chan_recv(NULL, &v)}"),
     CASE(recv_open_gets_values_in_order),
     CASE(recv_closed_drains_then_false_and_zero),
-    CASE_FAILS(close_nil_panics, 2, "panic: close of nil channel|test-chan.c:{L:knot_chan_close(NULL)}"),
+    CASE_FAILS(close_nil_panics, 2,
+               "panic: close of nil channel|test-chan.c:{L:knot_chan_close(NULL)}"),
     CASE(close_wakes_all_receivers),
     CASE_FAILS(close_makes_blocked_sender_panic, 2,
-               "panic: send on closed channel|task 2 [running]|test-chan.c:{L:parked when} in blocked_sender()|"
-               "created by task 1 at /|/test-chan.c:{L:SPAWN_BLOCKED} in close_makes_blocked_sender_panic()"),
-    CASE_FAILS(close_closed_panics, 2, "panic: close of closed channel|test-chan.c:{L:SECOND_CLOSE}"),
+               "panic: send on closed channel|task 2 [running]|test-chan.c:{L:parked when} in "
+               "blocked_sender()|"
+               "created by task 1 at /|/test-chan.c:{L:SPAWN_BLOCKED} in "
+               "close_makes_blocked_sender_panic()"),
+    CASE_FAILS(close_closed_panics, 2,
+               "panic: close of closed channel|test-chan.c:{L:SECOND_CLOSE}"),
     CASE(len_and_cap),
     CASE(big_elements_are_copied_whole),
     CASE(zero_size_elements),
