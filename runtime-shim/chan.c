@@ -46,6 +46,8 @@ knot__waiter *knot__waitq_claim(knot__waitq *q, knot_chan *ch) {
     (void)ch;
     for (knot__waiter *w = q->first; w; w = q->first) {
         knot__waitq_remove(q, w);
+        if (w->task->gone)
+            continue; /* left queued by a parent's task before fork() */
         if (w->selected) {
             /* A select waits on several queues; only the first claim wins. */
             int expect = -1;

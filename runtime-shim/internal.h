@@ -71,6 +71,7 @@ typedef struct knot__task {
     _Atomic(const knot_site *) block_site;
     struct knot__task *reg_prev, *reg_next; /* registry links */
     bool foreign;                           /* a thread knot did not spawn */
+    bool gone; /* a parent\'s task, seen from a forked child: never wakes */
 } knot__task;
 
 /* The calling thread's task, registering the thread on first use. */
@@ -164,6 +165,13 @@ KNOT__HIDDEN bool knot__chan_recv_op(knot_chan *ch, void *elem, const knot_site 
                                      const char *op);
 KNOT__HIDDEN void knot__chan_unref(knot_chan *ch);
 KNOT__HIDDEN const char *knot__chan_label(knot_chan *ch, char *buf, size_t size);
+
+/* ---- fork.c: keeping the runtime whole across fork() ------------------------ */
+
+enum knot__fork_phase { KNOT__FORK_PREPARE, KNOT__FORK_PARENT, KNOT__FORK_CHILD };
+KNOT__HIDDEN void knot__tasks_fork(enum knot__fork_phase phase);
+KNOT__HIDDEN void knot__timers_fork(enum knot__fork_phase phase);
+KNOT__HIDDEN void knot__watchdog_fork_child(void);
 
 /* ---- timer.c ---------------------------------------------------------------- */
 

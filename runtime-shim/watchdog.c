@@ -83,6 +83,17 @@ unsigned knot__running_tasks(void) {
     return tasks_of(w) - blocked_of(w);
 }
 
+void knot__watchdog_fork_child(void) {
+    /* No tasks (the task registry counts the forking one back in), none
+     * blocked, no runtime threads, no pending timers; the watchdog restarts
+     * on first suspicion. */
+    atomic_store(&state, 0);
+    atomic_store(&timers, 0);
+    atomic_store(&internal, 0);
+    atomic_store(&kick, 0);
+    watchdog_once = (pthread_once_t)PTHREAD_ONCE_INIT;
+}
+
 void knot__internal_threads(int delta) { atomic_fetch_add(&internal, delta); }
 
 void knot__timers_pending(int delta) {

@@ -15,8 +15,14 @@ void knot_wg_add_at(knot_wg *wg, int delta, const knot_site *site) {
     if (wg->knot__count == 0) {
         woken = wg->knot__waiters;
         wg->knot__waiters = NULL;
-        for (knot__waiter *w = woken; w; w = w->next)
+        for (knot__waiter **p = &woken; *p;) {
+            if ((*p)->task->gone) { /* left waiting by a parent's task before fork() */
+                *p = (*p)->next;
+                continue;
+            }
             knot__block_claimed();
+            p = &(*p)->next;
+        }
     }
     knot__lock_release(wg_lock(wg));
     while (woken) {

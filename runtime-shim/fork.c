@@ -1,0 +1,32 @@
+/* fork(): the child starts with only the forking thread, so the runtime's
+ * bookkeeping must shrink to that one task, and the runtime's own threads
+ * (timer, watchdog) must be started afresh when next needed.
+ *
+ * What the child inherits, as documented in docs/guide.md: channels and their
+ * buffered values; not the parent's other tasks (waiters they left queued on
+ * a channel stay there, unanswerable), and not the parent's pending timers. */
+#include "internal.h"
+
+#include <pthread.h>
+
+static void prepare(void) {
+    /* Hold the runtime's global locks across fork so that the child never
+     * inherits one locked by a thread that does not exist there. */
+    knot__timers_fork(KNOT__FORK_PREPARE);
+    knot__tasks_fork(KNOT__FORK_PREPARE);
+}
+
+static void parent(void) {
+    knot__tasks_fork(KNOT__FORK_PARENT);
+    knot__timers_fork(KNOT__FORK_PARENT);
+}
+
+static void child(void) {
+    knot__watchdog_fork_child(); /* first: zeroes the counts the others rebuild */
+    knot__tasks_fork(KNOT__FORK_CHILD);
+    knot__timers_fork(KNOT__FORK_CHILD);
+}
+
+__attribute__((constructor)) static void install_fork_handlers(void) {
+    pthread_atfork(prepare, parent, child);
+}
