@@ -82,7 +82,7 @@ static void free_before_fire_is_safe(void) {
  * channel the detector reports, where a live ten-minute timer would make it
  * wait (and the case time out). */
 static void free_before_fire_cancels(void) {
-    knot_chan *ch = knot_after(10 * 60 * 1000);
+    knot_chan *ch = knot_after(10ull * 60 * 1000); /* ten minutes */
     knot_chan_free(ch);
     (void)knot_chan_recv(NULL, NULL); /* NIL_AFTER_CANCEL */
 }
