@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 static knot_chan *ping, *pong;
-static knot_wg    wg;
+static knot_wg wg;
 
 static void wait_ping_then_pong(void *arg) {
     (void)arg;
@@ -114,7 +114,7 @@ static void read_pipe_then_send(void *ch) {
     char c;
     /* Blocked in the kernel, not in knot: the detector must not count it. */
     CHECK_EQ(read(pipefd[0], &c, 1), 1);
-    int v = c;
+    int v = (unsigned char)c;
     knot_chan_send(ch, &v);
 }
 
