@@ -98,6 +98,8 @@ x100() { printf '%d.%02dx' $(($1 / 100)) $(($1 % 100)); }
 
 status=0
 rows=()
+cacheline_before=$([[ -x $cbin/bench_cacheline ]] && "$cbin/bench_cacheline" 1000000 || echo "?")
+
 for w in "${workloads[@]}"; do
     IFS='|' read -r name prog args goal <<<"$w"
     read -ra argv <<<"$args"
@@ -137,6 +139,11 @@ done
 echo
 echo "nproc: $(nproc)    $(go version)    GOMAXPROCS: default"
 echo "runs: $runs per side, interleaved; N scaled by 1/$scale; medians of wall time per process"
+if [[ -x $cbin/bench_cacheline ]]; then
+    # Before and after: the host may move the virtual CPUs during the run.
+    echo "cache-line round trip between two threads: ${cacheline_before} ns before, $("$cbin/bench_cacheline" 1000000) ns after"
+    echo "  (the floor under any cross-thread hand-off; Go's goroutines on one core do not pay it)"
+fi
 echo
 fmt='%-18s | %14s | %12s | %13s | %9s | %s\n'
 printf "$fmt" workload "knot median ms" "Go median ms" "ratio knot/Go" goal "within goal?"
