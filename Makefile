@@ -10,7 +10,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and the tests need; the benchmark adds Go.
-DEPS       := cmake make gcc clang clang-format clang-tidy pkg-config
+DEPS       := cmake make gcc clang clang-format clang-tidy pkg-config libsqlite3-dev sqlite3
 BENCH_DEPS := golang-go
 
 .PHONY: all deps bench-deps configure build run test bench clean

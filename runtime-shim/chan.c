@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static _Atomic uint64_t next_chan_id = 1;
-
 /* ---- wait queues ---------------------------------------------------------- */
 
 void knot__waitq_push(knot__waitq *q, knot__waiter *w) {
@@ -76,17 +74,45 @@ static void zero_elem(knot_chan *ch, void *dst) {
         memset(dst, 0, ch->elem_size);
 }
 
-bool knot__chan_try_send(knot_chan *ch, const void *elem, knot__waiter **wake) {
+/* ---- tracing, with ch locked ------------------------------------------------ */
+
+/* The event of an operation that completed without blocking. For a receive,
+ * a names the event it observed (the send, or the close) and b says ok; in a
+ * select, b is the case index. */
+static uint64_t trace_op(knot_chan *ch, const knot__op *op, uint64_t matched, uint64_t ok) {
+    return KNOT__TRACE(op->kind, KNOT__POINT, op->task, ch->id, op->site, matched,
+                       op->kind == KNOT__EV_CHAN_RECV || op->kind == KNOT__EV_CHAN_SEND
+                           ? ok
+                           : (uint64_t)op->case_index);
+}
+
+/* The end of a parked task's operation, completed by this thread. */
+static uint64_t trace_end(knot_chan *ch, const knot__waiter *w, uint64_t matched, uint64_t ok) {
+    return KNOT__TRACE(w->kind, KNOT__END, w->task->id, ch->id, w->site, matched,
+                       w->kind == KNOT__EV_SELECT ? (uint64_t)w->case_index : ok);
+}
+
+static void trace_begin(knot_chan *ch, knot__task *self, uint16_t kind, const knot_site *site) {
+    (void)KNOT__TRACE(kind, KNOT__BEGIN, self->id, ch->id, site, 0, 0);
+}
+
+/* ---- the moves, with ch locked ------------------------------------------------ */
+
+bool knot__chan_try_send(knot_chan *ch, const void *elem, knot__waiter **wake, const knot__op *op) {
     knot__waiter *w = knot__waitq_claim(&ch->recvq, ch);
     if (w) {
         copy_elem(ch, w->elem, elem);
         w->success = true;
         *wake = w;
+        if (KNOT__UNLIKELY(knot__tracing))
+            trace_end(ch, w, trace_op(ch, op, 0, 0), 1);
         return true;
     }
     if (ch->count < ch->cap) {
         if (ch->elem_size)
             memcpy(slot(ch, ch->sendx), elem, ch->elem_size);
+        if (KNOT__UNLIKELY(knot__tracing) && ch->slot_seq)
+            ch->slot_seq[ch->sendx] = trace_op(ch, op, 0, 0);
         ch->sendx = ch->sendx + 1 == ch->cap ? 0 : ch->sendx + 1;
         ch->count++;
         return true;
@@ -94,17 +120,25 @@ bool knot__chan_try_send(knot_chan *ch, const void *elem, knot__waiter **wake) {
     return false;
 }
 
-bool knot__chan_try_recv(knot_chan *ch, void *elem, bool *ok, knot__waiter **wake) {
+bool knot__chan_try_recv(knot_chan *ch, void *elem, bool *ok, knot__waiter **wake,
+                         const knot__op *op) {
+    bool tracing = KNOT__UNLIKELY(knot__tracing);
     knot__waiter *w = knot__waitq_claim(&ch->sendq, ch);
     if (w) {
         if (ch->cap == 0) {
             copy_elem(ch, elem, w->elem);
+            if (tracing)
+                trace_op(ch, op, trace_end(ch, w, 0, 0), 1);
         } else {
             /* Full buffer: take the head, put the sender's value at the tail,
              * which is the slot just freed. */
             copy_elem(ch, elem, slot(ch, ch->recvx));
             if (ch->elem_size)
                 memcpy(slot(ch, ch->recvx), w->elem, ch->elem_size);
+            if (tracing && ch->slot_seq) {
+                trace_op(ch, op, ch->slot_seq[ch->recvx], 1);
+                ch->slot_seq[ch->recvx] = trace_end(ch, w, 0, 0);
+            }
             ch->recvx = ch->recvx + 1 == ch->cap ? 0 : ch->recvx + 1;
             ch->sendx = ch->recvx;
         }
@@ -115,6 +149,8 @@ bool knot__chan_try_recv(knot_chan *ch, void *elem, bool *ok, knot__waiter **wak
     }
     if (ch->count > 0) {
         copy_elem(ch, elem, slot(ch, ch->recvx));
+        if (tracing && ch->slot_seq)
+            trace_op(ch, op, ch->slot_seq[ch->recvx], 1);
         ch->recvx = ch->recvx + 1 == ch->cap ? 0 : ch->recvx + 1;
         ch->count--;
         *ok = true;
@@ -122,6 +158,8 @@ bool knot__chan_try_recv(knot_chan *ch, void *elem, bool *ok, knot__waiter **wak
     }
     if (ch->closed) {
         zero_elem(ch, elem);
+        if (tracing)
+            trace_op(ch, op, ch->close_seq, 0);
         *ok = false;
         return true;
     }
@@ -166,8 +204,17 @@ knot_chan *knot_chan_make_at(size_t elem_size, size_t cap, const knot_site *site
     ch->elem_size = elem_size;
     ch->cap = cap;
     ch->made_at = site ? site : &knot__unknown_site;
-    ch->id = atomic_fetch_add_explicit(&next_chan_id, 1, memory_order_relaxed);
+    ch->id = knot__object_id();
     atomic_init(&ch->refs, 1);
+    if (KNOT__UNLIKELY(knot__tracing)) {
+        if (cap && !(ch->slot_seq = calloc(cap, sizeof *ch->slot_seq))) {
+            free(ch->buf);
+            free(ch);
+            return NULL;
+        }
+        (void)KNOT__TRACE(KNOT__EV_CHAN_MAKE, KNOT__POINT, knot__self()->id, ch->id, site, cap,
+                          elem_size);
+    }
     return ch;
 }
 
@@ -177,17 +224,21 @@ void knot__chan_send_op(knot_chan *ch, const void *elem, const knot_site *site) 
     knot__waiter *wake = NULL;
     knot__lock_acquire(&ch->lock);
     if (ch->closed) {
+        (void)KNOT__TRACE(KNOT__EV_CHAN_SEND, KNOT__POINT, knot__self()->id, ch->id, site,
+                          ch->close_seq, 1); /* result 1: this send panics */
         knot__lock_release(&ch->lock);
         chan_panic(ch, site, "send on closed channel");
     }
-    if (knot__chan_try_send(ch, elem, &wake)) {
+    knot__op op = {knot__tracing ? knot__self()->id : 0, site, KNOT__EV_CHAN_SEND, 0};
+    if (knot__chan_try_send(ch, elem, &wake, &op)) {
         knot__lock_release(&ch->lock);
         knot__chan_wake(wake);
         return;
     }
     knot__task *self = knot__self();
-    knot__waiter w = {.task = self, .elem = (void *)elem};
+    knot__waiter w = {.task = self, .elem = (void *)elem, .site = site, .kind = KNOT__EV_CHAN_SEND};
     knot__waitq_push(&ch->sendq, &w);
+    trace_begin(ch, self, KNOT__EV_CHAN_SEND, site);
     knot__block_begin(self, "chan send", site);
     knot__lock_release(&ch->lock);
     knot__park(&self->parker);
@@ -201,14 +252,16 @@ bool knot__chan_recv_op(knot_chan *ch, void *elem, const knot_site *site, const 
     knot__waiter *wake = NULL;
     bool ok = false;
     knot__lock_acquire(&ch->lock);
-    if (knot__chan_try_recv(ch, elem, &ok, &wake)) {
+    knot__op rop = {knot__tracing ? knot__self()->id : 0, site, KNOT__EV_CHAN_RECV, 0};
+    if (knot__chan_try_recv(ch, elem, &ok, &wake, &rop)) {
         knot__lock_release(&ch->lock);
         knot__chan_wake(wake);
         return ok;
     }
     knot__task *self = knot__self();
-    knot__waiter w = {.task = self, .elem = elem};
+    knot__waiter w = {.task = self, .elem = elem, .site = site, .kind = KNOT__EV_CHAN_RECV};
     knot__waitq_push(&ch->recvq, &w);
+    trace_begin(ch, self, KNOT__EV_CHAN_RECV, site);
     knot__block_begin(self, op, site);
     knot__lock_release(&ch->lock);
     knot__park(&self->parker);
@@ -232,17 +285,21 @@ void knot_chan_close_at(knot_chan *ch, const knot_site *site) {
         chan_panic(ch, site, "close of closed channel");
     }
     ch->closed = true;
+    ch->close_seq =
+        KNOT__TRACE(KNOT__EV_CHAN_CLOSE, KNOT__POINT, knot__self()->id, ch->id, site, 0, 0);
     /* Claim every waiter under the lock, wake them after it: receivers get
      * false and a zero value, senders wake to panic. */
     knot__waiter *woken = NULL, *w;
     while ((w = knot__waitq_claim(&ch->recvq, ch))) {
         zero_elem(ch, w->elem);
         w->success = false;
+        trace_end(ch, w, ch->close_seq, 0);
         w->next = woken;
         woken = w;
     }
     while ((w = knot__waitq_claim(&ch->sendq, ch))) {
         w->success = false;
+        trace_end(ch, w, ch->close_seq, 0);
         w->next = woken;
         woken = w;
     }
@@ -269,6 +326,7 @@ void knot__chan_unref(knot_chan *ch) {
     if (atomic_fetch_sub_explicit(&ch->refs, 1, memory_order_acq_rel) != 1)
         return;
     free(ch->buf);
+    free(ch->slot_seq);
     free(ch->name);
     free(ch);
 }
@@ -283,6 +341,7 @@ void knot_chan_free_at(knot_chan *ch, const knot_site *site) {
         chan_panic(ch, site, "free of channel with blocked tasks");
     if (ch->is_timer)
         knot__timer_cancel(ch);
+    (void)KNOT__TRACE(KNOT__EV_CHAN_FREE, KNOT__POINT, knot__self()->id, ch->id, site, 0, 0);
     knot__chan_unref(ch);
 }
 
@@ -293,6 +352,8 @@ void knot_chan_name(knot_chan *ch, const char *name) {
     knot__lock_acquire(&ch->lock);
     char *old = ch->name;
     ch->name = copy;
+    if (KNOT__UNLIKELY(knot__tracing) && copy)
+        knot__emit_name(ch->id, copy);
     knot__lock_release(&ch->lock);
     free(old);
 }

@@ -22,7 +22,8 @@ static void parent(void) {
 }
 
 static void child(void) {
-    knot__watchdog_fork_child(); /* first: zeroes the counts the others rebuild */
+    knot__recorder_fork_child();
+    knot__watchdog_fork_child(); /* zeroes the counts the others rebuild */
     knot__tasks_fork(KNOT__FORK_CHILD);
     knot__timers_fork(KNOT__FORK_CHILD);
 }

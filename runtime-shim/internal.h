@@ -120,6 +120,8 @@ KNOT__HIDDEN extern void (*knot__on_fatal)(void);
 typedef struct knot__waiter {
     struct knot__waiter *prev, *next;
     knot__task *task;
+    const knot_site *site; /* the waiting operation's call site (for the trace) */
+    uint16_t kind;         /* its event kind (enum knot__kind) */
     void *elem;            /* value to send, or where to receive */
     _Atomic int *selected; /* shared claim word of a select; NULL for plain ops */
     int case_index;
@@ -145,6 +147,8 @@ struct knot_chan {
     const knot_site *made_at;
     char *name;
     bool is_timer;             /* made by knot_after / knot_tick */
+    uint64_t *slot_seq;        /* traced: the send event behind each buffered value */
+    uint64_t close_seq;        /* traced: the close event */
     struct knot__timer *timer; /* the pending timer, under the timer lock */
 };
 
@@ -156,8 +160,19 @@ KNOT__HIDDEN knot__waiter *knot__waitq_claim(knot__waitq *q, knot_chan *ch);
 /* Try one direction without blocking, with ch locked. Returns true if done;
  * *ok gets the receive's flag. Wakes a partner, which happens after unlock
  * through *wake. */
-KNOT__HIDDEN bool knot__chan_try_send(knot_chan *ch, const void *elem, knot__waiter **wake);
-KNOT__HIDDEN bool knot__chan_try_recv(knot_chan *ch, void *elem, bool *ok, knot__waiter **wake);
+/* Who performs an operation, for the trace: task id (0 = the runtime), the
+ * call site, the event kind and, in a select, the case index. */
+typedef struct knot__op {
+    uint64_t task;
+    const knot_site *site;
+    uint16_t kind;
+    int case_index;
+} knot__op;
+
+KNOT__HIDDEN bool knot__chan_try_send(knot_chan *ch, const void *elem, knot__waiter **wake,
+                                      const knot__op *op);
+KNOT__HIDDEN bool knot__chan_try_recv(knot_chan *ch, void *elem, bool *ok, knot__waiter **wake,
+                                      const knot__op *op);
 KNOT__HIDDEN void knot__chan_wake(knot__waiter *w);
 /* Blocking send/receive; op names a receive in reports ("chan receive", "sleep"). */
 KNOT__HIDDEN void knot__chan_send_op(knot_chan *ch, const void *elem, const knot_site *site);
@@ -165,6 +180,24 @@ KNOT__HIDDEN bool knot__chan_recv_op(knot_chan *ch, void *elem, const knot_site 
                                      const char *op);
 KNOT__HIDDEN void knot__chan_unref(knot_chan *ch);
 KNOT__HIDDEN const char *knot__chan_label(knot_chan *ch, char *buf, size_t size);
+
+/* ---- record.c: the event recorder (see record.h) -------------------------- */
+
+#include "record.h"
+
+KNOT__HIDDEN extern bool knot__tracing;
+KNOT__HIDDEN uint64_t knot__emit(uint16_t kind, uint8_t phase, uint64_t task, uint64_t obj,
+                                 const knot_site *site, uint64_t a, uint64_t b);
+KNOT__HIDDEN void knot__emit_name(uint64_t obj, const char *name);
+KNOT__HIDDEN uint64_t knot__object_id(void);
+KNOT__HIDDEN void knot__recorder_fork_child(void);
+
+/* Record an event when tracing; evaluates to its sequence number, or 0. The
+ * untraced cost is this one branch. */
+#define KNOT__TRACE(kind, phase, task, obj, site, a, b)                                     \
+    (KNOT__UNLIKELY(knot__tracing)                                                          \
+         ? knot__emit((kind), (phase), (task), (obj), (site), (uint64_t)(a), (uint64_t)(b)) \
+         : 0)
 
 /* ---- fork.c: keeping the runtime whole across fork() ------------------------ */
 

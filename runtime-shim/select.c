@@ -63,11 +63,13 @@ static void plan(sel *s, knot__task *self) {
 }
 
 /* Poll in shuffled order; returns the case run, or -1. Unlocks on success. */
-static int poll_ready(sel *s, const knot_site *site) {
+static int poll_ready(sel *s, const knot_site *site, uint64_t task, bool block) {
+    knot__op op = {task, site, block ? KNOT__EV_SELECT : KNOT__EV_SELECT_NB, 0};
     for (size_t k = 0; k < s->norder; k++) {
         int i = s->order[k];
         knot_case *c = &s->cases[i];
         knot__waiter *wake = NULL;
+        op.case_index = i;
         if (c->dir == KNOT_SEND) {
             if (c->ch->closed) {
                 unlock_all(s);
@@ -75,11 +77,11 @@ static int poll_ready(sel *s, const knot_site *site) {
                 knot__panic(site, knot__chan_label(c->ch, label, sizeof label),
                             "send on closed channel");
             }
-            if (!knot__chan_try_send(c->ch, c->elem, &wake))
+            if (!knot__chan_try_send(c->ch, c->elem, &wake, &op))
                 continue;
         } else {
             bool ok = false;
-            if (!knot__chan_try_recv(c->ch, c->elem, &ok, &wake))
+            if (!knot__chan_try_recv(c->ch, c->elem, &ok, &wake, &op))
                 continue;
             c->ok = ok;
         }
@@ -97,9 +99,15 @@ static int wait_for_partner(sel *s, knot__task *self, const knot_site *site) {
         int i = s->order[k];
         knot_case *c = &s->cases[i];
         knot__waiter *w = &s->waiters[k];
-        *w = (knot__waiter){.task = self, .elem = c->elem, .selected = &selected, .case_index = i};
+        *w = (knot__waiter){.task = self,
+                            .elem = c->elem,
+                            .selected = &selected,
+                            .case_index = i,
+                            .site = site,
+                            .kind = KNOT__EV_SELECT};
         knot__waitq_push(c->dir == KNOT_SEND ? &c->ch->sendq : &c->ch->recvq, w);
     }
+    (void)KNOT__TRACE(KNOT__EV_SELECT, KNOT__BEGIN, self->id, 0, site, s->n, 0);
     knot__block_begin(self, "select", site);
     unlock_all(s);
     knot__park(&self->parker);
@@ -156,12 +164,14 @@ static int do_select(knot_case *cases, size_t n, bool block, const knot_site *si
         knot__block_forever(n ? "select (nil chans)" : "select (no cases)", site);
     }
     lock_all(&s);
-    int r = poll_ready(&s, site);
+    int r = poll_ready(&s, site, self->id, block);
     if (r < 0) {
-        if (block)
+        if (block) {
             r = wait_for_partner(&s, self, site);
-        else
+        } else {
+            (void)KNOT__TRACE(KNOT__EV_SELECT_NB, KNOT__POINT, self->id, 0, site, 0, -1);
             unlock_all(&s);
+        }
     }
     free(heap);
     return r;

@@ -147,7 +147,7 @@ typedef struct knot_wg {
     uint32_t knot__lock;
     uint32_t knot__pad;
     uint64_t knot__id;
-    const knot_site *knot__site;
+    uint64_t knot__zero_seq; /* traced: the add that last brought it to zero */
 } knot_wg;
 
 /* Add delta (may be negative) to the counter. A negative counter panics. */

@@ -1,0 +1,391 @@
+/* The knot command line.
+ *
+ *   knot cc ARGS...                                   compile and link with the runtime
+ *   knot run [-o TRACE] [--timeout S] -- PROG ARGS...  run with recording, import, summarise
+ *   knot import TRACE                                 import a journal a program left behind
+ *   knot summary TRACE                                what a trace holds
+ *
+ * Exit status: the program's own for `run` (128+N if a signal N ended it);
+ * otherwise 0 on success and 2 for usage or input errors, each with one line
+ * on stderr. */
+#include "trace-import.h"
+#include "trace-schema.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_TRACE "knot-trace.db"
+
+static int usage_error(const char *fmt, const char *arg) {
+    fputs("knot: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see knot --help)\n", stderr);
+    return 2;
+}
+
+static void help(void) {
+    puts("usage: knot cc ARGS...                  compile and link with knot's runtime\n"
+         "       knot run [-o TRACE] [--timeout SECONDS] [--] PROGRAM ARGS...\n"
+         "                                        run PROGRAM, record it into TRACE\n"
+         "                                        (default " DEFAULT_TRACE ") and summarise\n"
+         "       knot import TRACE                import the journal a traced program left\n"
+         "       knot summary TRACE               tasks, objects, events, blocked tasks\n"
+         "       knot --version");
+}
+
+/* ---- where the runtime lives ------------------------------------------------------ */
+
+static bool exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* An installed knot finds its header and library beside its own binary
+ * (prefix/bin/knot → prefix/include, prefix/lib); a knot run from its build
+ * tree uses the tree it was built from. */
+static void runtime_dirs(char *inc, char *lib, size_t size) {
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char probe[PATH_MAX + 64];
+            snprintf(probe, sizeof probe, "%s/../include/knot/knot.h", exe);
+            if (exists(probe) && strlen(exe) + 64 < size) {
+                snprintf(inc, size, "%s/../include", exe);
+                snprintf(lib, size, "%s/../%s", exe, KNOT_INSTALL_LIBDIR);
+                return;
+            }
+        }
+    }
+    snprintf(inc, size, "%s", KNOT_BUILD_INCLUDE_DIR);
+    snprintf(lib, size, "%s", KNOT_BUILD_LIB_DIR);
+}
+
+/* ---- knot cc --------------------------------------------------------------------- */
+
+static int cmd_cc(int argc, char **argv) {
+    if (argc < 1)
+        return usage_error("cc: no arguments given to the compiler%s", "");
+    char inc[PATH_MAX + 64], lib[PATH_MAX + 64];
+    runtime_dirs(inc, lib, sizeof inc);
+    bool link = true;
+    for (int i = 0; i < argc; i++)
+        if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "-S") || !strcmp(argv[i], "-E"))
+            link = false;
+    const char *cc = getenv("CC");
+    if (!cc || !*cc)
+        cc = "cc";
+    char iflag[PATH_MAX + 80], lflag[PATH_MAX + 80], rpath[PATH_MAX + 96];
+    snprintf(iflag, sizeof iflag, "-I%s", inc);
+    snprintf(lflag, sizeof lflag, "-L%s", lib);
+    snprintf(rpath, sizeof rpath, "-Wl,-rpath,%s", lib);
+    char **args = calloc((size_t)argc + 8, sizeof *args);
+    if (!args)
+        return usage_error("cc: %s", strerror(ENOMEM));
+    int k = 0;
+    args[k++] = (char *)cc;
+    args[k++] = iflag;
+    args[k++] = "-g";
+    args[k++] = "-pthread";
+    for (int i = 0; i < argc; i++)
+        args[k++] = argv[i];
+    if (link) {
+        args[k++] = lflag;
+        args[k++] = rpath;
+        args[k++] = "-lknot";
+    }
+    args[k] = NULL;
+    execvp(cc, args);
+    fprintf(stderr, "knot: cc: cannot run %s: %s\n", cc, strerror(errno));
+    free(args);
+    return 2;
+}
+
+/* ---- traces ------------------------------------------------------------------------ */
+
+/* Open a trace for reading, rejecting anything that is not one. */
+static sqlite3 *open_trace(const char *path) {
+    if (!exists(path)) {
+        fprintf(stderr, "knot: %s: no such trace\n", path);
+        return NULL;
+    }
+    sqlite3 *db;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        fprintf(stderr, "knot: %s: %s\n", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_stmt *st;
+    int app = 0, version = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        app = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (app != KNOT_TRACE_APPLICATION_ID) {
+        fprintf(stderr, "knot: %s: not a knot trace\n", path);
+        sqlite3_close(db);
+        return NULL;
+    }
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (version != KNOT_TRACE_SCHEMA_VERSION) {
+        fprintf(stderr, "knot: %s: trace schema version %d is not supported (this knot reads %d)\n",
+                path, version, KNOT_TRACE_SCHEMA_VERSION);
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static long long count(sqlite3 *db, const char *sql) {
+    sqlite3_stmt *st;
+    long long n = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static int summarise(const char *path) {
+    sqlite3 *db = open_trace(path);
+    if (!db)
+        return 2;
+    fprintf(stderr, "knot: %s: %lld tasks, %lld objects, %lld events\n", path,
+            count(db, "SELECT count(*) FROM tasks"), count(db, "SELECT count(*) FROM objects"),
+            count(db, "SELECT count(*) FROM events"));
+    sqlite3_stmt *st;
+    const char *sql = "SELECT b.task, b.kind, s.file, s.line, s.function, o.name, o.kind,"
+                      " ms.file, ms.line FROM blocked_at_end b"
+                      " LEFT JOIN sites s ON s.id = b.site"
+                      " LEFT JOIN objects o ON o.id = b.object"
+                      " LEFT JOIN sites ms ON ms.id = o.site ORDER BY b.task";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "knot: %s: %s\n", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return 2;
+    }
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n++ == 0)
+            fputs("knot: tasks still blocked at the end:\n", stderr);
+        fprintf(stderr, "  task %lld [%s] at %s:%d in %s()", sqlite3_column_int64(st, 0),
+                (const char *)sqlite3_column_text(st, 1),
+                sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "?",
+                sqlite3_column_int(st, 3),
+                sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st, 4) : "?");
+        if (sqlite3_column_text(st, 6)) {
+            const unsigned char *name = sqlite3_column_text(st, 5);
+            fprintf(stderr, " on %s%s%s%s made at %s:%d", (const char *)sqlite3_column_text(st, 6),
+                    name ? " \"" : "", name ? (const char *)name : "", name ? "\"" : "",
+                    sqlite3_column_text(st, 7) ? (const char *)sqlite3_column_text(st, 7) : "?",
+                    sqlite3_column_int(st, 8));
+        }
+        fputc('\n', stderr);
+    }
+    if (n == 0)
+        fputs("knot: no task was blocked at the end\n", stderr);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return 0;
+}
+
+/* Import trace's journal if one is there. Returns 0, 1 (no journal) or 2. */
+static int import_journal(const char *trace) {
+    char journal[PATH_MAX + 32], err[512];
+    knot_trace_journal_path(trace, journal, sizeof journal);
+    if (!exists(journal))
+        return 1;
+    knot_import_stats stats;
+    if (knot_trace_import(journal, trace, &stats, err, sizeof err) != 0) {
+        fprintf(stderr, "knot: %s\n", err);
+        return 2;
+    }
+    unlink(journal);
+    return 0;
+}
+
+static int cmd_import(int argc, char **argv) {
+    if (argc != 1)
+        return usage_error("import: expected one trace path%s", "");
+    int rc = import_journal(argv[0]);
+    if (rc == 1) {
+        fprintf(stderr, "knot: %s: no journal to import (%s.knot-journal)\n", argv[0], argv[0]);
+        return 2;
+    }
+    return rc ? rc : summarise(argv[0]);
+}
+
+static int cmd_summary(int argc, char **argv) {
+    if (argc != 1)
+        return usage_error("summary: expected one trace path%s", "");
+    if (import_journal(argv[0]) == 2)
+        return 2;
+    return summarise(argv[0]);
+}
+
+/* ---- knot run ------------------------------------------------------------------------ */
+
+static volatile sig_atomic_t forwarded_signal;
+static pid_t child_pid;
+
+static void forward(int sig) {
+    forwarded_signal = sig;
+    if (child_pid > 0)
+        kill(child_pid, sig);
+}
+
+/* Start argv with tracing into trace; -1 and a message if it cannot run. */
+static pid_t start(char **argv, const char *trace) {
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pipefd[0]);
+        setenv("KNOT_TRACE", trace, 1);
+        execvp(argv[0], argv);
+        int e = errno;
+        (void)!write(pipefd[1], &e, sizeof e);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    int e = 0;
+    ssize_t got = pid > 0 ? read(pipefd[0], &e, sizeof e) : 0;
+    close(pipefd[0]);
+    if (pid < 0 || got == (ssize_t)sizeof e) {
+        fprintf(stderr, "knot: cannot run %s: %s\n", argv[0], strerror(pid < 0 ? errno : e));
+        if (pid > 0)
+            waitpid(pid, NULL, 0);
+        return -1;
+    }
+    return pid;
+}
+
+/* Wait for pid, killing it after timeout seconds (0 = never). */
+static int wait_for(pid_t pid, double timeout, bool *timed_out) {
+    struct timespec t0, now, tick = {0, 10 * 1000000L};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int status;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, timeout > 0 ? WNOHANG : 0);
+        if (r == pid)
+            return status;
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (timeout > 0) {
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            double elapsed =
+                (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+            if (elapsed >= timeout && !*timed_out) {
+                *timed_out = true;
+                kill(pid, SIGKILL);
+            }
+            nanosleep(&tick, NULL);
+        }
+    }
+}
+
+static int cmd_run(int argc, char **argv) {
+    const char *trace = DEFAULT_TRACE;
+    double timeout = 0;
+    int i = 0;
+    for (; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            i++;
+            break;
+        }
+        if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--timeout")) {
+            if (i + 1 >= argc)
+                return usage_error("run: %s needs a value", argv[i]);
+            if (argv[i][1] == 'o') {
+                trace = argv[++i];
+            } else {
+                char *end;
+                timeout = strtod(argv[++i], &end);
+                if (*end || timeout <= 0)
+                    return usage_error("run: bad --timeout '%s' (seconds > 0)", argv[i]);
+            }
+        } else if (argv[i][0] == '-') {
+            return usage_error("run: unknown option '%s'", argv[i]);
+        } else {
+            break;
+        }
+    }
+    if (i >= argc)
+        return usage_error("run: no program given%s", "");
+
+    /* The trace path must be writable before the program runs, not after. */
+    int probe = open(trace, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (probe < 0) {
+        fprintf(stderr, "knot: cannot write %s: %s\n", trace, strerror(errno));
+        return 2;
+    }
+    close(probe);
+    char abs_trace[PATH_MAX];
+    if (!realpath(trace, abs_trace)) {
+        fprintf(stderr, "knot: %s: %s\n", trace, strerror(errno));
+        return 2;
+    }
+
+    signal(SIGINT, forward);
+    signal(SIGTERM, forward);
+    child_pid = start(argv + i, abs_trace);
+    if (child_pid < 0)
+        return 2;
+    bool timed_out = false;
+    int status = wait_for(child_pid, timeout, &timed_out);
+    if (timed_out)
+        fprintf(stderr, "knot: %s timed out after %g s and was killed\n", argv[i], timeout);
+
+    int rc = import_journal(abs_trace);
+    if (rc == 1)
+        fprintf(stderr, "knot: %s wrote no trace (is it linked with knot? build it with knot cc)\n",
+                argv[i]);
+    else if (rc == 0)
+        summarise(trace);
+
+    if (status < 0)
+        return 2;
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return WEXITSTATUS(status);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2)
+        return usage_error("no command given%s", "");
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        help();
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("knot %s\n", KNOT_VERSION_STRING);
+        return 0;
+    }
+    if (!strcmp(cmd, "cc"))
+        return cmd_cc(argc - 2, argv + 2);
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "import"))
+        return cmd_import(argc - 2, argv + 2);
+    if (!strcmp(cmd, "summary"))
+        return cmd_summary(argc - 2, argv + 2);
+    return usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,439 @@
+/* Journal → SQLite trace.
+ *
+ * The recorder's journal holds 64-byte records in per-thread chunks, so they
+ * are not in sequence order and a record may name a site whose description
+ * another thread wrote later in the file. Two passes: first sites and names,
+ * then events. The database is written to a temporary file in one
+ * transaction and renamed over the target, so a reader never sees half a
+ * trace. */
+#include "trace-import.h"
+
+#include "../runtime-shim/record.h"
+#include "trace-schema.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void knot_trace_journal_path(const char *trace, char *out, size_t size) {
+    snprintf(out, size, "%s.knot-journal", trace);
+}
+
+/* ---- site identities: program address → row id ------------------------------- */
+
+typedef struct site_map {
+    uint64_t *keys;
+    long long *ids;
+    size_t cap, len;
+} site_map;
+
+static bool site_map_grow(site_map *m) {
+    size_t cap = m->cap ? m->cap * 2 : 1024;
+    uint64_t *keys = calloc(cap, sizeof *keys);
+    long long *ids = calloc(cap, sizeof *ids);
+    if (!keys || !ids) {
+        free(keys);
+        free(ids);
+        return false;
+    }
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i]) {
+            size_t h = (size_t)(m->keys[i] * 0x9E3779B97F4A7C15ull) & (cap - 1);
+            while (keys[h])
+                h = (h + 1) & (cap - 1);
+            keys[h] = m->keys[i];
+            ids[h] = m->ids[i];
+        }
+    free(m->keys);
+    free(m->ids);
+    m->keys = keys;
+    m->ids = ids;
+    m->cap = cap;
+    return true;
+}
+
+/* The slot for key: holds key, or is empty where key would go. */
+static size_t site_map_slot(const site_map *m, uint64_t key) {
+    size_t h = (size_t)(key * 0x9E3779B97F4A7C15ull) & (m->cap - 1);
+    while (m->keys[h] && m->keys[h] != key)
+        h = (h + 1) & (m->cap - 1);
+    return h;
+}
+
+static long long site_map_get(const site_map *m, uint64_t key) {
+    if (!key || !m->cap)
+        return 0;
+    size_t h = site_map_slot(m, key);
+    return m->keys[h] == key ? m->ids[h] : 0;
+}
+
+/* ---- the import ------------------------------------------------------------------ */
+
+typedef struct importer {
+    sqlite3 *db;
+    sqlite3_stmt *site, *event, *object, *name, *task_start, *task_end, *task_seen;
+    site_map sites;
+    knot_import_stats *stats;
+    char *err;
+    size_t errsize;
+} importer;
+
+static int fail(importer *im, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    /* clang-analyzer 14 misreads va_start here as elsewhere. */
+    vsnprintf(im->err, im->errsize, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
+    va_end(ap);
+    return -1;
+}
+
+static int sql_fail(importer *im, const char *what) {
+    return fail(im, "%s: %s", what, sqlite3_errmsg(im->db));
+}
+
+static const char *kind_name(unsigned kind) {
+    static const char *names[] = {
+        [KNOT__EV_TASK_START] = "task_start",
+        [KNOT__EV_TASK_END] = "task_end",
+        [KNOT__EV_GO] = "go",
+        [KNOT__EV_CHAN_MAKE] = "chan_make",
+        [KNOT__EV_CHAN_SEND] = "chan_send",
+        [KNOT__EV_CHAN_RECV] = "chan_recv",
+        [KNOT__EV_CHAN_CLOSE] = "chan_close",
+        [KNOT__EV_CHAN_FREE] = "chan_free",
+        [KNOT__EV_SELECT] = "select",
+        [KNOT__EV_SELECT_NB] = "select_nb",
+        [KNOT__EV_WG_ADD] = "wg_add",
+        [KNOT__EV_WG_WAIT] = "wg_wait",
+        [KNOT__EV_TIMER_MAKE] = "timer_make",
+        [KNOT__EV_PANIC] = "panic",
+        [KNOT__EV_DEADLOCK] = "deadlock",
+    };
+    return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
+}
+
+static const char *phase_name(unsigned phase) {
+    return phase == KNOT__BEGIN ? "begin" : phase == KNOT__END ? "end" : "point";
+}
+
+static int prepare(importer *im, sqlite3_stmt **st, const char *sql) {
+    return sqlite3_prepare_v2(im->db, sql, -1, st, NULL) == SQLITE_OK ? 0 : sql_fail(im, sql);
+}
+
+static int step(importer *im, sqlite3_stmt *st) {
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? 0 : sql_fail(im, "insert");
+}
+
+/* The payload after a record, as text of at most n bytes within the journal. */
+static const char *payload(const knot__rec *r, const knot__rec *end, uint32_t *n) {
+    size_t room = (size_t)((const char *)end - (const char *)(r + 1));
+    if (*n > room)
+        *n = (uint32_t)room;
+    return (const char *)(r + 1);
+}
+
+static int import_site(importer *im, const knot__rec *r, const knot__rec *end) {
+    if (!r->site || site_map_get(&im->sites, r->site))
+        return 0; /* written twice (table full in the recorder): keep the first */
+    uint32_t n = r->nbytes;
+    const char *p = payload(r, end, &n);
+    size_t file_len = strnlen(p, n);
+    const char *func = file_len < n ? p + file_len + 1 : "";
+    size_t func_len = file_len < n ? strnlen(func, n - file_len - 1) : 0;
+    if ((im->sites.len + 1) * 2 > im->sites.cap && !site_map_grow(&im->sites))
+        return fail(im, "out of memory");
+    long long id = (long long)++im->sites.len;
+    size_t h = site_map_slot(&im->sites, r->site);
+    im->sites.keys[h] = r->site;
+    im->sites.ids[h] = id;
+    sqlite3_bind_int64(im->site, 1, id);
+    sqlite3_bind_text(im->site, 2, p, (int)file_len, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(im->site, 3, (sqlite3_int64)r->a);
+    sqlite3_bind_text(im->site, 4, func, (int)func_len, SQLITE_TRANSIENT);
+    im->stats->sites++;
+    return step(im, im->site);
+}
+
+static int import_name(importer *im, const knot__rec *r, const knot__rec *end) {
+    uint32_t n = r->nbytes;
+    const char *p = payload(r, end, &n);
+    sqlite3_bind_text(im->name, 1, p, (int)strnlen(p, n), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(im->name, 2, (sqlite3_int64)r->obj);
+    return step(im, im->name);
+}
+
+static void bind_or_null(sqlite3_stmt *st, int i, bool present, uint64_t v) {
+    if (present)
+        sqlite3_bind_int64(st, i, (sqlite3_int64)v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static int import_object(importer *im, const knot__rec *r, const char *kind, long long site) {
+    sqlite3_bind_int64(im->object, 1, (sqlite3_int64)r->obj);
+    sqlite3_bind_text(im->object, 2, kind, -1, SQLITE_STATIC);
+    bind_or_null(im->object, 3, r->kind == KNOT__EV_CHAN_MAKE, r->a);
+    bind_or_null(im->object, 4, r->kind == KNOT__EV_CHAN_MAKE, r->b);
+    bind_or_null(im->object, 5, site != 0, (uint64_t)site);
+    sqlite3_bind_int64(im->object, 6, (sqlite3_int64)r->seq);
+    return step(im, im->object);
+}
+
+/* What the generic a/b fields mean for each kind: matched (the event this
+ * one observed), result, and value. */
+static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has_r, uint64_t *res,
+                         bool *has_v, uint64_t *v) {
+    *has_m = *has_r = *has_v = false;
+    switch (r->kind) {
+    case KNOT__EV_CHAN_RECV:
+    case KNOT__EV_SELECT:
+    case KNOT__EV_WG_WAIT:
+    case KNOT__EV_CHAN_SEND:
+        *has_m = r->phase != KNOT__BEGIN && r->a != 0;
+        *m = r->a;
+        *has_r = r->phase != KNOT__BEGIN;
+        *res = r->b;
+        *has_v = r->kind == KNOT__EV_SELECT && r->phase == KNOT__BEGIN;
+        *v = r->a;
+        break;
+    case KNOT__EV_SELECT_NB:
+        *has_r = true;
+        *res = r->b;
+        break;
+    case KNOT__EV_WG_ADD:
+        *has_v = *has_r = true;
+        *v = r->a;
+        *res = r->b;
+        break;
+    case KNOT__EV_CHAN_MAKE:  /* value: the capacity */
+    case KNOT__EV_TIMER_MAKE: /* value: the milliseconds */
+    case KNOT__EV_TASK_START: /* value: the parent */
+    case KNOT__EV_GO:         /* value: the child */
+        *has_v = true;
+        *v = r->a;
+        break;
+    case KNOT__EV_TASK_END:
+        *has_r = true;
+        *res = r->a;
+        break;
+    default:
+        break;
+    }
+}
+
+static int import_event(importer *im, const knot__rec *r) {
+    const char *kind = kind_name(r->kind);
+    if (!kind)
+        return fail(im, "unknown event kind %u at sequence %llu", (unsigned)r->kind,
+                    (unsigned long long)r->seq);
+    long long site = site_map_get(&im->sites, r->site);
+    bool has_m, has_r, has_v;
+    uint64_t m = 0, res = 0, v = 0;
+    event_fields(r, &has_m, &m, &has_r, &res, &has_v, &v);
+    sqlite3_stmt *st = im->event;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)r->seq);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)r->task);
+    bind_or_null(st, 3, r->obj != 0, r->obj);
+    sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, phase_name(r->phase), -1, SQLITE_STATIC);
+    bind_or_null(st, 6, site != 0, (uint64_t)site);
+    bind_or_null(st, 7, has_m, m);
+    bind_or_null(st, 8, has_r, res);
+    bind_or_null(st, 9, has_v, v);
+    sqlite3_bind_int64(st, 10, (sqlite3_int64)r->time_ns);
+    if (step(im, st))
+        return -1;
+    im->stats->events++;
+
+    if (r->kind == KNOT__EV_CHAN_MAKE)
+        return import_object(im, r, "chan", site);
+    if (r->kind == KNOT__EV_WG_ADD || r->kind == KNOT__EV_WG_WAIT)
+        return import_object(im, r, "wait group", 0);
+    if (r->kind == KNOT__EV_TASK_START) {
+        sqlite3_bind_int64(im->task_start, 1, (sqlite3_int64)r->task);
+        bind_or_null(im->task_start, 2, r->a != 0, r->a);
+        bind_or_null(im->task_start, 3, site != 0, (uint64_t)site);
+        sqlite3_bind_int64(im->task_start, 4, (sqlite3_int64)r->seq);
+        return step(im, im->task_start);
+    }
+    if (r->kind == KNOT__EV_TASK_END) {
+        static const char *how[] = {"returned", "panicked", "exited"};
+        sqlite3_bind_int64(im->task_end, 1, (sqlite3_int64)r->seq);
+        sqlite3_bind_text(im->task_end, 2, r->a < 3 ? how[r->a] : "?", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(im->task_end, 3, (sqlite3_int64)r->task);
+        return step(im, im->task_end);
+    }
+    if (r->task) {
+        sqlite3_bind_int64(im->task_seen, 1, (sqlite3_int64)r->task);
+        return step(im, im->task_seen);
+    }
+    return 0;
+}
+
+/* One pass over every committed record; which = the types to take. */
+static int scan(importer *im, const knot__rec *recs, size_t n, int which) {
+    for (size_t i = 0; i < n; i++) {
+        const knot__rec *r = &recs[i];
+        uint8_t type = atomic_load_explicit(&r->type, memory_order_relaxed);
+        if (type == KNOT__REC_EMPTY)
+            continue;
+        uint32_t extra = 0;
+        if (type == KNOT__REC_SITE || type == KNOT__REC_NAME)
+            extra = (r->nbytes + (uint32_t)sizeof *r - 1) / (uint32_t)sizeof *r;
+        int rc = 0;
+        if (type == which) {
+            if (type == KNOT__REC_SITE)
+                rc = import_site(im, r, recs + n);
+            else if (type == KNOT__REC_NAME)
+                rc = import_name(im, r, recs + n);
+            else if (type == KNOT__REC_EVENT)
+                rc = import_event(im, r);
+        } else if (type > KNOT__REC_NAME) {
+            rc = fail(im, "corrupt journal: unknown record type %u at record %zu", type, i);
+        }
+        if (rc)
+            return rc;
+        i += extra;
+    }
+    return 0;
+}
+
+static int create(importer *im, const char *path) {
+    if (sqlite3_open_v2(path, &im->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK)
+        return sql_fail(im, path);
+    char pragmas[256];
+    snprintf(pragmas, sizeof pragmas,
+             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA user_version=%d;"
+             "PRAGMA application_id=%d; BEGIN;",
+             KNOT_TRACE_SCHEMA_VERSION, KNOT_TRACE_APPLICATION_ID);
+    if (sqlite3_exec(im->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(im->db, knot_trace_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sql_fail(im, "creating the trace schema");
+    return prepare(im, &im->site, "INSERT INTO sites VALUES(?,?,?,?)") ||
+                   prepare(im, &im->event, "INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?,?)") ||
+                   prepare(im, &im->object,
+                           "INSERT INTO objects(id,kind,capacity,elem_size,site,made_seq) "
+                           "VALUES(?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING") ||
+                   prepare(im, &im->name, "UPDATE objects SET name=? WHERE id=?") ||
+                   prepare(im, &im->task_start,
+                           "INSERT INTO tasks(id,parent,spawn_site,start_seq) VALUES(?,?,?,?) "
+                           "ON CONFLICT(id) DO UPDATE SET parent=excluded.parent, "
+                           "spawn_site=excluded.spawn_site, start_seq=excluded.start_seq") ||
+                   prepare(im, &im->task_end,
+                           "INSERT INTO tasks(end_seq,ended,id) VALUES(?,?,?) ON CONFLICT(id) "
+                           "DO UPDATE SET end_seq=excluded.end_seq, ended=excluded.ended") ||
+                   prepare(im, &im->task_seen,
+                           "INSERT INTO tasks(id) VALUES(?) ON CONFLICT(id) DO NOTHING")
+               ? -1
+               : 0;
+}
+
+static int finish(importer *im, const knot__journal_header *h) {
+    sqlite3_stmt *st;
+    if (prepare(im, &st, "INSERT INTO meta VALUES(?,?)"))
+        return -1;
+    const struct {
+        const char *key;
+        long long value;
+    } rows[] = {{"pid", (long long)h->pid},
+                {"start_ns", (long long)h->start_ns},
+                {"journal_version", (long long)h->version}};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        sqlite3_bind_text(st, 1, rows[i].key, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, rows[i].value);
+        if (step(im, st)) {
+            sqlite3_finalize(st);
+            return -1;
+        }
+    }
+    sqlite3_finalize(st);
+    /* Wait groups and timers are made known by their events; name the kinds. */
+    if (sqlite3_exec(im->db,
+                     "UPDATE objects SET kind='timer' WHERE id IN "
+                     "(SELECT object FROM events WHERE kind='timer_make');"
+                     "COMMIT;",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return sql_fail(im, "finishing the trace");
+    sqlite3_stmt *count;
+    if (prepare(im, &count, "SELECT (SELECT count(*) FROM tasks), (SELECT count(*) FROM objects)"))
+        return -1;
+    if (sqlite3_step(count) == SQLITE_ROW) {
+        im->stats->tasks = sqlite3_column_int64(count, 0);
+        im->stats->objects = sqlite3_column_int64(count, 1);
+    }
+    sqlite3_finalize(count);
+    return 0;
+}
+
+static void close_importer(importer *im) {
+    sqlite3_stmt *sts[] = {im->site,       im->event,    im->object,   im->name,
+                           im->task_start, im->task_end, im->task_seen};
+    for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
+        sqlite3_finalize(sts[i]);
+    sqlite3_close(im->db);
+    free(im->sites.keys);
+    free(im->sites.ids);
+}
+
+static int check_header(importer *im, const char *path, const void *map, size_t size) {
+    const knot__journal_header *h = map;
+    if (size < KNOT__JOURNAL_HEADER || memcmp(h->magic, KNOT__JOURNAL_MAGIC, 8) != 0)
+        return fail(im, "%s: not a knot journal", path);
+    if (h->version != KNOT__JOURNAL_VERSION || h->record_size != sizeof(knot__rec))
+        return fail(im, "%s: journal version %u is not supported (this knot reads %d)", path,
+                    h->version, KNOT__JOURNAL_VERSION);
+    return 0;
+}
+
+int knot_trace_import(const char *journal_path, const char *db_path, knot_import_stats *stats,
+                      char *err, size_t errsize) {
+    knot_import_stats unused;
+    importer im = {.stats = stats ? stats : &unused, .err = err, .errsize = errsize};
+    memset(im.stats, 0, sizeof *im.stats);
+    int fd = open(journal_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(&im, "%s: %s", journal_path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size < (off_t)KNOT__JOURNAL_HEADER) {
+        close(fd);
+        return fail(&im, "%s: not a knot journal (too short)", journal_path);
+    }
+    size_t size = (size_t)st.st_size;
+    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return fail(&im, "%s: %s", journal_path, strerror(errno));
+    int rc = check_header(&im, journal_path, map, size);
+
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", db_path, (long)getpid());
+    unlink(tmp);
+    if (!rc) {
+        const knot__rec *recs = (const knot__rec *)((const char *)map + KNOT__JOURNAL_HEADER);
+        size_t n = (size - KNOT__JOURNAL_HEADER) / sizeof(knot__rec);
+        rc = create(&im, tmp) || scan(&im, recs, n, KNOT__REC_SITE) ||
+                     scan(&im, recs, n, KNOT__REC_EVENT) || scan(&im, recs, n, KNOT__REC_NAME) ||
+                     finish(&im, map)
+                 ? -1
+                 : 0;
+    }
+    close_importer(&im);
+    munmap(map, size);
+    if (!rc && rename(tmp, db_path) != 0)
+        rc = fail(&im, "%s: %s", db_path, strerror(errno));
+    if (rc)
+        unlink(tmp);
+    return rc;
+}

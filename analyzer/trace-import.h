@@ -1,0 +1,20 @@
+/* Importing a recorder journal into an SQLite trace. */
+#ifndef KNOT_TRACE_IMPORT_H
+#define KNOT_TRACE_IMPORT_H
+
+#include <stddef.h>
+
+typedef struct knot_import_stats {
+    long long events, tasks, objects, sites;
+    long long skipped; /* reserved slots never written (the process died mid-chunk) */
+} knot_import_stats;
+
+/* Read journal_path and write the trace database db_path (replacing it).
+ * Returns 0, or -1 with a one-line reason in err. */
+int knot_trace_import(const char *journal_path, const char *db_path, knot_import_stats *stats,
+                      char *err, size_t errsize);
+
+/* The journal that belongs to a trace path: "<trace>.knot-journal". */
+void knot_trace_journal_path(const char *trace, char *out, size_t size);
+
+#endif

@@ -1,0 +1,218 @@
+/* The recorder: with KNOT_TRACE=path.db in the environment, every knot
+ * operation appends a 64-byte record to path.db.knot-journal, which
+ * `knot run` (or any later knot command) imports into the SQLite trace.
+ *
+ * Hot path: one predictable branch when tracing is off. When on: a sequence
+ * number from one atomic counter (taken under the object's lock by the
+ * caller, so each object's events are numbered in the real order of its
+ * operations), and a store into this thread's chunk of a MAP_SHARED mapping
+ * of the journal. No system call, no lock, no copy; and because the mapping
+ * is shared with the file, a record written is a record kept, whether the
+ * process then exits, panics, aborts, crashes or is killed with SIGKILL. */
+#include "record.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RECS_PER_SEGMENT (KNOT__JOURNAL_SEGMENT / sizeof(knot__rec))
+#define MAX_SEGMENTS     8192 /* 64 GiB of journal */
+#define SITE_TABLE       16384
+
+bool knot__tracing;
+
+static int journal_fd = -1;
+static knot__lock map_lock;
+static knot__rec *_Atomic segments[MAX_SEGMENTS];
+static _Atomic uint64_t next_slot;
+static _Atomic uint64_t next_seq;
+static _Atomic uintptr_t sites_seen[SITE_TABLE];
+static _Atomic bool journal_full;
+
+static _Thread_local knot__rec *chunk_next, *chunk_end;
+
+static void rec_warn(const char *what) {
+    fprintf(stderr, "knot: trace: %s: %s\n", what, strerror(errno));
+}
+
+/* Map segment seg of the journal, growing the file to hold it. */
+static knot__rec *segment(uint64_t seg) {
+    if (seg >= MAX_SEGMENTS)
+        return NULL;
+    knot__rec *s = atomic_load_explicit(&segments[seg], memory_order_acquire);
+    if (s)
+        return s;
+    knot__lock_acquire(&map_lock);
+    s = atomic_load_explicit(&segments[seg], memory_order_relaxed);
+    if (!s) {
+        off_t off = (off_t)(KNOT__JOURNAL_HEADER + seg * (uint64_t)KNOT__JOURNAL_SEGMENT);
+        struct stat st;
+        if (fstat(journal_fd, &st) == 0 && st.st_size < off + (off_t)KNOT__JOURNAL_SEGMENT &&
+            ftruncate(journal_fd, off + (off_t)KNOT__JOURNAL_SEGMENT) != 0) {
+            rec_warn("cannot grow the journal");
+        } else {
+            void *m = mmap(NULL, KNOT__JOURNAL_SEGMENT, PROT_READ | PROT_WRITE, MAP_SHARED,
+                           journal_fd, off);
+            if (m == MAP_FAILED)
+                rec_warn("cannot map the journal");
+            else
+                atomic_store_explicit(&segments[seg], s = m, memory_order_release);
+        }
+    }
+    knot__lock_release(&map_lock);
+    return s;
+}
+
+/* n consecutive free records in this thread's chunk (n <= CHUNK), or NULL
+ * when the journal cannot grow: then recording stops, the program goes on. */
+static knot__rec *reserve(uint32_t n) {
+    if (KNOT__LIKELY(chunk_next && chunk_end - chunk_next >= (ptrdiff_t)n)) {
+        knot__rec *r = chunk_next;
+        chunk_next += n;
+        return r;
+    }
+    if (atomic_load_explicit(&journal_full, memory_order_relaxed))
+        return NULL;
+    uint64_t idx = atomic_fetch_add_explicit(&next_slot, KNOT__JOURNAL_CHUNK, memory_order_relaxed);
+    knot__rec *seg = segment(idx / RECS_PER_SEGMENT);
+    if (!seg) {
+        if (!atomic_exchange(&journal_full, true))
+            fputs("knot: trace: the journal is full; recording stops here\n", stderr);
+        return NULL;
+    }
+    chunk_next = seg + idx % RECS_PER_SEGMENT;
+    chunk_end = chunk_next + KNOT__JOURNAL_CHUNK;
+    knot__rec *r = chunk_next;
+    chunk_next += n;
+    return r;
+}
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A record followed by a payload of bytes, committed by its type. */
+static void write_with_payload(knot__rec *head, uint8_t type, const char *bytes, uint32_t n) {
+    memcpy(head + 1, bytes, n);
+    head->nbytes = n;
+    atomic_store_explicit(&head->type, type, memory_order_release);
+}
+
+static uint32_t payload_records(uint32_t n) {
+    return 1 + (n + (uint32_t)sizeof(knot__rec) - 1) / (uint32_t)sizeof(knot__rec);
+}
+
+/* Write a site's strings the first time the site is seen. */
+static void intern_site(const knot_site *site) {
+    uintptr_t key = (uintptr_t)site;
+    size_t h = (size_t)((key >> 4) * 0x9E3779B97F4A7C15ull) & (SITE_TABLE - 1);
+    for (int probe = 0; probe < 32; probe++, h = (h + 1) & (SITE_TABLE - 1)) {
+        uintptr_t cur = atomic_load_explicit(&sites_seen[h], memory_order_relaxed);
+        if (cur == key)
+            return;
+        if (cur == 0) {
+            if (atomic_compare_exchange_strong(&sites_seen[h], &cur, key))
+                break;
+            if (cur == key)
+                return;
+        }
+    } /* a full table just means writing the site again: the importer dedups */
+    char buf[(KNOT__JOURNAL_CHUNK - 1) * sizeof(knot__rec)];
+    int n = snprintf(buf, sizeof buf, "%s%c%s", site->file ? site->file : "", 0,
+                     site->func ? site->func : "");
+    if (n < 0)
+        return;
+    uint32_t len = (uint32_t)n + 1 < sizeof buf ? (uint32_t)n + 1 : (uint32_t)sizeof buf;
+    knot__rec *r = reserve(payload_records(len));
+    if (!r)
+        return;
+    r->site = key;
+    r->a = (uint64_t)site->line;
+    write_with_payload(r, KNOT__REC_SITE, buf, len);
+}
+
+uint64_t knot__emit(uint16_t kind, uint8_t phase, uint64_t task, uint64_t obj,
+                    const knot_site *site, uint64_t a, uint64_t b) {
+    uint64_t seq = atomic_fetch_add_explicit(&next_seq, 1, memory_order_relaxed) + 1;
+    if (site)
+        intern_site(site);
+    knot__rec *r = reserve(1);
+    if (!r)
+        return seq;
+    r->phase = phase;
+    r->kind = kind;
+    r->seq = seq;
+    r->task = task;
+    r->obj = obj;
+    r->site = (uintptr_t)site;
+    r->a = a;
+    r->b = b;
+    r->time_ns = now_ns();
+    atomic_store_explicit(&r->type, KNOT__REC_EVENT, memory_order_release);
+    return seq;
+}
+
+void knot__emit_name(uint64_t obj, const char *name) {
+    uint32_t n = (uint32_t)strnlen(name, (KNOT__JOURNAL_CHUNK - 1) * sizeof(knot__rec) - 1);
+    knot__rec *r = reserve(payload_records(n));
+    if (!r)
+        return;
+    r->obj = obj;
+    write_with_payload(r, KNOT__REC_NAME, name, n);
+}
+
+/* Open the journal before main (and before the main thread registers as
+ * task 1, whose start is the first event). */
+__attribute__((constructor(101))) static void recorder_init(void) {
+    const char *trace = getenv("KNOT_TRACE");
+    if (!trace || !*trace)
+        return;
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s.knot-journal", trace) >= (int)sizeof path) {
+        fputs("knot: trace: KNOT_TRACE path too long; not recording\n", stderr);
+        return;
+    }
+    journal_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (journal_fd < 0) {
+        fprintf(stderr, "knot: trace: cannot create %s: %s; not recording\n", path,
+                strerror(errno));
+        return;
+    }
+    knot__journal_header h = {.version = KNOT__JOURNAL_VERSION,
+                              .record_size = sizeof(knot__rec),
+                              .pid = (uint64_t)getpid(),
+                              .start_ns = now_ns(),
+                              .segment_size = KNOT__JOURNAL_SEGMENT};
+    memcpy(h.magic, KNOT__JOURNAL_MAGIC, sizeof h.magic);
+    if (pwrite(journal_fd, &h, sizeof h, 0) != (ssize_t)sizeof h) {
+        fprintf(stderr, "knot: trace: cannot write %s: %s; not recording\n", path, strerror(errno));
+        close(journal_fd);
+        journal_fd = -1;
+        return;
+    }
+    knot__tracing = true;
+}
+
+static _Atomic uint64_t next_object_id;
+
+uint64_t knot__object_id(void) {
+    return atomic_fetch_add_explicit(&next_object_id, 1, memory_order_relaxed) + 1;
+}
+
+/* A forked child must not write into its parent's journal (the mapping is
+ * shared with it). Until children get journals of their own, a child of a
+ * traced process is simply not recorded. */
+void knot__recorder_fork_child(void) {
+    knot__tracing = false;
+    chunk_next = chunk_end = NULL;
+}

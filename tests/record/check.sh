@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Recording tests: run a program under `knot run`, then query its trace with
+# sqlite3 and compare with what must be there.
+# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv errors)
+set -u
+case_name=$1
+build=$2
+here=$(cd "$(dirname "$0")" && pwd)
+knot=$build/bin/knot
+bin=$build/tests
+work=$build/tests/record-work/$case_name
+rm -rf "$work" && mkdir -p "$work"
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+q() { sqlite3 "$db" "$1"; }
+# The line of a marker comment in a test source.
+line_of() { grep -n "$2" "$here/$1" | head -n1 | cut -d: -f1; }
+expect() { # expect DESCRIPTION ACTUAL WANTED
+    if [[ "$2" == "$3" ]]; then echo "ok   $1"; else fail "$1: got '$2', want '$3'"; fi
+}
+run() { # run EXPECTED_STATUS knot-run-args...
+    local want=$1
+    shift
+    "$knot" run "$@" >"$work/out" 2>"$work/err"
+    local got=$?
+    expect "exit status of knot run $*" "$got" "$want"
+}
+
+case $case_name in
+chan)
+    db=$work/chan.db
+    run 0 -o "$db" -- "$bin/rec-chan"
+    expect "program output kept" "$(cat "$work/out")" "done"
+    u=$(q "SELECT id FROM objects WHERE name='unbuffered'")
+    expect "unbuffered channel recorded with its name" "$(q "SELECT kind||','||capacity||','||elem_size FROM objects WHERE id=$u")" "chan,0,4"
+    expect "one send on it" "$(q "SELECT count(*) FROM events WHERE object=$u AND kind='chan_send'")" 1
+    expect "the receive names that send" \
+        "$(q "SELECT r.matched=s.seq FROM events r JOIN events s ON s.object=r.object AND s.kind='chan_send' WHERE r.object=$u AND r.kind='chan_recv' AND r.phase!='begin'")" 1
+    expect "receive site is the source line" \
+        "$(q "SELECT s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.object=$u AND e.kind='chan_recv' LIMIT 1")" \
+        "$(line_of rec-chan.c RECV_UNBUF)"
+    expect "send site names the function" \
+        "$(q "SELECT s.function||':'||s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.object=$u AND e.kind='chan_send'")" \
+        "sender:$(line_of rec-chan.c SEND_UNBUF)"
+    b=$(q "SELECT id FROM objects WHERE capacity=2")
+    expect "buffered channel: operations in their real order" \
+        "$(q "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events WHERE object=$b ORDER BY seq)")" \
+        "chan_make chan_send chan_send chan_close chan_recv chan_recv chan_recv chan_free"
+    expect "buffered receives name their sends, then the close" \
+        "$(q "SELECT group_concat(m.kind||':'||r.result, ' ') FROM (SELECT * FROM events WHERE object=$b AND kind='chan_recv' ORDER BY seq) r JOIN events m ON m.seq=r.matched")" \
+        "chan_send:1 chan_send:1 chan_close:0"
+    expect "first buffered receive gets the first send" \
+        "$(q "SELECT s.line FROM events r JOIN events m ON m.seq=r.matched JOIN sites s ON s.id=m.site WHERE r.object=$b AND r.kind='chan_recv' ORDER BY r.seq LIMIT 1")" \
+        "$(line_of rec-chan.c SEND_BUF_1)"
+    expect "wait group: add, done, wait naming the add to zero" \
+        "$(q "SELECT group_concat(kind||'/'||ifnull(value,'')||'/'||ifnull(result,''), ' ') FROM (SELECT * FROM events WHERE kind LIKE 'wg_%' ORDER BY seq)")" \
+        "wg_add/1/1 wg_add/-1/0 wg_wait//0"
+    expect "wait matched the done" \
+        "$(q "SELECT s.line FROM events w JOIN events d ON d.seq=w.matched JOIN sites s ON s.id=d.site WHERE w.kind='wg_wait'")" \
+        "$(line_of rec-chan.c WG_DONE)"
+    # Whether the sender's end made it before main exited is up to the
+    # scheduler (as in Go, nothing waits for it); if it did, it returned.
+    expect "spawned task: parent, spawn site, normal end if recorded" \
+        "$(q "SELECT t.parent||','||s.line||','||ifnull(t.ended,'returned') FROM tasks t JOIN sites s ON s.id=t.spawn_site WHERE t.id=2")" \
+        "1,$(line_of rec-chan.c GO_SENDER),returned"
+    expect "nothing blocked at the end" "$(q "SELECT count(*) FROM blocked_at_end")" 0
+    expect "schema version" "$(q "PRAGMA user_version")" 1
+    [[ ! -e $db.knot-journal ]] && echo "ok   journal removed after import" || fail "journal left behind"
+    ;;
+hang)
+    db=$work/hang.db
+    run 137 --timeout 2 -o "$db" -- "$bin/rec-hang"
+    grep -q "timed out after 2 s" "$work/err" && echo "ok   timeout reported" || fail "no timeout message"
+    expect "every event before the kill is there" \
+        "$(q "SELECT count(*) FROM events WHERE kind='chan_send' AND phase='point'")" 1000
+    expect "the blocked receive is a begin without an end, at its line" \
+        "$(q "SELECT b.task||','||b.kind||','||s.line FROM blocked_at_end b JOIN sites s ON s.id=b.site")" \
+        "1,chan_recv,$(line_of rec-hang.c RECV_HANG)"
+    ;;
+deadlock)
+    db=$work/deadlock.db
+    run 2 -o "$db" -- "$bin/rec-deadlock"
+    grep -q "all tasks are asleep - deadlock" "$work/err" && echo "ok   detector fired" || fail "no deadlock message"
+    expect "deadlock event recorded" "$(q "SELECT count(*) FROM events WHERE kind='deadlock'")" 1
+    expect "both blocked receives at their lines" \
+        "$(q "SELECT group_concat(line, ',') FROM (SELECT s.line FROM blocked_at_end b JOIN sites s ON s.id=b.site ORDER BY s.line)")" \
+        "$(line_of rec-deadlock.c RECV_B),$(line_of rec-deadlock.c RECV_A)"
+    grep -q "tasks still blocked at the end" "$work/err" && echo "ok   summary lists blocked tasks" || fail "no blocked list in the summary"
+    ;;
+panic | abort | segv)
+    db=$work/$case_name.db
+    status=$(case $case_name in panic) echo 2 ;; abort) echo 134 ;; segv) echo 139 ;; esac)
+    run "$status" -o "$db" -- "$bin/rec-crash" "$case_name"
+    expect "all 8 sends before the end recorded" \
+        "$(q "SELECT count(*) FROM events WHERE kind='chan_send' AND phase='point' AND result=0")" 8
+    expect "the close recorded" "$(q "SELECT count(*) FROM events WHERE kind='chan_close'")" 1
+    if [[ $case_name == panic ]]; then
+        expect "panic recorded at the send on the closed channel" \
+            "$(q "SELECT s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='panic'")" \
+            "$(line_of rec-crash.c SEND_CLOSED)"
+        expect "the send names the close it hit" \
+            "$(q "SELECT m.kind FROM events e JOIN events m ON m.seq=e.matched WHERE e.kind='chan_send' AND e.result=1")" \
+            chan_close
+    fi
+    ;;
+errors)
+    db=$work/x.db
+    "$knot" summary /etc/hostname >/dev/null 2>"$work/err"
+    expect "a foreign file is refused with status 2" "$?" 2
+    grep -q "not a knot trace" "$work/err" && echo "ok   and says so" || fail "no clear message: $(cat "$work/err")"
+    sqlite3 "$work/other.db" "CREATE TABLE t(x); PRAGMA user_version=1;"
+    "$knot" summary "$work/other.db" >/dev/null 2>"$work/err"
+    expect "another SQLite database is refused with status 2" "$?" 2
+    head -c 10000 /dev/urandom >"$db.knot-journal"
+    "$knot" import "$db" >/dev/null 2>"$work/err"
+    expect "a corrupt journal is refused with status 2" "$?" 2
+    grep -q "not a knot journal" "$work/err" && echo "ok   and says so" || fail "no clear message: $(cat "$work/err")"
+    "$knot" run -o "$work/y.db" -- "$work/no-such-program" >/dev/null 2>"$work/err"
+    expect "a missing program: status 2" "$?" 2
+    grep -q "cannot run" "$work/err" && echo "ok   and says so" || fail "no clear message"
+    "$knot" run --bogus -- true >/dev/null 2>&1
+    expect "an unknown flag: status 2" "$?" 2
+    "$knot" run -o /no-such-dir/t.db -- true >/dev/null 2>&1
+    expect "an unwritable trace path: status 2" "$?" 2
+    "$knot" frobnicate >/dev/null 2>&1
+    expect "an unknown command: status 2" "$?" 2
+    ;;
+*)
+    echo "unknown case $case_name"
+    exit 2
+    ;;
+esac
+[[ $failures == 0 ]] || exit 1
