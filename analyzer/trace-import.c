@@ -27,15 +27,15 @@ void knot_trace_journal_path(const char *trace, char *out, size_t size) {
     snprintf(out, size, "%s.knot-journal", trace);
 }
 
-/* ---- site identities: program address → row id ------------------------------- */
+/* ---- identities: a site's program address, or an event's id → row number ---- */
 
-typedef struct site_map {
+typedef struct id_map {
     uint64_t *keys;
     long long *ids;
     size_t cap, len;
-} site_map;
+} id_map;
 
-static bool site_map_grow(site_map *m) {
+static bool id_map_grow(id_map *m) {
     size_t cap = m->cap ? m->cap * 2 : 1024;
     uint64_t *keys = calloc(cap, sizeof *keys);
     long long *ids = calloc(cap, sizeof *ids);
@@ -61,18 +61,29 @@ static bool site_map_grow(site_map *m) {
 }
 
 /* The slot for key: holds key, or is empty where key would go. */
-static size_t site_map_slot(const site_map *m, uint64_t key) {
+static size_t id_map_slot(const id_map *m, uint64_t key) {
     size_t h = (size_t)(key * 0x9E3779B97F4A7C15ull) & (m->cap - 1);
     while (m->keys[h] && m->keys[h] != key)
         h = (h + 1) & (m->cap - 1);
     return h;
 }
 
-static long long site_map_get(const site_map *m, uint64_t key) {
+static long long id_map_get(const id_map *m, uint64_t key) {
     if (!key || !m->cap)
         return 0;
-    size_t h = site_map_slot(m, key);
+    size_t h = id_map_slot(m, key);
     return m->keys[h] == key ? m->ids[h] : 0;
+}
+
+static bool id_map_put(id_map *m, uint64_t key, long long id) {
+    if ((m->len + 1) * 2 > m->cap && !id_map_grow(m))
+        return false;
+    size_t h = id_map_slot(m, key);
+    if (!m->keys[h])
+        m->len++;
+    m->keys[h] = key;
+    m->ids[h] = id;
+    return true;
 }
 
 /* ---- the import ------------------------------------------------------------------ */
@@ -80,7 +91,10 @@ static long long site_map_get(const site_map *m, uint64_t key) {
 typedef struct importer {
     sqlite3 *db;
     sqlite3_stmt *site, *event, *object, *name, *task_start, *task_end, *task_seen;
-    site_map sites;
+    id_map sites;         /* site address → sites.id */
+    id_map events;        /* event id → events.seq */
+    const knot__rec **ev; /* event records, to be put in order */
+    size_t nev, capev;
     knot_import_stats *stats;
     char *err;
     size_t errsize;
@@ -144,19 +158,16 @@ static const char *payload(const knot__rec *r, const knot__rec *end, uint32_t *n
 }
 
 static int import_site(importer *im, const knot__rec *r, const knot__rec *end) {
-    if (!r->site || site_map_get(&im->sites, r->site))
+    if (!r->site || id_map_get(&im->sites, r->site))
         return 0; /* written twice (table full in the recorder): keep the first */
-    uint32_t n = r->nbytes;
+    uint32_t n = r->u32;
     const char *p = payload(r, end, &n);
     size_t file_len = strnlen(p, n);
     const char *func = file_len < n ? p + file_len + 1 : "";
     size_t func_len = file_len < n ? strnlen(func, n - file_len - 1) : 0;
-    if ((im->sites.len + 1) * 2 > im->sites.cap && !site_map_grow(&im->sites))
+    long long id = (long long)im->sites.len + 1;
+    if (!id_map_put(&im->sites, r->site, id))
         return fail(im, "out of memory");
-    long long id = (long long)++im->sites.len;
-    size_t h = site_map_slot(&im->sites, r->site);
-    im->sites.keys[h] = r->site;
-    im->sites.ids[h] = id;
     sqlite3_bind_int64(im->site, 1, id);
     sqlite3_bind_text(im->site, 2, p, (int)file_len, SQLITE_TRANSIENT);
     sqlite3_bind_int64(im->site, 3, (sqlite3_int64)r->a);
@@ -166,7 +177,7 @@ static int import_site(importer *im, const knot__rec *r, const knot__rec *end) {
 }
 
 static int import_name(importer *im, const knot__rec *r, const knot__rec *end) {
-    uint32_t n = r->nbytes;
+    uint32_t n = r->u32;
     const char *p = payload(r, end, &n);
     sqlite3_bind_text(im->name, 1, p, (int)strnlen(p, n), SQLITE_TRANSIENT);
     sqlite3_bind_int64(im->name, 2, (sqlite3_int64)r->obj);
@@ -180,13 +191,14 @@ static void bind_or_null(sqlite3_stmt *st, int i, bool present, uint64_t v) {
         sqlite3_bind_null(st, i);
 }
 
-static int import_object(importer *im, const knot__rec *r, const char *kind, long long site) {
+static int import_object(importer *im, const knot__rec *r, long long seq, const char *kind,
+                         long long site) {
     sqlite3_bind_int64(im->object, 1, (sqlite3_int64)r->obj);
     sqlite3_bind_text(im->object, 2, kind, -1, SQLITE_STATIC);
     bind_or_null(im->object, 3, r->kind == KNOT__EV_CHAN_MAKE, r->a);
     bind_or_null(im->object, 4, r->kind == KNOT__EV_CHAN_MAKE, r->b);
     bind_or_null(im->object, 5, site != 0, (uint64_t)site);
-    sqlite3_bind_int64(im->object, 6, (sqlite3_int64)r->seq);
+    sqlite3_bind_int64(im->object, 6, seq);
     return step(im, im->object);
 }
 
@@ -232,18 +244,20 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     }
 }
 
-static int import_event(importer *im, const knot__rec *r) {
+static int import_event(importer *im, const knot__rec *r, long long seq) {
     const char *kind = kind_name(r->kind);
     if (!kind)
         return fail(im, "unknown event kind %u at sequence %llu", (unsigned)r->kind,
-                    (unsigned long long)r->seq);
-    long long site = site_map_get(&im->sites, r->site);
+                    (unsigned long long)r->clock);
+    long long site = id_map_get(&im->sites, r->site);
     bool has_m, has_r, has_v;
     uint64_t m = 0, res = 0, v = 0;
     event_fields(r, &has_m, &m, &has_r, &res, &has_v, &v);
     sqlite3_stmt *st = im->event;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)r->seq);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)r->task);
+    if (has_m) /* an event id; the trace names events by their number */
+        has_m = (m = (uint64_t)id_map_get(&im->events, m)) != 0;
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)r->u32);
     bind_or_null(st, 3, r->obj != 0, r->obj);
     sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, phase_name(r->phase), -1, SQLITE_STATIC);
@@ -257,27 +271,62 @@ static int import_event(importer *im, const knot__rec *r) {
     im->stats->events++;
 
     if (r->kind == KNOT__EV_CHAN_MAKE)
-        return import_object(im, r, "chan", site);
+        return import_object(im, r, seq, "chan", site);
     if (r->kind == KNOT__EV_WG_ADD || r->kind == KNOT__EV_WG_WAIT)
-        return import_object(im, r, "wait group", 0);
+        return import_object(im, r, seq, "wait group", 0);
     if (r->kind == KNOT__EV_TASK_START) {
-        sqlite3_bind_int64(im->task_start, 1, (sqlite3_int64)r->task);
+        sqlite3_bind_int64(im->task_start, 1, (sqlite3_int64)r->u32);
         bind_or_null(im->task_start, 2, r->a != 0, r->a);
         bind_or_null(im->task_start, 3, site != 0, (uint64_t)site);
-        sqlite3_bind_int64(im->task_start, 4, (sqlite3_int64)r->seq);
+        sqlite3_bind_int64(im->task_start, 4, seq);
         return step(im, im->task_start);
     }
     if (r->kind == KNOT__EV_TASK_END) {
         static const char *how[] = {"returned", "panicked", "exited"};
-        sqlite3_bind_int64(im->task_end, 1, (sqlite3_int64)r->seq);
+        sqlite3_bind_int64(im->task_end, 1, seq);
         sqlite3_bind_text(im->task_end, 2, r->a < 3 ? how[r->a] : "?", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(im->task_end, 3, (sqlite3_int64)r->task);
+        sqlite3_bind_int64(im->task_end, 3, (sqlite3_int64)r->u32);
         return step(im, im->task_end);
     }
-    if (r->task) {
-        sqlite3_bind_int64(im->task_seen, 1, (sqlite3_int64)r->task);
+    if (r->u32) {
+        sqlite3_bind_int64(im->task_seen, 1, (sqlite3_int64)r->u32);
         return step(im, im->task_seen);
     }
+    return 0;
+}
+
+/* Events are gathered first, then numbered in (clock, task, id) order: see
+ * record.h for why that order is faithful. */
+static int collect(importer *im, const knot__rec *r) {
+    if (im->nev == im->capev) {
+        size_t cap = im->capev ? im->capev * 2 : 4096;
+        const knot__rec **ev = realloc(im->ev, cap * sizeof *ev);
+        if (!ev)
+            return fail(im, "out of memory");
+        im->ev = ev;
+        im->capev = cap;
+    }
+    im->ev[im->nev++] = r;
+    return 0;
+}
+
+static int by_order(const void *pa, const void *pb) {
+    const knot__rec *a = *(const knot__rec *const *)pa, *b = *(const knot__rec *const *)pb;
+    if (a->clock != b->clock)
+        return a->clock < b->clock ? -1 : 1;
+    if (a->u32 != b->u32)
+        return a->u32 < b->u32 ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int import_events(importer *im) {
+    qsort(im->ev, im->nev, sizeof *im->ev, by_order);
+    for (size_t i = 0; i < im->nev; i++)
+        if (!id_map_put(&im->events, im->ev[i]->id, (long long)i + 1))
+            return fail(im, "out of memory");
+    for (size_t i = 0; i < im->nev; i++)
+        if (import_event(im, im->ev[i], (long long)i + 1))
+            return -1;
     return 0;
 }
 
@@ -290,7 +339,7 @@ static int scan(importer *im, const knot__rec *recs, size_t n, int which) {
             continue;
         uint32_t extra = 0;
         if (type == KNOT__REC_SITE || type == KNOT__REC_NAME)
-            extra = (r->nbytes + (uint32_t)sizeof *r - 1) / (uint32_t)sizeof *r;
+            extra = (r->u32 + (uint32_t)sizeof *r - 1) / (uint32_t)sizeof *r;
         int rc = 0;
         if (type == which) {
             if (type == KNOT__REC_SITE)
@@ -298,7 +347,7 @@ static int scan(importer *im, const knot__rec *recs, size_t n, int which) {
             else if (type == KNOT__REC_NAME)
                 rc = import_name(im, r, recs + n);
             else if (type == KNOT__REC_EVENT)
-                rc = import_event(im, r);
+                rc = collect(im, r);
         } else if (type > KNOT__REC_NAME) {
             rc = fail(im, "corrupt journal: unknown record type %u at record %zu", type, i);
         }
@@ -385,6 +434,9 @@ static void close_importer(importer *im) {
     sqlite3_close(im->db);
     free(im->sites.keys);
     free(im->sites.ids);
+    free(im->events.keys);
+    free(im->events.ids);
+    free(im->ev);
 }
 
 static int check_header(importer *im, const char *path, const void *map, size_t size) {
@@ -424,8 +476,8 @@ int knot_trace_import(const char *journal_path, const char *db_path, knot_import
         const knot__rec *recs = (const knot__rec *)((const char *)map + KNOT__JOURNAL_HEADER);
         size_t n = (size - KNOT__JOURNAL_HEADER) / sizeof(knot__rec);
         rc = create(&im, tmp) || scan(&im, recs, n, KNOT__REC_SITE) ||
-                     scan(&im, recs, n, KNOT__REC_EVENT) || scan(&im, recs, n, KNOT__REC_NAME) ||
-                     finish(&im, map)
+                     scan(&im, recs, n, KNOT__REC_EVENT) || import_events(&im) ||
+                     scan(&im, recs, n, KNOT__REC_NAME) || finish(&im, map)
                  ? -1
                  : 0;
     }

@@ -80,7 +80,7 @@ static void zero_elem(knot_chan *ch, void *dst) {
  * a names the event it observed (the send, or the close) and b says ok; in a
  * select, b is the case index. */
 static uint64_t trace_op(knot_chan *ch, const knot__op *op, uint64_t matched, uint64_t ok) {
-    return KNOT__TRACE(op->kind, KNOT__POINT, op->task, ch->id, op->site, matched,
+    return KNOT__TRACE(op->kind, KNOT__POINT, op->task, ch->id, &ch->clock, op->site, matched,
                        op->kind == KNOT__EV_CHAN_RECV || op->kind == KNOT__EV_CHAN_SEND
                            ? ok
                            : (uint64_t)op->case_index);
@@ -88,12 +88,12 @@ static uint64_t trace_op(knot_chan *ch, const knot__op *op, uint64_t matched, ui
 
 /* The end of a parked task's operation, completed by this thread. */
 static uint64_t trace_end(knot_chan *ch, const knot__waiter *w, uint64_t matched, uint64_t ok) {
-    return KNOT__TRACE(w->kind, KNOT__END, w->task->id, ch->id, w->site, matched,
+    return KNOT__TRACE(w->kind, KNOT__END, w->task, ch->id, &ch->clock, w->site, matched,
                        w->kind == KNOT__EV_SELECT ? (uint64_t)w->case_index : ok);
 }
 
 static void trace_begin(knot_chan *ch, knot__task *self, uint16_t kind, const knot_site *site) {
-    (void)KNOT__TRACE(kind, KNOT__BEGIN, self->id, ch->id, site, 0, 0);
+    (void)KNOT__TRACE(kind, KNOT__BEGIN, self, ch->id, &ch->clock, site, 0, 0);
 }
 
 /* ---- the moves, with ch locked ------------------------------------------------ */
@@ -212,8 +212,8 @@ knot_chan *knot_chan_make_at(size_t elem_size, size_t cap, const knot_site *site
             free(ch);
             return NULL;
         }
-        (void)KNOT__TRACE(KNOT__EV_CHAN_MAKE, KNOT__POINT, knot__self()->id, ch->id, site, cap,
-                          elem_size);
+        (void)KNOT__TRACE(KNOT__EV_CHAN_MAKE, KNOT__POINT, knot__self(), ch->id, &ch->clock, site,
+                          cap, elem_size);
     }
     return ch;
 }
@@ -224,12 +224,12 @@ void knot__chan_send_op(knot_chan *ch, const void *elem, const knot_site *site) 
     knot__waiter *wake = NULL;
     knot__lock_acquire(&ch->lock);
     if (ch->closed) {
-        (void)KNOT__TRACE(KNOT__EV_CHAN_SEND, KNOT__POINT, knot__self()->id, ch->id, site,
+        (void)KNOT__TRACE(KNOT__EV_CHAN_SEND, KNOT__POINT, knot__self(), ch->id, &ch->clock, site,
                           ch->close_seq, 1); /* result 1: this send panics */
         knot__lock_release(&ch->lock);
         chan_panic(ch, site, "send on closed channel");
     }
-    knot__op op = {knot__tracing ? knot__self()->id : 0, site, KNOT__EV_CHAN_SEND, 0};
+    knot__op op = {knot__tracing ? knot__self() : NULL, site, KNOT__EV_CHAN_SEND, 0};
     if (knot__chan_try_send(ch, elem, &wake, &op)) {
         knot__lock_release(&ch->lock);
         knot__chan_wake(wake);
@@ -252,7 +252,7 @@ bool knot__chan_recv_op(knot_chan *ch, void *elem, const knot_site *site, const 
     knot__waiter *wake = NULL;
     bool ok = false;
     knot__lock_acquire(&ch->lock);
-    knot__op rop = {knot__tracing ? knot__self()->id : 0, site, KNOT__EV_CHAN_RECV, 0};
+    knot__op rop = {knot__tracing ? knot__self() : NULL, site, KNOT__EV_CHAN_RECV, 0};
     if (knot__chan_try_recv(ch, elem, &ok, &wake, &rop)) {
         knot__lock_release(&ch->lock);
         knot__chan_wake(wake);
@@ -286,7 +286,7 @@ void knot_chan_close_at(knot_chan *ch, const knot_site *site) {
     }
     ch->closed = true;
     ch->close_seq =
-        KNOT__TRACE(KNOT__EV_CHAN_CLOSE, KNOT__POINT, knot__self()->id, ch->id, site, 0, 0);
+        KNOT__TRACE(KNOT__EV_CHAN_CLOSE, KNOT__POINT, knot__self(), ch->id, &ch->clock, site, 0, 0);
     /* Claim every waiter under the lock, wake them after it: receivers get
      * false and a zero value, senders wake to panic. */
     knot__waiter *woken = NULL, *w;
@@ -341,7 +341,8 @@ void knot_chan_free_at(knot_chan *ch, const knot_site *site) {
         chan_panic(ch, site, "free of channel with blocked tasks");
     if (ch->is_timer)
         knot__timer_cancel(ch);
-    (void)KNOT__TRACE(KNOT__EV_CHAN_FREE, KNOT__POINT, knot__self()->id, ch->id, site, 0, 0);
+    (void)KNOT__TRACE(KNOT__EV_CHAN_FREE, KNOT__POINT, knot__self(), ch->id, &ch->clock, site, 0,
+                      0);
     knot__chan_unref(ch);
 }
 

@@ -71,7 +71,9 @@ typedef struct knot__task {
     _Atomic(const knot_site *) block_site;
     struct knot__task *reg_prev, *reg_next; /* registry links */
     bool foreign;                           /* a thread knot did not spawn */
-    bool gone; /* a parent\'s task, seen from a forked child: never wakes */
+    bool gone;       /* a parent's task, seen from a forked child: never wakes */
+    uint64_t clock;  /* traced: Lamport clock of the task's last event */
+    uint64_t events; /* traced: events recorded for this task (ids) */
 } knot__task;
 
 /* The calling thread's task, registering the thread on first use. */
@@ -149,6 +151,7 @@ struct knot_chan {
     bool is_timer;             /* made by knot_after / knot_tick */
     uint64_t *slot_seq;        /* traced: the send event behind each buffered value */
     uint64_t close_seq;        /* traced: the close event */
+    uint64_t clock;            /* traced: Lamport clock of the last event, under lock */
     struct knot__timer *timer; /* the pending timer, under the timer lock */
 };
 
@@ -163,7 +166,7 @@ KNOT__HIDDEN knot__waiter *knot__waitq_claim(knot__waitq *q, knot_chan *ch);
 /* Who performs an operation, for the trace: task id (0 = the runtime), the
  * call site, the event kind and, in a select, the case index. */
 typedef struct knot__op {
-    uint64_t task;
+    knot__task *task; /* NULL: the runtime (a timer) */
     const knot_site *site;
     uint16_t kind;
     int case_index;
@@ -186,18 +189,21 @@ KNOT__HIDDEN const char *knot__chan_label(knot_chan *ch, char *buf, size_t size)
 #include "record.h"
 
 KNOT__HIDDEN extern bool knot__tracing;
-KNOT__HIDDEN uint64_t knot__emit(uint16_t kind, uint8_t phase, uint64_t task, uint64_t obj,
-                                 const knot_site *site, uint64_t a, uint64_t b);
+/* Record an event of task t (NULL: the runtime) on object obj, whose clock
+ * (NULL for none) the caller holds the lock of. Returns the event's id. */
+KNOT__HIDDEN uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
+                                 uint64_t *obj_clock, const knot_site *site, uint64_t a,
+                                 uint64_t b);
 KNOT__HIDDEN void knot__emit_name(uint64_t obj, const char *name);
 KNOT__HIDDEN uint64_t knot__object_id(void);
 KNOT__HIDDEN void knot__recorder_fork_child(void);
 
-/* Record an event when tracing; evaluates to its sequence number, or 0. The
- * untraced cost is this one branch. */
-#define KNOT__TRACE(kind, phase, task, obj, site, a, b)                                     \
-    (KNOT__UNLIKELY(knot__tracing)                                                          \
-         ? knot__emit((kind), (phase), (task), (obj), (site), (uint64_t)(a), (uint64_t)(b)) \
-         : 0)
+/* Record an event when tracing; evaluates to its id, or 0. The untraced
+ * cost is this one branch. */
+#define KNOT__TRACE(kind, phase, task, obj, clock, site, a, b)                                   \
+    (KNOT__UNLIKELY(knot__tracing) ? knot__emit((kind), (phase), (task), (obj), (clock), (site), \
+                                                (uint64_t)(a), (uint64_t)(b))                    \
+                                   : 0)
 
 /* ---- fork.c: keeping the runtime whole across fork() ------------------------ */
 

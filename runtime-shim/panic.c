@@ -44,7 +44,7 @@ void knot__panic(const knot_site *site, const char *detail, const char *fmt, ...
     va_end(ap);
     knot__lock_acquire(&fatal_lock);
     knot__task *t = knot__self();
-    (void)KNOT__TRACE(KNOT__EV_PANIC, KNOT__POINT, t->id, 0, site, 0, 0);
+    (void)KNOT__TRACE(KNOT__EV_PANIC, KNOT__POINT, t, 0, NULL, site, 0, 0);
     fflush(stdout);
     fprintf(stderr, "panic: %s", msg);
     if (detail)

@@ -44,30 +44,40 @@ enum knot__kind {
     KNOT__EV_GO = 3,         /* spawn; a = child task id */
     KNOT__EV_CHAN_MAKE = 4,  /* a = capacity, b = element size */
     KNOT__EV_CHAN_SEND = 5,  /* b = 1 panicked (closed) */
-    KNOT__EV_CHAN_RECV = 6,  /* a = matched send (or close) seq, b = ok */
+    KNOT__EV_CHAN_RECV = 6,  /* a = matched send (or close) id, b = ok */
     KNOT__EV_CHAN_CLOSE = 7,
     KNOT__EV_CHAN_FREE = 8,
-    KNOT__EV_SELECT = 9,      /* obj = fired case's channel; a = matched; b = case index */
+    KNOT__EV_SELECT = 9,      /* obj = fired case's channel; a = matched event id; b = case index */
     KNOT__EV_SELECT_NB = 10,  /* b = case index, or -1 when nothing was ready */
     KNOT__EV_WG_ADD = 11,     /* a = delta, b = counter after */
-    KNOT__EV_WG_WAIT = 12,    /* a = seq of the add that released it */
+    KNOT__EV_WG_WAIT = 12,    /* a = id of the add that released it */
     KNOT__EV_TIMER_MAKE = 13, /* obj = channel; a = ms; b = period ms */
     KNOT__EV_PANIC = 14,
     KNOT__EV_DEADLOCK = 15, /* the live detector fired */
 };
 
+/* Events carry no global sequence number: a counter shared by all threads
+ * would bounce one cache line between cores on every operation. Instead each
+ * event has a unique id (its task's id and the task's own count) and a
+ * Lamport clock: one more than the larger of its task's and its object's
+ * last clock, taken under the object's lock. Sorting by (clock, task, id)
+ * therefore gives an order that keeps every object's operations in their real
+ * order, every task's in program order, and every synchronisation edge
+ * forwards; the importer numbers events in that order. */
 typedef struct knot__rec {
     _Atomic uint8_t type; /* committed last */
     uint8_t phase;
     uint16_t kind;
-    uint32_t nbytes; /* payload bytes in the records that follow */
-    uint64_t seq;
-    uint64_t task;
+    uint32_t u32;   /* events: the task id; payload records: payload bytes */
+    uint64_t id;    /* events: unique id, KNOT__EVENT_ID(task, n) */
+    uint64_t clock; /* events: Lamport clock */
     uint64_t obj;
     uint64_t site; /* a site's identity: its address in the program */
     uint64_t a, b;
     uint64_t time_ns;
 } knot__rec;
+
+#define KNOT__EVENT_ID(task, n) (((uint64_t)(task) << 40) | (n))
 
 _Static_assert(sizeof(knot__rec) == 64, "journal records are one cache line");
 

@@ -63,7 +63,7 @@ static void plan(sel *s, knot__task *self) {
 }
 
 /* Poll in shuffled order; returns the case run, or -1. Unlocks on success. */
-static int poll_ready(sel *s, const knot_site *site, uint64_t task, bool block) {
+static int poll_ready(sel *s, const knot_site *site, knot__task *task, bool block) {
     knot__op op = {task, site, block ? KNOT__EV_SELECT : KNOT__EV_SELECT_NB, 0};
     for (size_t k = 0; k < s->norder; k++) {
         int i = s->order[k];
@@ -107,7 +107,7 @@ static int wait_for_partner(sel *s, knot__task *self, const knot_site *site) {
                             .kind = KNOT__EV_SELECT};
         knot__waitq_push(c->dir == KNOT_SEND ? &c->ch->sendq : &c->ch->recvq, w);
     }
-    (void)KNOT__TRACE(KNOT__EV_SELECT, KNOT__BEGIN, self->id, 0, site, s->n, 0);
+    (void)KNOT__TRACE(KNOT__EV_SELECT, KNOT__BEGIN, self, 0, NULL, site, s->n, 0);
     knot__block_begin(self, "select", site);
     unlock_all(s);
     knot__park(&self->parker);
@@ -164,12 +164,12 @@ static int do_select(knot_case *cases, size_t n, bool block, const knot_site *si
         knot__block_forever(n ? "select (nil chans)" : "select (no cases)", site);
     }
     lock_all(&s);
-    int r = poll_ready(&s, site, self->id, block);
+    int r = poll_ready(&s, site, self, block);
     if (r < 0) {
         if (block) {
             r = wait_for_partner(&s, self, site);
         } else {
-            (void)KNOT__TRACE(KNOT__EV_SELECT_NB, KNOT__POINT, self->id, 0, site, 0, -1);
+            (void)KNOT__TRACE(KNOT__EV_SELECT_NB, KNOT__POINT, self, 0, NULL, site, 0, -1);
             unlock_all(&s);
         }
     }

@@ -68,7 +68,7 @@ static knot__task *task_new(const knot_site *spawn_site) {
 }
 
 static void task_exit(knot__task *t, uint64_t how) {
-    (void)KNOT__TRACE(KNOT__EV_TASK_END, KNOT__POINT, t->id, 0, NULL, how, 0);
+    (void)KNOT__TRACE(KNOT__EV_TASK_END, KNOT__POINT, t, 0, NULL, NULL, how, 0);
     registry_remove(t);
     knot__task_count(-1);
     free(t->arg_copy);
@@ -106,7 +106,7 @@ knot__task *knot__self(void) {
     knot__task_count(1);
     registry_add(t);
     adopt(t);
-    (void)KNOT__TRACE(KNOT__EV_TASK_START, KNOT__POINT, t->id, 0, NULL, 0, 0);
+    (void)KNOT__TRACE(KNOT__EV_TASK_START, KNOT__POINT, t, 0, NULL, NULL, 0, 0);
     return t;
 }
 
@@ -150,7 +150,7 @@ uint32_t knot__rand(knot__task *t, uint32_t bound) {
 static void *trampoline(void *p) {
     knot__task *t = p;
     adopt(t);
-    (void)KNOT__TRACE(KNOT__EV_TASK_START, KNOT__POINT, t->id, 0, t->spawn_site, t->parent_id, 0);
+    (void)KNOT__TRACE(KNOT__EV_TASK_START, KNOT__POINT, t, 0, NULL, t->spawn_site, t->parent_id, 0);
     t->fn(t->arg);
     /* Normal return: unregister here rather than in the TSD destructor so the
      * count drops before the thread's remaining teardown. */
@@ -176,7 +176,8 @@ static int spawn(void (*fn)(void *), void *arg, void *copy, const knot_site *sit
     /* Count the task before it can run (and end), so the count never dips. */
     knot__task_count(1);
     registry_add(t);
-    (void)KNOT__TRACE(KNOT__EV_GO, KNOT__POINT, parent->id, 0, t->spawn_site, t->id, 0);
+    (void)KNOT__TRACE(KNOT__EV_GO, KNOT__POINT, parent, 0, NULL, t->spawn_site, t->id, 0);
+    t->clock = parent->clock; /* the child's start comes after the spawn */
     pthread_t th;
     int err = pthread_create(&th, &attr, trampoline, t);
     pthread_attr_destroy(&attr);

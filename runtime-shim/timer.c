@@ -98,8 +98,8 @@ static void fire(knot__timer *t, uint64_t now) {
     knot__waiter *wake = NULL;
     knot_chan *ch = t->ch;
     knot__lock_acquire(&ch->lock);
-    knot__op op = {0, ch->made_at, KNOT__EV_CHAN_SEND, 0}; /* task 0: the runtime */
-    (void)knot__chan_try_send(ch, &now, &wake, &op);       /* full: drop, as Go's ticker does */
+    knot__op op = {NULL, ch->made_at, KNOT__EV_CHAN_SEND, 0}; /* NULL: the runtime */
+    (void)knot__chan_try_send(ch, &now, &wake, &op);          /* full: drop, as Go's ticker does */
     knot__lock_release(&ch->lock);
     knot__chan_wake(wake);
 }
@@ -176,7 +176,7 @@ static knot_chan *timer_make(uint64_t ms, uint64_t period_ms, const knot_site *s
     t->ch = ch;
     atomic_fetch_add(&ch->refs, 1); /* the timer's own reference */
     ch->is_timer = true;
-    (void)KNOT__TRACE(KNOT__EV_TIMER_MAKE, KNOT__POINT, knot__self()->id, ch->id, site, ms,
+    (void)KNOT__TRACE(KNOT__EV_TIMER_MAKE, KNOT__POINT, knot__self(), ch->id, &ch->clock, site, ms,
                       period_ms);
     ch->timer = t;
     knot__timers_pending(1);

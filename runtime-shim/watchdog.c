@@ -164,7 +164,7 @@ static void print_task(knot__task *t, void *ctx) {
 }
 
 static void report(void) {
-    (void)KNOT__TRACE(KNOT__EV_DEADLOCK, KNOT__POINT, 0, 0, NULL, 0, 0);
+    (void)KNOT__TRACE(KNOT__EV_DEADLOCK, KNOT__POINT, NULL, 0, NULL, NULL, 0, 0);
     fputs("fatal error: all tasks are asleep - deadlock!\n", stderr);
     knot__tasks_foreach(print_task, NULL);
     knot__die(2);

@@ -14,8 +14,8 @@ static uint64_t wg_id(knot_wg *wg) {
 void knot_wg_add_at(knot_wg *wg, int delta, const knot_site *site) {
     knot__lock_acquire(wg_lock(wg));
     wg->knot__count += delta;
-    uint64_t seq = KNOT__TRACE(KNOT__EV_WG_ADD, KNOT__POINT, knot__self()->id, wg_id(wg), site,
-                               (int64_t)delta, wg->knot__count);
+    uint64_t seq = KNOT__TRACE(KNOT__EV_WG_ADD, KNOT__POINT, knot__self(), wg_id(wg),
+                               &wg->knot__clock, site, (int64_t)delta, wg->knot__count);
     if (wg->knot__count < 0) {
         knot__lock_release(wg_lock(wg));
         knot__panic(site, NULL, "sync: negative WaitGroup counter");
@@ -31,8 +31,8 @@ void knot_wg_add_at(knot_wg *wg, int delta, const knot_site *site) {
                 continue;
             }
             knot__block_claimed();
-            (void)KNOT__TRACE(KNOT__EV_WG_WAIT, KNOT__END, (*p)->task->id, wg->knot__id, (*p)->site,
-                              seq, 0);
+            (void)KNOT__TRACE(KNOT__EV_WG_WAIT, KNOT__END, (*p)->task, wg->knot__id,
+                              &wg->knot__clock, (*p)->site, seq, 0);
             p = &(*p)->next;
         }
     }
@@ -49,8 +49,8 @@ void knot_wg_done_at(knot_wg *wg, const knot_site *site) { knot_wg_add_at(wg, -1
 void knot_wg_wait_at(knot_wg *wg, const knot_site *site) {
     knot__lock_acquire(wg_lock(wg));
     if (wg->knot__count == 0) {
-        (void)KNOT__TRACE(KNOT__EV_WG_WAIT, KNOT__POINT, knot__self()->id, wg_id(wg), site,
-                          wg->knot__zero_seq, 0);
+        (void)KNOT__TRACE(KNOT__EV_WG_WAIT, KNOT__POINT, knot__self(), wg_id(wg), &wg->knot__clock,
+                          site, wg->knot__zero_seq, 0);
         knot__lock_release(wg_lock(wg));
         return;
     }
@@ -58,7 +58,7 @@ void knot_wg_wait_at(knot_wg *wg, const knot_site *site) {
     knot__waiter w = {
         .task = self, .next = wg->knot__waiters, .site = site, .kind = KNOT__EV_WG_WAIT};
     wg->knot__waiters = &w;
-    (void)KNOT__TRACE(KNOT__EV_WG_WAIT, KNOT__BEGIN, self->id, wg_id(wg), site, 0, 0);
+    (void)KNOT__TRACE(KNOT__EV_WG_WAIT, KNOT__BEGIN, self, wg_id(wg), &wg->knot__clock, site, 0, 0);
     knot__block_begin(self, "wait group wait", site);
     knot__lock_release(wg_lock(wg));
     knot__park(&self->parker);

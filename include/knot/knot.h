@@ -148,6 +148,7 @@ typedef struct knot_wg {
     uint32_t knot__pad;
     uint64_t knot__id;
     uint64_t knot__zero_seq; /* traced: the add that last brought it to zero */
+    uint64_t knot__clock;    /* traced: Lamport clock of its last event */
 } knot_wg;
 
 /* Add delta (may be negative) to the counter. A negative counter panics. */
