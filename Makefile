@@ -35,8 +35,11 @@ build: configure
 run: build
 	@echo "== examples/worker_pool: a bounded pool with first-error cancellation"
 	$(BUILD)/examples/worker_pool
-	@echo "== examples/pipeline: counter -> squarer -> printer (last lines)"
-	$(BUILD)/examples/pipeline | tail -n 3
+	@echo
+	@echo "== examples/thumbnails_leak, recorded: gopl's makeThumbnails4 leaks its senders"
+	$(BUILD)/bin/knot run -o $(BUILD)/thumbnails_leak.db -- $(BUILD)/examples/thumbnails_leak
+	@echo
+	@echo "trace: $(BUILD)/thumbnails_leak.db (query it with sqlite3; see docs/trace-format.md)"
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
