@@ -146,18 +146,11 @@ static void *timer_main(void *arg) {
 }
 
 static void start_thread(void) {
-    pthread_t th;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, (size_t)64 * 1024);
-    knot__internal_threads(1);
-    if (pthread_create(&th, &attr, timer_main, NULL) != 0) {
+    if (!knot__start_internal_thread(timer_main)) {
         static const char msg[] = "fatal error: knot: cannot start the timer thread\n";
         (void)!write(2, msg, sizeof msg - 1);
         abort();
     }
-    pthread_attr_destroy(&attr);
 }
 
 static knot_chan *timer_make(uint64_t ms, uint64_t period_ms, const knot_site *site) {

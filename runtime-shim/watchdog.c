@@ -41,15 +41,7 @@ static bool suspect(uint64_t w) { return tasks_of(w) > 0 && blocked_of(w) == tas
 static void *watchdog_main(void *arg);
 
 static void start_watchdog(void) {
-    pthread_t th;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, (size_t)64 * 1024);
-    knot__internal_threads(1);
-    if (pthread_create(&th, &attr, watchdog_main, NULL) != 0)
-        knot__internal_threads(-1); /* no detector, but no harm either */
-    pthread_attr_destroy(&attr);
+    (void)knot__start_internal_thread(watchdog_main); /* failing: no detector, no harm */
 }
 
 static void maybe_kick(uint64_t w) {
@@ -95,6 +87,20 @@ void knot__watchdog_fork_child(void) {
 }
 
 void knot__internal_threads(int delta) { atomic_fetch_add(&internal, delta); }
+
+bool knot__start_internal_thread(void *(*fn)(void *)) {
+    pthread_t th;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, (size_t)64 * 1024); /* they call nothing deep */
+    knot__internal_threads(1); /* before it exists, so the count never falls short */
+    bool ok = pthread_create(&th, &attr, fn, NULL) == 0;
+    if (!ok)
+        knot__internal_threads(-1);
+    pthread_attr_destroy(&attr);
+    return ok;
+}
 
 void knot__timers_pending(int delta) {
     int now = atomic_fetch_add(&timers, delta) + delta;
