@@ -94,9 +94,8 @@ KNOT__HIDDEN void knot__block_claimed(void);
 KNOT__HIDDEN unsigned knot__running_tasks(void);
 /* A task started or ended (tasks count). */
 KNOT__HIDDEN void knot__task_count(int delta);
-/* Runtime-internal threads (timer, watchdog) are not tasks. */
-KNOT__HIDDEN void knot__internal_threads(int delta);
-/* Start a detached runtime-internal thread, counted as such. */
+/* Start a detached runtime-internal thread (timer, watchdog): not a task,
+ * but counted, so the detector can match the kernel's thread count. */
 KNOT__HIDDEN bool knot__start_internal_thread(void *(*fn)(void *));
 /* Timers pending: a pending timer may wake a task, so it is not a deadlock. */
 KNOT__HIDDEN void knot__timers_pending(int delta);

@@ -86,7 +86,7 @@ void knot__watchdog_fork_child(void) {
     watchdog_once = (pthread_once_t)PTHREAD_ONCE_INIT;
 }
 
-void knot__internal_threads(int delta) { atomic_fetch_add(&internal, delta); }
+static void internal_threads(int delta) { atomic_fetch_add(&internal, delta); }
 
 bool knot__start_internal_thread(void *(*fn)(void *)) {
     pthread_t th;
@@ -94,10 +94,10 @@ bool knot__start_internal_thread(void *(*fn)(void *)) {
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, (size_t)64 * 1024); /* they call nothing deep */
-    knot__internal_threads(1); /* before it exists, so the count never falls short */
+    internal_threads(1); /* before it exists, so the count never falls short */
     bool ok = pthread_create(&th, &attr, fn, NULL) == 0;
     if (!ok)
-        knot__internal_threads(-1);
+        internal_threads(-1);
     pthread_attr_destroy(&attr);
     return ok;
 }
