@@ -8,11 +8,13 @@
  * Exit status: the program's own for `run` (128+N if a signal N ended it);
  * otherwise 0 on success and 2 for usage or input errors, each with one line
  * on stderr. */
+#include "../runtime-shim/record.h"
 #include "trace-import.h"
 #include "trace-schema.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -220,6 +222,30 @@ static int import_journal(const char *trace) {
     return 0;
 }
 
+/* Child processes (forked, or programs the traced one ran) left traces of
+ * their own beside it: "app-PID.db". Import and summarise each. */
+static void import_children(const char *trace) {
+    char pattern[PATH_MAX + 64];
+    knot__trace_child_path(trace, 0, pattern, sizeof pattern);
+    char *zero = strrchr(pattern, '0'); /* the pid's place: make it a wildcard */
+    if (!zero)
+        return;
+    char glob_pattern[PATH_MAX + 96];
+    snprintf(glob_pattern, sizeof glob_pattern, "%.*s[0-9]*%s.knot-journal", (int)(zero - pattern),
+             pattern, zero + 1);
+    glob_t g;
+    if (glob(glob_pattern, 0, NULL, &g) != 0)
+        return;
+    for (size_t k = 0; k < g.gl_pathc; k++) {
+        char child[PATH_MAX];
+        size_t n = strlen(g.gl_pathv[k]) - strlen(".knot-journal");
+        snprintf(child, sizeof child, "%.*s", (int)n, g.gl_pathv[k]);
+        if (import_journal(child) == 0)
+            summarise(child);
+    }
+    globfree(&g);
+}
+
 static int cmd_import(int argc, char **argv) {
     if (argc != 1)
         return usage_error("import: expected one trace path%s", "");
@@ -343,6 +369,11 @@ static int cmd_run(int argc, char **argv) {
         return 2;
     }
 
+    /* A journal left by an earlier run is not this run's. */
+    char stale[PATH_MAX + 32];
+    knot_trace_journal_path(abs_trace, stale, sizeof stale);
+    unlink(stale);
+
     signal(SIGINT, forward);
     signal(SIGTERM, forward);
     child_pid = start(argv + i, abs_trace);
@@ -359,6 +390,7 @@ static int cmd_run(int argc, char **argv) {
                 argv[i]);
     else if (rc == 0)
         summarise(trace);
+    import_children(abs_trace);
 
     if (status < 0)
         return 2;

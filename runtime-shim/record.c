@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,22 +194,40 @@ void knot__emit_name(uint64_t obj, const char *name) {
     write_with_payload(r, KNOT__REC_NAME, name, n);
 }
 
-/* Open the journal before main (and before the main thread registers as
- * task 1, whose start is the first event). */
-__attribute__((constructor(101))) static void recorder_init(void) {
-    const char *trace = getenv("KNOT_TRACE");
-    if (!trace || !*trace)
-        return;
-    char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s.knot-journal", trace) >= (int)sizeof path) {
-        fputs("knot: trace: KNOT_TRACE path too long; not recording\n", stderr);
-        return;
+static char trace_path[PATH_MAX];
+
+/* Whether the journal at path was started by another process still alive:
+ * then it is not ours to overwrite. */
+static bool owned_by_other(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    knot__journal_header h;
+    bool other = pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
+                 memcmp(h.magic, KNOT__JOURNAL_MAGIC, sizeof h.magic) == 0 &&
+                 h.pid != (uint64_t)getpid() && kill((pid_t)h.pid, 0) == 0;
+    close(fd);
+    return other;
+}
+
+/* Start a journal for trace; false (and tracing stays off) if impossible. */
+static bool open_journal(const char *trace) {
+    char path[PATH_MAX + 32];
+    snprintf(trace_path, sizeof trace_path, "%s", trace);
+    snprintf(path, sizeof path, "%s.knot-journal", trace);
+    if (owned_by_other(path)) {
+        /* A program exec'd by a traced program (or a forked child) gets a
+         * trace of its own rather than truncating its parent's. */
+        char child[PATH_MAX];
+        knot__trace_child_path(trace, (long)getpid(), child, sizeof child);
+        snprintf(trace_path, sizeof trace_path, "%s", child);
+        snprintf(path, sizeof path, "%s.knot-journal", child);
     }
     journal_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (journal_fd < 0) {
         fprintf(stderr, "knot: trace: cannot create %s: %s; not recording\n", path,
                 strerror(errno));
-        return;
+        return false;
     }
     knot__journal_header h = {.version = KNOT__JOURNAL_VERSION,
                               .record_size = sizeof(knot__rec),
@@ -220,9 +239,22 @@ __attribute__((constructor(101))) static void recorder_init(void) {
         fprintf(stderr, "knot: trace: cannot write %s: %s; not recording\n", path, strerror(errno));
         close(journal_fd);
         journal_fd = -1;
+        return false;
+    }
+    return true;
+}
+
+/* Open the journal before main (and before the main thread registers as
+ * task 1, whose start is the first event). */
+__attribute__((constructor(101))) static void recorder_init(void) {
+    const char *trace = getenv("KNOT_TRACE");
+    if (!trace || !*trace)
+        return;
+    if (strlen(trace) + 64 >= PATH_MAX) {
+        fputs("knot: trace: KNOT_TRACE path too long; not recording\n", stderr);
         return;
     }
-    knot__tracing = true;
+    knot__tracing = open_journal(trace);
 }
 
 static _Atomic uint64_t next_object_id;
@@ -231,10 +263,29 @@ uint64_t knot__object_id(void) {
     return atomic_fetch_add_explicit(&next_object_id, 1, memory_order_relaxed) + 1;
 }
 
-/* A forked child must not write into its parent's journal (the mapping is
- * shared with it). Until children get journals of their own, a child of a
- * traced process is simply not recorded. */
+/* A forked child must not write into its parent's journal: the mapping is
+ * shared with it. It starts a journal of its own, beside the parent's trace
+ * ("app.db" → "app-PID.db"), which `knot run` imports as well. */
 void knot__recorder_fork_child(void) {
-    knot__tracing = false;
+    if (!knot__tracing)
+        return;
     chunk_next = chunk_end = NULL;
+    for (size_t i = 0; i < MAX_SEGMENTS; i++) {
+        knot__rec *seg = atomic_load_explicit(&segments[i], memory_order_relaxed);
+        if (!seg)
+            break;
+        munmap(seg, KNOT__JOURNAL_SEGMENT);
+        atomic_store_explicit(&segments[i], NULL, memory_order_relaxed);
+    }
+    atomic_store(&next_slot, 0);
+    atomic_store(&journal_full, false);
+    for (size_t i = 0; i < SITE_TABLE; i++)
+        atomic_store_explicit(&sites_seen[i], 0, memory_order_relaxed);
+    atomic_store(&map_lock.state, 0);
+    close(journal_fd);
+    journal_fd = -1;
+    char parent[PATH_MAX], child[PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", trace_path);
+    knot__trace_child_path(parent, (long)getpid(), child, sizeof child);
+    knot__tracing = open_journal(child);
 }

@@ -6,6 +6,8 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 /* The journal: a header page, then 64-byte records in segments of
  * KNOT__JOURNAL_SEGMENT bytes. Records are written straight into a MAP_SHARED
@@ -80,5 +82,16 @@ typedef struct knot__rec {
 #define KNOT__EVENT_ID(task, n) (((uint64_t)(task) << 40) | (n))
 
 _Static_assert(sizeof(knot__rec) == 64, "journal records are one cache line");
+
+/* The trace a child process (forked, or exec'd by a traced program) records
+ * into, beside its parent's: "app.db" → "app-PID.db", "trace" → "trace-PID". */
+static inline void knot__trace_child_path(const char *trace, long pid, char *out, size_t size) {
+    size_t n = strlen(trace);
+    int w = n > 3 && strcmp(trace + n - 3, ".db") == 0
+                ? snprintf(out, size, "%.*s-%ld.db", (int)(n - 3), trace, pid)
+                : snprintf(out, size, "%s-%ld", trace, pid);
+    if (w < 0 || (size_t)w >= size)
+        out[0] = '\0'; /* too long: no child trace rather than a wrong one */
+}
 
 #endif /* KNOT_RECORD_H */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Recording tests: run a program under `knot run`, then query its trace with
 # sqlite3 and compare with what must be there.
-# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv errors)
+# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork errors)
 set -u
 case_name=$1
 build=$2
@@ -103,6 +103,23 @@ panic | abort | segv)
             "$(q "SELECT m.kind FROM events e JOIN events m ON m.seq=e.matched WHERE e.kind='chan_send' AND e.result=1")" \
             chan_close
     fi
+    ;;
+fork)
+    db=$work/fork.db
+    run 0 -o "$db" -- "$bin/rec-fork"
+    child=$(ls "$work"/fork-[0-9]*.db 2>/dev/null)
+    [[ -n $child && -f $child ]] && echo "ok   the child has a trace of its own: ${child##*/}" || fail "no child trace"
+    expect "the parent's trace holds only the parent's send" \
+        "$(q "SELECT group_concat(s.line) FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='chan_send'")" \
+        "$(line_of rec-fork.c PARENT_SEND)"
+    expect "the parent's receive is there" "$(q "SELECT count(*) FROM events WHERE kind='chan_recv'")" 1
+    db=$child
+    expect "the child's trace holds the child's channel" \
+        "$(q "SELECT s.line FROM objects o JOIN sites s ON s.id=o.site WHERE o.name='child only'")" \
+        "$(line_of rec-fork.c CHILD_MAKE)"
+    expect "and the child's send" \
+        "$(q "SELECT s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='chan_send'")" \
+        "$(line_of rec-fork.c CHILD_SEND)"
     ;;
 errors)
     db=$work/x.db
