@@ -2,7 +2,7 @@
 # builds, then does its job:
 #   make run    build and run a bundled example
 #   make test   build and run the whole test suite (ctest)
-#   make bench  build in Release and print knot/Go timing ratios
+#   make bench  build in Release and print knot/Go timing ratios and the recording overhead
 #   make clean  remove the build tree
 
 BUILD      ?= build
@@ -47,6 +47,7 @@ test: build
 bench:
 	$(MAKE) EXTRA_DEPS="$(BENCH_DEPS)" BUILD=$(BUILD)-release BUILD_TYPE=Release build
 	bench/run-chan.sh $(BUILD)-release
+	bench/run-record.sh $(BUILD)-release
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-release

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Recording overhead: each channel workload untraced and traced (KNOT_TRACE),
+# interleaved, with the median times, their ratio, the events written per
+# second and the bytes each event takes in the journal and in the trace.
+#
+# usage: bench/run-record.sh [build-dir]     (default: <repo>/build)
+# env:   BENCH_RUNS (default 5), BENCH_SCALE (divide every N, default 1)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build=$(cd "${1:-$here/../build}" && pwd)
+runs=${BENCH_RUNS:-5}
+scale=${BENCH_SCALE:-1}
+knot=$build/bin/knot
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+[[ -x $knot && -x $build/bench/bench_pingpong ]] || { echo "run-record.sh: build first ($build)" >&2; exit 2; }
+
+n() { local x=$(($1 / scale)); echo $((x > 0 ? x : 1)); }
+workloads=(
+    "pingpong|$(n 200000)"
+    "buffered|$(n 1000000) 128"
+    "fanin|$(n 1000000) 64"
+    "select4|$(n 200000)"
+    "pipeline3|$(n 100000)"
+)
+ms() { # run a command, print its wall time in ms
+    local t0 t1
+    t0=$(date +%s%N)
+    "$@" >/dev/null
+    t1=$(date +%s%N)
+    echo $(((t1 - t0) / 1000000))
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "nproc: $(nproc); runs: $runs per side, interleaved; cache-line round trip: $("$build/bench/bench_cacheline" 1000000) ns"
+printf '%-10s | %9s | %9s | %7s | %9s | %11s | %12s | %10s\n' workload "plain ms" "traced ms" ratio events "events/s" "journal B/ev" "trace B/ev"
+echo "-----------+-----------+-----------+---------+-----------+-------------+--------------+-----------"
+for w in "${workloads[@]}"; do
+    name=${w%%|*}
+    read -r -a args <<<"${w#*|}"
+    prog=$build/bench/bench_$name
+    plain=() traced=()
+    for ((i = 0; i < runs; i++)); do
+        plain+=("$(ms "$prog" "${args[@]}")")
+        rm -f "$work/t.db" "$work/t.db.knot-journal"
+        traced+=("$(KNOT_TRACE=$work/t.db ms "$prog" "${args[@]}")")
+    done
+    journal=$(stat -c %s "$work/t.db.knot-journal")
+    "$knot" import "$work/t.db" 2>/dev/null || true
+    events=$(sqlite3 "$work/t.db" "SELECT count(*) FROM events")
+    dbsize=$(stat -c %s "$work/t.db")
+    p=$(median "${plain[@]}") t=$(median "${traced[@]}")
+    printf '%-10s | %9d | %9d | %6s | %9d | %11d | %12d | %10d\n' "$name" "$p" "$t" \
+        "$(awk -v a="$t" -v b="$p" 'BEGIN{printf "%.2fx", a/b}')" "$events" \
+        "$((events * 1000 / (t > 0 ? t : 1)))" "$((journal / events))" "$((dbsize / events))"
+done
+echo
+echo "journal B/ev counts the whole preallocated journal file (it grows in 8 MiB segments)."
