@@ -3,6 +3,7 @@
 #   make run    build and run a bundled example
 #   make test   build and run the whole test suite (ctest)
 #   make bench  build in Release and print knot/Go timing ratios and the recording overhead
+#   make fuzz   fuzz the trace importer for FUZZ_SECONDS (default 600)
 #   make clean  remove the build tree
 
 BUILD      ?= build
@@ -10,10 +11,11 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and the tests need; the benchmark adds Go.
-DEPS       := cmake make gcc clang clang-format clang-tidy pkg-config libsqlite3-dev sqlite3
+DEPS       := cmake make gcc clang libclang-rt-14-dev clang-format clang-tidy pkg-config \
+              libsqlite3-dev sqlite3
 BENCH_DEPS := golang-go
 
-.PHONY: all deps bench-deps configure build run test bench clean
+.PHONY: all deps bench-deps configure build run test bench fuzz clean
 
 all: build
 
@@ -48,6 +50,10 @@ bench:
 	$(MAKE) EXTRA_DEPS="$(BENCH_DEPS)" BUILD=$(BUILD)-release BUILD_TYPE=Release build
 	bench/run-chan.sh $(BUILD)-release
 	bench/run-record.sh $(BUILD)-release
+
+FUZZ_SECONDS ?= 600
+fuzz: build
+	tests/fuzz/run-fuzz.sh $(CURDIR) $(CURDIR)/$(BUILD) $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-release

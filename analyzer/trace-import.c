@@ -320,6 +320,8 @@ static int by_order(const void *pa, const void *pb) {
 }
 
 static int import_events(importer *im) {
+    if (im->nev == 0)
+        return 0;
     qsort(im->ev, im->nev, sizeof *im->ev, by_order);
     for (size_t i = 0; i < im->nev; i++)
         if (!id_map_put(&im->events, im->ev[i]->id, (long long)i + 1))
@@ -449,42 +451,55 @@ static int check_header(importer *im, const char *path, const void *map, size_t 
     return 0;
 }
 
-int knot_trace_import(const char *journal_path, const char *db_path, knot_import_stats *stats,
-                      char *err, size_t errsize) {
+int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
+                             const char *db_path, knot_import_stats *stats, char *err,
+                             size_t errsize) {
     knot_import_stats unused;
     importer im = {.stats = stats ? stats : &unused, .err = err, .errsize = errsize};
     memset(im.stats, 0, sizeof *im.stats);
+    if (check_header(&im, name, journal, size))
+        return -1;
+    const knot__rec *recs = (const knot__rec *)((const char *)journal + KNOT__JOURNAL_HEADER);
+    size_t n = (size - KNOT__JOURNAL_HEADER) / sizeof(knot__rec);
+    int rc = create(&im, db_path) || scan(&im, recs, n, KNOT__REC_SITE) ||
+                     scan(&im, recs, n, KNOT__REC_EVENT) || import_events(&im) ||
+                     scan(&im, recs, n, KNOT__REC_NAME) || finish(&im, journal)
+                 ? -1
+                 : 0;
+    close_importer(&im);
+    return rc;
+}
+
+int knot_trace_import(const char *journal_path, const char *db_path, knot_import_stats *stats,
+                      char *err, size_t errsize) {
     int fd = open(journal_path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return fail(&im, "%s: %s", journal_path, strerror(errno));
+    if (fd < 0) {
+        snprintf(err, errsize, "%s: %s", journal_path, strerror(errno));
+        return -1;
+    }
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_size < (off_t)KNOT__JOURNAL_HEADER) {
         close(fd);
-        return fail(&im, "%s: not a knot journal (too short)", journal_path);
+        snprintf(err, errsize, "%s: not a knot journal (too short)", journal_path);
+        return -1;
     }
     size_t size = (size_t)st.st_size;
     void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
-    if (map == MAP_FAILED)
-        return fail(&im, "%s: %s", journal_path, strerror(errno));
-    int rc = check_header(&im, journal_path, map, size);
-
+    if (map == MAP_FAILED) {
+        snprintf(err, errsize, "%s: %s", journal_path, strerror(errno));
+        return -1;
+    }
+    /* Build beside the target and rename over it: no reader sees half a trace. */
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", db_path, (long)getpid());
     unlink(tmp);
-    if (!rc) {
-        const knot__rec *recs = (const knot__rec *)((const char *)map + KNOT__JOURNAL_HEADER);
-        size_t n = (size - KNOT__JOURNAL_HEADER) / sizeof(knot__rec);
-        rc = create(&im, tmp) || scan(&im, recs, n, KNOT__REC_SITE) ||
-                     scan(&im, recs, n, KNOT__REC_EVENT) || import_events(&im) ||
-                     scan(&im, recs, n, KNOT__REC_NAME) || finish(&im, map)
-                 ? -1
-                 : 0;
-    }
-    close_importer(&im);
+    int rc = knot_trace_import_buffer(map, size, journal_path, tmp, stats, err, errsize);
     munmap(map, size);
-    if (!rc && rename(tmp, db_path) != 0)
-        rc = fail(&im, "%s: %s", db_path, strerror(errno));
+    if (!rc && rename(tmp, db_path) != 0) {
+        snprintf(err, errsize, "%s: %s", db_path, strerror(errno));
+        rc = -1;
+    }
     if (rc)
         unlink(tmp);
     return rc;

@@ -14,6 +14,12 @@ typedef struct knot_import_stats {
 int knot_trace_import(const char *journal_path, const char *db_path, knot_import_stats *stats,
                       char *err, size_t errsize);
 
+/* The same from a journal already in memory (name is used in messages);
+ * db_path may be ":memory:". */
+int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
+                             const char *db_path, knot_import_stats *stats, char *err,
+                             size_t errsize);
+
 /* The journal that belongs to a trace path: "<trace>.knot-journal". */
 void knot_trace_journal_path(const char *trace, char *out, size_t size);
 
