@@ -9,6 +9,7 @@
 #include "trace-import.h"
 
 #include "../runtime-shim/record.h"
+#include "symbolize.h"
 #include "trace-schema.h"
 
 #include <errno.h>
@@ -90,7 +91,7 @@ static bool id_map_put(id_map *m, uint64_t key, long long id) {
 
 typedef struct importer {
     sqlite3 *db;
-    sqlite3_stmt *site, *event, *object, *name, *task_start, *task_end, *task_seen;
+    sqlite3_stmt *site, *raw_site, *event, *object, *name, *task_start, *task_end, *task_seen;
     id_map sites;         /* site address → sites.id */
     id_map events;        /* event id → events.seq */
     const knot__rec **ev; /* event records, to be put in order */
@@ -130,6 +131,9 @@ static const char *kind_name(unsigned kind) {
         [KNOT__EV_TIMER_MAKE] = "timer_make",
         [KNOT__EV_PANIC] = "panic",
         [KNOT__EV_DEADLOCK] = "deadlock",
+        [KNOT__EV_MUTEX_LOCK] = "mutex_lock",
+        [KNOT__EV_MUTEX_TRYLOCK] = "mutex_trylock",
+        [KNOT__EV_MUTEX_UNLOCK] = "mutex_unlock",
     };
     return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
 }
@@ -168,6 +172,19 @@ static int import_site(importer *im, const knot__rec *r, const knot__rec *end) {
     long long id = (long long)im->sites.len + 1;
     if (!id_map_put(&im->sites, r->site, id))
         return fail(im, "out of memory");
+    if (r->phase == 1) { /* a return address in a module, symbolized later */
+        sqlite3_bind_int64(im->raw_site, 1, id);
+        sqlite3_bind_text(im->raw_site, 2, p, (int)file_len, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(im->raw_site, 3, (sqlite3_int64)r->a);
+        sqlite3_bind_int64(im->raw_site, 4, (sqlite3_int64)r->b);
+        if (step(im, im->raw_site))
+            return -1;
+        sqlite3_bind_int64(im->site, 1, id);
+        sqlite3_bind_text(im->site, 5, p, (int)file_len, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(im->site, 6, (sqlite3_int64)r->b);
+        im->stats->sites++;
+        return step(im, im->site);
+    }
     sqlite3_bind_int64(im->site, 1, id);
     sqlite3_bind_text(im->site, 2, p, (int)file_len, SQLITE_TRANSIENT);
     sqlite3_bind_int64(im->site, 3, (sqlite3_int64)r->a);
@@ -212,6 +229,8 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     case KNOT__EV_SELECT:
     case KNOT__EV_WG_WAIT:
     case KNOT__EV_CHAN_SEND:
+    case KNOT__EV_MUTEX_LOCK:
+    case KNOT__EV_MUTEX_TRYLOCK:
         *has_m = r->phase != KNOT__BEGIN && r->a != 0;
         *m = r->a;
         *has_r = r->phase != KNOT__BEGIN;
@@ -220,6 +239,7 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
         *v = r->a;
         break;
     case KNOT__EV_SELECT_NB:
+    case KNOT__EV_MUTEX_UNLOCK:
         *has_r = true;
         *res = r->b;
         break;
@@ -274,6 +294,8 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
         return import_object(im, r, seq, "chan", site);
     if (r->kind == KNOT__EV_WG_ADD || r->kind == KNOT__EV_WG_WAIT)
         return import_object(im, r, seq, "wait group", 0);
+    if (r->kind >= KNOT__EV_MUTEX_LOCK && r->kind <= KNOT__EV_MUTEX_UNLOCK)
+        return import_object(im, r, seq, "mutex", 0);
     if (r->kind == KNOT__EV_TASK_START) {
         sqlite3_bind_int64(im->task_start, 1, (sqlite3_int64)r->u32);
         bind_or_null(im->task_start, 2, r->a != 0, r->a);
@@ -370,9 +392,14 @@ static int create(importer *im, const char *path) {
              "PRAGMA application_id=%d; BEGIN;",
              KNOT_TRACE_SCHEMA_VERSION, KNOT_TRACE_APPLICATION_ID);
     if (sqlite3_exec(im->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(im->db, knot_trace_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(im->db, knot_trace_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(im->db,
+                     "CREATE TEMP TABLE raw_sites(id INTEGER PRIMARY KEY, module TEXT, "
+                     "address INTEGER, offset INTEGER)",
+                     NULL, NULL, NULL) != SQLITE_OK)
         return sql_fail(im, "creating the trace schema");
-    return prepare(im, &im->site, "INSERT INTO sites VALUES(?,?,?,?)") ||
+    return prepare(im, &im->site, "INSERT INTO sites VALUES(?,?,?,?,?,?)") ||
+                   prepare(im, &im->raw_site, "INSERT INTO raw_sites VALUES(?,?,?,?)") ||
                    prepare(im, &im->event, "INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?,?)") ||
                    prepare(im, &im->object,
                            "INSERT INTO objects(id,kind,capacity,elem_size,site,made_seq) "
@@ -410,6 +437,7 @@ static int finish(importer *im, const knot__journal_header *h) {
         }
     }
     sqlite3_finalize(st);
+    knot_symbolize_sites(im->db);
     /* Wait groups and timers are made known by their events; name the kinds. */
     if (sqlite3_exec(im->db,
                      "UPDATE objects SET kind='timer' WHERE id IN "
@@ -429,8 +457,8 @@ static int finish(importer *im, const knot__journal_header *h) {
 }
 
 static void close_importer(importer *im) {
-    sqlite3_stmt *sts[] = {im->site,       im->event,    im->object,   im->name,
-                           im->task_start, im->task_end, im->task_seen};
+    sqlite3_stmt *sts[] = {im->site, im->raw_site,   im->event,    im->object,
+                           im->name, im->task_start, im->task_end, im->task_seen};
     for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
         sqlite3_finalize(sts[i]);
     sqlite3_close(im->db);

@@ -10,7 +10,8 @@
 
 static const char knot_trace_schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value);\n"
-    "CREATE TABLE sites(id INTEGER PRIMARY KEY, file TEXT, line INTEGER, function TEXT);\n"
+    "CREATE TABLE sites(id INTEGER PRIMARY KEY, file TEXT, line INTEGER, function TEXT,\n"
+    "  module TEXT, address INTEGER);\n"
     "CREATE TABLE tasks(id INTEGER PRIMARY KEY, parent INTEGER, spawn_site INTEGER,\n"
     "  start_seq INTEGER, end_seq INTEGER, ended TEXT);\n"
     "CREATE TABLE objects(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, capacity INTEGER,\n"

@@ -195,6 +195,10 @@ KNOT__HIDDEN extern bool knot__tracing;
 KNOT__HIDDEN uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
                                  uint64_t *obj_clock, const knot_site *site, uint64_t a,
                                  uint64_t b);
+/* The same for an interposed call, whose site is its return address. */
+KNOT__HIDDEN uint64_t knot__emit_at(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
+                                    uint64_t *obj_clock, const void *return_address, uint64_t a,
+                                    uint64_t b);
 KNOT__HIDDEN void knot__emit_name(uint64_t obj, const char *name);
 KNOT__HIDDEN uint64_t knot__object_id(void);
 KNOT__HIDDEN void knot__recorder_fork_child(void);

@@ -12,6 +12,7 @@
 #include "record.h"
 #include "internal.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -120,21 +121,28 @@ static uint32_t payload_records(uint32_t n) {
     return 1 + (n + (uint32_t)sizeof(knot__rec) - 1) / (uint32_t)sizeof(knot__rec);
 }
 
-/* Write a site's strings the first time the site is seen. */
-static void intern_site(const knot_site *site) {
-    uintptr_t key = (uintptr_t)site;
+/* Whether key is seen for the first time (then the caller writes it). */
+static bool first_sight(uintptr_t key) {
     size_t h = (size_t)((key >> 4) * 0x9E3779B97F4A7C15ull) & (SITE_TABLE - 1);
     for (int probe = 0; probe < 32; probe++, h = (h + 1) & (SITE_TABLE - 1)) {
         uintptr_t cur = atomic_load_explicit(&sites_seen[h], memory_order_relaxed);
         if (cur == key)
-            return;
+            return false;
         if (cur == 0) {
             if (atomic_compare_exchange_strong(&sites_seen[h], &cur, key))
-                break;
+                return true;
             if (cur == key)
-                return;
+                return false;
         }
-    } /* a full table just means writing the site again: the importer dedups */
+    }
+    return true; /* a full table just means writing the site again: the importer dedups */
+}
+
+/* Write a site's strings the first time the site is seen. */
+static void intern_site(const knot_site *site) {
+    uintptr_t key = (uintptr_t)site;
+    if (!first_sight(key))
+        return;
     char buf[(KNOT__JOURNAL_CHUNK - 1) * sizeof(knot__rec)];
     int n = snprintf(buf, sizeof buf, "%s%c%s", site->file ? site->file : "", 0,
                      site->func ? site->func : "");
@@ -154,6 +162,43 @@ static void intern_site(const knot_site *site) {
  * record them, never at the same time. */
 static knot__task runtime_task;
 
+/* A call site known only by its return address (an interposed pthread call):
+ * recorded as module + offset, symbolised when the trace is imported. */
+static void intern_address(uintptr_t ra) {
+    if (!first_sight(ra))
+        return;
+    Dl_info info = {0};
+    bool found = dladdr((void *)ra, &info) && info.dli_fname;
+    const char *module = found ? info.dli_fname : "";
+    uintptr_t base = found ? (uintptr_t)info.dli_fbase : 0;
+    /* Only the main program comes back as a relative path (its argv[0]);
+     * name it absolutely so the trace can be symbolized from anywhere. */
+    char exe[PATH_MAX];
+    if (found && module[0] != '/') {
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n > 0) {
+            exe[n] = '\0';
+            module = exe;
+        }
+    }
+    uint32_t len = (uint32_t)strnlen(module, (KNOT__JOURNAL_CHUNK - 2) * sizeof(knot__rec)) + 1;
+    knot__rec *r = reserve(payload_records(len));
+    if (!r)
+        return;
+    r->site = ra;
+    r->phase = 1;         /* raw: the payload is a module path, b the offset in it */
+    r->a = ra - 1;        /* the call instruction, not the one after it */
+    r->b = ra - base - 1; /* the same, from the start of the module */
+    write_with_payload(r, KNOT__REC_SITE, module, len);
+}
+
+uint64_t knot__emit_at(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
+                       uint64_t *obj_clock, const void *return_address, uint64_t a, uint64_t b) {
+    if (return_address)
+        intern_address((uintptr_t)return_address);
+    return knot__emit(kind, phase, t, obj, obj_clock, (const knot_site *)return_address, a, b);
+}
+
 uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, uint64_t *obj_clock,
                     const knot_site *site, uint64_t a, uint64_t b) {
     if (!t)
@@ -166,7 +211,7 @@ uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, u
     if (obj_clock)
         *obj_clock = clock;
     uint64_t id = KNOT__EVENT_ID(t->id, ++t->events);
-    if (site)
+    if (site && kind < KNOT__EV_FIRST_INTERPOSED)
         intern_site(site);
     knot__rec *r = reserve(1);
     if (!r)

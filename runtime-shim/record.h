@@ -33,7 +33,9 @@ typedef struct knot__journal_header {
 enum knot__rec_type {
     KNOT__REC_EMPTY = 0,
     KNOT__REC_EVENT = 1, /* an operation; fields below */
-    KNOT__REC_SITE = 2,  /* site `site`: a = line; `nbytes` bytes "file\0func\0" follow */
+    KNOT__REC_SITE = 2,  /* site `site`: a = line; `nbytes` bytes "file\0func\0" follow;
+                          * phase 1: a raw address a, the bytes a module path, b the
+                          * address's offset in it */
     KNOT__REC_NAME = 3,  /* object `obj` is named; `nbytes` bytes follow */
 };
 
@@ -56,6 +58,11 @@ enum knot__kind {
     KNOT__EV_TIMER_MAKE = 13, /* obj = channel; a = ms; b = period ms */
     KNOT__EV_PANIC = 14,
     KNOT__EV_DEADLOCK = 15, /* the live detector fired */
+    /* Interposed pthread calls; their sites are return addresses. */
+    KNOT__EV_FIRST_INTERPOSED = 16,
+    KNOT__EV_MUTEX_LOCK = 16,    /* a = the unlock it followed; b = result (0 or an errno) */
+    KNOT__EV_MUTEX_TRYLOCK = 17, /* as lock; b = EBUSY when it did not take the mutex */
+    KNOT__EV_MUTEX_UNLOCK = 18,  /* b = result */
 };
 
 /* Events carry no global sequence number: a counter shared by all threads

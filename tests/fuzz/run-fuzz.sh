@@ -8,7 +8,7 @@ out=$build/tests/fuzz
 mkdir -p "$out/corpus"
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I"$src/include" -D_GNU_SOURCE -o "$out/fuzz-journal" \
-    "$src/tests/fuzz/fuzz-journal.c" "$src/analyzer/trace-import.c" \
+    "$src/tests/fuzz/fuzz-journal.c" "$src/analyzer/trace-import.c" "$src/analyzer/symbolize.c" \
     $(pkg-config --cflags --libs sqlite3)
 # Seed: the used front of a real journal, as the fuzzer sees inputs (a mode
 # byte, then records behind the header it adds).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Recording tests: run a program under `knot run`, then query its trace with
 # sqlite3 and compare with what must be there.
-# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork errors)
+# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork mutex errors)
 set -u
 case_name=$1
 build=$2
@@ -120,6 +120,24 @@ fork)
     expect "and the child's send" \
         "$(q "SELECT s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='chan_send'")" \
         "$(line_of rec-fork.c CHILD_SEND)"
+    ;;
+mutex)
+    db=$work/mutex.db
+    run 0 -o "$db" -- "$bin/rec-mutex"
+    m=$(q "SELECT id FROM objects WHERE kind='mutex'")
+    [[ -n $m ]] && echo "ok   the mutex is an object" || fail "no mutex object"
+    expect "200 locks taken, by the two tasks" \
+        "$(q "SELECT count(*) FROM events WHERE object=$m AND kind='mutex_lock' AND phase!='begin' AND task IN (2,3)")" 200
+    expect "locks and unlocks alternate in the mutex's order, each pair by one task" \
+        "$(q "WITH o AS (SELECT kind, task, row_number() OVER (ORDER BY seq) AS n FROM events WHERE object=$m AND phase!='begin' AND kind!='mutex_trylock' AND result=0) SELECT count(*) FROM o a JOIN o b ON b.n=a.n+1 WHERE a.n % 2 = 1 AND NOT (a.kind IN ('mutex_lock') AND b.kind='mutex_unlock' AND a.task=b.task)")" 0
+    expect "every lock after the first names the unlock it followed" \
+        "$(q "SELECT count(*) FROM events l JOIN events u ON u.seq=l.matched WHERE l.object=$m AND l.kind='mutex_lock' AND l.phase!='begin' AND u.kind='mutex_unlock' AND u.seq < l.seq")" 199
+    expect "lock sites name the source line" \
+        "$(q "SELECT DISTINCT s.function||':'||s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='mutex_lock'")" \
+        "add:$(line_of rec-mutex.c LOCK)"
+    expect "the trylock is recorded, at its line" \
+        "$(q "SELECT e.result||','||s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='mutex_trylock'")" \
+        "0,$(line_of rec-mutex.c TRYLOCK)"
     ;;
 errors)
     db=$work/x.db

@@ -1,0 +1,11 @@
+/* Symbolizing the sites of interposed calls (module + address). */
+#ifndef KNOT_SYMBOLIZE_H
+#define KNOT_SYMBOLIZE_H
+
+#include <sqlite3.h>
+
+/* Fill file, line and function of the sites listed in the temporary table
+ * raw_sites(id, module, address, offset), where a symbolizer can. */
+void knot_symbolize_sites(sqlite3 *db);
+
+#endif

@@ -1,0 +1,133 @@
+/* Interposed pthread mutexes: a program linked with libknot calls these
+ * instead of libc's, and with tracing on each lock, trylock and unlock is
+ * recorded. Untraced, each call costs one branch and an indirect call.
+ *
+ * Order: a lock's event is written while the mutex is held, an unlock's
+ * before it is released, so the mutex itself orders its events as it orders
+ * the operations. Each mutex gets an object id, a Lamport clock and the id of
+ * its last unlock, in a side table keyed by its address (the pthread_mutex_t
+ * belongs to the program; knot adds nothing to it). */
+#include "internal.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef int (*mutex_fn)(pthread_mutex_t *);
+
+static _Atomic(mutex_fn) real_lock, real_trylock, real_unlock;
+
+/* libc's own function, found past this library. */
+static mutex_fn real(_Atomic(mutex_fn) *slot, const char *name) {
+    mutex_fn f = atomic_load_explicit(slot, memory_order_acquire);
+    if (KNOT__LIKELY(f != NULL))
+        return f;
+    f = (mutex_fn)dlsym(RTLD_NEXT, name);
+    if (!f) {
+        fprintf(stderr, "fatal error: knot: cannot find libc's %s\n", name);
+        abort();
+    }
+    atomic_store_explicit(slot, f, memory_order_release);
+    return f;
+}
+
+/* ---- the side table ---------------------------------------------------------------- */
+
+typedef struct mutex_info {
+    const void *addr;
+    uint64_t id;
+    uint64_t clock;       /* under the mutex */
+    uint64_t last_unlock; /* under the mutex */
+    struct mutex_info *next;
+} mutex_info;
+
+#define BUCKETS 4096
+#define STRIPES 64
+
+static mutex_info *buckets[BUCKETS];
+static knot__lock stripes[STRIPES];
+
+static mutex_info *info_of(const void *m) {
+    size_t h = (size_t)(((uintptr_t)m >> 3) * 0x9E3779B97F4A7C15ull >> 52) & (BUCKETS - 1);
+    knot__lock *l = &stripes[h % STRIPES];
+    knot__lock_acquire(l);
+    mutex_info *i = buckets[h];
+    while (i && i->addr != m)
+        i = i->next;
+    if (!i && (i = calloc(1, sizeof *i))) {
+        i->addr = m;
+        i->id = knot__object_id();
+        i->next = buckets[h];
+        buckets[h] = i;
+    }
+    knot__lock_release(l);
+    return i;
+}
+
+/* ---- traced paths --------------------------------------------------------------------- */
+
+static int traced_lock(pthread_mutex_t *m, const void *ra) {
+    knot__task *t = knot__self();
+    mutex_info *i = info_of(m);
+    int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
+    if (!i)
+        return rc == EBUSY ? real(&real_lock, "pthread_mutex_lock")(m) : rc;
+    if (rc == EBUSY) {
+        /* Contended: a begin now, the end once the mutex is ours. */
+        knot__emit_at(KNOT__EV_MUTEX_LOCK, KNOT__BEGIN, t, i->id, NULL, ra, 0, 0);
+        rc = real(&real_lock, "pthread_mutex_lock")(m);
+        knot__emit_at(KNOT__EV_MUTEX_LOCK, KNOT__END, t, i->id, rc == 0 ? &i->clock : NULL, ra,
+                      rc == 0 ? i->last_unlock : 0, (uint64_t)rc);
+        return rc;
+    }
+    knot__emit_at(KNOT__EV_MUTEX_LOCK, KNOT__POINT, t, i->id, rc == 0 ? &i->clock : NULL, ra,
+                  rc == 0 ? i->last_unlock : 0, (uint64_t)rc);
+    return rc;
+}
+
+static int traced_trylock(pthread_mutex_t *m, const void *ra) {
+    int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
+    mutex_info *i = info_of(m);
+    if (i)
+        knot__emit_at(KNOT__EV_MUTEX_TRYLOCK, KNOT__POINT, knot__self(), i->id,
+                      rc == 0 ? &i->clock : NULL, ra, rc == 0 ? i->last_unlock : 0, (uint64_t)rc);
+    return rc;
+}
+
+static int traced_unlock(pthread_mutex_t *m, const void *ra) {
+    mutex_info *i = info_of(m);
+    if (!i)
+        return real(&real_unlock, "pthread_mutex_unlock")(m);
+    /* Recorded while still held, so the next lock's event comes after it.
+     * (An unlock by a thread that does not hold the mutex is a bug of the
+     * program; it is recorded, followed by its error.) */
+    knot__task *t = knot__self();
+    i->last_unlock =
+        knot__emit_at(KNOT__EV_MUTEX_UNLOCK, KNOT__POINT, t, i->id, &i->clock, ra, 0, 0);
+    int rc = real(&real_unlock, "pthread_mutex_unlock")(m);
+    if (rc != 0)
+        knot__emit_at(KNOT__EV_MUTEX_UNLOCK, KNOT__POINT, t, i->id, NULL, ra, 0, (uint64_t)rc);
+    return rc;
+}
+
+/* ---- the interposed functions ------------------------------------------------------------ */
+
+int pthread_mutex_lock(pthread_mutex_t *m) {
+    if (KNOT__LIKELY(!knot__tracing))
+        return real(&real_lock, "pthread_mutex_lock")(m);
+    return traced_lock(m, __builtin_return_address(0));
+}
+
+int pthread_mutex_trylock(pthread_mutex_t *m) {
+    if (KNOT__LIKELY(!knot__tracing))
+        return real(&real_trylock, "pthread_mutex_trylock")(m);
+    return traced_trylock(m, __builtin_return_address(0));
+}
+
+int pthread_mutex_unlock(pthread_mutex_t *m) {
+    if (KNOT__LIKELY(!knot__tracing))
+        return real(&real_unlock, "pthread_mutex_unlock")(m);
+    return traced_unlock(m, __builtin_return_address(0));
+}
