@@ -285,6 +285,15 @@ static pid_t start(char **argv, const char *trace) {
     if (pid == 0) {
         close(pipefd[0]);
         setenv("KNOT_TRACE", trace, 1);
+        /* Preload the runtime so that programs not linked with knot (plain
+         * pthread programs) are recorded too; in one linked with it, the
+         * same library is simply already there. */
+        char inc[PATH_MAX + 64], lib[PATH_MAX + 64], preload[2 * PATH_MAX + 160];
+        runtime_dirs(inc, lib, sizeof inc);
+        const char *old = getenv("LD_PRELOAD");
+        snprintf(preload, sizeof preload, "%s/libknot.so%s%s", lib, old && *old ? ":" : "",
+                 old ? old : "");
+        setenv("LD_PRELOAD", preload, 1);
         execvp(argv[0], argv);
         int e = errno;
         (void)!write(pipefd[1], &e, sizeof e);

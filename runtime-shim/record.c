@@ -291,10 +291,42 @@ static bool open_journal(const char *trace) {
 
 /* Open the journal before main (and before the main thread registers as
  * task 1, whose start is the first event). */
+static void forget_journal(void) {
+    chunk_next = chunk_end = NULL;
+    for (size_t i = 0; i < MAX_SEGMENTS; i++) {
+        knot__rec *seg = atomic_load_explicit(&segments[i], memory_order_relaxed);
+        if (!seg)
+            break;
+        munmap(seg, KNOT__JOURNAL_SEGMENT);
+        atomic_store_explicit(&segments[i], NULL, memory_order_relaxed);
+    }
+    atomic_store(&next_slot, 0);
+    atomic_store(&journal_full, false);
+    for (size_t i = 0; i < SITE_TABLE; i++)
+        atomic_store_explicit(&sites_seen[i], 0, memory_order_relaxed);
+    atomic_store(&map_lock.state, 0);
+    if (journal_fd >= 0)
+        close(journal_fd);
+    journal_fd = -1;
+}
+
+/* `knot run` preloads libknot.so so that programs not linked with knot are
+ * recorded too. A program linked with the static library carries its own
+ * copy, which the program's calls reach and which starts after the preloaded
+ * one: it asks that one, through this function, to stop recording. Exported
+ * for that lookup; not part of the API. */
+__attribute__((visibility("default"))) void knot__recorder_yield(void) {
+    knot__tracing = false;
+    forget_journal();
+}
+
 __attribute__((constructor(101))) static void recorder_init(void) {
     const char *trace = getenv("KNOT_TRACE");
     if (!trace || !*trace)
         return;
+    void (*earlier)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "knot__recorder_yield");
+    if (earlier && earlier != knot__recorder_yield)
+        earlier(); /* a preloaded copy started first; the program's own copy records */
     if (strlen(trace) + 64 >= PATH_MAX) {
         fputs("knot: trace: KNOT_TRACE path too long; not recording\n", stderr);
         return;
@@ -314,21 +346,7 @@ uint64_t knot__object_id(void) {
 void knot__recorder_fork_child(void) {
     if (!knot__tracing)
         return;
-    chunk_next = chunk_end = NULL;
-    for (size_t i = 0; i < MAX_SEGMENTS; i++) {
-        knot__rec *seg = atomic_load_explicit(&segments[i], memory_order_relaxed);
-        if (!seg)
-            break;
-        munmap(seg, KNOT__JOURNAL_SEGMENT);
-        atomic_store_explicit(&segments[i], NULL, memory_order_relaxed);
-    }
-    atomic_store(&next_slot, 0);
-    atomic_store(&journal_full, false);
-    for (size_t i = 0; i < SITE_TABLE; i++)
-        atomic_store_explicit(&sites_seen[i], 0, memory_order_relaxed);
-    atomic_store(&map_lock.state, 0);
-    close(journal_fd);
-    journal_fd = -1;
+    forget_journal();
     char parent[PATH_MAX], child[PATH_MAX];
     snprintf(parent, sizeof parent, "%s", trace_path);
     knot__trace_child_path(parent, (long)getpid(), child, sizeof child);

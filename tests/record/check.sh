@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Recording tests: run a program under `knot run`, then query its trace with
 # sqlite3 and compare with what must be there.
-# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork mutex errors)
+# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork mutex plain static errors)
 set -u
 case_name=$1
 build=$2
@@ -138,6 +138,24 @@ mutex)
     expect "the trylock is recorded, at its line" \
         "$(q "SELECT e.result||','||s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='mutex_trylock'")" \
         "0,$(line_of rec-mutex.c TRYLOCK)"
+    ;;
+plain)
+    db=$work/plain.db
+    run 0 -o "$db" -- "$bin/rec-plain"
+    expect "an unmodified pthread program: 2000 locks recorded" \
+        "$(q "SELECT count(*) FROM events WHERE kind='mutex_lock' AND phase!='begin'")" 2000
+    expect "its threads became tasks" "$(q "SELECT count(*) FROM tasks")" 3
+    expect "sites from DWARF name the line" \
+        "$(q "SELECT DISTINCT s.function||':'||s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='mutex_lock'")" \
+        "work:$(line_of rec-plain.c PLAIN_LOCK)"
+    ;;
+static)
+    db=$work/static.db
+    run 0 -o "$db" -- "$bin/rec-chan-static"
+    expect "a program linked with the static library records through its own copy" \
+        "$(q "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events WHERE object=(SELECT id FROM objects WHERE capacity=2) ORDER BY seq)")" \
+        "chan_make chan_send chan_send chan_close chan_recv chan_recv chan_recv chan_free"
+    expect "main is task 1, once" "$(q "SELECT count(*) FROM events WHERE kind='task_start' AND task=1")" 1
     ;;
 errors)
     db=$work/x.db
