@@ -56,3 +56,29 @@ for w in "${workloads[@]}"; do
 done
 echo
 echo "journal B/ev counts the whole preallocated journal file (it grows in 8 MiB segments)."
+
+# The mutex-heavy case against the race detectors, on a plain pthread program
+# (knot records it through its preloaded runtime, as knot run does).
+m=$(n 1000000)
+prog=$build/bench/bench_mutex
+lib=$(dirname "$(readlink -f "$build/runtime-shim/libknot.so")")/libknot.so
+plain=() knot=() tsan=()
+for ((i = 0; i < runs; i++)); do
+    plain+=("$(ms "$prog" "$m")")
+    rm -f "$work/m.db.knot-journal"
+    knot+=("$(KNOT_TRACE=$work/m.db LD_PRELOAD=$lib ms "$prog" "$m")")
+    tsan+=("$(TSAN_OPTIONS=report_bugs=0 ms "$build/bench/bench_mutex_tsan" "$m")")
+done
+p=$(median "${plain[@]}")
+ratio() { awk -v a="$1" -v b="$p" 'BEGIN{printf "%.1fx", a/b}'; }
+echo
+echo "mutex-heavy: 2 threads x $m lock/unlock pairs"
+printf '  %-28s %8d ms\n' "plain" "$p"
+t=$(median "${knot[@]}")
+printf '  %-28s %8d ms  %s\n' "knot traced" "$t" "$(ratio "$t")"
+t=$(median "${tsan[@]}")
+printf '  %-28s %8d ms  %s\n' "-fsanitize=thread" "$t" "$(ratio "$t")"
+if command -v valgrind >/dev/null; then
+    t=$(ms valgrind --tool=helgrind -q "$prog" "$m")
+    printf '  %-28s %8d ms  %s\n' "valgrind --tool=helgrind (1 run)" "$t" "$(ratio "$t")"
+fi

@@ -40,30 +40,41 @@ typedef struct mutex_info {
     uint64_t id;
     uint64_t clock;       /* under the mutex */
     uint64_t last_unlock; /* under the mutex */
-    struct mutex_info *next;
 } mutex_info;
 
-#define BUCKETS 4096
-#define STRIPES 64
-
-static mutex_info *buckets[BUCKETS];
-static knot__lock stripes[STRIPES];
+/* Open addressing, lock-free: a lookup is a few loads, and two threads
+ * using the same mutex share nothing here but read-only lines. Entries are
+ * never removed (a mutex's address may be reused; then it is the same object
+ * to the trace, which is harmless for ordering). */
+#define SLOTS (1u << 16)
+static _Atomic(mutex_info *) slots[SLOTS];
 
 static mutex_info *info_of(const void *m) {
-    size_t h = (size_t)(((uintptr_t)m >> 3) * 0x9E3779B97F4A7C15ull >> 52) & (BUCKETS - 1);
-    knot__lock *l = &stripes[h % STRIPES];
-    knot__lock_acquire(l);
-    mutex_info *i = buckets[h];
-    while (i && i->addr != m)
-        i = i->next;
-    if (!i && (i = calloc(1, sizeof *i))) {
-        i->addr = m;
-        i->id = knot__object_id();
-        i->next = buckets[h];
-        buckets[h] = i;
+    size_t h = (size_t)(((uintptr_t)m >> 3) * 0x9E3779B97F4A7C15ull >> 48) & (SLOTS - 1);
+    mutex_info *mine = NULL;
+    for (unsigned probe = 0; probe < SLOTS; probe++, h = (h + 1) & (SLOTS - 1)) {
+        mutex_info *i = atomic_load_explicit(&slots[h], memory_order_acquire);
+        if (i && i->addr == m) {
+            free(mine);
+            return i;
+        }
+        if (i)
+            continue;
+        if (!mine && !(mine = calloc(1, sizeof *mine)))
+            return NULL;
+        mine->addr = m;
+        if (!mine->id)
+            mine->id = knot__object_id();
+        if (atomic_compare_exchange_strong_explicit(&slots[h], &i, mine, memory_order_acq_rel,
+                                                    memory_order_acquire))
+            return mine;
+        if (i->addr == m) { /* another thread inserted it first */
+            free(mine);
+            return i;
+        }
     }
-    knot__lock_release(l);
-    return i;
+    free(mine);
+    return NULL; /* 65536 mutexes: the rest go unrecorded */
 }
 
 /* ---- traced paths --------------------------------------------------------------------- */
