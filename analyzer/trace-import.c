@@ -134,6 +134,7 @@ static const char *kind_name(unsigned kind) {
         [KNOT__EV_MUTEX_LOCK] = "mutex_lock",
         [KNOT__EV_MUTEX_TRYLOCK] = "mutex_trylock",
         [KNOT__EV_MUTEX_UNLOCK] = "mutex_unlock",
+        [KNOT__EV_THREAD_JOIN] = "thread_join",
     };
     return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
 }
@@ -231,6 +232,7 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     case KNOT__EV_CHAN_SEND:
     case KNOT__EV_MUTEX_LOCK:
     case KNOT__EV_MUTEX_TRYLOCK:
+    case KNOT__EV_THREAD_JOIN:
         *has_m = r->phase != KNOT__BEGIN && r->a != 0;
         *m = r->a;
         *has_r = r->phase != KNOT__BEGIN;

@@ -5,6 +5,7 @@
 #define KNOT_NO_SITE_MACROS
 #include <knot/knot.h>
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -74,7 +75,30 @@ typedef struct knot__task {
     bool gone;       /* a parent's task, seen from a forked child: never wakes */
     uint64_t clock;  /* traced: Lamport clock of the task's last event */
     uint64_t events; /* traced: events recorded for this task (ids) */
+    /* A pthread created through the interposed pthread_create: */
+    const void *spawn_return_address; /* where pthread_create was called */
+    bool joinable;                    /* its record waits for pthread_join (or detach) */
+    bool exited;                      /* under the join lock */
+    struct knot__task *joiner;        /* a task blocked joining it, under the join lock */
+    uint64_t end_event;               /* traced: its task_end */
 } knot__task;
+
+/* A task for a thread about to be created (counted, registered, its spawn
+ * recorded at site or return_address); undone by spawn_failed. */
+KNOT__HIDDEN knot__task *knot__task_spawning(const knot_site *site, const void *return_address);
+KNOT__HIDDEN void knot__task_spawn_failed(knot__task *t);
+/* In the new thread: become t; and, returning, stop being it. */
+KNOT__HIDDEN void knot__task_enter(knot__task *t);
+KNOT__HIDDEN void knot__task_leave(knot__task *t);
+
+/* ---- interpose-thread.c (no-interpose.c in the ThreadSanitizer build) ------- */
+
+/* libc's pthread_create, for the runtime's own threads. */
+KNOT__HIDDEN int knot__pthread_create(pthread_t *th, const pthread_attr_t *attr,
+                                      void *(*fn)(void *), void *arg);
+/* A task's thread ended (end = its task_end event). Returns whether its
+ * record must be kept for a joiner, which then frees it. */
+KNOT__HIDDEN bool knot__thread_exited(knot__task *t, uint64_t end);
 
 /* The calling thread's task, registering the thread on first use. */
 KNOT__HIDDEN knot__task *knot__self(void);

@@ -63,6 +63,7 @@ enum knot__kind {
     KNOT__EV_MUTEX_LOCK = 16,    /* a = the unlock it followed; b = result (0 or an errno) */
     KNOT__EV_MUTEX_TRYLOCK = 17, /* as lock; b = EBUSY when it did not take the mutex */
     KNOT__EV_MUTEX_UNLOCK = 18,  /* b = result */
+    KNOT__EV_THREAD_JOIN = 19,   /* a = the joined task's task_end; b = result */
 };
 
 /* Events carry no global sequence number: a counter shared by all threads

@@ -68,11 +68,15 @@ static knot__task *task_new(const knot_site *spawn_site) {
 }
 
 static void task_exit(knot__task *t, uint64_t how) {
-    (void)KNOT__TRACE(KNOT__EV_TASK_END, KNOT__POINT, t, 0, NULL, NULL, how, 0);
+    uint64_t end = KNOT__TRACE(KNOT__EV_TASK_END, KNOT__POINT, t, 0, NULL, NULL, how, 0);
     registry_remove(t);
-    knot__task_count(-1);
     free(t->arg_copy);
-    free(t);
+    t->arg_copy = NULL;
+    /* A joinable pthread's record outlives it: the joiner still needs it. */
+    bool keep = knot__thread_exited(t, end);
+    knot__task_count(-1);
+    if (!keep)
+        free(t);
 }
 
 /* Called by pthreads when a foreign thread (or a task calling pthread_exit)
@@ -147,44 +151,77 @@ uint32_t knot__rand(knot__task *t, uint32_t bound) {
     return (uint32_t)(((x >> 32) * (uint64_t)bound) >> 32);
 }
 
-static void *trampoline(void *p) {
-    knot__task *t = p;
+void knot__task_enter(knot__task *t) {
     adopt(t);
-    (void)KNOT__TRACE(KNOT__EV_TASK_START, KNOT__POINT, t, 0, NULL, t->spawn_site, t->parent_id, 0);
-    t->fn(t->arg);
+    if (KNOT__UNLIKELY(knot__tracing)) {
+        if (t->spawn_return_address)
+            (void)knot__emit_at(KNOT__EV_TASK_START, KNOT__POINT, t, 0, NULL,
+                                t->spawn_return_address, t->parent_id, 0);
+        else
+            (void)knot__emit(KNOT__EV_TASK_START, KNOT__POINT, t, 0, NULL, t->spawn_site,
+                             t->parent_id, 0);
+    }
+}
+
+void knot__task_leave(knot__task *t) {
     /* Normal return: unregister here rather than in the TSD destructor so the
      * count drops before the thread's remaining teardown. */
     pthread_setspecific(exit_key, NULL);
     current = NULL;
     task_exit(t, 0);
+}
+
+static void *trampoline(void *p) {
+    knot__task *t = p;
+    knot__task_enter(t);
+    t->fn(t->arg);
+    knot__task_leave(t);
     return NULL;
 }
 
-static int spawn(void (*fn)(void *), void *arg, void *copy, const knot_site *site) {
+knot__task *knot__task_spawning(const knot_site *site, const void *return_address) {
     knot__task *parent = knot__self();
     knot__task *t = task_new(site ? site : &knot__unknown_site);
     if (!t)
-        return ENOMEM;
+        return NULL;
     t->parent_id = parent->id;
-    t->fn = fn;
-    t->arg = copy ? copy : arg;
-    t->arg_copy = copy;
-
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    t->spawn_return_address = return_address;
     /* Count the task before it can run (and end), so the count never dips. */
     knot__task_count(1);
     registry_add(t);
-    (void)KNOT__TRACE(KNOT__EV_GO, KNOT__POINT, parent, 0, NULL, t->spawn_site, t->id, 0);
+    if (KNOT__UNLIKELY(knot__tracing)) {
+        if (return_address)
+            (void)knot__emit_at(KNOT__EV_GO, KNOT__POINT, parent, 0, NULL, return_address, t->id,
+                                0);
+        else
+            (void)knot__emit(KNOT__EV_GO, KNOT__POINT, parent, 0, NULL, t->spawn_site, t->id, 0);
+    }
     t->clock = parent->clock; /* the child's start comes after the spawn */
+    return t;
+}
+
+void knot__task_spawn_failed(knot__task *t) {
+    registry_remove(t);
+    knot__task_count(-1);
+    free(t);
+}
+
+static int spawn(void (*fn)(void *), void *arg, void *copy, const knot_site *site) {
+    knot__task *t = knot__task_spawning(site, NULL);
+    if (!t)
+        return ENOMEM;
+    t->fn = fn;
+    t->arg = copy ? copy : arg;
+    t->arg_copy = copy;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_t th;
-    int err = pthread_create(&th, &attr, trampoline, t);
+    int err = knot__pthread_create(&th, &attr, trampoline, t);
     pthread_attr_destroy(&attr);
     if (err) {
-        registry_remove(t);
-        knot__task_count(-1);
-        free(t); /* the copy stays the caller's to free */
+        t->arg_copy = NULL; /* the copy stays the caller's to free */
+        knot__task_spawn_failed(t);
         return err;
     }
     return 0;

@@ -95,7 +95,7 @@ bool knot__start_internal_thread(void *(*fn)(void *)) {
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, (size_t)64 * 1024); /* they call nothing deep */
     internal_threads(1); /* before it exists, so the count never falls short */
-    bool ok = pthread_create(&th, &attr, fn, NULL) == 0;
+    bool ok = knot__pthread_create(&th, &attr, fn, NULL) == 0;
     if (!ok)
         internal_threads(-1);
     pthread_attr_destroy(&attr);

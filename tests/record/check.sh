@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Recording tests: run a program under `knot run`, then query its trace with
 # sqlite3 and compare with what must be there.
-# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork mutex plain static errors)
+# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork mutex join plain static errors)
 set -u
 case_name=$1
 build=$2
@@ -138,6 +138,23 @@ mutex)
     expect "the trylock is recorded, at its line" \
         "$(q "SELECT e.result||','||s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='mutex_trylock'")" \
         "0,$(line_of rec-mutex.c TRYLOCK)"
+    ;;
+join)
+    db=$work/join.db
+    run 0 -o "$db" -- "$bin/rec-join"
+    expect "the created thread is task 2, child of 1, spawned at its line" \
+        "$(q "SELECT t.parent||','||s.line||','||t.ended FROM tasks t JOIN sites s ON s.id=t.spawn_site WHERE t.id=2")" \
+        "1,$(line_of rec-join.c CREATE_QUICK),returned"
+    expect "the join names the thread's end" \
+        "$(q "SELECT m.kind||','||m.task FROM events j JOIN events m ON m.seq=j.matched WHERE j.kind='thread_join' AND j.phase!='begin'")" \
+        "task_end,2"
+    db=$work/stuck.db
+    run 2 -o "$db" -- "$bin/rec-join" stuck
+    grep -q "all tasks are asleep - deadlock" "$work/err" && echo "ok   a join on a stuck thread is a deadlock" || fail "no deadlock report"
+    grep -q "\[thread join\]" "$work/err" && echo "ok   the report names the join" || fail "no join in the report"
+    expect "the join and the receive are blocked at the end" \
+        "$(q "SELECT group_concat(kind, ',') FROM (SELECT kind FROM blocked_at_end ORDER BY kind)")" \
+        "chan_recv,thread_join"
     ;;
 plain)
     db=$work/plain.db

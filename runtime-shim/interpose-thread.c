@@ -1,0 +1,165 @@
+/* Interposed pthread_create, pthread_join and pthread_detach.
+ *
+ * Every thread the program creates becomes a knot task from its first
+ * instruction: numbered, with its parent and the creating call's site, its
+ * start and end recorded, and counted by the live deadlock detector. A
+ * pthread_join is a blocking operation like a channel receive: a joiner
+ * waiting for a thread counts as blocked, and the thread's exit is what
+ * claims it, so "every task asleep" also covers joins. */
+#include "internal.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef int (*create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+typedef int (*join_fn)(pthread_t, void **);
+typedef int (*detach_fn)(pthread_t);
+
+static void *real(const char *name) {
+    void *f = dlsym(RTLD_NEXT, name);
+    if (!f) {
+        fprintf(stderr, "fatal error: knot: cannot find libc's %s\n", name);
+        abort();
+    }
+    return f;
+}
+
+static _Atomic(create_fn) real_create;
+static _Atomic(join_fn) real_join;
+static _Atomic(detach_fn) real_detach;
+
+#define REAL(var, type, name)                                                      \
+    (atomic_load_explicit(&(var), memory_order_acquire)                            \
+         ? atomic_load_explicit(&(var), memory_order_acquire)                      \
+         : (atomic_store_explicit(&(var), (type)real(name), memory_order_release), \
+            atomic_load_explicit(&(var), memory_order_acquire)))
+
+int knot__pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *),
+                         void *arg) {
+    return REAL(real_create, create_fn, "pthread_create")(th, attr, fn, arg);
+}
+
+/* ---- joinable threads: pthread_t → task, until joined or detached ---------------------- */
+
+typedef struct joinable {
+    pthread_t th;
+    knot__task *task;
+    struct joinable *next;
+} joinable;
+
+static knot__lock join_lock;
+static joinable *joinables;
+
+static void remember(pthread_t th, knot__task *t) {
+    joinable *j = malloc(sizeof *j);
+    knot__lock_acquire(&join_lock);
+    if (j) {
+        *j = (joinable){th, t, joinables};
+        joinables = j;
+    } else {
+        t->joinable = false; /* cannot track it: its record goes with it */
+    }
+    knot__lock_release(&join_lock);
+}
+
+/* Take th's task out of the table (join lock held). */
+static knot__task *take(pthread_t th) {
+    for (joinable **p = &joinables; *p; p = &(*p)->next)
+        if (pthread_equal((*p)->th, th)) {
+            joinable *j = *p;
+            knot__task *t = j->task;
+            *p = j->next;
+            free(j);
+            return t;
+        }
+    return NULL;
+}
+
+bool knot__thread_exited(knot__task *t, uint64_t end) {
+    knot__lock_acquire(&join_lock);
+    bool keep = t->joinable;
+    t->exited = true;
+    t->end_event = end;
+    if (t->joiner)
+        knot__block_claimed(); /* the joiner will run again */
+    knot__lock_release(&join_lock);
+    return keep;
+}
+
+/* ---- the interposed functions ---------------------------------------------------------- */
+
+typedef struct start {
+    knot__task *task;
+    void *(*fn)(void *);
+    void *arg;
+} start;
+
+static void *thread_main(void *p) {
+    start s = *(start *)p;
+    free(p);
+    knot__task_enter(s.task);
+    void *r = s.fn(s.arg);
+    knot__task_leave(s.task);
+    return r;
+}
+
+int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
+    start *s = malloc(sizeof *s);
+    knot__task *t = s ? knot__task_spawning(NULL, __builtin_return_address(0)) : NULL;
+    if (!t) {
+        free(s);
+        return EAGAIN;
+    }
+    int detached = PTHREAD_CREATE_JOINABLE;
+    if (attr)
+        pthread_attr_getdetachstate(attr, &detached);
+    t->joinable = detached == PTHREAD_CREATE_JOINABLE;
+    *s = (start){t, fn, arg};
+    /* Under the join lock, so that the thread cannot end (and look for its
+     * joiner) before it is in the table. */
+    knot__lock_acquire(&join_lock);
+    int err = knot__pthread_create(th, attr, thread_main, s);
+    knot__lock_release(&join_lock);
+    if (err) {
+        free(s);
+        knot__task_spawn_failed(t);
+        return err;
+    }
+    if (t->joinable)
+        remember(*th, t);
+    return 0;
+}
+
+int pthread_join(pthread_t th, void **ret) {
+    knot__task *self = knot__self();
+    knot__lock_acquire(&join_lock);
+    knot__task *t = take(th);
+    if (t && !t->exited) {
+        t->joiner = self;
+        knot__block_begin(self, "thread join", NULL);
+        (void)KNOT__TRACE(KNOT__EV_THREAD_JOIN, KNOT__BEGIN, self, 0, NULL, NULL, t->id, 0);
+    }
+    knot__lock_release(&join_lock);
+    int rc = REAL(real_join, join_fn, "pthread_join")(th, ret);
+    if (t) {
+        if (KNOT__UNLIKELY(knot__tracing))
+            (void)knot__emit_at(KNOT__EV_THREAD_JOIN, t->joiner ? KNOT__END : KNOT__POINT, self, 0,
+                                NULL, __builtin_return_address(0), t->end_event, (uint64_t)rc);
+        free(t);
+    }
+    return rc;
+}
+
+int pthread_detach(pthread_t th) {
+    knot__lock_acquire(&join_lock);
+    knot__task *t = take(th);
+    bool gone = t && t->exited;
+    if (t && !gone)
+        t->joinable = false; /* it frees its own record when it ends */
+    knot__lock_release(&join_lock);
+    if (gone)
+        free(t);
+    return REAL(real_detach, detach_fn, "pthread_detach")(th);
+}
