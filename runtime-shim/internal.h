@@ -76,11 +76,13 @@ typedef struct knot__task {
     uint64_t clock;  /* traced: Lamport clock of the task's last event */
     uint64_t events; /* traced: events recorded for this task (ids) */
     /* A pthread created through the interposed pthread_create: */
-    const void *spawn_return_address; /* where pthread_create was called */
-    bool joinable;                    /* its record waits for pthread_join (or detach) */
-    bool exited;                      /* under the join lock */
-    struct knot__task *joiner;        /* a task blocked joining it, under the join lock */
-    uint64_t end_event;               /* traced: its task_end */
+    _Atomic(pthread_mutex_t *) waiting_mutex; /* blocked in pthread_mutex_lock on it */
+    const void *block_return_address;         /* ... and where it was called */
+    const void *spawn_return_address;         /* where pthread_create was called */
+    bool joinable;                            /* its record waits for pthread_join (or detach) */
+    bool exited;                              /* under the join lock */
+    struct knot__task *joiner;                /* a task blocked joining it, under the join lock */
+    uint64_t end_event;                       /* traced: its task_end */
 } knot__task;
 
 /* A task for a thread about to be created (counted, registered, its spawn
@@ -112,6 +114,10 @@ KNOT__HIDDEN void knot__tasks_foreach(void (*fn)(knot__task *, void *), void *ct
 /* A task is about to park on a knot primitive; op names it for reports.
  * Must be called before the lock that lets a waker find it is released. */
 KNOT__HIDDEN void knot__block_begin(knot__task *t, const char *op, const knot_site *site);
+/* A task blocked outside the claim protocol (a pthread mutex) runs again. */
+KNOT__HIDDEN void knot__block_end_self(void);
+/* Whether t waits for a pthread mutex that is free now (interpose-mutex.c). */
+KNOT__HIDDEN bool knot__mutex_waiter_can_run(knot__task *t);
 /* A waker claimed a parked task (it will run again). */
 KNOT__HIDDEN void knot__block_claimed(void);
 /* Tasks not parked on a knot primitive (running, or woken and about to run). */

@@ -77,6 +77,32 @@ static mutex_info *info_of(const void *m) {
     return NULL; /* 65536 mutexes: the rest go unrecorded */
 }
 
+/* ---- blocking, for the live deadlock detector ---------------------------------------------- */
+
+/* Take m, counting this task as blocked while it waits, so that tasks stuck
+ * on mutexes (the classic AB-BA) are part of "all tasks are asleep". */
+static int lock_blocking(pthread_mutex_t *m, const void *ra) {
+    knot__task *self = knot__self();
+    atomic_store_explicit(&self->waiting_mutex, m, memory_order_release);
+    knot__block_begin(self, "mutex lock", NULL);
+    self->block_return_address = ra;
+    int rc = real(&real_lock, "pthread_mutex_lock")(m);
+    knot__block_end_self();
+    atomic_store_explicit(&self->waiting_mutex, NULL, memory_order_release);
+    return rc;
+}
+
+bool knot__mutex_waiter_can_run(knot__task *t) {
+    pthread_mutex_t *m = atomic_load_explicit(&t->waiting_mutex, memory_order_acquire);
+    /* glibc's lock word: 0 when the mutex is free. A waiter whose mutex is
+     * free is about to take it, whatever the blocked count says. */
+#ifdef __GLIBC__
+    return m && __atomic_load_n(&m->__data.__lock, __ATOMIC_ACQUIRE) == 0;
+#else
+    return m != NULL; /* cannot tell: never call a mutex waiter stuck */
+#endif
+}
+
 /* ---- traced paths --------------------------------------------------------------------- */
 
 static int traced_lock(pthread_mutex_t *m, const void *ra) {
@@ -84,11 +110,11 @@ static int traced_lock(pthread_mutex_t *m, const void *ra) {
     mutex_info *i = info_of(m);
     int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
     if (!i)
-        return rc == EBUSY ? real(&real_lock, "pthread_mutex_lock")(m) : rc;
+        return rc == EBUSY ? lock_blocking(m, ra) : rc;
     if (rc == EBUSY) {
         /* Contended: a begin now, the end once the mutex is ours. */
         knot__emit_at(KNOT__EV_MUTEX_LOCK, KNOT__BEGIN, t, i->id, NULL, ra, 0, 0);
-        rc = real(&real_lock, "pthread_mutex_lock")(m);
+        rc = lock_blocking(m, ra);
         knot__emit_at(KNOT__EV_MUTEX_LOCK, KNOT__END, t, i->id, rc == 0 ? &i->clock : NULL, ra,
                       rc == 0 ? i->last_unlock : 0, (uint64_t)rc);
         return rc;
@@ -126,8 +152,10 @@ static int traced_unlock(pthread_mutex_t *m, const void *ra) {
 /* ---- the interposed functions ------------------------------------------------------------ */
 
 int pthread_mutex_lock(pthread_mutex_t *m) {
-    if (KNOT__LIKELY(!knot__tracing))
-        return real(&real_lock, "pthread_mutex_lock")(m);
+    if (KNOT__LIKELY(!knot__tracing)) {
+        int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
+        return rc == EBUSY ? lock_blocking(m, __builtin_return_address(0)) : rc;
+    }
     return traced_lock(m, __builtin_return_address(0));
 }
 

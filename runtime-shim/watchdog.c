@@ -15,6 +15,7 @@
  * the watchdog re-checks with a short back-off rather than giving up. */
 #include "internal.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,11 +54,14 @@ static void maybe_kick(uint64_t w) {
 }
 
 void knot__block_begin(knot__task *t, const char *op, const knot_site *site) {
+    t->block_return_address = NULL; /* set after this by interposed calls */
     atomic_store_explicit(&t->block_op, op, memory_order_relaxed);
     atomic_store_explicit(&t->block_site, site, memory_order_relaxed);
     uint64_t w = atomic_fetch_add_explicit(&state, EPOCH_ONE + 1, memory_order_acq_rel);
     maybe_kick(w + EPOCH_ONE + 1);
 }
+
+void knot__block_end_self(void) { knot__block_claimed(); }
 
 void knot__block_claimed(void) {
     atomic_fetch_add_explicit(&state, EPOCH_ONE - 1, memory_order_acq_rel);
@@ -145,22 +149,47 @@ static int kernel_threads(void) {
 #define SANITIZER_THREADS 0
 #endif
 
+/* A task blocked in pthread_mutex_lock counts itself blocked; nobody claims
+ * it, so it may already be free to run when the count says asleep. It is
+ * stuck only while its mutex is still held (by a task that, everyone being
+ * blocked, cannot release it). */
+static void check_mutex_waiter(knot__task *t, void *free_found) {
+    if (knot__mutex_waiter_can_run(t))
+        *(bool *)free_found = true;
+}
+
+static bool mutex_waiter_can_run(void) {
+    bool found = false;
+    knot__tasks_foreach(check_mutex_waiter, &found);
+    return found;
+}
+
 static bool confirmed(void) {
     uint64_t w = atomic_load(&state);
-    if (!suspect(w) || atomic_load(&timers) > 0)
+    if (!suspect(w) || atomic_load(&timers) > 0 || mutex_waiter_can_run())
         return false;
     int threads = kernel_threads();
     int known = (int)tasks_of(w) + atomic_load(&internal);
     if (threads < known || threads > known + SANITIZER_THREADS)
         return false;
-    return atomic_load(&state) == w;
+    return !mutex_waiter_can_run() && atomic_load(&state) == w;
 }
 
 static void print_task(knot__task *t, void *ctx) {
     (void)ctx;
     const char *op = atomic_load_explicit(&t->block_op, memory_order_relaxed);
     fprintf(stderr, "\ntask %llu [%s]:\n\t", (unsigned long long)t->id, op ? op : "running");
-    knot__fprint_site(stderr, atomic_load_explicit(&t->block_site, memory_order_relaxed));
+    const knot_site *site = atomic_load_explicit(&t->block_site, memory_order_relaxed);
+    Dl_info info;
+    if (!site && t->block_return_address && dladdr(t->block_return_address, &info) &&
+        info.dli_fname)
+        /* An interposed call: what the dynamic symbol table can tell. */
+        fprintf(
+            stderr, "%s+0x%lx in %s()", info.dli_fname,
+            (unsigned long)((const char *)t->block_return_address - (const char *)info.dli_fbase),
+            info.dli_sname ? info.dli_sname : "?");
+    else
+        knot__fprint_site(stderr, site);
     fputc('\n', stderr);
     if (t->id != 1 && !t->foreign) {
         fprintf(stderr, "created by task %llu at ", (unsigned long long)t->parent_id);

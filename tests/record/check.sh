@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Recording tests: run a program under `knot run`, then query its trace with
 # sqlite3 and compare with what must be there.
-# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork mutex join plain static errors)
+# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork mutex join abba plain static errors)
 set -u
 case_name=$1
 build=$2
@@ -155,6 +155,16 @@ join)
     expect "the join and the receive are blocked at the end" \
         "$(q "SELECT group_concat(kind, ',') FROM (SELECT kind FROM blocked_at_end ORDER BY kind)")" \
         "chan_recv,thread_join"
+    ;;
+abba)
+    "$bin/rec-abba" >/dev/null 2>"$work/err"
+    expect "AB-BA on pthread mutexes, untraced: exit status" "$?" 2
+    grep -q "all tasks are asleep - deadlock" "$work/err" && echo "ok   reported live" || fail "no deadlock report: $(cat "$work/err")"
+    expect "both tasks shown blocked on a mutex" "$(grep -c '\[mutex lock\]' "$work/err")" 2
+    db=$work/abba.db
+    run 2 -o "$db" -- "$bin/rec-abba"
+    expect "traced: both second locks are begins without an end" \
+        "$(q "SELECT count(*) FROM blocked_at_end WHERE kind='mutex_lock'")" 2
     ;;
 plain)
     db=$work/plain.db
