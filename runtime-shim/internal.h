@@ -76,6 +76,7 @@ typedef struct knot__task {
     uint64_t clock;  /* traced: Lamport clock of the task's last event */
     uint64_t events; /* traced: events recorded for this task (ids) */
     /* A pthread created through the interposed pthread_create: */
+    int tid;                                  /* the kernel's thread id */
     _Atomic(pthread_mutex_t *) waiting_mutex; /* blocked in pthread_mutex_lock on it */
     const void *block_return_address;         /* ... and where it was called */
     const void *spawn_return_address;         /* where pthread_create was called */

@@ -94,10 +94,16 @@ static int lock_blocking(pthread_mutex_t *m, const void *ra) {
 
 bool knot__mutex_waiter_can_run(knot__task *t) {
     pthread_mutex_t *m = atomic_load_explicit(&t->waiting_mutex, memory_order_acquire);
-    /* glibc's lock word: 0 when the mutex is free. A waiter whose mutex is
-     * free is about to take it, whatever the blocked count says. */
+    if (!m)
+        return false;
+        /* glibc's lock word is 0 while the mutex is free, and its owner field
+         * names the holding thread. The waiter can run if the mutex is free, if
+         * it has just taken it itself (it still counts as blocked until its
+         * lock call returns), or while the owner is not yet written. */
 #ifdef __GLIBC__
-    return m && __atomic_load_n(&m->__data.__lock, __ATOMIC_ACQUIRE) == 0;
+    int lock = __atomic_load_n(&m->__data.__lock, __ATOMIC_ACQUIRE);
+    int owner = __atomic_load_n(&m->__data.__owner, __ATOMIC_ACQUIRE);
+    return lock == 0 || owner == 0 || owner == t->tid;
 #else
     return m != NULL; /* cannot tell: never call a mutex waiter stuck */
 #endif

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -90,6 +91,7 @@ static void exit_destructor(void *p) {
 static void make_exit_key(void) { pthread_key_create(&exit_key, exit_destructor); }
 
 static void adopt(knot__task *t) {
+    t->tid = (int)syscall(SYS_gettid);
     pthread_once(&exit_key_once, make_exit_key);
     current = t;
     pthread_setspecific(exit_key, t);
