@@ -135,6 +135,9 @@ static const char *kind_name(unsigned kind) {
         [KNOT__EV_MUTEX_TRYLOCK] = "mutex_trylock",
         [KNOT__EV_MUTEX_UNLOCK] = "mutex_unlock",
         [KNOT__EV_THREAD_JOIN] = "thread_join",
+        [KNOT__EV_COND_WAIT] = "cond_wait",
+        [KNOT__EV_COND_SIGNAL] = "cond_signal",
+        [KNOT__EV_COND_BROADCAST] = "cond_broadcast",
     };
     return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
 }
@@ -245,6 +248,12 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
         *has_r = true;
         *res = r->b;
         break;
+    case KNOT__EV_COND_WAIT: /* value: the mutex */
+        *has_v = r->a != 0;
+        *v = r->a;
+        *has_r = r->phase != KNOT__BEGIN;
+        *res = r->b;
+        break;
     case KNOT__EV_WG_ADD:
         *has_v = *has_r = true;
         *v = r->a;
@@ -298,6 +307,8 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
         return import_object(im, r, seq, "wait group", 0);
     if (r->kind >= KNOT__EV_MUTEX_LOCK && r->kind <= KNOT__EV_MUTEX_UNLOCK)
         return import_object(im, r, seq, "mutex", 0);
+    if (r->kind >= KNOT__EV_COND_WAIT && r->kind <= KNOT__EV_COND_BROADCAST)
+        return import_object(im, r, seq, "cond", 0);
     if (r->kind == KNOT__EV_TASK_START) {
         sqlite3_bind_int64(im->task_start, 1, (sqlite3_int64)r->u32);
         bind_or_null(im->task_start, 2, r->a != 0, r->a);

@@ -176,3 +176,104 @@ int pthread_mutex_unlock(pthread_mutex_t *m) {
         return real(&real_unlock, "pthread_mutex_unlock")(m);
     return traced_unlock(m, __builtin_return_address(0));
 }
+
+/* ---- condition variables -------------------------------------------------------------------
+ *
+ * pthread_cond_wait releases and retakes the mutex inside libc, past this
+ * interposition, so the wait is recorded as what it does to the mutex: an
+ * unlock before it (while still held) and a lock after it (held again), with
+ * the wait itself as a begin/end on the condition variable between them. */
+
+typedef int (*cond_wait_fn)(pthread_cond_t *, pthread_mutex_t *);
+typedef int (*cond_timedwait_fn)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+typedef int (*cond_fn)(pthread_cond_t *);
+
+static _Atomic(cond_wait_fn) real_cond_wait;
+static _Atomic(cond_timedwait_fn) real_cond_timedwait;
+static _Atomic(cond_fn) real_cond_signal, real_cond_broadcast;
+
+static void *real_any(_Atomic(void *) *slot, const char *name) {
+    void *f = atomic_load_explicit(slot, memory_order_acquire);
+    if (KNOT__LIKELY(f != NULL))
+        return f;
+    f = dlsym(RTLD_NEXT, name);
+    if (!f) {
+        fprintf(stderr, "fatal error: knot: cannot find libc's %s\n", name);
+        abort();
+    }
+    atomic_store_explicit(slot, f, memory_order_release);
+    return f;
+}
+
+#define REAL_FN(slot, type, name) ((type)real_any((_Atomic(void *) *)(void *)&(slot), (name)))
+
+/* Record the unlock the wait performs; returns the mutex's info. */
+static mutex_info *wait_begins(pthread_cond_t *c, pthread_mutex_t *m, const void *ra,
+                               mutex_info **cond) {
+    knot__task *t = knot__self();
+    mutex_info *i = info_of(m);
+    *cond = info_of(c);
+    if (i)
+        i->last_unlock =
+            knot__emit_at(KNOT__EV_MUTEX_UNLOCK, KNOT__POINT, t, i->id, &i->clock, ra, 0, 0);
+    if (*cond)
+        knot__emit_at(KNOT__EV_COND_WAIT, KNOT__BEGIN, t, (*cond)->id, NULL, ra, i ? i->id : 0, 0);
+    return i;
+}
+
+static void wait_ends(mutex_info *i, mutex_info *cond, const void *ra, int rc) {
+    knot__task *t = knot__self();
+    if (cond)
+        knot__emit_at(KNOT__EV_COND_WAIT, KNOT__END, t, cond->id, NULL, ra, i ? i->id : 0,
+                      (uint64_t)rc);
+    if (i) /* the mutex is held again, whatever rc says */
+        knot__emit_at(KNOT__EV_MUTEX_LOCK, KNOT__POINT, t, i->id, &i->clock, ra, i->last_unlock, 0);
+}
+
+int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
+    cond_wait_fn f = REAL_FN(real_cond_wait, cond_wait_fn, "pthread_cond_wait");
+    if (KNOT__LIKELY(!knot__tracing))
+        return f(c, m);
+    const void *ra = __builtin_return_address(0);
+    mutex_info *cond;
+    mutex_info *i = wait_begins(c, m, ra, &cond);
+    int rc = f(c, m);
+    wait_ends(i, cond, ra, rc);
+    return rc;
+}
+
+int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime) {
+    cond_timedwait_fn f = REAL_FN(real_cond_timedwait, cond_timedwait_fn, "pthread_cond_timedwait");
+    if (KNOT__LIKELY(!knot__tracing))
+        return f(c, m, abstime);
+    const void *ra = __builtin_return_address(0);
+    mutex_info *cond;
+    mutex_info *i = wait_begins(c, m, ra, &cond);
+    int rc = f(c, m, abstime);
+    wait_ends(i, cond, ra, rc);
+    return rc;
+}
+
+/* Condition variable events carry no clock of the cond's own: signals are
+ * not made under any lock of knot's. Their order to the waiters comes from
+ * the mutex, which a signaller normally holds. */
+static int signal_common(pthread_cond_t *c, uint16_t kind, cond_fn f, const void *ra) {
+    mutex_info *cond = info_of(c);
+    if (cond)
+        knot__emit_at(kind, KNOT__POINT, knot__self(), cond->id, NULL, ra, 0, 0);
+    return f(c);
+}
+
+int pthread_cond_signal(pthread_cond_t *c) {
+    cond_fn f = REAL_FN(real_cond_signal, cond_fn, "pthread_cond_signal");
+    if (KNOT__LIKELY(!knot__tracing))
+        return f(c);
+    return signal_common(c, KNOT__EV_COND_SIGNAL, f, __builtin_return_address(0));
+}
+
+int pthread_cond_broadcast(pthread_cond_t *c) {
+    cond_fn f = REAL_FN(real_cond_broadcast, cond_fn, "pthread_cond_broadcast");
+    if (KNOT__LIKELY(!knot__tracing))
+        return f(c);
+    return signal_common(c, KNOT__EV_COND_BROADCAST, f, __builtin_return_address(0));
+}

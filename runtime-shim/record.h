@@ -64,6 +64,9 @@ enum knot__kind {
     KNOT__EV_MUTEX_TRYLOCK = 17, /* as lock; b = EBUSY when it did not take the mutex */
     KNOT__EV_MUTEX_UNLOCK = 18,  /* b = result */
     KNOT__EV_THREAD_JOIN = 19,   /* a = the joined task's task_end; b = result */
+    KNOT__EV_COND_WAIT = 20,     /* obj = the cond; a = the mutex; b = result */
+    KNOT__EV_COND_SIGNAL = 21,   /* obj = the cond */
+    KNOT__EV_COND_BROADCAST = 22,
 };
 
 /* Events carry no global sequence number: a counter shared by all threads

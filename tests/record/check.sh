@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Recording tests: run a program under `knot run`, then query its trace with
 # sqlite3 and compare with what must be there.
-# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork mutex join abba plain static errors)
+# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork mutex join abba cond plain static errors)
 set -u
 case_name=$1
 build=$2
@@ -165,6 +165,18 @@ abba)
     run 2 -o "$db" -- "$bin/rec-abba"
     expect "traced: both second locks are begins without an end" \
         "$(q "SELECT count(*) FROM blocked_at_end WHERE kind='mutex_lock'")" 2
+    ;;
+cond)
+    db=$work/cond.db
+    run 0 -o "$db" -- "$bin/rec-cond"
+    expect "50 signals, at their line" \
+        "$(q "SELECT count(*)||','||min(s.line) FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='cond_signal'")" \
+        "50,$(line_of rec-cond.c COND_SIGNAL)"
+    waits=$(q "SELECT count(*) FROM events WHERE kind='cond_wait' AND phase='end'")
+    expect "every wait has a begin and an end" "$(q "SELECT count(*) FROM events WHERE kind='cond_wait' AND phase='begin'")" "$waits"
+    m=$(q "SELECT id FROM objects WHERE kind='mutex'")
+    expect "the mutex still alternates lock/unlock, waits included" \
+        "$(q "WITH o AS (SELECT kind, row_number() OVER (ORDER BY seq) AS n FROM events WHERE object=$m AND phase!='begin' AND result=0) SELECT count(*) FROM o WHERE (n % 2 = 1) != (kind = 'mutex_lock')")" 0
     ;;
 plain)
     db=$work/plain.db
