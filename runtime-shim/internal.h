@@ -96,6 +96,8 @@ KNOT__HIDDEN void knot__task_leave(knot__task *t);
 
 /* ---- interpose-thread.c (no-interpose.c in the ThreadSanitizer build) ------- */
 
+/* The next definition of name past libknot (libc's), cached in *slot. */
+KNOT__HIDDEN void *knot__libc(_Atomic(void *) *slot, const char *name);
 /* libc's pthread_create, for the runtime's own threads. */
 KNOT__HIDDEN int knot__pthread_create(pthread_t *th, const pthread_attr_t *attr,
                                       void *(*fn)(void *), void *arg);

@@ -1,6 +1,8 @@
-/* Interposed pthread mutexes: a program linked with libknot calls these
- * instead of libc's, and with tracing on each lock, trylock and unlock is
- * recorded. Untraced, each call costs one branch and an indirect call.
+/* Interposed pthread mutexes, and the condition variables that wait on
+ * them: a program linked with libknot (or with it preloaded) calls these
+ * instead of libc's, and with tracing on each lock, trylock, unlock, wait and
+ * signal is recorded. Untraced, each call costs one branch and an indirect
+ * call.
  *
  * Order: a lock's event is written while the mutex is held, an unlock's
  * before it is released, so the mutex itself orders its events as it orders
@@ -19,18 +21,8 @@ typedef int (*mutex_fn)(pthread_mutex_t *);
 
 static _Atomic(mutex_fn) real_lock, real_trylock, real_unlock;
 
-/* libc's own function, found past this library. */
 static mutex_fn real(_Atomic(mutex_fn) *slot, const char *name) {
-    mutex_fn f = atomic_load_explicit(slot, memory_order_acquire);
-    if (KNOT__LIKELY(f != NULL))
-        return f;
-    f = (mutex_fn)dlsym(RTLD_NEXT, name);
-    if (!f) {
-        fprintf(stderr, "fatal error: knot: cannot find libc's %s\n", name);
-        abort();
-    }
-    atomic_store_explicit(slot, f, memory_order_release);
-    return f;
+    return (mutex_fn)knot__libc((_Atomic(void *) *)(void *)slot, name);
 }
 
 /* ---- the side table ---------------------------------------------------------------- */
@@ -192,20 +184,7 @@ static _Atomic(cond_wait_fn) real_cond_wait;
 static _Atomic(cond_timedwait_fn) real_cond_timedwait;
 static _Atomic(cond_fn) real_cond_signal, real_cond_broadcast;
 
-static void *real_any(_Atomic(void *) *slot, const char *name) {
-    void *f = atomic_load_explicit(slot, memory_order_acquire);
-    if (KNOT__LIKELY(f != NULL))
-        return f;
-    f = dlsym(RTLD_NEXT, name);
-    if (!f) {
-        fprintf(stderr, "fatal error: knot: cannot find libc's %s\n", name);
-        abort();
-    }
-    atomic_store_explicit(slot, f, memory_order_release);
-    return f;
-}
-
-#define REAL_FN(slot, type, name) ((type)real_any((_Atomic(void *) *)(void *)&(slot), (name)))
+#define REAL_FN(slot, type, name) ((type)knot__libc((_Atomic(void *) *)(void *)&(slot), (name)))
 
 /* Record the unlock the wait performs; returns the mutex's info. */
 static mutex_info *wait_begins(pthread_cond_t *c, pthread_mutex_t *m, const void *ra,

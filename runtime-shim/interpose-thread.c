@@ -17,12 +17,16 @@ typedef int (*create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *),
 typedef int (*join_fn)(pthread_t, void **);
 typedef int (*detach_fn)(pthread_t);
 
-static void *real(const char *name) {
-    void *f = dlsym(RTLD_NEXT, name);
+void *knot__libc(_Atomic(void *) *slot, const char *name) {
+    void *f = atomic_load_explicit(slot, memory_order_acquire);
+    if (KNOT__LIKELY(f != NULL))
+        return f;
+    f = dlsym(RTLD_NEXT, name);
     if (!f) {
         fprintf(stderr, "fatal error: knot: cannot find libc's %s\n", name);
         abort();
     }
+    atomic_store_explicit(slot, f, memory_order_release);
     return f;
 }
 
@@ -30,11 +34,7 @@ static _Atomic(create_fn) real_create;
 static _Atomic(join_fn) real_join;
 static _Atomic(detach_fn) real_detach;
 
-#define REAL(var, type, name)                                                      \
-    (atomic_load_explicit(&(var), memory_order_acquire)                            \
-         ? atomic_load_explicit(&(var), memory_order_acquire)                      \
-         : (atomic_store_explicit(&(var), (type)real(name), memory_order_release), \
-            atomic_load_explicit(&(var), memory_order_acquire)))
+#define REAL(var, type, name) ((type)knot__libc((_Atomic(void *) *)(void *)&(var), (name)))
 
 int knot__pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *),
                          void *arg) {
