@@ -54,7 +54,7 @@ command -v go >/dev/null || die "go not found in PATH (Debian: apt-get install g
 mkdir -p "$gobin"
 for p in "${programs[@]}"; do
     [[ -x $cbin/bench_$p ]] || die "missing $cbin/bench_$p (build the CMake project first)"
-    go build -o "$gobin/$p" "$here/chan/go/$p.go" || die "go build $p.go failed"
+    go build -o "$gobin/$p" "$here/chan/go/$p.go" "$here/chan/go/args.go" || die "go build $p.go failed"
 done
 
 tmp=$(mktemp -d)
