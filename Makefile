@@ -11,7 +11,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and the tests need; the benchmark adds Go.
-DEPS       := cmake make gcc clang libclang-rt-14-dev clang-format clang-tidy pkg-config \
+DEPS       := cmake make gcc clang libclang-rt-14-dev llvm clang-format clang-tidy pkg-config \
               libsqlite3-dev sqlite3
 BENCH_DEPS := golang-go
 

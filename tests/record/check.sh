@@ -138,6 +138,13 @@ mutex)
     expect "the trylock is recorded, at its line" \
         "$(q "SELECT e.result||','||s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='mutex_trylock'")" \
         "0,$(line_of rec-mutex.c TRYLOCK)"
+    if command -v addr2line >/dev/null; then
+        db=$work/mutex-binutils.db
+        KNOT_SYMBOLIZER=$(command -v addr2line) run 0 -o "$db" -- "$bin/rec-mutex"
+        expect "binutils' addr2line names the same line" \
+            "$(q "SELECT DISTINCT s.function||':'||s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='mutex_lock'")" \
+            "add:$(line_of rec-mutex.c LOCK)"
+    fi
     ;;
 join)
     db=$work/join.db
