@@ -12,6 +12,7 @@
 static void prepare(void) {
     /* Hold the runtime's global locks across fork so that the child never
      * inherits one locked by a thread that does not exist there. */
+    knot__threads_fork(KNOT__FORK_PREPARE);
     knot__timers_fork(KNOT__FORK_PREPARE);
     knot__tasks_fork(KNOT__FORK_PREPARE);
 }
@@ -19,6 +20,7 @@ static void prepare(void) {
 static void parent(void) {
     knot__tasks_fork(KNOT__FORK_PARENT);
     knot__timers_fork(KNOT__FORK_PARENT);
+    knot__threads_fork(KNOT__FORK_PARENT);
 }
 
 static void child(void) {
@@ -26,6 +28,7 @@ static void child(void) {
     knot__watchdog_fork_child(); /* zeroes the counts the others rebuild */
     knot__tasks_fork(KNOT__FORK_CHILD);
     knot__timers_fork(KNOT__FORK_CHILD);
+    knot__threads_fork(KNOT__FORK_CHILD);
 }
 
 __attribute__((constructor)) static void install_fork_handlers(void) {

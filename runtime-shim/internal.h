@@ -248,6 +248,7 @@ KNOT__HIDDEN void knot__recorder_fork_child(void);
 enum knot__fork_phase { KNOT__FORK_PREPARE, KNOT__FORK_PARENT, KNOT__FORK_CHILD };
 KNOT__HIDDEN void knot__tasks_fork(enum knot__fork_phase phase);
 KNOT__HIDDEN void knot__timers_fork(enum knot__fork_phase phase);
+KNOT__HIDDEN void knot__threads_fork(enum knot__fork_phase phase);
 KNOT__HIDDEN void knot__watchdog_fork_child(void);
 
 /* ---- timer.c ---------------------------------------------------------------- */

@@ -7,6 +7,8 @@ int knot__pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(
     return pthread_create(th, attr, fn, arg);
 }
 
+void knot__threads_fork(enum knot__fork_phase phase) { (void)phase; }
+
 bool knot__thread_exited(knot__task *t, uint64_t end) {
     (void)t;
     (void)end;
