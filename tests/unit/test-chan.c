@@ -151,8 +151,11 @@ static void close_wakes_all_receivers(void) {
     knot_chan_free(ch);
 }
 
+static atomic_int sender_sending;
+
 static void blocked_sender(void *ch) {
     int v = 5;
+    atomic_store(&sender_sending, 1);
     knot_chan_send(ch, &v); /* parked when the close comes: must panic */
     puts("blocked send returned");
 }
@@ -224,7 +227,9 @@ static void zero_size_elements(void) {
 static void free_with_blocked_task_panics(void) {
     knot_chan *ch = knot_chan_make(sizeof(int), 0);
     CHECK_EQ(knot_go(blocked_sender, ch), 0);
-    knot_sleep(20); /* the sender parks; freeing then must panic */
+    while (!atomic_load(&sender_sending))
+        knot_sleep(1);
+    knot_sleep(50); /* it is in its send now; give it time to park */
     while (1) {
         knot_chan_free(ch);
         /* Only reached if the sender had not parked yet: retry would be a

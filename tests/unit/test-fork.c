@@ -6,10 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+static knot_wg received;
+
 static void receive_one(void *ch) {
     int v;
     if (knot_chan_recv(ch, &v))
         printf("parent task got %d\n", v);
+    knot_wg_done(&received);
 }
 
 static void squares(void *out) {
@@ -34,6 +37,7 @@ static int child_work(void) {
 static void child_runtime_works(void) {
     knot_sleep(1); /* the parent's timer thread exists before the fork */
     knot_chan *ch = knot_chan_make(sizeof(int), 0);
+    knot_wg_add(&received, 1);
     knot_go(receive_one, ch);
     knot_sleep(20); /* let the receiver park */
     pid_t pid = fork();
@@ -46,13 +50,14 @@ static void child_runtime_works(void) {
     CHECK_EQ(WEXITSTATUS(status), 0);
     int v = 5; /* the parent's receiver is still there for the parent */
     knot_chan_send(ch, &v);
-    knot_sleep(20);
+    knot_wg_wait(&received);
 }
 
 /* The parent's receiver is parked on ch; in the child nobody can receive, so
  * the child's send blocks and the child reports the deadlock. */
 static void child_does_not_hand_values_to_parent_tasks(void) {
     knot_chan *ch = knot_chan_make(sizeof(int), 0);
+    knot_wg_add(&received, 1);
     knot_go(receive_one, ch);
     knot_sleep(20);
     fflush(stdout);
@@ -69,7 +74,7 @@ static void child_does_not_hand_values_to_parent_tasks(void) {
     CHECK_EQ(WEXITSTATUS(status), 2);
     int v = 7;
     knot_chan_send(ch, &v);
-    knot_sleep(20);
+    knot_wg_wait(&received);
 }
 
 static const test_case cases[] = {

@@ -134,22 +134,26 @@ static void blocking_select_is_woken_by_sender(void) {
     CHECK_EQ(x, 0);
 }
 
+static knot_chan *receiver_done;
+
 static void receiver_after(void *ch) {
     knot_sleep(10);
     int v = 0;
     CHECK(knot_chan_recv(ch, &v));
     CHECK_EQ(v, 21);
     puts("received 21");
+    knot_chan_close(receiver_done);
 }
 
 static void blocking_select_send_is_taken_by_receiver(void) {
     knot_chan *a = knot_chan_make(sizeof(int), 0);
     knot_chan *done = knot_chan_make(0, 0);
+    receiver_done = knot_chan_make(0, 0);
     CHECK_EQ(knot_go(receiver_after, a), 0);
     int v = 21, w;
     knot_case cs[2] = {KNOT_CASE_SEND(a, &v), KNOT_CASE_RECV(done, &w)};
     CHECK_EQ(knot_select(cs, 2), 0);
-    knot_sleep(20); /* let the receiver print before main returns */
+    CHECK(!knot_chan_recv(receiver_done, NULL)); /* it has printed */
 }
 
 static void closer_after(void *ch) {
