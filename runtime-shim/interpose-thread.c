@@ -155,6 +155,7 @@ int pthread_join(pthread_t th, void **ret) {
     if (t && !t->exited) {
         t->joiner = self;
         knot__block_begin(self, "thread join", NULL);
+        self->block_return_address = __builtin_return_address(0);
         (void)KNOT__TRACE(KNOT__EV_THREAD_JOIN, KNOT__BEGIN, self, 0, NULL, NULL, t->id, 0);
     }
     knot__lock_release(&join_lock);
