@@ -138,6 +138,9 @@ static const char *kind_name(unsigned kind) {
         [KNOT__EV_COND_WAIT] = "cond_wait",
         [KNOT__EV_COND_SIGNAL] = "cond_signal",
         [KNOT__EV_COND_BROADCAST] = "cond_broadcast",
+        [KNOT__EV_RW_RDLOCK] = "rwlock_rdlock",
+        [KNOT__EV_RW_WRLOCK] = "rwlock_wrlock",
+        [KNOT__EV_RW_UNLOCK] = "rwlock_unlock",
     };
     return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
 }
@@ -236,6 +239,8 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     case KNOT__EV_MUTEX_LOCK:
     case KNOT__EV_MUTEX_TRYLOCK:
     case KNOT__EV_THREAD_JOIN:
+    case KNOT__EV_RW_RDLOCK:
+    case KNOT__EV_RW_WRLOCK:
         *has_m = r->phase != KNOT__BEGIN && r->a != 0;
         *m = r->a;
         *has_r = r->phase != KNOT__BEGIN;
@@ -245,6 +250,7 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
         break;
     case KNOT__EV_SELECT_NB:
     case KNOT__EV_MUTEX_UNLOCK:
+    case KNOT__EV_RW_UNLOCK:
         *has_r = true;
         *res = r->b;
         break;
@@ -309,6 +315,8 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
         return import_object(im, r, seq, "mutex", 0);
     if (r->kind >= KNOT__EV_COND_WAIT && r->kind <= KNOT__EV_COND_BROADCAST)
         return import_object(im, r, seq, "cond", 0);
+    if (r->kind >= KNOT__EV_RW_RDLOCK && r->kind <= KNOT__EV_RW_UNLOCK)
+        return import_object(im, r, seq, "rwlock", 0);
     if (r->kind == KNOT__EV_TASK_START) {
         sqlite3_bind_int64(im->task_start, 1, (sqlite3_int64)r->u32);
         bind_or_null(im->task_start, 2, r->a != 0, r->a);

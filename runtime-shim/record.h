@@ -67,6 +67,9 @@ enum knot__kind {
     KNOT__EV_COND_WAIT = 20,     /* obj = the cond; a = the mutex; b = result */
     KNOT__EV_COND_SIGNAL = 21,   /* obj = the cond */
     KNOT__EV_COND_BROADCAST = 22,
+    KNOT__EV_RW_RDLOCK = 23, /* a = the write unlock it followed; b = result */
+    KNOT__EV_RW_WRLOCK = 24, /* a = the unlock it followed; b = result */
+    KNOT__EV_RW_UNLOCK = 25,
 };
 
 /* Events carry no global sequence number: a counter shared by all threads

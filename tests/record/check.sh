@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Recording tests: run a program under `knot run`, then query its trace with
 # sqlite3 and compare with what must be there.
-# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork mutex join abba cond plain static errors)
+# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork mutex join abba cond rwlock plain static errors)
 set -u
 case_name=$1
 build=$2
@@ -184,6 +184,18 @@ cond)
     m=$(q "SELECT id FROM objects WHERE kind='mutex'")
     expect "the mutex still alternates lock/unlock, waits included" \
         "$(q "WITH o AS (SELECT kind, row_number() OVER (ORDER BY seq) AS n FROM events WHERE object=$m AND phase!='begin' AND result=0) SELECT count(*) FROM o WHERE (n % 2 = 1) != (kind = 'mutex_lock')")" 0
+    ;;
+rwlock)
+    db=$work/rwlock.db
+    run 0 -o "$db" -- "$bin/rec-rwlock"
+    l=$(q "SELECT id FROM objects WHERE kind='rwlock'")
+    expect "400 read holds and 200 write holds" \
+        "$(q "SELECT sum(kind='rwlock_rdlock')||','||sum(kind='rwlock_wrlock') FROM events WHERE object=$l AND result=0")" "400,200"
+    expect "each write hold is followed, on the lock, by the writer's own unlock" \
+        "$(q "WITH o AS (SELECT kind, task, row_number() OVER (ORDER BY seq) AS n FROM events WHERE object=$l) SELECT count(*) FROM o w JOIN o nx ON nx.n=w.n+1 WHERE w.kind='rwlock_wrlock' AND NOT (nx.kind='rwlock_unlock' AND nx.task=w.task)")" 0
+    expect "sites name the lines" \
+        "$(q "SELECT group_concat(x) FROM (SELECT DISTINCT s.function||':'||s.line AS x FROM events e JOIN sites s ON s.id=e.site WHERE e.kind IN ('rwlock_rdlock','rwlock_wrlock') ORDER BY x)")" \
+        "reader:$(line_of rec-rwlock.c RDLOCK),writer:$(line_of rec-rwlock.c WRLOCK)"
     ;;
 plain)
     db=$work/plain.db
