@@ -98,6 +98,18 @@ KNOT__HIDDEN void knot__task_leave(knot__task *t);
 
 /* The next definition of name past libknot (libc's), cached in *slot. */
 KNOT__HIDDEN void *knot__libc(_Atomic(void *) *slot, const char *name);
+/* sync-table.c: what the trace needs of an interposed pthread object. */
+typedef struct knot__sync_info {
+    const void *addr;
+    uint64_t id;
+    uint64_t clock;             /* under the object (atomically, for rwlock readers) */
+    uint64_t last_unlock;       /* what the next lock follows */
+    uint64_t last_write_unlock; /* rwlocks: what the next read lock follows */
+} knot__sync_info;
+/* The entry for the object at addr, made on first sight; NULL if the table
+ * is full or memory ran out (the object then goes unrecorded). */
+KNOT__HIDDEN knot__sync_info *knot__sync_info_of(const void *addr);
+
 /* libc's pthread_create, for the runtime's own threads. */
 KNOT__HIDDEN int knot__pthread_create(pthread_t *th, const pthread_attr_t *attr,
                                       void *(*fn)(void *), void *arg);

@@ -7,8 +7,7 @@
  * Order: a lock's event is written while the mutex is held, an unlock's
  * before it is released, so the mutex itself orders its events as it orders
  * the operations. Each mutex gets an object id, a Lamport clock and the id of
- * its last unlock, in a side table keyed by its address (the pthread_mutex_t
- * belongs to the program; knot adds nothing to it). */
+ * its last unlock in the side table of sync-table.c. */
 #include "internal.h"
 
 #include <dlfcn.h>
@@ -23,50 +22,6 @@ static _Atomic(mutex_fn) real_lock, real_trylock, real_unlock;
 
 static mutex_fn real(_Atomic(mutex_fn) *slot, const char *name) {
     return (mutex_fn)knot__libc((_Atomic(void *) *)(void *)slot, name);
-}
-
-/* ---- the side table ---------------------------------------------------------------- */
-
-typedef struct mutex_info {
-    const void *addr;
-    uint64_t id;
-    uint64_t clock;       /* under the mutex */
-    uint64_t last_unlock; /* under the mutex */
-} mutex_info;
-
-/* Open addressing, lock-free: a lookup is a few loads, and two threads
- * using the same mutex share nothing here but read-only lines. Entries are
- * never removed (a mutex's address may be reused; then it is the same object
- * to the trace, which is harmless for ordering). */
-#define SLOTS (1u << 16)
-static _Atomic(mutex_info *) slots[SLOTS];
-
-static mutex_info *info_of(const void *m) {
-    size_t h = (size_t)(((uintptr_t)m >> 3) * 0x9E3779B97F4A7C15ull >> 48) & (SLOTS - 1);
-    mutex_info *mine = NULL;
-    for (unsigned probe = 0; probe < SLOTS; probe++, h = (h + 1) & (SLOTS - 1)) {
-        mutex_info *i = atomic_load_explicit(&slots[h], memory_order_acquire);
-        if (i && i->addr == m) {
-            free(mine);
-            return i;
-        }
-        if (i)
-            continue;
-        if (!mine && !(mine = calloc(1, sizeof *mine)))
-            return NULL;
-        mine->addr = m;
-        if (!mine->id)
-            mine->id = knot__object_id();
-        if (atomic_compare_exchange_strong_explicit(&slots[h], &i, mine, memory_order_acq_rel,
-                                                    memory_order_acquire))
-            return mine;
-        if (i->addr == m) { /* another thread inserted it first */
-            free(mine);
-            return i;
-        }
-    }
-    free(mine);
-    return NULL; /* 65536 mutexes: the rest go unrecorded */
 }
 
 /* ---- blocking, for the live deadlock detector ---------------------------------------------- */
@@ -105,7 +60,7 @@ bool knot__mutex_waiter_can_run(knot__task *t) {
 
 static int traced_lock(pthread_mutex_t *m, const void *ra) {
     knot__task *t = knot__self();
-    mutex_info *i = info_of(m);
+    knot__sync_info *i = knot__sync_info_of(m);
     int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
     if (!i)
         return rc == EBUSY ? lock_blocking(m, ra) : rc;
@@ -124,7 +79,7 @@ static int traced_lock(pthread_mutex_t *m, const void *ra) {
 
 static int traced_trylock(pthread_mutex_t *m, const void *ra) {
     int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
-    mutex_info *i = info_of(m);
+    knot__sync_info *i = knot__sync_info_of(m);
     if (i)
         knot__emit_at(KNOT__EV_MUTEX_TRYLOCK, KNOT__POINT, knot__self(), i->id,
                       rc == 0 ? &i->clock : NULL, ra, rc == 0 ? i->last_unlock : 0, (uint64_t)rc);
@@ -132,7 +87,7 @@ static int traced_trylock(pthread_mutex_t *m, const void *ra) {
 }
 
 static int traced_unlock(pthread_mutex_t *m, const void *ra) {
-    mutex_info *i = info_of(m);
+    knot__sync_info *i = knot__sync_info_of(m);
     if (!i)
         return real(&real_unlock, "pthread_mutex_unlock")(m);
     /* Recorded while still held, so the next lock's event comes after it.
@@ -187,11 +142,11 @@ static _Atomic(cond_fn) real_cond_signal, real_cond_broadcast;
 #define REAL_FN(slot, type, name) ((type)knot__libc((_Atomic(void *) *)(void *)&(slot), (name)))
 
 /* Record the unlock the wait performs; returns the mutex's info. */
-static mutex_info *wait_begins(pthread_cond_t *c, pthread_mutex_t *m, const void *ra,
-                               mutex_info **cond) {
+static knot__sync_info *wait_begins(pthread_cond_t *c, pthread_mutex_t *m, const void *ra,
+                                    knot__sync_info **cond) {
     knot__task *t = knot__self();
-    mutex_info *i = info_of(m);
-    *cond = info_of(c);
+    knot__sync_info *i = knot__sync_info_of(m);
+    *cond = knot__sync_info_of(c);
     if (i)
         i->last_unlock =
             knot__emit_at(KNOT__EV_MUTEX_UNLOCK, KNOT__POINT, t, i->id, &i->clock, ra, 0, 0);
@@ -200,7 +155,7 @@ static mutex_info *wait_begins(pthread_cond_t *c, pthread_mutex_t *m, const void
     return i;
 }
 
-static void wait_ends(mutex_info *i, mutex_info *cond, const void *ra, int rc) {
+static void wait_ends(knot__sync_info *i, knot__sync_info *cond, const void *ra, int rc) {
     knot__task *t = knot__self();
     if (cond)
         knot__emit_at(KNOT__EV_COND_WAIT, KNOT__END, t, cond->id, NULL, ra, i ? i->id : 0,
@@ -214,8 +169,8 @@ int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
     if (KNOT__LIKELY(!knot__tracing))
         return f(c, m);
     const void *ra = __builtin_return_address(0);
-    mutex_info *cond;
-    mutex_info *i = wait_begins(c, m, ra, &cond);
+    knot__sync_info *cond;
+    knot__sync_info *i = wait_begins(c, m, ra, &cond);
     int rc = f(c, m);
     wait_ends(i, cond, ra, rc);
     return rc;
@@ -226,8 +181,8 @@ int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct t
     if (KNOT__LIKELY(!knot__tracing))
         return f(c, m, abstime);
     const void *ra = __builtin_return_address(0);
-    mutex_info *cond;
-    mutex_info *i = wait_begins(c, m, ra, &cond);
+    knot__sync_info *cond;
+    knot__sync_info *i = wait_begins(c, m, ra, &cond);
     int rc = f(c, m, abstime);
     wait_ends(i, cond, ra, rc);
     return rc;
@@ -237,7 +192,7 @@ int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct t
  * not made under any lock of knot's. Their order to the waiters comes from
  * the mutex, which a signaller normally holds. */
 static int signal_common(pthread_cond_t *c, uint16_t kind, cond_fn f, const void *ra) {
-    mutex_info *cond = info_of(c);
+    knot__sync_info *cond = knot__sync_info_of(c);
     if (cond)
         knot__emit_at(kind, KNOT__POINT, knot__self(), cond->id, NULL, ra, 0, 0);
     return f(c);

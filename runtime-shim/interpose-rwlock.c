@@ -5,7 +5,6 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <stdlib.h>
 
 typedef int (*rw_fn)(pthread_rwlock_t *);
 
@@ -13,55 +12,16 @@ static _Atomic(void *) real_rdlock, real_wrlock, real_tryrdlock, real_trywrlock,
 
 #define REAL_RW(slot, name) ((rw_fn)knot__libc(&(slot), (name)))
 
-typedef struct rw_info {
-    const void *addr;
-    uint64_t id;
-    _Atomic uint64_t clock;
-    _Atomic uint64_t last_write_unlock; /* what a reader waits for */
-    _Atomic uint64_t last_unlock;       /* what a writer waits for */
-} rw_info;
-
-#define SLOTS (1u << 14)
-static _Atomic(rw_info *) slots[SLOTS];
-
-/* Lock-free lookup, as for mutexes. */
-static rw_info *info_of(const void *l) {
-    size_t h = (size_t)(((uintptr_t)l >> 3) * 0x9E3779B97F4A7C15ull >> 50) & (SLOTS - 1);
-    rw_info *mine = NULL;
-    for (unsigned probe = 0; probe < SLOTS; probe++, h = (h + 1) & (SLOTS - 1)) {
-        rw_info *i = atomic_load_explicit(&slots[h], memory_order_acquire);
-        if (i && i->addr == l) {
-            free(mine);
-            return i;
-        }
-        if (i)
-            continue;
-        if (!mine && !(mine = calloc(1, sizeof *mine)))
-            return NULL;
-        mine->addr = l;
-        if (!mine->id)
-            mine->id = knot__object_id();
-        if (atomic_compare_exchange_strong(&slots[h], &i, mine))
-            return mine;
-        if (i->addr == l) {
-            free(mine);
-            return i;
-        }
-    }
-    free(mine);
-    return NULL;
-}
-
 /* Record an event on the lock, raising its clock to the event's. */
-static uint64_t emit(uint16_t kind, rw_info *i, const void *ra, uint64_t matched, int rc,
+static uint64_t emit(uint16_t kind, knot__sync_info *i, const void *ra, uint64_t matched, int rc,
                      bool held) {
-    uint64_t clock = atomic_load_explicit(&i->clock, memory_order_acquire);
+    uint64_t clock = __atomic_load_n(&i->clock, __ATOMIC_ACQUIRE);
     uint64_t id = knot__emit_at(kind, KNOT__POINT, knot__self(), i->id, held ? &clock : NULL, ra,
                                 matched, (uint64_t)rc);
-    uint64_t cur = atomic_load_explicit(&i->clock, memory_order_relaxed);
+    uint64_t cur = __atomic_load_n(&i->clock, __ATOMIC_RELAXED);
     while (held && cur < clock &&
-           !atomic_compare_exchange_weak_explicit(&i->clock, &cur, clock, memory_order_acq_rel,
-                                                  memory_order_relaxed))
+           !__atomic_compare_exchange_n(&i->clock, &cur, clock, true, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_RELAXED))
         ;
     return id;
 }
@@ -74,10 +34,13 @@ static int lock(pthread_rwlock_t *l, bool write, bool try, const void *ra) {
     int rc = f(l);
     if (KNOT__LIKELY(!knot__tracing))
         return rc;
-    rw_info *i = info_of(l);
+    knot__sync_info *i = knot__sync_info_of(l);
     if (i)
-        emit(write ? KNOT__EV_RW_WRLOCK : KNOT__EV_RW_RDLOCK, i, ra,
-             rc ? 0 : atomic_load(write ? &i->last_unlock : &i->last_write_unlock), rc, rc == 0);
+        emit(
+            write ? KNOT__EV_RW_WRLOCK : KNOT__EV_RW_RDLOCK, i, ra,
+            rc ? 0
+               : __atomic_load_n(write ? &i->last_unlock : &i->last_write_unlock, __ATOMIC_ACQUIRE),
+            rc, rc == 0);
     return rc;
 }
 
@@ -98,7 +61,7 @@ int pthread_rwlock_unlock(pthread_rwlock_t *l) {
     rw_fn f = REAL_RW(real_unlock, "pthread_rwlock_unlock");
     if (KNOT__LIKELY(!knot__tracing))
         return f(l);
-    rw_info *i = info_of(l);
+    knot__sync_info *i = knot__sync_info_of(l);
     if (i) {
         /* Whether this unlock ends a write hold: glibc's rwlock records the
          * writer's thread id while it is write-locked. */
@@ -109,9 +72,9 @@ int pthread_rwlock_unlock(pthread_rwlock_t *l) {
         bool writer = true; /* cannot tell: order readers after it too */
 #endif
         uint64_t id = emit(KNOT__EV_RW_UNLOCK, i, __builtin_return_address(0), 0, 0, true);
-        atomic_store(&i->last_unlock, id);
+        __atomic_store_n(&i->last_unlock, id, __ATOMIC_RELEASE);
         if (writer)
-            atomic_store(&i->last_write_unlock, id);
+            __atomic_store_n(&i->last_write_unlock, id, __ATOMIC_RELEASE);
     }
     return f(l);
 }

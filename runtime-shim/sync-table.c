@@ -1,0 +1,43 @@
+/* The side table behind the interposed pthread objects (mutexes, read-write
+ * locks, condition variables): for each object address, knot's object id,
+ * its Lamport clock and the unlocks later locks follow. The pthread object
+ * belongs to the program; knot adds nothing to it.
+ *
+ * Open addressing, lock-free: a lookup is a few loads, and two threads using
+ * the same object share nothing here but read-only lines. Entries are never
+ * removed (an address may be reused; then it is the same object to the
+ * trace, which is harmless for ordering). */
+#include "internal.h"
+
+#include <stdlib.h>
+
+#define SLOTS (1u << 16)
+static _Atomic(knot__sync_info *) slots[SLOTS];
+
+knot__sync_info *knot__sync_info_of(const void *addr) {
+    size_t h = (size_t)(((uintptr_t)addr >> 3) * 0x9E3779B97F4A7C15ull >> 48) & (SLOTS - 1);
+    knot__sync_info *mine = NULL;
+    for (unsigned probe = 0; probe < SLOTS; probe++, h = (h + 1) & (SLOTS - 1)) {
+        knot__sync_info *i = atomic_load_explicit(&slots[h], memory_order_acquire);
+        if (i && i->addr == addr) {
+            free(mine);
+            return i;
+        }
+        if (i)
+            continue;
+        if (!mine && !(mine = calloc(1, sizeof *mine)))
+            return NULL;
+        mine->addr = addr;
+        if (!mine->id)
+            mine->id = knot__object_id();
+        if (atomic_compare_exchange_strong_explicit(&slots[h], &i, mine, memory_order_acq_rel,
+                                                    memory_order_acquire))
+            return mine;
+        if (i->addr == addr) { /* another thread inserted it first */
+            free(mine);
+            return i;
+        }
+    }
+    free(mine);
+    return NULL; /* 65536 objects: the rest go unrecorded */
+}
