@@ -261,6 +261,9 @@ enum knot__fork_phase { KNOT__FORK_PREPARE, KNOT__FORK_PARENT, KNOT__FORK_CHILD 
 KNOT__HIDDEN void knot__tasks_fork(enum knot__fork_phase phase);
 KNOT__HIDDEN void knot__timers_fork(enum knot__fork_phase phase);
 KNOT__HIDDEN void knot__threads_fork(enum knot__fork_phase phase);
+/* Hold l across fork(); in the child, free it and return true, so the
+ * caller can then reset what it guards. */
+KNOT__HIDDEN bool knot__lock_fork(knot__lock *l, enum knot__fork_phase phase);
 KNOT__HIDDEN void knot__watchdog_fork_child(void);
 
 /* ---- timer.c ---------------------------------------------------------------- */

@@ -78,19 +78,10 @@ static knot__task *take(pthread_t th) {
 }
 
 void knot__threads_fork(enum knot__fork_phase phase) {
-    switch (phase) {
-    case KNOT__FORK_PREPARE:
-        knot__lock_acquire(&join_lock);
-        break;
-    case KNOT__FORK_PARENT:
-        knot__lock_release(&join_lock);
-        break;
-    case KNOT__FORK_CHILD:
-        /* The parent's other threads do not exist here: none can be joined. */
-        atomic_store(&join_lock.state, 0);
-        joinables = NULL;
-        break;
-    }
+    if (!knot__lock_fork(&join_lock, phase))
+        return;
+    /* The parent's other threads do not exist here: none can be joined. */
+    joinables = NULL;
 }
 
 bool knot__thread_exited(knot__task *t, uint64_t end) {

@@ -96,6 +96,22 @@ void knot__lock_slow(knot__lock *l) {
 
 void knot__unlock_slow(knot__lock *l) { knot__futex_wake(&l->state, 1); }
 
+bool knot__lock_fork(knot__lock *l, enum knot__fork_phase phase) {
+    switch (phase) {
+    case KNOT__FORK_PREPARE:
+        knot__lock_acquire(l);
+        return false;
+    case KNOT__FORK_PARENT:
+        knot__lock_release(l);
+        return false;
+    case KNOT__FORK_CHILD:
+        /* Held by the forking thread, the only one left: start it free. */
+        atomic_store(&l->state, 0);
+        return true;
+    }
+    return false;
+}
+
 void knot__park(knot__parker *p) { (void)knot__park_until(p, 0); }
 
 bool knot__park_until(knot__parker *p, uint64_t deadline_ns) {

@@ -117,26 +117,17 @@ knot__task *knot__self(void) {
 }
 
 void knot__tasks_fork(enum knot__fork_phase phase) {
-    switch (phase) {
-    case KNOT__FORK_PREPARE:
-        knot__lock_acquire(&registry_lock);
-        break;
-    case KNOT__FORK_PARENT:
-        knot__lock_release(&registry_lock);
-        break;
-    case KNOT__FORK_CHILD:
-        /* Only the forking thread survives. The other tasks' records are
-         * left allocated: stale waiters on channels may still point at them. */
-        atomic_store(&registry_lock.state, 0);
-        for (knot__task *t = registry_head; t; t = t->reg_next)
-            t->gone = t != current;
-        registry_head = NULL;
-        if (current) {
-            current->reg_prev = current->reg_next = NULL;
-            registry_head = current;
-            knot__task_count(1);
-        }
-        break;
+    if (!knot__lock_fork(&registry_lock, phase))
+        return;
+    /* Only the forking thread survives. The other tasks' records are
+     * left allocated: stale waiters on channels may still point at them. */
+    for (knot__task *t = registry_head; t; t = t->reg_next)
+        t->gone = t != current;
+    registry_head = NULL;
+    if (current) {
+        current->reg_prev = current->reg_next = NULL;
+        registry_head = current;
+        knot__task_count(1);
     }
 }
 

@@ -208,24 +208,15 @@ void knot__timer_cancel(knot_chan *ch) {
 }
 
 void knot__timers_fork(enum knot__fork_phase phase) {
-    switch (phase) {
-    case KNOT__FORK_PREPARE:
-        knot__lock_acquire(&timer_lock);
-        break;
-    case KNOT__FORK_PARENT:
-        knot__lock_release(&timer_lock);
-        break;
-    case KNOT__FORK_CHILD:
-        /* The timer thread is gone: the parent's timers are dropped (their
-         * channels simply never fire here) and a new thread starts on the
-         * child's first timer. */
-        atomic_store(&timer_lock.state, 0);
-        for (size_t i = 0; i < heap_len; i++)
-            heap[i]->ch->timer = NULL;
-        heap_len = 0;
-        thread_once = (pthread_once_t)PTHREAD_ONCE_INIT;
-        break;
-    }
+    if (!knot__lock_fork(&timer_lock, phase))
+        return;
+    /* The timer thread is gone: the parent's timers are dropped (their
+     * channels simply never fire here) and a new thread starts on the
+     * child's first timer. */
+    for (size_t i = 0; i < heap_len; i++)
+        heap[i]->ch->timer = NULL;
+    heap_len = 0;
+    thread_once = (pthread_once_t)PTHREAD_ONCE_INIT;
 }
 
 knot_chan *knot_after_at(uint64_t ms, const knot_site *site) { return timer_make(ms, 0, site); }
