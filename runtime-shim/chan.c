@@ -40,8 +40,7 @@ void knot__waitq_remove(knot__waitq *q, knot__waiter *w) {
     w->queued = false;
 }
 
-knot__waiter *knot__waitq_claim(knot__waitq *q, knot_chan *ch) {
-    (void)ch;
+knot__waiter *knot__waitq_claim(knot__waitq *q) {
     for (knot__waiter *w = q->first; w; w = q->first) {
         knot__waitq_remove(q, w);
         if (w->task->gone)
@@ -99,7 +98,7 @@ static void trace_begin(knot_chan *ch, knot__task *self, uint16_t kind, const kn
 /* ---- the moves, with ch locked ------------------------------------------------ */
 
 bool knot__chan_try_send(knot_chan *ch, const void *elem, knot__waiter **wake, const knot__op *op) {
-    knot__waiter *w = knot__waitq_claim(&ch->recvq, ch);
+    knot__waiter *w = knot__waitq_claim(&ch->recvq);
     if (w) {
         copy_elem(ch, w->elem, elem);
         w->success = true;
@@ -123,7 +122,7 @@ bool knot__chan_try_send(knot_chan *ch, const void *elem, knot__waiter **wake, c
 bool knot__chan_try_recv(knot_chan *ch, void *elem, bool *ok, knot__waiter **wake,
                          const knot__op *op) {
     bool tracing = KNOT__UNLIKELY(knot__tracing);
-    knot__waiter *w = knot__waitq_claim(&ch->sendq, ch);
+    knot__waiter *w = knot__waitq_claim(&ch->sendq);
     if (w) {
         if (ch->cap == 0) {
             copy_elem(ch, elem, w->elem);
@@ -171,7 +170,7 @@ void knot__chan_wake(knot__waiter *w) {
         knot__unpark(&w->task->parker);
 }
 
-const char *knot__chan_label(knot_chan *ch, char *buf, size_t size) {
+static const char *chan_label(knot_chan *ch, char *buf, size_t size) {
     const knot_site *s = ch->made_at ? ch->made_at : &knot__unknown_site;
     if (ch->name)
         snprintf(buf, size, "channel \"%s\" made at %s:%d in %s()", ch->name, s->file, s->line,
@@ -181,9 +180,9 @@ const char *knot__chan_label(knot_chan *ch, char *buf, size_t size) {
     return buf;
 }
 
-static KNOT__NORETURN void chan_panic(knot_chan *ch, const knot_site *site, const char *msg) {
+void knot__chan_panic(knot_chan *ch, const knot_site *site, const char *msg) {
     char label[512];
-    knot__panic(site, ch ? knot__chan_label(ch, label, sizeof label) : NULL, "%s", msg);
+    knot__panic(site, ch ? chan_label(ch, label, sizeof label) : NULL, "%s", msg);
 }
 
 /* ---- public operations -------------------------------------------------------- */
@@ -227,7 +226,7 @@ void knot__chan_send_op(knot_chan *ch, const void *elem, const knot_site *site) 
         (void)KNOT__TRACE(KNOT__EV_CHAN_SEND, KNOT__POINT, knot__self(), ch->id, &ch->clock, site,
                           ch->close_seq, 1); /* result 1: this send panics */
         knot__lock_release(&ch->lock);
-        chan_panic(ch, site, "send on closed channel");
+        knot__chan_panic(ch, site, "send on closed channel");
     }
     knot__op op = {knot__tracing ? knot__self() : NULL, site, KNOT__EV_CHAN_SEND, 0};
     if (knot__chan_try_send(ch, elem, &wake, &op)) {
@@ -243,7 +242,7 @@ void knot__chan_send_op(knot_chan *ch, const void *elem, const knot_site *site) 
     knot__lock_release(&ch->lock);
     knot__park(&self->parker);
     if (!w.success)
-        chan_panic(ch, site, "send on closed channel");
+        knot__chan_panic(ch, site, "send on closed channel");
 }
 
 bool knot__chan_recv_op(knot_chan *ch, void *elem, const knot_site *site, const char *op) {
@@ -282,7 +281,7 @@ void knot_chan_close_at(knot_chan *ch, const knot_site *site) {
     knot__lock_acquire(&ch->lock);
     if (ch->closed) {
         knot__lock_release(&ch->lock);
-        chan_panic(ch, site, "close of closed channel");
+        knot__chan_panic(ch, site, "close of closed channel");
     }
     ch->closed = true;
     ch->close_seq =
@@ -290,14 +289,14 @@ void knot_chan_close_at(knot_chan *ch, const knot_site *site) {
     /* Claim every waiter under the lock, wake them after it: receivers get
      * false and a zero value, senders wake to panic. */
     knot__waiter *woken = NULL, *w;
-    while ((w = knot__waitq_claim(&ch->recvq, ch))) {
+    while ((w = knot__waitq_claim(&ch->recvq))) {
         zero_elem(ch, w->elem);
         w->success = false;
         trace_end(ch, w, ch->close_seq, 0);
         w->next = woken;
         woken = w;
     }
-    while ((w = knot__waitq_claim(&ch->sendq, ch))) {
+    while ((w = knot__waitq_claim(&ch->sendq))) {
         w->success = false;
         trace_end(ch, w, ch->close_seq, 0);
         w->next = woken;
@@ -338,7 +337,7 @@ void knot_chan_free_at(knot_chan *ch, const knot_site *site) {
     bool busy = ch->recvq.first || ch->sendq.first;
     knot__lock_release(&ch->lock);
     if (busy)
-        chan_panic(ch, site, "free of channel with blocked tasks");
+        knot__chan_panic(ch, site, "free of channel with blocked tasks");
     if (ch->is_timer)
         knot__timer_cancel(ch);
     (void)KNOT__TRACE(KNOT__EV_CHAN_FREE, KNOT__POINT, knot__self(), ch->id, &ch->clock, site, 0,

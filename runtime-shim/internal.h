@@ -45,8 +45,6 @@ typedef struct knot__parker {
 } knot__parker;
 
 KNOT__HIDDEN void knot__park(knot__parker *p);
-/* As park, but gives up at the absolute monotonic deadline; true if woken. */
-KNOT__HIDDEN bool knot__park_until(knot__parker *p, uint64_t deadline_ns);
 KNOT__HIDDEN void knot__unpark(knot__parker *p);
 
 KNOT__HIDDEN void knot__futex_wait(_Atomic uint32_t *word, uint32_t expect);
@@ -204,7 +202,7 @@ struct knot_chan {
 KNOT__HIDDEN void knot__waitq_push(knot__waitq *q, knot__waiter *w);
 KNOT__HIDDEN void knot__waitq_remove(knot__waitq *q, knot__waiter *w);
 /* Pop the first waiter that can be claimed (skipping selects already won). */
-KNOT__HIDDEN knot__waiter *knot__waitq_claim(knot__waitq *q, knot_chan *ch);
+KNOT__HIDDEN knot__waiter *knot__waitq_claim(knot__waitq *q);
 
 /* Try one direction without blocking, with ch locked. Returns true if done;
  * *ok gets the receive's flag. Wakes a partner, which happens after unlock
@@ -228,7 +226,9 @@ KNOT__HIDDEN void knot__chan_send_op(knot_chan *ch, const void *elem, const knot
 KNOT__HIDDEN bool knot__chan_recv_op(knot_chan *ch, void *elem, const knot_site *site,
                                      const char *op);
 KNOT__HIDDEN void knot__chan_unref(knot_chan *ch);
-KNOT__HIDDEN const char *knot__chan_label(knot_chan *ch, char *buf, size_t size);
+/* Panic with msg, naming the channel (may be NULL). */
+KNOT__HIDDEN KNOT__NORETURN void knot__chan_panic(knot_chan *ch, const knot_site *site,
+                                                  const char *msg);
 
 /* ---- record.c: the event recorder (see record.h) -------------------------- */
 

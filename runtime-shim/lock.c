@@ -112,9 +112,7 @@ bool knot__lock_fork(knot__lock *l, enum knot__fork_phase phase) {
     return false;
 }
 
-void knot__park(knot__parker *p) { (void)knot__park_until(p, 0); }
-
-bool knot__park_until(knot__parker *p, uint64_t deadline_ns) {
+void knot__park(knot__parker *p) {
     int limit = spin_limit();
     /* Spin only while a core is idle: with every core busy with running
      * tasks, spinning takes the CPU from the very task that would wake us. */
@@ -134,24 +132,12 @@ bool knot__park_until(knot__parker *p, uint64_t deadline_ns) {
     uint32_t expect = 0;
     if (atomic_compare_exchange_strong_explicit(&p->state, &expect, 2, memory_order_acquire,
                                                 memory_order_acquire)) {
-        for (;;) {
-            if (deadline_ns) {
-                if (knot__futex_wait_until(&p->state, 2, deadline_ns) == ETIMEDOUT) {
-                    expect = 2;
-                    if (atomic_compare_exchange_strong_explicit(
-                            &p->state, &expect, 0, memory_order_acquire, memory_order_acquire))
-                        return false;
-                }
-            } else {
-                knot__futex_wait(&p->state, 2);
-            }
-            if (atomic_load_explicit(&p->state, memory_order_acquire) == 1)
-                break;
-        }
+        do /* a futex wait may return early: only the notification counts */
+            knot__futex_wait(&p->state, 2);
+        while (atomic_load_explicit(&p->state, memory_order_acquire) != 1);
     }
 notified:
     atomic_store_explicit(&p->state, 0, memory_order_relaxed);
-    return true;
 }
 
 void knot__unpark(knot__parker *p) {

@@ -73,9 +73,7 @@ static int poll_ready(sel *s, const knot_site *site, knot__task *task, bool bloc
         if (c->dir == KNOT_SEND) {
             if (c->ch->closed) {
                 unlock_all(s);
-                char label[512];
-                knot__panic(site, knot__chan_label(c->ch, label, sizeof label),
-                            "send on closed channel");
+                knot__chan_panic(c->ch, site, "send on closed channel");
             }
             if (!knot__chan_try_send(c->ch, c->elem, &wake, &op))
                 continue;
@@ -128,10 +126,8 @@ static int wait_for_partner(sel *s, knot__task *self, const knot_site *site) {
     if (!won) /* a claim names one of our cases; anything else is corruption */
         abort();
     knot_case *c = &s->cases[fired];
-    if (c->dir == KNOT_SEND && !won->success) {
-        char label[512];
-        knot__panic(site, knot__chan_label(c->ch, label, sizeof label), "send on closed channel");
-    }
+    if (c->dir == KNOT_SEND && !won->success)
+        knot__chan_panic(c->ch, site, "send on closed channel");
     if (c->dir == KNOT_RECV)
         c->ok = won->success;
     return fired;
