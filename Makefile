@@ -12,7 +12,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and the tests need; the benchmark adds Go.
 DEPS       := cmake make gcc clang libclang-rt-14-dev llvm clang-format clang-tidy pkg-config \
-              libsqlite3-dev sqlite3
+              libsqlite3-dev sqlite3 libjansson-dev
 BENCH_DEPS := golang-go
 
 .PHONY: all deps bench-deps configure build run test bench fuzz clean

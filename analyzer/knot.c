@@ -9,6 +9,7 @@
  * otherwise 0 on success and 2 for usage or input errors, each with one line
  * on stderr. */
 #include "../runtime-shim/record.h"
+#include "commands.h"
 #include "trace-import.h"
 #include "trace-schema.h"
 
@@ -43,6 +44,7 @@ static void help(void) {
          "                                        (default " DEFAULT_TRACE ") and summarise\n"
          "       knot import TRACE                import the journal a traced program left\n"
          "       knot summary TRACE               tasks, objects, events, blocked tasks\n"
+         "       knot rules                       list the rules and what each finds\n"
          "       knot --version");
 }
 
@@ -428,5 +430,7 @@ int main(int argc, char **argv) {
         return cmd_import(argc - 2, argv + 2);
     if (!strcmp(cmd, "summary"))
         return cmd_summary(argc - 2, argv + 2);
+    if (!strcmp(cmd, "rules"))
+        return knot_cmd_rules(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -1,0 +1,19 @@
+/* knot rules: every rule with its kind, usual severity and summary. */
+#include "commands.h"
+#include "rules.h"
+
+#include <stdio.h>
+
+int knot_cmd_rules(int argc, char **argv) {
+    (void)argv;
+    if (argc != 0) {
+        fputs("knot: rules: takes no arguments (see knot --help)\n", stderr);
+        return 2;
+    }
+    for (size_t i = 0; i < knot_rules_count; i++) {
+        const knot_rule *r = knot_rules[i];
+        printf("%-18s %-8s %-8s %s\n", r->id, r->kind == KNOT_RULE_STATIC ? "static" : "dynamic",
+               knot_severity_name(r->severity), r->summary);
+    }
+    return 0;
+}

@@ -1,0 +1,10 @@
+/* The knot subcommands that live outside knot.c, one file each
+ * (cmd-NAME.c). Each takes the arguments after its name and returns the
+ * process exit status: 0 clean, 1 findings at or above --fail-on, 2 usage
+ * or input error (after one line on stderr). */
+#ifndef KNOT_COMMANDS_H
+#define KNOT_COMMANDS_H
+
+int knot_cmd_rules(int argc, char **argv);
+
+#endif

@@ -1,0 +1,282 @@
+/* The findings model: building, ordering, filtering and suppressing. */
+#include "findings.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *xrealloc(void *p, size_t n) {
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("knot: out of memory\n", stderr);
+        exit(2);
+    }
+    return q;
+}
+
+static char *xstrdup(const char *s) {
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    return memcpy(xrealloc(NULL, n), s, n);
+}
+
+static char *vformat(const char *fmt, va_list ap) {
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    char *s = xrealloc(NULL, (size_t)(n < 0 ? 0 : n) + 1);
+    vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+    return s;
+}
+
+knot_loc knot_loc_make(const char *file, int line, int col, const char *function) {
+    knot_loc loc = {xstrdup(file), line, col, xstrdup(function), NULL, 0};
+    return loc;
+}
+
+void knot_loc_free(knot_loc *loc) {
+    free(loc->file);
+    free(loc->function);
+    free(loc->module);
+    memset(loc, 0, sizeof *loc);
+}
+
+knot_finding *knot_findings_add(knot_findings *fs, const char *rule, enum knot_severity sev,
+                                bool predicted, knot_loc loc, const char *fmt, ...) {
+    if (fs->n == fs->cap) {
+        fs->cap = fs->cap ? fs->cap * 2 : 16;
+        fs->v = xrealloc(fs->v, fs->cap * sizeof *fs->v);
+    }
+    knot_finding *f = &fs->v[fs->n++];
+    memset(f, 0, sizeof *f);
+    f->rule = rule;
+    f->severity = sev;
+    f->predicted = predicted;
+    f->loc = loc;
+    va_list ap;
+    va_start(ap, fmt);
+    f->message = vformat(fmt, ap);
+    va_end(ap);
+    return f;
+}
+
+void knot_finding_relate(knot_finding *f, knot_loc loc, const char *fmt, ...) {
+    f->related = xrealloc(f->related, (f->nrelated + 1) * sizeof *f->related);
+    knot_related *r = &f->related[f->nrelated++];
+    r->loc = loc;
+    va_list ap;
+    va_start(ap, fmt);
+    r->message = vformat(fmt, ap);
+    va_end(ap);
+}
+
+void knot_finding_add_task(knot_finding *f, long long id, const char *function, knot_loc spawn) {
+    for (size_t i = 0; i < f->ntasks; i++)
+        if (f->tasks[i].id == id) {
+            knot_loc_free(&spawn);
+            return;
+        }
+    f->tasks = xrealloc(f->tasks, (f->ntasks + 1) * sizeof *f->tasks);
+    knot_finding_task *t = &f->tasks[f->ntasks++];
+    t->id = id;
+    t->function = xstrdup(function);
+    t->spawn = spawn;
+}
+
+static void finding_free(knot_finding *f) {
+    free(f->message);
+    knot_loc_free(&f->loc);
+    for (size_t i = 0; i < f->nrelated; i++) {
+        knot_loc_free(&f->related[i].loc);
+        free(f->related[i].message);
+    }
+    free(f->related);
+    for (size_t i = 0; i < f->ntasks; i++) {
+        free(f->tasks[i].function);
+        knot_loc_free(&f->tasks[i].spawn);
+    }
+    free(f->tasks);
+}
+
+void knot_findings_free(knot_findings *fs) {
+    for (size_t i = 0; i < fs->n; i++)
+        finding_free(&fs->v[i]);
+    free(fs->v);
+    memset(fs, 0, sizeof *fs);
+}
+
+/* ---- order ---- */
+
+static int strcmp_null(const char *a, const char *b) {
+    if (!a || !b)
+        return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
+static int finding_cmp(const void *pa, const void *pb) {
+    const knot_finding *a = pa, *b = pb;
+    int c = strcmp_null(a->loc.file, b->loc.file);
+    if (c)
+        return c;
+    if (a->loc.line != b->loc.line)
+        return a->loc.line < b->loc.line ? -1 : 1;
+    if (a->loc.col != b->loc.col)
+        return a->loc.col < b->loc.col ? -1 : 1;
+    if ((c = strcmp(a->rule, b->rule)))
+        return c;
+    return strcmp(a->message, b->message);
+}
+
+void knot_findings_sort(knot_findings *fs) {
+    if (fs->n < 2)
+        return;
+    qsort(fs->v, fs->n, sizeof *fs->v, finding_cmp);
+    size_t keep = 1;
+    for (size_t i = 1; i < fs->n; i++) {
+        if (finding_cmp(&fs->v[keep - 1], &fs->v[i]) == 0 &&
+            fs->v[keep - 1].predicted == fs->v[i].predicted)
+            finding_free(&fs->v[i]);
+        else
+            fs->v[keep++] = fs->v[i];
+    }
+    fs->n = keep;
+}
+
+/* ---- filtering ---- */
+
+static void keep_if(knot_findings *fs, bool (*keep)(const knot_finding *, const void *),
+                    const void *ctx) {
+    size_t out = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        if (keep(&fs->v[i], ctx))
+            fs->v[out++] = fs->v[i];
+        else
+            finding_free(&fs->v[i]);
+    }
+    fs->n = out;
+}
+
+typedef struct rule_set {
+    const char *const *ids;
+    size_t n;
+} rule_set;
+
+static bool in_rule_set(const knot_finding *f, const void *ctx) {
+    const rule_set *set = ctx;
+    for (size_t i = 0; i < set->n; i++)
+        if (strcmp(set->ids[i], f->rule) == 0)
+            return true;
+    return false;
+}
+
+void knot_findings_filter_rules(knot_findings *fs, const char *const *ids, size_t n) {
+    if (n == 0)
+        return;
+    rule_set set = {ids, n};
+    keep_if(fs, in_rule_set, &set);
+}
+
+/* Does this source line carry `knot:ignore` naming rule (or naming none)? */
+static bool line_ignores(const char *line, const char *rule) {
+    const char *p = strstr(line, "knot:ignore");
+    if (!p)
+        return false;
+    p += strlen("knot:ignore");
+    bool named_any = false;
+    size_t rlen = strlen(rule);
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        const char *start = p;
+        while (*p && (isalnum((unsigned char)*p) || *p == '-' || *p == '_'))
+            p++;
+        if (p == start)
+            break;
+        named_any = true;
+        if ((size_t)(p - start) == rlen && strncmp(start, rule, rlen) == 0)
+            return true;
+    }
+    return !named_any;
+}
+
+/* Lines line-1 and line of file, into two buffers; false if unreadable. */
+static bool read_two_lines(const char *file, int line, char *above, char *at, size_t size) {
+    FILE *f = fopen(file, "r");
+    if (!f)
+        return false;
+    above[0] = at[0] = '\0';
+    char buf[4096];
+    int n = 0;
+    bool found = false;
+    while (fgets(buf, sizeof buf, f)) {
+        size_t len = strlen(buf);
+        bool whole = len > 0 && buf[len - 1] == '\n';
+        if (n + 1 == line - 1)
+            snprintf(above, size, "%s", buf);
+        if (n + 1 == line) {
+            snprintf(at, size, "%s", buf);
+            found = true;
+            break;
+        }
+        if (whole)
+            n++;
+    }
+    fclose(f);
+    return found;
+}
+
+static bool not_suppressed(const knot_finding *f, const void *ctx) {
+    (void)ctx;
+    if (!f->loc.file || f->loc.line <= 0)
+        return true;
+    char above[4096], at[4096];
+    if (!read_two_lines(f->loc.file, f->loc.line, above, at, sizeof at))
+        return true;
+    return !line_ignores(at, f->rule) && !line_ignores(above, f->rule);
+}
+
+void knot_findings_apply_suppressions(knot_findings *fs) { keep_if(fs, not_suppressed, NULL); }
+
+int knot_findings_max_severity(const knot_findings *fs) {
+    int max = -1;
+    for (size_t i = 0; i < fs->n; i++)
+        if ((int)fs->v[i].severity > max)
+            max = (int)fs->v[i].severity;
+    return max;
+}
+
+/* ---- names ---- */
+
+static const char *const severity_names[] = {"note", "warning", "error"};
+static const char *const format_names[] = {"text", "json", "sarif"};
+
+static int lookup(const char *s, const char *const *names, int n) {
+    for (int i = 0; s && i < n; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int knot_format_parse(const char *s) { return lookup(s, format_names, 3); }
+
+int knot_severity_parse(const char *s) { return lookup(s, severity_names, 3); }
+
+const char *knot_severity_name(enum knot_severity s) {
+    return (unsigned)s < 3 ? severity_names[s] : "warning";
+}
+
+int knot_findings_write(const knot_findings *fs, enum knot_format format, FILE *out, bool color) {
+    switch (format) {
+    case KNOT_FORMAT_JSON:
+        return knot_findings_write_json(fs, out);
+    case KNOT_FORMAT_SARIF:
+        return knot_findings_write_sarif(fs, out);
+    case KNOT_FORMAT_TEXT:
+    default:
+        return knot_findings_write_text(fs, out, color);
+    }
+}

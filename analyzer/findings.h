@@ -1,0 +1,107 @@
+/* The findings model, shared by both pipelines: the replayer's dynamic rules
+ * and the linter's static ones add findings here; the formatters
+ * (output-text.c, output-json.c, output-sarif.c) print them. Rules never
+ * print and formatters never analyse. */
+#ifndef KNOT_FINDINGS_H
+#define KNOT_FINDINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum knot_severity { KNOT_NOTE = 0, KNOT_WARNING = 1, KNOT_ERROR = 2 };
+
+/* A place in the source. file may be NULL when unknown (an unsymbolised
+ * address: then module and address say where). Strings are owned copies. */
+typedef struct knot_loc {
+    char *file;
+    int line, col; /* 0 = unknown */
+    char *function;
+    char *module;
+    unsigned long long address;
+} knot_loc;
+
+/* A related site, with a note saying why it matters ("the channel was made
+ * here", "the close ran here"). */
+typedef struct knot_related {
+    knot_loc loc;
+    char *message;
+} knot_related;
+
+/* A task involved in a finding, with where it was spawned. */
+typedef struct knot_finding_task {
+    long long id;
+    char *function; /* the function it ran, when known */
+    knot_loc spawn; /* where it was spawned; file NULL for the main task */
+} knot_finding_task;
+
+typedef struct knot_finding {
+    const char *rule; /* a rule id from rules.h (static string) */
+    enum knot_severity severity;
+    bool predicted; /* false: it happened in this run; true: another schedule */
+    char *message;
+    knot_loc loc; /* the primary location */
+    knot_related *related;
+    size_t nrelated;
+    knot_finding_task *tasks;
+    size_t ntasks;
+} knot_finding;
+
+typedef struct knot_findings {
+    knot_finding *v;
+    size_t n, cap;
+} knot_findings;
+
+/* A location from borrowed strings (copied). */
+knot_loc knot_loc_make(const char *file, int line, int col, const char *function);
+
+/* Add a finding; the message is printf-formatted. The returned pointer is
+ * valid until the next add. */
+knot_finding *knot_findings_add(knot_findings *fs, const char *rule, enum knot_severity sev,
+                                bool predicted, knot_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* Attach a related site (loc is taken over) with a printf-formatted note. */
+void knot_finding_relate(knot_finding *f, knot_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Attach a task (function borrowed and copied; spawn taken over). */
+void knot_finding_add_task(knot_finding *f, long long id, const char *function, knot_loc spawn);
+
+/* Sort by file, line, column, rule and message, and drop exact duplicates
+ * (same rule, location and message), so output is stable run to run. */
+void knot_findings_sort(knot_findings *fs);
+
+/* Drop findings suppressed by a `knot:ignore RULE` comment (several ids may
+ * follow, separated by spaces or commas; `knot:ignore` alone suppresses every
+ * rule) on the primary line or the line above. Source files that cannot be
+ * read suppress nothing. */
+void knot_findings_apply_suppressions(knot_findings *fs);
+
+/* Keep only the findings whose rule is in ids[0..n) (n == 0 keeps all). */
+void knot_findings_filter_rules(knot_findings *fs, const char *const *ids, size_t n);
+
+/* The highest severity present, or -1 when there are none. */
+int knot_findings_max_severity(const knot_findings *fs);
+
+void knot_findings_free(knot_findings *fs);
+void knot_loc_free(knot_loc *loc);
+
+/* ---- output ---- */
+
+enum knot_format { KNOT_FORMAT_TEXT, KNOT_FORMAT_JSON, KNOT_FORMAT_SARIF };
+
+/* Parse "text" / "json" / "sarif" and "note" / "warning" / "error";
+ * return -1 for anything else. */
+int knot_format_parse(const char *s);
+int knot_severity_parse(const char *s);
+const char *knot_severity_name(enum knot_severity s);
+
+/* Write the findings. tool_args is the command line, recorded by SARIF's
+ * invocation; color applies to text only. Return 0, or -1 on a write error. */
+int knot_findings_write_text(const knot_findings *fs, FILE *out, bool color);
+int knot_findings_write_json(const knot_findings *fs, FILE *out);
+int knot_findings_write_sarif(const knot_findings *fs, FILE *out);
+int knot_findings_write(const knot_findings *fs, enum knot_format format, FILE *out, bool color);
+
+#endif

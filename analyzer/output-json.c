@@ -1,0 +1,69 @@
+/* JSON: {"version": 1, "findings": [...]}, built with jansson so escaping
+ * and number formatting are a library's job, not ours. */
+#include "output-json.h"
+#include "findings.h"
+
+#include <jansson.h>
+
+static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+
+json_t *knot_json_loc(const knot_loc *loc) {
+    json_t *o = json_object();
+    json_object_set_new(o, "file", str_or_null(loc->file));
+    json_object_set_new(o, "line", json_integer(loc->line));
+    json_object_set_new(o, "column", json_integer(loc->col));
+    json_object_set_new(o, "function", str_or_null(loc->function));
+    if (loc->module) {
+        json_object_set_new(o, "module", json_string(loc->module));
+        json_object_set_new(o, "address", json_integer((json_int_t)loc->address));
+    }
+    return o;
+}
+
+json_t *knot_json_task(const knot_finding_task *t) {
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(t->id));
+    json_object_set_new(o, "function", str_or_null(t->function));
+    json_object_set_new(o, "spawn",
+                        t->spawn.file || t->spawn.module ? knot_json_loc(&t->spawn) : json_null());
+    return o;
+}
+
+static json_t *finding_json(const knot_finding *f) {
+    json_t *o = json_object();
+    json_object_set_new(o, "rule", json_string(f->rule));
+    json_object_set_new(o, "severity", json_string(knot_severity_name(f->severity)));
+    json_object_set_new(o, "predicted", json_boolean(f->predicted));
+    json_object_set_new(o, "message", json_string(f->message));
+    json_object_set_new(o, "location", knot_json_loc(&f->loc));
+    json_t *related = json_array();
+    for (size_t i = 0; i < f->nrelated; i++) {
+        json_t *r = json_object();
+        json_object_set_new(r, "message", json_string(f->related[i].message));
+        json_object_set_new(r, "location", knot_json_loc(&f->related[i].loc));
+        json_array_append_new(related, r);
+    }
+    json_object_set_new(o, "related", related);
+    json_t *tasks = json_array();
+    for (size_t i = 0; i < f->ntasks; i++)
+        json_array_append_new(tasks, knot_json_task(&f->tasks[i]));
+    json_object_set_new(o, "tasks", tasks);
+    return o;
+}
+
+int knot_json_dump(json_t *doc, FILE *out) {
+    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    json_decref(doc);
+    fputc('\n', out);
+    return rc != 0 || ferror(out) ? -1 : 0;
+}
+
+int knot_findings_write_json(const knot_findings *fs, FILE *out) {
+    json_t *list = json_array();
+    for (size_t i = 0; i < fs->n; i++)
+        json_array_append_new(list, finding_json(&fs->v[i]));
+    json_t *doc = json_object();
+    json_object_set_new(doc, "version", json_integer(1));
+    json_object_set_new(doc, "findings", list);
+    return knot_json_dump(doc, out);
+}

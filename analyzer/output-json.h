@@ -1,0 +1,14 @@
+/* Pieces of the JSON writer that the SARIF writer shares. */
+#ifndef KNOT_OUTPUT_JSON_H
+#define KNOT_OUTPUT_JSON_H
+
+#include "findings.h"
+
+#include <jansson.h>
+
+json_t *knot_json_loc(const knot_loc *loc);
+json_t *knot_json_task(const knot_finding_task *t);
+/* Write doc (and release it); 0 or -1 on a write error. */
+int knot_json_dump(json_t *doc, FILE *out);
+
+#endif

@@ -1,0 +1,27 @@
+/* The rule registry: every rule knot knows, static and dynamic. Each rule
+ * lives in its own file under rules/, which defines its descriptor and its
+ * check; this table is what `knot rules`, `--rule` and SARIF's rule list
+ * read. */
+#ifndef KNOT_RULES_H
+#define KNOT_RULES_H
+
+#include "findings.h"
+
+#include <stddef.h>
+
+enum knot_rule_kind { KNOT_RULE_DYNAMIC, KNOT_RULE_STATIC };
+
+typedef struct knot_rule {
+    const char *id; /* stable: tests and users match on it */
+    enum knot_rule_kind kind;
+    enum knot_severity severity; /* the usual severity of its findings */
+    const char *summary;         /* one line */
+} knot_rule;
+
+extern const knot_rule *const knot_rules[];
+extern const size_t knot_rules_count;
+
+/* The rule with this id, or NULL. */
+const knot_rule *knot_rule_find(const char *id);
+
+#endif
