@@ -24,12 +24,11 @@ static char *xstrdup(const char *s) {
 }
 
 static char *vformat(const char *fmt, va_list ap) {
-    va_list copy;
-    va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
-    va_end(copy);
-    char *s = xrealloc(NULL, (size_t)(n < 0 ? 0 : n) + 1);
-    vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0) {
+        fputs("knot: out of memory\n", stderr);
+        exit(2);
+    }
     return s;
 }
 

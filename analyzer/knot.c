@@ -9,6 +9,7 @@
  * otherwise 0 on success and 2 for usage or input errors, each with one line
  * on stderr. */
 #include "../runtime-shim/record.h"
+#include "check.h"
 #include "commands.h"
 #include "trace-import.h"
 #include "trace-schema.h"
@@ -39,11 +40,14 @@ static int usage_error(const char *fmt, const char *arg) {
 
 static void help(void) {
     puts("usage: knot cc ARGS...                  compile and link with knot's runtime\n"
-         "       knot run [-o TRACE] [--timeout SECONDS] [--] PROGRAM ARGS...\n"
+         "       knot run [-o TRACE] [--timeout SECONDS] [CHECK OPTIONS] [--] PROGRAM ARGS...\n"
          "                                        run PROGRAM, record it into TRACE\n"
-         "                                        (default " DEFAULT_TRACE ") and summarise\n"
+         "                                        (default " DEFAULT_TRACE ") and check it\n"
          "       knot import TRACE                import the journal a traced program left\n"
          "       knot summary TRACE               tasks, objects, events, blocked tasks\n"
+         "       knot check TRACE [--format text|json|sarif] [--fail-on note|warning|error]\n"
+         "                  [--rule ID]... [--output FILE]\n"
+         "                                        report what the trace shows and predicts\n"
          "       knot rules                       list the rules and what each finds\n"
          "       knot --version");
 }
@@ -211,17 +215,12 @@ static int summarise(const char *path) {
 
 /* Import trace's journal if one is there. Returns 0, 1 (no journal) or 2. */
 static int import_journal(const char *trace) {
-    char journal[PATH_MAX + 32], err[512];
-    knot_trace_journal_path(trace, journal, sizeof journal);
-    if (!exists(journal))
-        return 1;
+    char err[512];
     knot_import_stats stats;
-    if (knot_trace_import(journal, trace, &stats, err, sizeof err) != 0) {
+    int rc = knot_trace_import_pending(trace, &stats, err, sizeof err);
+    if (rc < 0)
         fprintf(stderr, "knot: %s\n", err);
-        return 2;
-    }
-    unlink(journal);
-    return 0;
+    return rc < 0 ? 2 : rc;
 }
 
 /* Child processes (forked, or programs the traced one ran) left traces of
@@ -338,15 +337,43 @@ static int wait_for(pid_t pid, double timeout, bool *timed_out) {
     }
 }
 
+/* Record how the program ended in the trace's meta table, so that the
+ * replayer knows a finished program from a hung one. */
+static void record_exit(const char *trace, int status, bool timed_out) {
+    sqlite3 *db;
+    if (sqlite3_open_v2(trace, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", -1, &st,
+                           NULL) == SQLITE_OK) {
+        const char *key = timed_out             ? "timed_out_signal"
+                          : WIFSIGNALED(status) ? "exit_signal"
+                                                : "exit_status";
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+        sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 static int cmd_run(int argc, char **argv) {
     const char *trace = DEFAULT_TRACE;
     double timeout = 0;
+    knot_check_opts opts = {.format = KNOT_FORMAT_TEXT, .fail_on = KNOT_WARNING};
     int i = 0;
     for (; i < argc; i++) {
         if (!strcmp(argv[i], "--")) {
             i++;
             break;
         }
+        int got = knot_check_parse_option(&opts, argc, argv, &i);
+        if (got < 0)
+            return 2;
+        if (got > 0)
+            continue;
         if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--timeout")) {
             if (i + 1 >= argc)
                 return usage_error("run: %s needs a value", argv[i]);
@@ -399,15 +426,27 @@ static int cmd_run(int argc, char **argv) {
     if (rc == 1)
         fprintf(stderr, "knot: %s wrote no trace (is it linked with knot? build it with knot cc)\n",
                 argv[i]);
-    else if (rc == 0)
+    if (rc == 0 && status >= 0)
+        record_exit(abs_trace, status, timed_out);
+    if (rc == 0)
         summarise(trace);
     import_children(abs_trace);
 
-    if (status < 0)
+    int checked = 0;
+    if (rc == 0) {
+        /* Text findings go to stderr, beside the program's own diagnostics;
+         * JSON and SARIF to stdout or --output. */
+        opts.to_stderr = opts.format == KNOT_FORMAT_TEXT;
+        checked = knot_check_report(abs_trace, &opts);
+    }
+    free(opts.rules);
+    if (status < 0 || rc == 2 || checked == 2)
         return 2;
+    /* The program's own failure stays visible; a clean exit with findings
+     * at or above --fail-on is 1. */
     if (WIFSIGNALED(status))
         return 128 + WTERMSIG(status);
-    return WEXITSTATUS(status);
+    return WEXITSTATUS(status) ? WEXITSTATUS(status) : checked;
 }
 
 int main(int argc, char **argv) {
@@ -430,6 +469,8 @@ int main(int argc, char **argv) {
         return cmd_import(argc - 2, argv + 2);
     if (!strcmp(cmd, "summary"))
         return cmd_summary(argc - 2, argv + 2);
+    if (!strcmp(cmd, "check"))
+        return knot_cmd_check(argc - 2, argv + 2);
     if (!strcmp(cmd, "rules"))
         return knot_cmd_rules(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);

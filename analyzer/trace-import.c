@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -26,6 +27,18 @@
 
 void knot_trace_journal_path(const char *trace, char *out, size_t size) {
     snprintf(out, size, "%s.knot-journal", trace);
+}
+
+int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char *err,
+                              size_t errsize) {
+    char journal[PATH_MAX + 32];
+    knot_trace_journal_path(trace, journal, sizeof journal);
+    if (access(journal, F_OK) != 0)
+        return 1;
+    if (knot_trace_import(journal, trace, stats, err, errsize) != 0)
+        return -1;
+    unlink(journal);
+    return 0;
 }
 
 /* ---- identities: a site's program address, or an event's id → row number ---- */
@@ -245,7 +258,9 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
         *m = r->a;
         *has_r = r->phase != KNOT__BEGIN;
         *res = r->b;
-        *has_v = r->kind == KNOT__EV_SELECT && r->phase == KNOT__BEGIN;
+        /* begin: a select's case count, the task a join waits for */
+        *has_v = (r->kind == KNOT__EV_SELECT || r->kind == KNOT__EV_THREAD_JOIN) &&
+                 r->phase == KNOT__BEGIN;
         *v = r->a;
         break;
     case KNOT__EV_SELECT_NB:
@@ -265,6 +280,7 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
         *v = r->a;
         *res = r->b;
         break;
+    case KNOT__EV_PANIC:      /* value: what panicked (a code) */
     case KNOT__EV_CHAN_MAKE:  /* value: the capacity */
     case KNOT__EV_TIMER_MAKE: /* value: the milliseconds */
     case KNOT__EV_TASK_START: /* value: the parent */

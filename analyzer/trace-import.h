@@ -23,4 +23,9 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
 /* The journal that belongs to a trace path: "<trace>.knot-journal". */
 void knot_trace_journal_path(const char *trace, char *out, size_t size);
 
+/* Import the journal a traced program left beside trace, if there is one,
+ * and remove it. Returns 0 imported, 1 no journal, -1 error (err says). */
+int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char *err,
+                              size_t errsize);
+
 #endif

@@ -1,5 +1,8 @@
-/* Rule `close-of-closed`: a second close of a channel. */
-#include "../analyzer/rules.h"
+/* Rule `close-of-closed`: a second close of a channel panics. Reported when
+ * the run did it, with the first close as the related site. (A second close
+ * that did not run leaves nothing in a trace to reorder, so this rule has no
+ * predicted form; the static double-close lint covers paths.) */
+#include "../analyzer/replay.h"
 
 const knot_rule knot_rule_close_of_closed = {
     .id = "close-of-closed",
@@ -7,3 +10,25 @@ const knot_rule knot_rule_close_of_closed = {
     .severity = KNOT_ERROR,
     .summary = "a second close of a channel",
 };
+
+static void *start(const knot_replay *r, knot_findings *out) {
+    (void)r;
+    return out;
+}
+
+static void event(void *state, const knot_replay *r, const knot_event *e) {
+    if (e->kind != KNOT_EV_PANIC || e->value != 2)
+        return;
+    char ch[320];
+    knot_replay_describe(r, e->object, ch, sizeof ch);
+    knot_finding *f = knot_findings_add(state, knot_rule_close_of_closed.id, KNOT_ERROR, false,
+                                        knot_replay_loc(r, e->site), "close of closed %s", ch);
+    const knot_object_info *o = e->object > 0 ? &r->objects[e->object] : NULL;
+    if (o && o->closed)
+        knot_finding_relate(f, knot_replay_loc(r, o->close_site), "task %d closed it first here",
+                            o->close_task);
+    knot_replay_add_task(r, f, e->task);
+}
+
+const knot_dynamic_check knot_check_close_of_closed = {&knot_rule_close_of_closed, start, event,
+                                                       NULL};

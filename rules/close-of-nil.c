@@ -1,5 +1,6 @@
-/* Rule `close-of-nil`: close of a nil channel. */
-#include "../analyzer/rules.h"
+/* Rule `close-of-nil`: closing a nil channel panics (Go's spec; knot's
+ * runtime does the same). Reported where the run did it. */
+#include "../analyzer/replay.h"
 
 const knot_rule knot_rule_close_of_nil = {
     .id = "close-of-nil",
@@ -7,3 +8,19 @@ const knot_rule knot_rule_close_of_nil = {
     .severity = KNOT_ERROR,
     .summary = "close of a nil channel",
 };
+
+static void *start(const knot_replay *r, knot_findings *out) {
+    (void)r;
+    return out;
+}
+
+static void event(void *state, const knot_replay *r, const knot_event *e) {
+    if (e->kind != KNOT_EV_PANIC || e->value != 3)
+        return;
+    knot_finding *f = knot_findings_add(state, knot_rule_close_of_nil.id, KNOT_ERROR, false,
+                                        knot_replay_loc(r, e->site),
+                                        "close of nil channel: the channel pointer is NULL here");
+    knot_replay_add_task(r, f, e->task);
+}
+
+const knot_dynamic_check knot_check_close_of_nil = {&knot_rule_close_of_nil, start, event, NULL};

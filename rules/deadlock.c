@@ -1,5 +1,12 @@
-/* Rule `deadlock`: a cycle of tasks waiting on each other, or every task asleep. */
-#include "../analyzer/rules.h"
+/* Rule `deadlock`: a group of tasks each waiting for another of the group
+ * (locks, channels, wait groups, joins, mixed), found as a cycle in the
+ * wait-for graph of the final state; or a program that hung with every task
+ * asleep, which Go's runtime reports and C's does not. */
+#include "../analyzer/replay.h"
+#include "../analyzer/waitfor.h"
+
+#include <stdio.h>
+#include <stdlib.h>
 
 const knot_rule knot_rule_deadlock = {
     .id = "deadlock",
@@ -7,3 +14,87 @@ const knot_rule knot_rule_deadlock = {
     .severity = KNOT_ERROR,
     .summary = "a cycle of tasks waiting on each other, or every task asleep",
 };
+
+/* "task 2 is blocked locking mutex #4, held by task 3" at task t's wait. */
+static void relate_wait(const knot_replay *r, const knot_wfg *g, knot_finding *f, int t) {
+    const knot_task_info *ti = &r->tasks[t];
+    char obj[320] = "", who[160] = "";
+    if (ti->last.kind == KNOT_EV_THREAD_JOIN)
+        snprintf(obj, sizeof obj, " task %lld", ti->join_target);
+    else if (ti->last.object > 0) {
+        obj[0] = ' ';
+        knot_replay_describe(r, ti->last.object, obj + 1, sizeof obj - 1);
+    }
+    size_t len = 0;
+    for (size_t i = 0; i < g->nrel[t] && len + 16 < sizeof who; i++)
+        len += (size_t)snprintf(who + len, sizeof who - len, "%s%d", i ? ", " : "", g->rel[t][i]);
+    if (g->nrel[t])
+        knot_finding_relate(f, knot_replay_loc(r, ti->last.site),
+                            "task %d is blocked %s%s, which only task%s %s could end", t,
+                            knot_replay_verb(ti->last.kind), obj, g->nrel[t] > 1 ? "s" : "", who);
+    else
+        knot_finding_relate(f, knot_replay_loc(r, ti->last.site), "task %d is blocked %s%s", t,
+                            knot_replay_verb(ti->last.kind), obj);
+    const knot_object_info *o = ti->last.object > 0 && (size_t)ti->last.object < r->nobjects
+                                    ? &r->objects[ti->last.object]
+                                    : NULL;
+    if (o && o->holder > 0)
+        knot_finding_relate(f, knot_replay_loc(r, o->held_site), "task %d locked it here",
+                            o->holder);
+    knot_replay_add_task(r, f, t);
+}
+
+static void report_cycle(const knot_replay *r, const knot_wfg *g, int c, bool add_asleep,
+                         knot_findings *out) {
+    int first = 0, count = 0;
+    for (size_t t = 1; t < g->n; t++)
+        if (g->cycle[t] == c && count++ == 0)
+            first = (int)t;
+    const knot_task_info *ti = &r->tasks[first];
+    char obj[320] = "";
+    if (ti->last.object > 0)
+        knot_replay_describe(r, ti->last.object, obj, sizeof obj);
+    knot_finding *f = knot_findings_add(
+        out, knot_rule_deadlock.id, KNOT_ERROR, false, knot_replay_loc(r, ti->last.site),
+        "deadlock: %d task%s wait for each other forever; task %d is blocked %s %s", count,
+        count == 1 ? "" : "s", first, knot_replay_verb(ti->last.kind), obj);
+    for (size_t t = 1; t < g->n; t++)
+        if (g->cycle[t] == c)
+            relate_wait(r, g, f, (int)t);
+    for (size_t t = 1; add_asleep && t < g->n; t++)
+        if (g->stuck[t] && !g->cycle[t])
+            relate_wait(r, g, f, (int)t);
+}
+
+static void report_asleep(const knot_replay *r, const knot_wfg *g, knot_findings *out) {
+    int first = g->stuck[1] ? 1 : 0;
+    for (size_t t = 1; !first && t < g->n; t++)
+        if (g->stuck[t])
+            first = (int)t;
+    const knot_task_info *ti = &r->tasks[first];
+    char obj[320] = "";
+    if (ti->last.object > 0)
+        knot_replay_describe(r, ti->last.object, obj, sizeof obj);
+    knot_finding *f = knot_findings_add(out, knot_rule_deadlock.id, KNOT_ERROR, false,
+                                        knot_replay_loc(r, ti->last.site),
+                                        "all tasks are asleep: deadlock; task %d is blocked %s %s",
+                                        first, knot_replay_verb(ti->last.kind), obj);
+    for (size_t t = 1; t < g->n; t++)
+        if (g->stuck[t])
+            relate_wait(r, g, f, (int)t);
+}
+
+static void finish(void *state, const knot_replay *r, knot_findings *out) {
+    (void)state;
+    if (!out)
+        return;
+    knot_wfg g;
+    knot_wfg_build(r, &g);
+    for (int c = 1; c <= g.ncycles; c++)
+        report_cycle(r, &g, c, g.all_asleep && c == 1, out);
+    if (g.all_asleep && g.ncycles == 0)
+        report_asleep(r, &g, out);
+    knot_wfg_free(&g);
+}
+
+const knot_dynamic_check knot_check_deadlock = {&knot_rule_deadlock, NULL, NULL, finish};

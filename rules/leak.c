@@ -1,5 +1,13 @@
-/* Rule `leak`: a task blocked forever when the program ended. */
-#include "../analyzer/rules.h"
+/* Rule `leak`: tasks still blocked when the program ended (goleak's question,
+ * asked of a trace). Tasks of a deadlocked cycle are the deadlock rule's;
+ * the rest are reported here, one finding per blocked operation and object,
+ * with where the object was made and who else used it. */
+#include "../analyzer/replay.h"
+#include "../analyzer/waitfor.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 const knot_rule knot_rule_leak = {
     .id = "leak",
@@ -7,3 +15,94 @@ const knot_rule knot_rule_leak = {
     .severity = KNOT_WARNING,
     .summary = "a task blocked forever when the program ended",
 };
+
+static bool same_wait(const knot_task_info *a, const knot_task_info *b) {
+    return a->last.site == b->last.site && a->last.object == b->last.object &&
+           a->last.kind == b->last.kind;
+}
+
+/* The other end of a blocked channel operation, and its wording. */
+static enum knot_ev partner_kind(enum knot_ev k, const char **what) {
+    if (k == KNOT_EV_CHAN_SEND) {
+        *what = "a receive from it ran here";
+        return KNOT_EV_CHAN_RECV;
+    }
+    if (k == KNOT_EV_CHAN_RECV) {
+        *what = "a send on it ran here";
+        return KNOT_EV_CHAN_SEND;
+    }
+    *what = "it was used here";
+    return KNOT_EV_OTHER;
+}
+
+static void relate_partners(const knot_replay *r, knot_finding *f, const knot_event *e) {
+    if (e->object <= 0 || (size_t)e->object >= r->nobjects)
+        return;
+    const knot_object_info *o = &r->objects[e->object];
+    if (o->site > 0)
+        knot_finding_relate(f, knot_replay_loc(r, o->site), "the %s was made here",
+                            o->kind && strcmp(o->kind, "chan") == 0 ? "channel" : o->kind);
+    const char *what;
+    enum knot_ev want = partner_kind(e->kind, &what);
+    int shown = 0;
+    for (size_t i = 0; i < o->nuses && shown < 3 && want != KNOT_EV_OTHER; i++) {
+        if (o->uses[i].kind != want)
+            continue;
+        knot_finding_relate(f, knot_replay_loc(r, o->uses[i].site), "%s (task %d)", what,
+                            o->uses[i].task);
+        shown++;
+    }
+    if (o->holder > 0)
+        knot_finding_relate(f, knot_replay_loc(r, o->held_site),
+                            "task %d locked it here and never unlocked it", o->holder);
+}
+
+static void report(const knot_replay *r, const knot_wfg *g, int t, bool *done, knot_findings *out) {
+    const knot_task_info *ti = &r->tasks[t];
+    int count = 0;
+    for (size_t u = (size_t)t; u < g->n; u++)
+        if (g->stuck[u] && !g->cycle[u] && same_wait(ti, &r->tasks[u]))
+            count++;
+    char obj[320] = "";
+    if (ti->last.kind == KNOT_EV_THREAD_JOIN)
+        snprintf(obj, sizeof obj, " task %lld, which never ended", ti->join_target);
+    else if (ti->last.object > 0) {
+        obj[0] = ' ';
+        knot_replay_describe(r, ti->last.object, obj + 1, sizeof obj - 1);
+    }
+    knot_finding *f = count == 1 ? knot_findings_add(out, knot_rule_leak.id, KNOT_WARNING, false,
+                                                     knot_replay_loc(r, ti->last.site),
+                                                     "task %d is blocked forever %s%s", t,
+                                                     knot_replay_verb(ti->last.kind), obj)
+                                 : knot_findings_add(out, knot_rule_leak.id, KNOT_WARNING, false,
+                                                     knot_replay_loc(r, ti->last.site),
+                                                     "%d tasks are blocked forever %s%s", count,
+                                                     knot_replay_verb(ti->last.kind), obj);
+    relate_partners(r, f, &ti->last);
+    for (size_t u = (size_t)t; u < g->n; u++)
+        if (g->stuck[u] && !g->cycle[u] && same_wait(ti, &r->tasks[u])) {
+            done[u] = true;
+            knot_replay_add_task(r, f, (int)u);
+        }
+}
+
+static void finish(void *state, const knot_replay *r, knot_findings *out) {
+    (void)state;
+    if (!out)
+        return;
+    knot_wfg g;
+    knot_wfg_build(r, &g);
+    /* A hung program's blocked tasks are the deadlock rule's finding. */
+    if (!g.all_asleep) {
+        bool *done = calloc(g.n ? g.n : 1, sizeof *done);
+        if (!done)
+            abort();
+        for (size_t t = 1; t < g.n; t++)
+            if (g.stuck[t] && !g.cycle[t] && !done[t])
+                report(r, &g, (int)t, done, out);
+        free(done);
+    }
+    knot_wfg_free(&g);
+}
+
+const knot_dynamic_check knot_check_leak = {&knot_rule_leak, NULL, NULL, finish};

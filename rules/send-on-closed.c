@@ -1,5 +1,11 @@
-/* Rule `send-on-closed`: a send on a closed channel, or a send not ordered with the close. */
-#include "../analyzer/rules.h"
+/* Rule `send-on-closed`: a send on a closed channel panics. Actual: the run
+ * panicked. Predicted: a send that nothing orders before the close (no
+ * channel, wait group, lock or join between them), so another schedule runs
+ * it after the close and panics — the race that Go's runtime only reports
+ * the day it happens. */
+#include "../analyzer/replay.h"
+
+#include <stdlib.h>
 
 const knot_rule knot_rule_send_on_closed = {
     .id = "send-on-closed",
@@ -7,3 +13,95 @@ const knot_rule knot_rule_send_on_closed = {
     .severity = KNOT_ERROR,
     .summary = "a send on a closed channel, or a send not ordered with the close",
 };
+
+/* The last send of each task on one channel: if that one is ordered before
+ * the close, the task's earlier sends are too (program order). */
+typedef struct last_send {
+    long long object, seq, site;
+    int task;
+    knot_vc_t clock;
+} last_send;
+
+typedef struct state {
+    knot_findings *out;
+    last_send *v;
+    size_t n, cap;
+} state;
+
+static void *start(const knot_replay *r, knot_findings *out) {
+    (void)r;
+    return knot_rule_state_new(sizeof(state), out);
+}
+
+static void remember(state *s, const knot_event *e) {
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].object == e->object && s->v[i].task == e->task) {
+            s->v[i] = (last_send){e->object, e->seq, e->site, e->task, e->clock};
+            return;
+        }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->v = realloc(s->v, s->cap * sizeof *s->v);
+        if (!s->v)
+            abort();
+    }
+    s->v[s->n++] = (last_send){e->object, e->seq, e->site, e->task, e->clock};
+}
+
+static void closed(state *s, const knot_replay *r, const knot_event *close) {
+    size_t keep = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        last_send *ls = &s->v[i];
+        if (ls->object != close->object) {
+            s->v[keep++] = *ls;
+            continue;
+        }
+        if (ls->task == close->task || knot_replay_hb(r, ls->task, ls->clock, close->task))
+            continue;
+        char ch[320];
+        knot_replay_describe(r, close->object, ch, sizeof ch);
+        knot_finding *f = knot_findings_add(
+            s->out, knot_rule_send_on_closed.id, KNOT_ERROR, true, knot_replay_loc(r, ls->site),
+            "send on %s is not ordered before its close: in another schedule it runs after the "
+            "close and panics",
+            ch);
+        knot_finding_relate(f, knot_replay_loc(r, close->site),
+                            "task %d closes the channel here, with nothing ordering it after "
+                            "the send",
+                            close->task);
+        knot_replay_add_task(r, f, ls->task);
+        knot_replay_add_task(r, f, close->task);
+    }
+    s->n = keep;
+}
+
+static void actual(state *s, const knot_replay *r, const knot_event *e) {
+    char ch[320];
+    knot_replay_describe(r, e->object, ch, sizeof ch);
+    knot_finding *f = knot_findings_add(s->out, knot_rule_send_on_closed.id, KNOT_ERROR, false,
+                                        knot_replay_loc(r, e->site), "send on closed %s", ch);
+    if (e->object > 0 && r->objects[e->object].closed)
+        knot_finding_relate(f, knot_replay_loc(r, r->objects[e->object].close_site),
+                            "task %d closed it here", r->objects[e->object].close_task);
+    knot_replay_add_task(r, f, e->task);
+}
+
+static void event(void *st, const knot_replay *r, const knot_event *e) {
+    state *s = st;
+    if (knot_event_is_send(e) && !(e->kind == KNOT_EV_CHAN_SEND && e->has_matched))
+        remember(s, e);
+    else if (e->kind == KNOT_EV_CHAN_CLOSE && r->objects[e->object].close_seq == e->seq)
+        closed(s, r, e); /* the first close; a second one is close-of-closed's */
+    else if (e->kind == KNOT_EV_PANIC && e->value == 1)
+        actual(s, r, e);
+}
+
+static void finish(void *st, const knot_replay *r, knot_findings *out) {
+    (void)r, (void)out;
+    state *s = st;
+    free(s->v);
+    free(s);
+}
+
+const knot_dynamic_check knot_check_send_on_closed = {&knot_rule_send_on_closed, start, event,
+                                                      finish};

@@ -182,7 +182,7 @@ static const char *chan_label(knot_chan *ch, char *buf, size_t size) {
 
 void knot__chan_panic(knot_chan *ch, const knot_site *site, const char *msg) {
     char label[512];
-    knot__panic(site, ch ? chan_label(ch, label, sizeof label) : NULL, "%s", msg);
+    knot__panic_object(ch ? ch->id : 0, site, ch ? chan_label(ch, label, sizeof label) : NULL, msg);
 }
 
 /* ---- public operations -------------------------------------------------------- */

@@ -152,6 +152,9 @@ KNOT__HIDDEN KNOT__NORETURN void knot__block_forever(const char *op, const knot_
 KNOT__HIDDEN KNOT__NORETURN void knot__panic(const knot_site *site, const char *detail,
                                              const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same for a panic about one object (a channel), which the trace names. */
+KNOT__HIDDEN KNOT__NORETURN void knot__panic_object(uint64_t obj, const knot_site *site,
+                                                    const char *detail, const char *msg);
 /* Print a site as file:line in func(). */
 KNOT__HIDDEN void knot__fprint_site(void *file, const knot_site *site);
 /* Write the fatal text and end the process with status. Used by panic and the

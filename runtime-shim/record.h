@@ -56,14 +56,15 @@ enum knot__kind {
     KNOT__EV_WG_ADD = 11,     /* a = delta, b = counter after */
     KNOT__EV_WG_WAIT = 12,    /* a = id of the add that released it */
     KNOT__EV_TIMER_MAKE = 13, /* obj = channel; a = ms; b = period ms */
-    KNOT__EV_PANIC = 14,
-    KNOT__EV_DEADLOCK = 15, /* the live detector fired */
+    KNOT__EV_PANIC = 14,      /* obj = the channel, if any; a = code: 1 send on closed, 2 close
+                               * of closed, 3 close of nil, 4 negative wait group, 0 other */
+    KNOT__EV_DEADLOCK = 15,   /* the live detector fired */
     /* Interposed pthread calls; their sites are return addresses. */
     KNOT__EV_FIRST_INTERPOSED = 16,
     KNOT__EV_MUTEX_LOCK = 16,    /* a = the unlock it followed; b = result (0 or an errno) */
     KNOT__EV_MUTEX_TRYLOCK = 17, /* as lock; b = EBUSY when it did not take the mutex */
     KNOT__EV_MUTEX_UNLOCK = 18,  /* b = result */
-    KNOT__EV_THREAD_JOIN = 19,   /* a = the joined task's task_end; b = result */
+    KNOT__EV_THREAD_JOIN = 19,   /* begin: a = the joined task; end: a = its task_end; b = result */
     KNOT__EV_COND_WAIT = 20,     /* obj = the cond; a = the mutex; b = result */
     KNOT__EV_COND_SIGNAL = 21,   /* obj = the cond */
     KNOT__EV_COND_BROADCAST = 22,

@@ -1,0 +1,105 @@
+/* The dynamic pipeline and the options `knot check` and `knot run` share. */
+#include "check.h"
+#include "replay.h"
+#include "rules.h"
+#include "trace-import.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern const knot_dynamic_check knot_check_leak, knot_check_deadlock, knot_check_send_on_closed,
+    knot_check_close_of_closed, knot_check_close_of_nil, knot_check_wg_negative;
+
+static const knot_dynamic_check *const dynamic_checks[] = {
+    &knot_check_leak,           &knot_check_deadlock,
+    &knot_check_send_on_closed, &knot_check_close_of_closed,
+    &knot_check_close_of_nil,   &knot_check_wg_negative,
+};
+
+int knot_check_trace(const char *path, knot_findings *out, char *err, size_t errsize) {
+    knot_import_stats stats;
+    if (knot_trace_import_pending(path, &stats, err, errsize) < 0)
+        return -1;
+    knot_replay r;
+    if (knot_replay_open(&r, path, err, errsize) != 0)
+        return -1;
+    int rc = knot_replay_run(&r, dynamic_checks, sizeof dynamic_checks / sizeof dynamic_checks[0],
+                             out, err, errsize);
+    knot_replay_close(&r);
+    if (rc == 0) {
+        knot_findings_apply_suppressions(out);
+        knot_findings_sort(out);
+    }
+    return rc;
+}
+
+static int bad(const char *what, const char *value) {
+    fprintf(stderr, "knot: %s '%s' (see knot --help)\n", what, value);
+    return -1;
+}
+
+int knot_check_parse_option(knot_check_opts *opts, int argc, char **argv, int *i) {
+    const char *a = argv[*i];
+    bool takes_value = !strcmp(a, "--format") || !strcmp(a, "--fail-on") || !strcmp(a, "--rule") ||
+                       !strcmp(a, "--output");
+    if (!takes_value)
+        return 0;
+    if (*i + 1 >= argc)
+        return bad("missing value for", a);
+    const char *v = argv[++*i];
+    if (!strcmp(a, "--format")) {
+        if ((opts->format = knot_format_parse(v)) < 0)
+            return bad("unknown --format (text, json or sarif):", v);
+    } else if (!strcmp(a, "--fail-on")) {
+        if ((opts->fail_on = knot_severity_parse(v)) < 0)
+            return bad("unknown --fail-on (note, warning or error):", v);
+    } else if (!strcmp(a, "--rule")) {
+        if (!knot_rule_find(v))
+            return bad("unknown rule (knot rules lists them):", v);
+        const char **rules = realloc(opts->rules, (opts->nrules + 1) * sizeof *rules);
+        if (!rules)
+            return bad("out of memory at", v);
+        opts->rules = rules;
+        opts->rules[opts->nrules++] = v;
+    } else {
+        opts->output = v;
+    }
+    return 1;
+}
+
+int knot_check_report(const char *trace, const knot_check_opts *opts) {
+    knot_findings fs = {0};
+    char err[1024];
+    if (knot_check_trace(trace, &fs, err, sizeof err) != 0) {
+        fprintf(stderr, "knot: %s\n", err);
+        knot_findings_free(&fs);
+        return 2;
+    }
+    knot_findings_filter_rules(&fs, opts->rules, opts->nrules);
+    FILE *std = opts->to_stderr ? stderr : stdout;
+    FILE *out = std;
+    if (opts->output && !(out = fopen(opts->output, "w"))) {
+        fprintf(stderr, "knot: cannot write %s: %s\n", opts->output, strerror(errno));
+        knot_findings_free(&fs);
+        return 2;
+    }
+    bool color = out == std && isatty(fileno(std)) && !getenv("NO_COLOR");
+    int rc = knot_findings_write(&fs, (enum knot_format)opts->format, out, color);
+    if (out != std && fclose(out) != 0)
+        rc = -1;
+    else if (out == std)
+        fflush(std);
+    if (rc != 0) {
+        fprintf(stderr, "knot: cannot write the findings: %s\n", strerror(errno));
+        knot_findings_free(&fs);
+        return 2;
+    }
+    int max = knot_findings_max_severity(&fs);
+    if (opts->format == KNOT_FORMAT_TEXT && fs.n == 0 && out == std)
+        fprintf(stderr, "knot: %s: no findings\n", trace);
+    knot_findings_free(&fs);
+    return max >= opts->fail_on ? 1 : 0;
+}

@@ -1,0 +1,33 @@
+/* The dynamic pipeline: trace → replay → rules → findings. */
+#ifndef KNOT_CHECK_H
+#define KNOT_CHECK_H
+
+#include "findings.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Replay the trace at path through every dynamic rule and add the findings,
+ * sorted and with `knot:ignore` suppressions applied. Returns 0, or -1 with
+ * a one-line reason in err. */
+int knot_check_trace(const char *path, knot_findings *out, char *err, size_t errsize);
+
+/* Options shared by `knot check` and `knot run`. */
+typedef struct knot_check_opts {
+    int format;         /* enum knot_format */
+    int fail_on;        /* enum knot_severity */
+    const char *output; /* NULL: stdout (or stderr, with to_stderr) */
+    bool to_stderr;
+    const char **rules; /* --rule ids */
+    size_t nrules;
+} knot_check_opts;
+
+/* Parse one option at argv[*i] into opts. Returns 1 if it was one (with *i
+ * advanced past its value), 0 if not, -1 on a bad value (after a message). */
+int knot_check_parse_option(knot_check_opts *opts, int argc, char **argv, int *i);
+
+/* Check trace, print the findings as opts say, and return the exit status:
+ * 0 clean, 1 findings at or above fail_on, 2 error. */
+int knot_check_report(const char *trace, const knot_check_opts *opts);
+
+#endif

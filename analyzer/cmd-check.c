@@ -1,0 +1,36 @@
+/* knot check TRACE [--format text|json|sarif] [--fail-on SEVERITY]
+ *                  [--rule ID ...] [--output FILE] */
+#include "check.h"
+#include "commands.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int knot_cmd_check(int argc, char **argv) {
+    knot_check_opts opts = {.format = KNOT_FORMAT_TEXT, .fail_on = KNOT_WARNING};
+    const char *trace = NULL;
+    int rc = 0;
+    for (int i = 0; i < argc && rc == 0; i++) {
+        int got = knot_check_parse_option(&opts, argc, argv, &i);
+        if (got < 0) {
+            rc = 2;
+        } else if (got == 0 && argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "knot: check: unknown option '%s' (see knot --help)\n", argv[i]);
+            rc = 2;
+        } else if (got == 0 && trace) {
+            fprintf(stderr, "knot: check: one trace at a time ('%s' and '%s')\n", trace, argv[i]);
+            rc = 2;
+        } else if (got == 0) {
+            trace = argv[i];
+        }
+    }
+    if (rc == 0 && !trace) {
+        fputs("knot: check: no trace given (see knot --help)\n", stderr);
+        rc = 2;
+    }
+    if (rc == 0)
+        rc = knot_check_report(trace, &opts);
+    free(opts.rules);
+    return rc;
+}

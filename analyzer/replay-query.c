@@ -1,0 +1,106 @@
+/* What rules ask of a replayed trace: locations, descriptions of objects and
+ * operations, the tasks involved. */
+#include "replay.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+knot_loc knot_replay_loc(const knot_replay *r, long long site) {
+    if (site <= 0 || (size_t)site >= r->nsites)
+        return knot_loc_make(NULL, 0, 0, NULL);
+    const knot_site_info *s = &r->sites[site];
+    knot_loc loc = knot_loc_make(s->file, s->file ? s->line : 0, 0, s->function);
+    if (!s->file && s->module) {
+        loc.module = strdup(s->module);
+        loc.address = s->address;
+    }
+    return loc;
+}
+
+static void site_text(const knot_replay *r, long long site, char *out, size_t size) {
+    if (site > 0 && (size_t)site < r->nsites && r->sites[site].file) {
+        const char *file = r->sites[site].file;
+        const char *base = strrchr(file, '/');
+        snprintf(out, size, "%s:%d", base ? base + 1 : file, r->sites[site].line);
+    } else {
+        snprintf(out, size, "an unknown site");
+    }
+}
+
+void knot_replay_describe(const knot_replay *r, long long object, char *out, size_t size) {
+    if (object <= 0 || (size_t)object >= r->nobjects || !r->objects[object].present) {
+        snprintf(out, size, "object %lld", object);
+        return;
+    }
+    const knot_object_info *o = &r->objects[object];
+    const char *kind = o->kind ? o->kind : "object";
+    bool is_chan = strcmp(kind, "chan") == 0 || strcmp(kind, "timer") == 0;
+    const char *noun = is_chan ? "channel" : kind;
+    char made[256];
+    site_text(r, o->site, made, sizeof made);
+    char cap[64] = "";
+    if (is_chan)
+        snprintf(cap, sizeof cap, o->capacity > 0 ? " (capacity %lld)" : " (unbuffered)",
+                 o->capacity);
+    if (o->name)
+        snprintf(out, size, "%s '%s'%s", noun, o->name, cap);
+    else if (o->site > 0)
+        snprintf(out, size, "%s made at %s%s", noun, made, cap);
+    else
+        snprintf(out, size, "%s #%lld%s", noun, object, cap);
+}
+
+const char *knot_replay_verb(enum knot_ev kind) {
+    switch (kind) {
+    case KNOT_EV_CHAN_SEND:
+        return "sending on";
+    case KNOT_EV_CHAN_RECV:
+        return "receiving from";
+    case KNOT_EV_SELECT:
+        return "in a select";
+    case KNOT_EV_WG_WAIT:
+        return "waiting on";
+    case KNOT_EV_MUTEX_LOCK:
+    case KNOT_EV_MUTEX_TIMEDLOCK:
+    case KNOT_EV_RW_WRLOCK:
+        return "locking";
+    case KNOT_EV_RW_RDLOCK:
+        return "read-locking";
+    case KNOT_EV_COND_WAIT:
+        return "waiting on";
+    case KNOT_EV_THREAD_JOIN:
+        return "joining";
+    case KNOT_EV_SEM_WAIT:
+    case KNOT_EV_SEM_TIMEDWAIT:
+        return "waiting on";
+    case KNOT_EV_BARRIER_WAIT:
+        return "waiting at";
+    case KNOT_EV_GROUP_WAIT:
+        return "waiting for";
+    default:
+        return "blocked on";
+    }
+}
+
+void knot_replay_add_task(const knot_replay *r, knot_finding *f, int t) {
+    if (t < 0 || (size_t)t >= r->ntasks)
+        return;
+    const knot_task_info *ti = &r->tasks[t];
+    knot_loc spawn =
+        ti->spawn_site > 0 ? knot_replay_loc(r, ti->spawn_site) : knot_loc_make(NULL, 0, 0, NULL);
+    knot_finding_add_task(f, t, ti->function, spawn);
+}
+
+bool knot_replay_blocked_forever(const knot_replay *r, int t) {
+    const knot_task_info *ti = &r->tasks[t];
+    return ti->present && ti->blocked && !ti->timed && ti->last.kind != KNOT_EV_OTHER;
+}
+
+void *knot_rule_state_new(size_t size, knot_findings *out) {
+    knot_findings **state = calloc(1, size < sizeof *state ? sizeof *state : size);
+    if (!state)
+        abort();
+    *state = out;
+    return state;
+}

@@ -1,0 +1,469 @@
+/* The replayer: loading a trace, and streaming its events through the
+ * happens-before model (replay-hb.c) and the final-state bookkeeping the
+ * rules share. */
+#include "replay.h"
+#include "replay-hb.h"
+#include "trace-schema.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* A trace names at most this many tasks, objects or sites; more means a
+ * corrupt file, not a program (and arrays sized by it would not fit). */
+#define MAX_IDS 50000000LL
+
+static int fail(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t size, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    /* clang-analyzer 14 misreads va_start here, as in the runtime's panic. */
+    vsnprintf(err, size, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
+    va_end(ap);
+    return -1;
+}
+
+static char *dup_text(sqlite3_stmt *st, int col) {
+    const unsigned char *s = sqlite3_column_text(st, col);
+    return s ? strdup((const char *)s) : NULL;
+}
+
+static void *grow_zeroed(void *p, size_t *n, size_t want, size_t elem) {
+    if (want <= *n)
+        return p;
+    if (want < *n * 2) /* ids mostly arrive in order: grow geometrically */
+        want = *n * 2;
+    char *q = realloc(p, want * elem);
+    if (!q)
+        abort();
+    memset(q + *n * elem, 0, (want - *n) * elem);
+    *n = want;
+    return q;
+}
+
+/* ---- opening ---- */
+
+static int pragma_int(sqlite3 *db, const char *sql, int *out) {
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    else
+        rc = SQLITE_ERROR;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int check_trace(knot_replay *r, char *err, size_t size) {
+    int app = 0, version = -1;
+    if (pragma_int(r->db, "PRAGMA application_id", &app) != SQLITE_OK)
+        return fail(err, size, "%s: not a knot trace (%s)", r->path, sqlite3_errmsg(r->db));
+    if (app != KNOT_TRACE_APPLICATION_ID)
+        return fail(err, size, "%s: not a knot trace", r->path);
+    if (pragma_int(r->db, "PRAGMA user_version", &version) != SQLITE_OK ||
+        version != KNOT_TRACE_SCHEMA_VERSION)
+        return fail(err, size, "%s: trace schema version %d is not supported (this knot reads %d)",
+                    r->path, version, KNOT_TRACE_SCHEMA_VERSION);
+    if (pragma_int(r->db, "PRAGMA quick_check", &app) != SQLITE_OK)
+        return fail(err, size, "%s: corrupt trace: %s", r->path, sqlite3_errmsg(r->db));
+    return 0;
+}
+
+typedef int (*row_fn)(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size);
+
+static int each_row(knot_replay *r, const char *sql, row_fn fn, char *err, size_t size) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(err, size, "%s: not a readable knot trace: %s", r->path, sqlite3_errmsg(r->db));
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && ret == 0) {
+        long long id = sqlite3_column_int64(st, 0);
+        if (id < 0 || id > MAX_IDS)
+            ret = fail(err, size, "%s: corrupt trace: id %lld out of range", r->path, id);
+        else
+            ret = fn(r, st, id, err, size);
+    }
+    if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        ret = fail(err, size, "%s: corrupt trace: %s", r->path, sqlite3_errmsg(r->db));
+    sqlite3_finalize(st);
+    return ret;
+}
+
+static int load_site(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
+    (void)err, (void)size;
+    r->sites = grow_zeroed(r->sites, &r->nsites, (size_t)id + 1, sizeof *r->sites);
+    knot_site_info *s = &r->sites[id];
+    s->file = dup_text(st, 1);
+    s->line = sqlite3_column_int(st, 2);
+    s->function = dup_text(st, 3);
+    s->module = dup_text(st, 4);
+    s->address = (unsigned long long)sqlite3_column_int64(st, 5);
+    return 0;
+}
+
+static int load_task(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
+    (void)err, (void)size;
+    r->tasks = grow_zeroed(r->tasks, &r->ntasks, (size_t)id + 1, sizeof *r->tasks);
+    knot_task_info *t = &r->tasks[id];
+    t->present = true;
+    t->parent = sqlite3_column_int(st, 1);
+    t->spawn_site = sqlite3_column_int64(st, 2);
+    t->start_seq = sqlite3_column_int64(st, 3);
+    t->end_seq = sqlite3_column_int64(st, 4);
+    t->ended = dup_text(st, 5);
+    return 0;
+}
+
+static int load_object(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
+    (void)err, (void)size;
+    r->objects = grow_zeroed(r->objects, &r->nobjects, (size_t)id + 1, sizeof *r->objects);
+    knot_object_info *o = &r->objects[id];
+    o->present = true;
+    o->kind = dup_text(st, 1);
+    o->capacity = sqlite3_column_int64(st, 2);
+    o->elem_size = sqlite3_column_int64(st, 3);
+    o->name = dup_text(st, 4);
+    o->site = sqlite3_column_int64(st, 5);
+    o->made_seq = sqlite3_column_int64(st, 6);
+    return 0;
+}
+
+static int load_meta(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
+    (void)id, (void)err, (void)size;
+    /* knot run records how the program ended. An exit, or a crash of its
+     * own, ends it; a kill from outside (a timeout) may have hit a hang. */
+    const unsigned char *key = sqlite3_column_text(st, 1);
+    int value = sqlite3_column_int(st, 2);
+    if (key && (strcmp((const char *)key, "exit_status") == 0 ||
+                (strcmp((const char *)key, "exit_signal") == 0 && value != 9 && value != 15 &&
+                 value != 2)))
+        r->program_ended = true;
+    return 0;
+}
+
+int knot_replay_open(knot_replay *r, const char *path, char *err, size_t errsize) {
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return fail(err, errsize, "%s: no such trace", path);
+    if (S_ISDIR(sb.st_mode))
+        return fail(err, errsize, "%s: is a directory, not a trace", path);
+    if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        fail(err, errsize, "%s: %s", path, sqlite3_errmsg(r->db));
+        knot_replay_close(r);
+        return -1;
+    }
+    if (check_trace(r, err, errsize) ||
+        each_row(r, "SELECT id, file, line, function, module, address FROM sites", load_site, err,
+                 errsize) ||
+        each_row(r, "SELECT id, parent, spawn_site, start_seq, end_seq, ended FROM tasks",
+                 load_task, err, errsize) ||
+        each_row(r, "SELECT id, kind, capacity, elem_size, name, site, made_seq FROM objects",
+                 load_object, err, errsize) ||
+        each_row(r, "SELECT 0, key, value FROM meta", load_meta, err, errsize)) {
+        knot_replay_close(r);
+        return -1;
+    }
+    /* Task 0 is the runtime itself (timers); task ids start at 1. */
+    r->tasks = grow_zeroed(r->tasks, &r->ntasks, r->ntasks < 2 ? 2 : r->ntasks, sizeof *r->tasks);
+    r->objects = grow_zeroed(r->objects, &r->nobjects, r->nobjects < 1 ? 1 : r->nobjects,
+                             sizeof *r->objects);
+    r->sites = grow_zeroed(r->sites, &r->nsites, r->nsites < 1 ? 1 : r->nsites, sizeof *r->sites);
+    return 0;
+}
+
+void knot_replay_close(knot_replay *r) {
+    knot_hb_free(r);
+    for (size_t i = 0; i < r->nsites; i++) {
+        free(r->sites[i].file);
+        free(r->sites[i].function);
+        free(r->sites[i].module);
+    }
+    for (size_t i = 0; i < r->ntasks; i++) {
+        free(r->tasks[i].ended);
+        free(r->tasks[i].function);
+    }
+    for (size_t i = 0; i < r->nobjects; i++) {
+        free(r->objects[i].kind);
+        free(r->objects[i].name);
+        free(r->objects[i].uses);
+    }
+    free(r->sites);
+    free(r->tasks);
+    free(r->objects);
+    if (r->db)
+        sqlite3_close(r->db);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- decoding ---- */
+
+static const struct {
+    const char *name;
+    enum knot_ev kind;
+} kind_names[] = {
+    {"task_start", KNOT_EV_TASK_START},
+    {"task_end", KNOT_EV_TASK_END},
+    {"go", KNOT_EV_GO},
+    {"chan_make", KNOT_EV_CHAN_MAKE},
+    {"chan_send", KNOT_EV_CHAN_SEND},
+    {"chan_recv", KNOT_EV_CHAN_RECV},
+    {"chan_close", KNOT_EV_CHAN_CLOSE},
+    {"chan_free", KNOT_EV_CHAN_FREE},
+    {"select", KNOT_EV_SELECT},
+    {"select_nb", KNOT_EV_SELECT_NB},
+    {"wg_add", KNOT_EV_WG_ADD},
+    {"wg_wait", KNOT_EV_WG_WAIT},
+    {"timer_make", KNOT_EV_TIMER_MAKE},
+    {"panic", KNOT_EV_PANIC},
+    {"deadlock", KNOT_EV_DEADLOCK},
+    {"mutex_lock", KNOT_EV_MUTEX_LOCK},
+    {"mutex_trylock", KNOT_EV_MUTEX_TRYLOCK},
+    {"mutex_timedlock", KNOT_EV_MUTEX_TIMEDLOCK},
+    {"mutex_unlock", KNOT_EV_MUTEX_UNLOCK},
+    {"mutex_destroy", KNOT_EV_MUTEX_DESTROY},
+    {"thread_join", KNOT_EV_THREAD_JOIN},
+    {"thread_detach", KNOT_EV_THREAD_DETACH},
+    {"cond_wait", KNOT_EV_COND_WAIT},
+    {"cond_signal", KNOT_EV_COND_SIGNAL},
+    {"cond_broadcast", KNOT_EV_COND_BROADCAST},
+    {"rwlock_rdlock", KNOT_EV_RW_RDLOCK},
+    {"rwlock_wrlock", KNOT_EV_RW_WRLOCK},
+    {"rwlock_unlock", KNOT_EV_RW_UNLOCK},
+    {"sem_post", KNOT_EV_SEM_POST},
+    {"sem_wait", KNOT_EV_SEM_WAIT},
+    {"sem_trywait", KNOT_EV_SEM_TRYWAIT},
+    {"sem_timedwait", KNOT_EV_SEM_TIMEDWAIT},
+    {"barrier_wait", KNOT_EV_BARRIER_WAIT},
+    {"group_go", KNOT_EV_GROUP_GO},
+    {"group_wait", KNOT_EV_GROUP_WAIT},
+};
+
+/* Kind names repeat on every row: a small hash of the text finds them
+ * without a string comparison per table entry. */
+#define KIND_SLOTS 128
+static int kind_slot[KIND_SLOTS]; /* index+1 into kind_names, 0 empty */
+
+static unsigned kind_hash(const unsigned char *s, int n) {
+    unsigned h = 2166136261u;
+    for (int i = 0; i < n; i++)
+        h = (h ^ s[i]) * 16777619u;
+    return h;
+}
+
+static void kind_table_init(void) {
+    if (kind_slot[kind_hash((const unsigned char *)"go", 2) % KIND_SLOTS])
+        return;
+    for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++) {
+        const char *n = kind_names[i].name;
+        unsigned h = kind_hash((const unsigned char *)n, (int)strlen(n)) % KIND_SLOTS;
+        while (kind_slot[h])
+            h = (h + 1) % KIND_SLOTS;
+        kind_slot[h] = (int)i + 1;
+    }
+}
+
+static enum knot_ev decode_kind(const unsigned char *s, int n) {
+    if (!s)
+        return KNOT_EV_OTHER;
+    for (unsigned h = kind_hash(s, n) % KIND_SLOTS; kind_slot[h]; h = (h + 1) % KIND_SLOTS) {
+        const char *name = kind_names[kind_slot[h] - 1].name;
+        if ((int)strlen(name) == n && memcmp(name, s, (size_t)n) == 0)
+            return kind_names[kind_slot[h] - 1].kind;
+    }
+    return KNOT_EV_OTHER;
+}
+
+static enum knot_phase decode_phase(const unsigned char *s) {
+    if (!s)
+        return KNOT_POINT;
+    return s[0] == 'b' ? KNOT_BEGIN : s[0] == 'e' ? KNOT_END : KNOT_POINT;
+}
+
+static void column(sqlite3_stmt *st, int col, long long *v, bool *has) {
+    *has = sqlite3_column_type(st, col) != SQLITE_NULL;
+    *v = *has ? sqlite3_column_int64(st, col) : 0;
+}
+
+static void decode(sqlite3_stmt *st, knot_event *e) {
+    e->seq = sqlite3_column_int64(st, 0);
+    e->task = sqlite3_column_int(st, 1);
+    e->object = sqlite3_column_int64(st, 2);
+    e->kind = decode_kind(sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3));
+    e->phase = decode_phase(sqlite3_column_text(st, 4));
+    e->site = sqlite3_column_int64(st, 5);
+    column(st, 6, &e->matched, &e->has_matched);
+    column(st, 7, &e->result, &e->has_result);
+    column(st, 8, &e->value, &e->has_value);
+}
+
+/* ---- final-state bookkeeping ---- */
+
+static void note_use(knot_replay *r, const knot_event *e, enum knot_ev kind) {
+    knot_object_info *o = &r->objects[e->object];
+    for (size_t i = 0; i < o->nuses; i++)
+        if (o->uses[i].task == e->task && o->uses[i].kind == kind)
+            return;
+    knot_use *u = realloc(o->uses, (o->nuses + 1) * sizeof *u);
+    if (!u)
+        abort();
+    o->uses = u;
+    o->uses[o->nuses++] = (knot_use){e->task, kind, e->site, e->seq};
+}
+
+static bool took_lock(const knot_event *e) {
+    return e->phase != KNOT_BEGIN && (!e->has_result || e->result == 0);
+}
+
+static void track_locks(knot_replay *r, const knot_event *e, knot_object_info *o) {
+    switch (e->kind) {
+    case KNOT_EV_MUTEX_LOCK:
+    case KNOT_EV_MUTEX_TRYLOCK:
+    case KNOT_EV_MUTEX_TIMEDLOCK:
+    case KNOT_EV_RW_WRLOCK:
+        if (!took_lock(e))
+            break;
+        if (o->holder == e->task) {
+            o->depth++;
+        } else {
+            o->holder = e->task;
+            o->depth = 1;
+            o->held_site = e->site;
+        }
+        note_use(r, e, KNOT_EV_MUTEX_LOCK);
+        break;
+    case KNOT_EV_RW_RDLOCK:
+        if (took_lock(e))
+            o->readers++;
+        note_use(r, e, KNOT_EV_MUTEX_LOCK);
+        break;
+    case KNOT_EV_MUTEX_UNLOCK:
+    case KNOT_EV_RW_UNLOCK:
+        if (e->has_result && e->result != 0)
+            break;
+        if (o->holder == e->task) {
+            if (--o->depth <= 0)
+                o->holder = o->depth = 0;
+        } else if (e->kind == KNOT_EV_RW_UNLOCK && o->readers > 0) {
+            o->readers--;
+        } else {
+            o->holder = o->depth = 0; /* unlocked by a non-owner: no longer held */
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void track_object(knot_replay *r, const knot_event *e) {
+    if (e->object <= 0 || (size_t)e->object >= r->nobjects)
+        return;
+    knot_object_info *o = &r->objects[e->object];
+    if (knot_event_is_send(e) && e->phase != KNOT_BEGIN)
+        note_use(r, e, KNOT_EV_CHAN_SEND);
+    else if (knot_event_is_recv(e) && e->phase != KNOT_BEGIN)
+        note_use(r, e, KNOT_EV_CHAN_RECV);
+    switch (e->kind) {
+    case KNOT_EV_CHAN_SEND:
+    case KNOT_EV_CHAN_RECV:
+        if (e->phase == KNOT_BEGIN)
+            note_use(r, e, e->kind);
+        break;
+    case KNOT_EV_CHAN_CLOSE:
+        if (!o->closed) {
+            o->closed = true;
+            o->close_seq = e->seq;
+            o->close_site = e->site;
+            o->close_task = e->task;
+        }
+        note_use(r, e, KNOT_EV_CHAN_CLOSE);
+        break;
+    case KNOT_EV_WG_ADD:
+        o->wg_counter = e->result;
+        note_use(r, e, KNOT_EV_WG_ADD);
+        break;
+    case KNOT_EV_COND_SIGNAL:
+    case KNOT_EV_COND_BROADCAST:
+    case KNOT_EV_SEM_POST:
+        note_use(r, e, e->kind);
+        break;
+    default:
+        track_locks(r, e, o);
+        break;
+    }
+}
+
+static bool timed_wait(const knot_event *e) {
+    return e->kind == KNOT_EV_MUTEX_TIMEDLOCK || e->kind == KNOT_EV_SEM_TIMEDWAIT;
+}
+
+static void track_task(knot_replay *r, const knot_event *e) {
+    knot_task_info *t = &r->tasks[e->task];
+    t->last = *e;
+    t->blocked = e->phase == KNOT_BEGIN;
+    t->timed = t->blocked && timed_wait(e);
+    if (e->kind == KNOT_EV_THREAD_JOIN && e->phase == KNOT_BEGIN)
+        t->join_target = e->value;
+    if (e->kind == KNOT_EV_TASK_END && e->task == 1)
+        r->program_ended = true;
+    if (e->kind == KNOT_EV_DEADLOCK)
+        r->detector_fired = true;
+}
+
+/* ---- the stream ---- */
+
+int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, size_t n,
+                    knot_findings *out, char *err, size_t errsize) {
+    kind_table_init();
+    if (knot_hb_init(r) != 0)
+        return fail(err, errsize, "%s: out of memory for %zu tasks", r->path, r->ntasks);
+    void **states = calloc(n ? n : 1, sizeof *states);
+    if (!states)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        states[i] = checks[i]->start ? checks[i]->start(r, out) : NULL;
+
+    sqlite3_stmt *st;
+    int ret = 0;
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT seq, task, object, kind, phase, site, matched, result, value"
+                           " FROM events ORDER BY seq",
+                           -1, &st, NULL) != SQLITE_OK) {
+        ret =
+            fail(err, errsize, "%s: not a readable knot trace: %s", r->path, sqlite3_errmsg(r->db));
+        st = NULL;
+    }
+    int rc = SQLITE_DONE;
+    while (st && ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        knot_event e;
+        decode(st, &e);
+        if (e.task < 0 || (size_t)e.task >= r->ntasks || e.object < 0 || e.object > MAX_IDS ||
+            e.site < 0 || (size_t)e.site >= r->nsites) {
+            ret =
+                fail(err, errsize, "%s: corrupt trace: event %lld names an unknown %s", r->path,
+                     e.seq, e.site < 0 || (size_t)e.site >= r->nsites ? "site" : "task or object");
+            break;
+        }
+        /* An object with events but no row of its own (a kind this knot
+         * does not describe) still gets its state. */
+        r->objects =
+            grow_zeroed(r->objects, &r->nobjects, (size_t)e.object + 1, sizeof *r->objects);
+        r->events++;
+        knot_hb_event(r, &e);
+        track_task(r, &e);
+        track_object(r, &e);
+        for (size_t i = 0; i < n; i++)
+            if (checks[i]->event)
+                checks[i]->event(states[i], r, &e);
+    }
+    if (ret == 0 && st && rc != SQLITE_DONE)
+        ret = fail(err, errsize, "%s: corrupt trace: %s", r->path, sqlite3_errmsg(r->db));
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n; i++)
+        if (checks[i]->finish)
+            checks[i]->finish(states[i], r, ret == 0 ? out : NULL);
+    free(states);
+    return ret;
+}

@@ -1,0 +1,206 @@
+/* The replayer: streams a trace's events in sequence order, keeps the
+ * happens-before order of the run in vector clocks (the Go memory model's
+ * edges, plus the pthread ones), and the state every rule needs at the end:
+ * what each task was doing, who held which lock, who used which object.
+ *
+ * Dynamic rules (in rules/) observe the stream through knot_dynamic_check
+ * and add findings when it ends. Memory is bounded by tasks x live objects:
+ * nothing is kept per event except sends still waiting for their receive. */
+#ifndef KNOT_REPLAY_H
+#define KNOT_REPLAY_H
+
+#include "findings.h"
+#include "rules.h"
+#include "vclock.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Event kinds, decoded from the trace's names (docs/trace-format.md). */
+enum knot_ev {
+    KNOT_EV_OTHER = 0, /* a kind this replayer does not model */
+    KNOT_EV_TASK_START,
+    KNOT_EV_TASK_END,
+    KNOT_EV_GO,
+    KNOT_EV_CHAN_MAKE,
+    KNOT_EV_CHAN_SEND,
+    KNOT_EV_CHAN_RECV,
+    KNOT_EV_CHAN_CLOSE,
+    KNOT_EV_CHAN_FREE,
+    KNOT_EV_SELECT,
+    KNOT_EV_SELECT_NB,
+    KNOT_EV_WG_ADD,
+    KNOT_EV_WG_WAIT,
+    KNOT_EV_TIMER_MAKE,
+    KNOT_EV_PANIC,
+    KNOT_EV_DEADLOCK,
+    KNOT_EV_MUTEX_LOCK,
+    KNOT_EV_MUTEX_TRYLOCK,
+    KNOT_EV_MUTEX_TIMEDLOCK,
+    KNOT_EV_MUTEX_UNLOCK,
+    KNOT_EV_MUTEX_DESTROY,
+    KNOT_EV_THREAD_JOIN,
+    KNOT_EV_THREAD_DETACH,
+    KNOT_EV_COND_WAIT,
+    KNOT_EV_COND_SIGNAL,
+    KNOT_EV_COND_BROADCAST,
+    KNOT_EV_RW_RDLOCK,
+    KNOT_EV_RW_WRLOCK,
+    KNOT_EV_RW_UNLOCK,
+    KNOT_EV_SEM_POST,
+    KNOT_EV_SEM_WAIT,
+    KNOT_EV_SEM_TRYWAIT,
+    KNOT_EV_SEM_TIMEDWAIT,
+    KNOT_EV_BARRIER_WAIT,
+    KNOT_EV_GROUP_GO,
+    KNOT_EV_GROUP_WAIT,
+    KNOT_EV_COUNT
+};
+
+enum knot_phase { KNOT_POINT = 0, KNOT_BEGIN = 1, KNOT_END = 2 };
+
+/* One event as the rules see it. Optional columns are 0 when absent, with
+ * the has_ flag saying so. */
+typedef struct knot_event {
+    long long seq;
+    int task;
+    long long object; /* 0: none */
+    enum knot_ev kind;
+    enum knot_phase phase;
+    long long site; /* 0: none */
+    long long matched, result, value;
+    bool has_matched, has_result, has_value;
+    knot_vc_t clock; /* the task's own clock at this event: (task, clock) is its epoch */
+} knot_event;
+
+/* A send or receive of a channel, for the cases where the direction of a
+ * select that fired matters: a select that observed no event sent. */
+static inline bool knot_event_is_send(const knot_event *e) {
+    if (e->phase == KNOT_BEGIN)
+        return false;
+    return e->kind == KNOT_EV_CHAN_SEND ||
+           ((e->kind == KNOT_EV_SELECT || e->kind == KNOT_EV_SELECT_NB) && e->object != 0 &&
+            !e->has_matched);
+}
+static inline bool knot_event_is_recv(const knot_event *e) {
+    if (e->phase == KNOT_BEGIN)
+        return false;
+    return e->kind == KNOT_EV_CHAN_RECV ||
+           ((e->kind == KNOT_EV_SELECT || e->kind == KNOT_EV_SELECT_NB) && e->object != 0 &&
+            e->has_matched);
+}
+
+typedef struct knot_site_info {
+    char *file, *function, *module;
+    int line;
+    unsigned long long address;
+} knot_site_info;
+
+typedef struct knot_task_info {
+    bool present;
+    int parent;
+    long long spawn_site, start_seq, end_seq;
+    char *ended;    /* "returned", "panicked", "exited", or NULL */
+    char *function; /* the function the task ran, when the trace shows it */
+    /* Filled in by the replay: */
+    knot_event last;       /* the task's last event */
+    bool blocked;          /* its last operation began and never ended */
+    bool timed;            /* ... and it was a timed wait (not blocked forever) */
+    long long join_target; /* for a blocked join: the task being joined */
+} knot_task_info;
+
+/* Who used an object: one entry per (task, direction) the first time. */
+typedef struct knot_use {
+    int task;
+    enum knot_ev kind; /* CHAN_SEND / CHAN_RECV (select folded in), CHAN_CLOSE, ... */
+    long long site, seq;
+} knot_use;
+
+typedef struct knot_object_info {
+    bool present;
+    char *kind; /* "chan", "mutex", "wait group", ... */
+    long long capacity, elem_size, site, made_seq;
+    char *name;
+    /* Filled in by the replay: */
+    bool closed;
+    long long close_seq, close_site;
+    int close_task;
+    int holder;          /* a mutex's or write-locked rwlock's owner task, 0 when free */
+    int depth;           /* recursive depth of the holder */
+    long long held_site; /* where the holder locked it */
+    int readers;         /* an rwlock's read holders */
+    long long wg_counter;
+    knot_use *uses;
+    size_t nuses;
+} knot_object_info;
+
+typedef struct knot_replay knot_replay;
+
+/* A dynamic rule's view of the stream: start() makes its state (and may keep
+ * out, to add findings as events pass), event() sees every event in sequence
+ * order after the replay's own state has been updated for it, finish() adds
+ * the findings of the final state and frees the state. finish() gets a NULL
+ * out when the replay failed. */
+typedef struct knot_dynamic_check {
+    const knot_rule *rule;
+    void *(*start)(const knot_replay *r, knot_findings *out);
+    void (*event)(void *state, const knot_replay *r, const knot_event *e);
+    void (*finish)(void *state, const knot_replay *r, knot_findings *out);
+} knot_dynamic_check;
+
+struct knot_replay {
+    const char *path;
+    sqlite3 *db;
+    knot_site_info *sites;
+    size_t nsites;
+    knot_task_info *tasks; /* indexed by task id; [0] is the runtime itself */
+    size_t ntasks;
+    knot_object_info *objects; /* indexed by object id */
+    size_t nobjects;
+    long long events;
+    bool detector_fired;       /* the live detector reported every task asleep */
+    bool program_ended;        /* the main task ended, or exit was recorded */
+    knot_vc_t **vc;            /* each task's current clock */
+    struct knot_replay_hb *hb; /* synchronisation state, private to replay.c */
+};
+
+/* Open a trace (rejecting anything that is not one, with a one-line reason
+ * in err) and load its tasks, objects and sites. */
+int knot_replay_open(knot_replay *r, const char *path, char *err, size_t errsize);
+
+/* Stream every event through the checks, then let each add its findings. */
+int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, size_t n,
+                    knot_findings *out, char *err, size_t errsize);
+
+void knot_replay_close(knot_replay *r);
+
+/* A zeroed rule state of size bytes whose first member is a knot_findings *
+ * sink, set to out. */
+void *knot_rule_state_new(size_t size, knot_findings *out);
+
+/* ---- queries for rules ---- */
+
+/* Did the event with epoch (task, clock) happen before task t's current
+ * point in the stream? */
+static inline bool knot_replay_hb(const knot_replay *r, int task, knot_vc_t clock, int t) {
+    return r->vc[t] && r->vc[t][task] >= clock;
+}
+
+/* A location for a site id (0 gives an unknown location). */
+knot_loc knot_replay_loc(const knot_replay *r, long long site);
+
+/* "channel 'results' (unbuffered)" / "mutex 0x3" — a short description. */
+void knot_replay_describe(const knot_replay *r, long long object, char *out, size_t size);
+
+/* "send on", "receive from", "lock", ... for a blocked operation. */
+const char *knot_replay_verb(enum knot_ev kind);
+
+/* Attach task t (its spawn site) to f. */
+void knot_replay_add_task(const knot_replay *r, knot_finding *f, int t);
+
+/* The tasks blocked forever at the end of the trace: blocked, not in a timed
+ * wait. */
+bool knot_replay_blocked_forever(const knot_replay *r, int t);
+
+#endif

@@ -1,0 +1,40 @@
+/* Vector clocks over task ids 0..n-1. A clock is a plain array owned by its
+ * holder; the replayer sizes them all to the trace's task count. */
+#ifndef KNOT_VCLOCK_H
+#define KNOT_VCLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint32_t knot_vc_t;
+
+static inline knot_vc_t *knot_vc_new(size_t n) {
+    knot_vc_t *vc = calloc(n ? n : 1, sizeof *vc);
+    if (!vc)
+        abort(); /* the replayer's memory is bounded by tasks x live objects */
+    return vc;
+}
+
+static inline void knot_vc_join(knot_vc_t *into, const knot_vc_t *from, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (from[i] > into[i])
+            into[i] = from[i];
+}
+
+static inline knot_vc_t *knot_vc_dup(const knot_vc_t *vc, size_t n) {
+    knot_vc_t *copy = knot_vc_new(n);
+    memcpy(copy, vc, n * sizeof *vc);
+    return copy;
+}
+
+/* Join from into *slot, creating the slot's clock on first use. */
+static inline void knot_vc_join_into(knot_vc_t **slot, const knot_vc_t *from, size_t n) {
+    if (!*slot)
+        *slot = knot_vc_dup(from, n);
+    else
+        knot_vc_join(*slot, from, n);
+}
+
+#endif

@@ -1,0 +1,207 @@
+/* Building the final state's wait-for graph; see waitfor.h. */
+#include "waitfor.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool knot_wfg_alive(const knot_replay *r, int t) {
+    return t > 0 && (size_t)t < r->ntasks && r->tasks[t].present && !r->tasks[t].ended;
+}
+
+static void add_rel(knot_wfg *g, int t, int who) {
+    for (size_t i = 0; i < g->nrel[t]; i++)
+        if (g->rel[t][i] == who)
+            return;
+    int *v = realloc(g->rel[t], (g->nrel[t] + 1) * sizeof *v);
+    if (!v)
+        abort();
+    g->rel[t] = v;
+    v[g->nrel[t]++] = who;
+}
+
+/* Every live task other than t that used obj in one of the given ways. */
+static void users(const knot_replay *r, knot_wfg *g, int t, long long obj, enum knot_ev a,
+                  enum knot_ev b) {
+    if (obj <= 0 || (size_t)obj >= r->nobjects)
+        return;
+    const knot_object_info *o = &r->objects[obj];
+    for (size_t i = 0; i < o->nuses; i++) {
+        const knot_use *u = &o->uses[i];
+        if ((u->kind == a || u->kind == b) && u->task != t && knot_wfg_alive(r, u->task))
+            add_rel(g, t, u->task);
+    }
+}
+
+static void releasers(const knot_replay *r, knot_wfg *g, int t) {
+    const knot_event *e = &r->tasks[t].last;
+    const knot_object_info *o =
+        e->object > 0 && (size_t)e->object < r->nobjects ? &r->objects[e->object] : NULL;
+    switch (e->kind) {
+    case KNOT_EV_MUTEX_LOCK:
+    case KNOT_EV_MUTEX_TIMEDLOCK:
+    case KNOT_EV_RW_WRLOCK:
+    case KNOT_EV_RW_RDLOCK:
+        if (o && o->holder > 0)
+            add_rel(g, t, o->holder); /* the holder itself, for a relock */
+        if (o && o->readers > 0)      /* read holders are not tracked one by one */
+            users(r, g, t, e->object, KNOT_EV_MUTEX_LOCK, KNOT_EV_MUTEX_LOCK);
+        break;
+    case KNOT_EV_CHAN_SEND:
+        users(r, g, t, e->object, KNOT_EV_CHAN_RECV, KNOT_EV_CHAN_RECV);
+        break;
+    case KNOT_EV_CHAN_RECV:
+        users(r, g, t, e->object, KNOT_EV_CHAN_SEND, KNOT_EV_CHAN_CLOSE);
+        break;
+    case KNOT_EV_WG_WAIT:
+        users(r, g, t, e->object, KNOT_EV_WG_ADD, KNOT_EV_WG_ADD);
+        break;
+    case KNOT_EV_COND_WAIT:
+        users(r, g, t, e->object, KNOT_EV_COND_SIGNAL, KNOT_EV_COND_BROADCAST);
+        break;
+    case KNOT_EV_SEM_WAIT:
+        users(r, g, t, e->object, KNOT_EV_SEM_POST, KNOT_EV_SEM_POST);
+        break;
+    case KNOT_EV_THREAD_JOIN:
+        if (r->tasks[t].join_target > 0 && knot_wfg_alive(r, (int)r->tasks[t].join_target))
+            add_rel(g, t, (int)r->tasks[t].join_target);
+        break;
+    default: /* a select or barrier: who could end it is not in the trace */
+        break;
+    }
+}
+
+/* Drop from the stuck set every task some still-running task could release:
+ * what remains can never move again. */
+static bool *closed_set(const knot_wfg *g) {
+    bool *in = calloc(g->n ? g->n : 1, sizeof *in);
+    if (!in)
+        abort();
+    memcpy(in, g->stuck, g->n * sizeof *in);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t t = 0; t < g->n; t++) {
+            if (!in[t])
+                continue;
+            for (size_t i = 0; i < g->nrel[t]; i++)
+                if (!in[g->rel[t][i]]) {
+                    in[t] = false;
+                    changed = true;
+                    break;
+                }
+        }
+    }
+    return in;
+}
+
+/* Tarjan's strongly connected components over the closed set; a component of
+ * two or more tasks, or one task releasing itself, is a deadlock. */
+typedef struct tarjan {
+    const knot_wfg *g;
+    const bool *in;
+    int *index, *low, *stack;
+    bool *on;
+    int next, top;
+    int *cycle;
+    int ncycles;
+} tarjan;
+
+static bool self_edge(const knot_wfg *g, int t) {
+    for (size_t i = 0; i < g->nrel[t]; i++)
+        if (g->rel[t][i] == t)
+            return true;
+    return false;
+}
+
+static void strong(tarjan *s, int v) {
+    s->index[v] = s->low[v] = ++s->next;
+    s->stack[s->top++] = v;
+    s->on[v] = true;
+    for (size_t i = 0; i < s->g->nrel[v]; i++) {
+        int w = s->g->rel[v][i];
+        if (!s->in[w])
+            continue;
+        if (!s->index[w]) {
+            strong(s, w);
+            if (s->low[w] < s->low[v])
+                s->low[v] = s->low[w];
+        } else if (s->on[w] && s->index[w] < s->low[v]) {
+            s->low[v] = s->index[w];
+        }
+    }
+    if (s->low[v] != s->index[v])
+        return;
+    int size = 0, first = s->top;
+    do
+        first--, size++;
+    while (s->stack[first] != v);
+    bool is_cycle = size > 1 || self_edge(s->g, v);
+    if (is_cycle)
+        s->ncycles++;
+    for (int k = first; k < s->top; k++) {
+        s->on[s->stack[k]] = false;
+        if (is_cycle)
+            s->cycle[s->stack[k]] = s->ncycles;
+    }
+    s->top = first;
+}
+
+static void find_cycles(knot_wfg *g) {
+    bool *in = closed_set(g);
+    size_t n = g->n ? g->n : 1;
+    tarjan s = {g,
+                in,
+                calloc(n, sizeof(int)),
+                calloc(n, sizeof(int)),
+                calloc(n, sizeof(int)),
+                calloc(n, sizeof(bool)),
+                0,
+                0,
+                g->cycle,
+                0};
+    if (!s.index || !s.low || !s.stack || !s.on)
+        abort();
+    for (size_t t = 0; t < g->n; t++)
+        if (in[t] && !s.index[t])
+            strong(&s, (int)t);
+    g->ncycles = s.ncycles;
+    free(s.index);
+    free(s.low);
+    free(s.stack);
+    free(s.on);
+    free(in);
+}
+
+void knot_wfg_build(const knot_replay *r, knot_wfg *g) {
+    memset(g, 0, sizeof *g);
+    g->n = r->ntasks;
+    size_t n = g->n ? g->n : 1;
+    g->stuck = calloc(n, sizeof *g->stuck);
+    g->rel = calloc(n, sizeof *g->rel);
+    g->nrel = calloc(n, sizeof *g->nrel);
+    g->cycle = calloc(n, sizeof *g->cycle);
+    if (!g->stuck || !g->rel || !g->nrel || !g->cycle)
+        abort();
+    size_t alive = 0, stuck = 0;
+    for (size_t t = 1; t < g->n; t++) {
+        if (!knot_wfg_alive(r, (int)t))
+            continue;
+        alive++;
+        if (knot_replay_blocked_forever(r, (int)t)) {
+            g->stuck[t] = true;
+            stuck++;
+            releasers(r, g, (int)t);
+        }
+    }
+    g->all_asleep = stuck > 0 && (r->detector_fired || (!r->program_ended && stuck == alive));
+    find_cycles(g);
+}
+
+void knot_wfg_free(knot_wfg *g) {
+    for (size_t t = 0; t < g->n; t++)
+        free(g->rel[t]);
+    free(g->rel);
+    free(g->nrel);
+    free(g->stuck);
+    free(g->cycle);
+    memset(g, 0, sizeof *g);
+}

@@ -1,0 +1,27 @@
+/* The wait-for graph of a trace's final state: each task blocked forever,
+ * and the tasks that could release it (a mutex's holder, whoever else used a
+ * channel's other end, the thread being joined, ...). Deadlocked sets are
+ * the strongly connected groups of stuck tasks none of whose releasers can
+ * still run. The leak and deadlock rules and the graph renderer read it. */
+#ifndef KNOT_WAITFOR_H
+#define KNOT_WAITFOR_H
+
+#include "replay.h"
+
+typedef struct knot_wfg {
+    size_t n;    /* tasks (indexed as in the replay) */
+    bool *stuck; /* blocked forever when the trace ended */
+    int **rel;   /* rel[t]: the tasks that could release t */
+    size_t *nrel;
+    int *cycle; /* cycle[t]: 1.. the deadlocked group t belongs to, 0 none */
+    int ncycles;
+    bool all_asleep; /* the program hung with every live task blocked */
+} knot_wfg;
+
+void knot_wfg_build(const knot_replay *r, knot_wfg *g);
+void knot_wfg_free(knot_wfg *g);
+
+/* Is t alive at the end (started, not ended)? */
+bool knot_wfg_alive(const knot_replay *r, int t);
+
+#endif
