@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Integration driver: build a program with `knot cc`, run it under
+`knot run --format json`, and require its findings to match the program's
+`// want: RULE` annotations exactly (clang -verify / Go analysistest style).
+
+An annotation names one or more rule ids on the line the finding must point
+at: `// want: leak` or `// want: deadlock leak`. `// want: predicted RULE`
+also requires the finding to be predicted. Findings in other files (or with
+no file) count as extra.
+
+usage: check-findings.py KNOT PROGRAM.c WORKDIR
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+WANT = re.compile(r"//\s*want:\s*(.*)$")
+
+
+def wanted(path):
+    want = set()
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            m = WANT.search(line)
+            if not m:
+                continue
+            predicted = False
+            for word in m.group(1).split():
+                if word == "predicted":
+                    predicted = True
+                    continue
+                want.add((n, word, predicted))
+                predicted = False
+    return want
+
+
+def main():
+    knot, source, work = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
+    os.makedirs(work, exist_ok=True)
+    name = os.path.splitext(os.path.basename(source))[0]
+    exe = os.path.join(work, name)
+    trace = os.path.join(work, name + ".db")
+    report = os.path.join(work, name + ".json")
+    for stale in (trace, report):
+        if os.path.exists(stale):
+            os.unlink(stale)
+
+    build = subprocess.run([knot, "cc", "-O0", "-Wall", source, "-o", exe],
+                           capture_output=True, text=True)
+    if build.returncode != 0:
+        print(f"FAIL: knot cc {source}:\n{build.stderr}")
+        return 1
+    run = subprocess.run([knot, "run", "-o", trace, "--timeout", "20", "--format", "json",
+                          "--output", report, "--", exe],
+                         capture_output=True, text=True, timeout=120)
+    if run.returncode == 2 and not os.path.exists(report):
+        print(f"FAIL: knot run gave no findings (status 2):\n{run.stderr}")
+        return 1
+    with open(report, encoding="utf-8") as f:
+        doc = json.load(f)
+    if doc.get("version") != 1 or not isinstance(doc.get("findings"), list):
+        print(f"FAIL: {report} is not knot's JSON (version 1 with a findings list)")
+        return 1
+
+    want = wanted(source)
+    got = set()
+    extra = []
+    for fnd in doc["findings"]:
+        loc = fnd["location"]
+        here = loc.get("file") and os.path.abspath(loc["file"]) == source
+        key = (loc.get("line"), fnd["rule"], bool(fnd["predicted"]))
+        if here:
+            got.add(key)
+        else:
+            extra.append(f"{loc.get('file')}:{loc.get('line')}: {fnd['rule']}: {fnd['message']}")
+
+    missing = sorted(want - got)
+    unexpected = sorted(got - want)
+    base = os.path.basename(source)
+    for line, rule, predicted in missing:
+        print(f"missing: {base}:{line}: {'predicted ' if predicted else ''}{rule}")
+    for line, rule, predicted in unexpected:
+        msgs = [f["message"] for f in doc["findings"]
+                if f["location"].get("line") == line and f["rule"] == rule]
+        print(f"unexpected: {base}:{line}: {'predicted ' if predicted else ''}{rule}: "
+              f"{msgs[0] if msgs else ''}")
+    for e in extra:
+        print(f"unexpected (elsewhere): {e}")
+    if missing or unexpected or extra:
+        print(f"--- knot run stderr ---\n{run.stderr}")
+        return 1
+    print(f"ok: {base}: {len(want)} finding(s) as annotated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
