@@ -11,12 +11,14 @@
 #include <unistd.h>
 
 extern const knot_dynamic_check knot_check_leak, knot_check_deadlock, knot_check_send_on_closed,
-    knot_check_close_of_closed, knot_check_close_of_nil, knot_check_wg_negative;
+    knot_check_close_of_closed, knot_check_close_of_nil, knot_check_wg_negative,
+    knot_check_lock_order, knot_check_lock_misuse;
 
 static const knot_dynamic_check *const dynamic_checks[] = {
     &knot_check_leak,           &knot_check_deadlock,
     &knot_check_send_on_closed, &knot_check_close_of_closed,
     &knot_check_close_of_nil,   &knot_check_wg_negative,
+    &knot_check_lock_order,     &knot_check_lock_misuse,
 };
 
 int knot_check_trace(const char *path, knot_findings *out, char *err, size_t errsize) {

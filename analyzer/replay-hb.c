@@ -38,6 +38,7 @@ typedef struct end_entry {
 } end_entry;
 
 struct knot_replay_hb {
+    bool with_locks; /* false: the model without lock edges (for lock-order) */
     size_t n;
     knot_vc_t **spawn, **end, **deferred; /* per task */
     obj_hb *objs;
@@ -60,9 +61,10 @@ static int end_cmp(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-int knot_hb_init(knot_replay *r) {
+static void model_init(knot_replay *r, bool with_locks) {
     struct knot_replay_hb *hb = xcalloc(1, sizeof *hb);
     size_t n = r->ntasks;
+    hb->with_locks = with_locks;
     hb->n = n;
     hb->spawn = xcalloc(n, sizeof *hb->spawn);
     hb->end = xcalloc(n, sizeof *hb->end);
@@ -76,6 +78,23 @@ int knot_hb_init(knot_replay *r) {
             hb->ends[hb->nends++] = (end_entry){r->tasks[t].end_seq, (int)t};
     qsort(hb->ends, hb->nends, sizeof *hb->ends, end_cmp);
     r->hb = hb;
+}
+
+/* The model without lock edges runs on a view of the replay whose hb and vc
+ * are its own; everything else is shared. */
+static knot_replay nolock_view(const knot_replay *r) {
+    knot_replay view = *r;
+    view.hb = r->hb_nolock;
+    view.vc = r->vc_nolock;
+    return view;
+}
+
+int knot_hb_init(knot_replay *r) {
+    knot_replay view = *r;
+    model_init(&view, false);
+    r->hb_nolock = view.hb;
+    r->vc_nolock = view.vc;
+    model_init(r, true);
     return 0;
 }
 
@@ -89,7 +108,7 @@ static void free_obj(obj_hb *o) {
     free(o->ring);
 }
 
-void knot_hb_free(knot_replay *r) {
+static void model_free(knot_replay *r) {
     struct knot_replay_hb *hb = r->hb;
     if (!hb)
         return;
@@ -113,6 +132,14 @@ void knot_hb_free(knot_replay *r) {
     free(hb);
     r->hb = NULL;
     r->vc = NULL;
+}
+
+void knot_hb_free(knot_replay *r) {
+    knot_replay view = nolock_view(r);
+    model_free(&view);
+    r->hb_nolock = NULL;
+    r->vc_nolock = NULL;
+    model_free(r);
 }
 
 /* ---- sends waiting for their receive ---- */
@@ -260,6 +287,8 @@ static bool completed(const knot_event *e) {
 }
 
 static void lock_edges(knot_replay *r, const knot_event *e) {
+    if (!r->hb->with_locks)
+        return;
     obj_hb *o = obj(r, e->object);
     switch (e->kind) {
     case KNOT_EV_MUTEX_LOCK:
@@ -338,7 +367,7 @@ static void task_edges(knot_replay *r, knot_event *e) {
     }
 }
 
-void knot_hb_event(knot_replay *r, knot_event *e) {
+static void model_event(knot_replay *r, knot_event *e) {
     struct knot_replay_hb *hb = r->hb;
     knot_vc_t *me = r->vc[e->task];
     if (hb->deferred[e->task]) {
@@ -371,4 +400,11 @@ void knot_hb_event(knot_replay *r, knot_event *e) {
     if (e->object > 0)
         signal_edges(r, e);
     task_edges(r, e);
+}
+
+void knot_hb_event(knot_replay *r, knot_event *e) {
+    knot_replay view = nolock_view(r);
+    knot_event copy = *e;
+    model_event(&view, &copy);
+    model_event(r, e);
 }

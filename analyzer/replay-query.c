@@ -43,11 +43,14 @@ void knot_replay_describe(const knot_replay *r, long long object, char *out, siz
     if (is_chan)
         snprintf(cap, sizeof cap, o->capacity > 0 ? " (capacity %lld)" : " (unbuffered)",
                  o->capacity);
-    if (o->name)
+    if (o->name) {
         snprintf(out, size, "%s '%s'%s", noun, o->name, cap);
-    else if (o->site > 0)
+    } else if (o->site > 0) {
         snprintf(out, size, "%s made at %s%s", noun, made, cap);
-    else
+    } else if (o->nuses > 0) { /* a pthread object: known by where it was first used */
+        site_text(r, o->uses[0].site, made, sizeof made);
+        snprintf(out, size, "%s first used at %s", noun, made);
+    } else
         snprintf(out, size, "%s #%lld%s", noun, object, cap);
 }
 

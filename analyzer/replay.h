@@ -159,10 +159,12 @@ struct knot_replay {
     knot_object_info *objects; /* indexed by object id */
     size_t nobjects;
     long long events;
-    bool detector_fired;       /* the live detector reported every task asleep */
-    bool program_ended;        /* the main task ended, or exit was recorded */
-    knot_vc_t **vc;            /* each task's current clock */
-    struct knot_replay_hb *hb; /* synchronisation state, private to replay.c */
+    bool detector_fired;                   /* the live detector reported every task asleep */
+    bool program_ended;                    /* the main task ended, or exit was recorded */
+    knot_vc_t **vc;                        /* each task's current clock */
+    knot_vc_t **vc_nolock;                 /* the same without lock edges: what lock-order's
+                                            * goodlock filter asks ("ordered by other means?") */
+    struct knot_replay_hb *hb, *hb_nolock; /* private to replay-hb.c */
 };
 
 /* Open a trace (rejecting anything that is not one, with a one-line reason
@@ -185,6 +187,10 @@ void *knot_rule_state_new(size_t size, knot_findings *out);
  * point in the stream? */
 static inline bool knot_replay_hb(const knot_replay *r, int task, knot_vc_t clock, int t) {
     return r->vc[t] && r->vc[t][task] >= clock;
+}
+/* The same, counting no edge from unlock to lock. */
+static inline bool knot_replay_hb_nolock(const knot_replay *r, int task, knot_vc_t clock, int t) {
+    return r->vc_nolock[t] && r->vc_nolock[t][task] >= clock;
 }
 
 /* A location for a site id (0 gives an unknown location). */

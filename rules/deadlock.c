@@ -15,16 +15,21 @@ const knot_rule knot_rule_deadlock = {
     .summary = "a cycle of tasks waiting on each other, or every task asleep",
 };
 
+/* What a blocked task waits on: an object, or the task it joins. */
+static void describe_wait(const knot_replay *r, const knot_task_info *ti, char *out, size_t size) {
+    if (ti->last.kind == KNOT_EV_THREAD_JOIN)
+        snprintf(out, size, "task %lld", ti->join_target);
+    else if (ti->last.object > 0)
+        knot_replay_describe(r, ti->last.object, out, size);
+    else
+        out[0] = '\0';
+}
+
 /* "task 2 is blocked locking mutex #4, held by task 3" at task t's wait. */
 static void relate_wait(const knot_replay *r, const knot_wfg *g, knot_finding *f, int t) {
     const knot_task_info *ti = &r->tasks[t];
-    char obj[320] = "", who[160] = "";
-    if (ti->last.kind == KNOT_EV_THREAD_JOIN)
-        snprintf(obj, sizeof obj, " task %lld", ti->join_target);
-    else if (ti->last.object > 0) {
-        obj[0] = ' ';
-        knot_replay_describe(r, ti->last.object, obj + 1, sizeof obj - 1);
-    }
+    char obj[320] = " ", who[160] = "";
+    describe_wait(r, ti, obj + 1, sizeof obj - 1);
     size_t len = 0;
     for (size_t i = 0; i < g->nrel[t] && len + 16 < sizeof who; i++)
         len += (size_t)snprintf(who + len, sizeof who - len, "%s%d", i ? ", " : "", g->rel[t][i]);
@@ -51,9 +56,8 @@ static void report_cycle(const knot_replay *r, const knot_wfg *g, int c, bool ad
         if (g->cycle[t] == c && count++ == 0)
             first = (int)t;
     const knot_task_info *ti = &r->tasks[first];
-    char obj[320] = "";
-    if (ti->last.object > 0)
-        knot_replay_describe(r, ti->last.object, obj, sizeof obj);
+    char obj[320];
+    describe_wait(r, ti, obj, sizeof obj);
     knot_finding *f = knot_findings_add(
         out, knot_rule_deadlock.id, KNOT_ERROR, false, knot_replay_loc(r, ti->last.site),
         "deadlock: %d task%s wait for each other forever; task %d is blocked %s %s", count,
@@ -72,9 +76,8 @@ static void report_asleep(const knot_replay *r, const knot_wfg *g, knot_findings
         if (g->stuck[t])
             first = (int)t;
     const knot_task_info *ti = &r->tasks[first];
-    char obj[320] = "";
-    if (ti->last.object > 0)
-        knot_replay_describe(r, ti->last.object, obj, sizeof obj);
+    char obj[320];
+    describe_wait(r, ti, obj, sizeof obj);
     knot_finding *f = knot_findings_add(out, knot_rule_deadlock.id, KNOT_ERROR, false,
                                         knot_replay_loc(r, ti->last.site),
                                         "all tasks are asleep: deadlock; task %d is blocked %s %s",

@@ -1,5 +1,14 @@
-/* Rule `lock-misuse`: a pthread lock or condition variable used against its contract. */
-#include "../analyzer/rules.h"
+/* Rule `lock-misuse`: pthread locks and condition variables used against
+ * their contract — what Helgrind calls pthread API misuse:
+ *   unlock of an unlocked mutex, unlock by a task that does not hold it,
+ *   relock of a non-recursive mutex by its holder, destroy while locked,
+ *   a task ending while it holds a lock, a cond wait without its mutex,
+ *   and one condition variable used with two mutexes.
+ * Ownership is followed from the trace itself: a lock that succeeded while
+ * its task already held the mutex shows the mutex is recursive. */
+#include "../analyzer/replay.h"
+
+#include <stdlib.h>
 
 const knot_rule knot_rule_lock_misuse = {
     .id = "lock-misuse",
@@ -7,3 +16,191 @@ const knot_rule knot_rule_lock_misuse = {
     .severity = KNOT_WARNING,
     .summary = "a pthread lock or condition variable used against its contract",
 };
+
+#define EDEADLK_ 35 /* Linux errno values, as traces record them */
+#define EBUSY_   16
+
+typedef struct mutex_state {
+    int owner, depth;
+    long long site;       /* where the owner locked it */
+    long long cond_mutex; /* for a cond: the mutex of its first wait */
+} mutex_state;
+
+/* An unlock that looked wrong, held back one event: if the same task's next
+ * event is a cond wait on that mutex, the real mistake is the wait. */
+typedef struct pending {
+    bool set;
+    long long mutex, site;
+    int owner;
+} pending;
+
+typedef struct state {
+    knot_findings *out;
+    mutex_state *objs;
+    size_t nobjs;
+    pending *pend; /* by task */
+    size_t ntasks;
+} state;
+
+static void *start(const knot_replay *r, knot_findings *out) {
+    state *s = knot_rule_state_new(sizeof(state), out);
+    s->ntasks = r->ntasks;
+    s->pend = calloc(r->ntasks ? r->ntasks : 1, sizeof *s->pend);
+    if (!s->pend)
+        abort();
+    return s;
+}
+
+static mutex_state *obj(state *s, long long id) {
+    if ((size_t)id >= s->nobjs) {
+        size_t n = (size_t)id + 1 > s->nobjs * 2 ? (size_t)id + 1 : s->nobjs * 2;
+        mutex_state *v = realloc(s->objs, n * sizeof *v);
+        if (!v)
+            abort();
+        for (size_t i = s->nobjs; i < n; i++)
+            v[i] = (mutex_state){0, 0, 0, 0};
+        s->objs = v;
+        s->nobjs = n;
+    }
+    return &s->objs[id];
+}
+
+static knot_finding *misuse(state *s, const knot_replay *r, long long site, int task,
+                            const char *what, long long object) {
+    char d[320];
+    knot_replay_describe(r, object, d, sizeof d);
+    knot_finding *f = knot_findings_add(s->out, knot_rule_lock_misuse.id, KNOT_WARNING, false,
+                                        knot_replay_loc(r, site), "%s %s", what, d);
+    knot_replay_add_task(r, f, task);
+    return f;
+}
+
+static void flush(state *s, const knot_replay *r, int task) {
+    pending *p = &s->pend[task];
+    if (!p->set)
+        return;
+    p->set = false;
+    if (p->owner == 0) {
+        misuse(s, r, p->site, task, "unlock of unlocked", p->mutex);
+    } else {
+        knot_finding *f =
+            misuse(s, r, p->site, task, "unlock by a task that does not hold", p->mutex);
+        knot_finding_relate(f, knot_replay_loc(r, obj(s, p->mutex)->site),
+                            "task %d holds it, locked here", p->owner);
+        knot_replay_add_task(r, f, p->owner);
+    }
+}
+
+static void locked(state *s, const knot_replay *r, const knot_event *e) {
+    mutex_state *m = obj(s, e->object);
+    if (e->phase == KNOT_BEGIN) {
+        if (m->owner == e->task) { /* a normal mutex: this waits for itself */
+            knot_finding *f = misuse(s, r, e->site, e->task,
+                                     "relock, by its holder, of non-recursive", e->object);
+            knot_finding_relate(f, knot_replay_loc(r, m->site), "the task locked it first here");
+        }
+        return;
+    }
+    if (e->has_result && e->result == EDEADLK_) {
+        knot_finding *f =
+            misuse(s, r, e->site, e->task, "relock, by its holder, of non-recursive", e->object);
+        knot_finding_relate(f, knot_replay_loc(r, m->site), "the task locked it first here");
+        return;
+    }
+    if (e->has_result && e->result != 0)
+        return; /* busy or timed out: not taken */
+    if (m->owner == e->task) {
+        m->depth++;
+    } else {
+        m->owner = e->task;
+        m->depth = 1;
+        m->site = e->site;
+    }
+}
+
+static void unlocked(state *s, const knot_replay *r, const knot_event *e) {
+    mutex_state *m = obj(s, e->object);
+    bool failed = e->has_result && e->result != 0;
+    if (m->owner == e->task && !failed) {
+        if (--m->depth <= 0)
+            m->owner = m->depth = 0;
+        return;
+    }
+    if (m->owner == e->task)
+        return;
+    flush(s, r, e->task);
+    s->pend[e->task] = (pending){true, e->object, e->site, m->owner};
+    if (!failed) /* the unlock went through: nobody holds it now */
+        m->owner = m->depth = 0;
+}
+
+static void cond_wait(state *s, const knot_replay *r, const knot_event *e) {
+    pending *p = &s->pend[e->task];
+    long long mutex = e->has_value ? e->value : 0;
+    if (p->set && p->mutex == mutex) {
+        p->set = false;
+        misuse(s, r, e->site, e->task, "cond wait without holding its mutex: wait on", e->object);
+    }
+    mutex_state *c = obj(s, e->object);
+    if (mutex && c->cond_mutex && c->cond_mutex != mutex) {
+        knot_finding *f =
+            misuse(s, r, e->site, e->task, "condition variable used with two mutexes:", e->object);
+        knot_finding_relate(f, knot_replay_loc(r, c->site), "an earlier wait used another mutex");
+    } else if (mutex && !c->cond_mutex) {
+        c->cond_mutex = mutex;
+        c->site = e->site;
+    }
+}
+
+static void task_ended(state *s, const knot_replay *r, const knot_event *e) {
+    for (size_t i = 1; i < s->nobjs; i++)
+        if (s->objs[i].owner == e->task) {
+            misuse(s, r, s->objs[i].site, e->task, "task ended while still holding", (long long)i);
+            s->objs[i].owner = s->objs[i].depth = 0;
+        }
+}
+
+static void event(void *st, const knot_replay *r, const knot_event *e) {
+    state *s = st;
+    if ((size_t)e->task >= s->ntasks)
+        return;
+    if (e->kind == KNOT_EV_COND_WAIT && e->phase != KNOT_END) {
+        cond_wait(s, r, e);
+        return;
+    }
+    flush(s, r, e->task);
+    switch (e->kind) {
+    case KNOT_EV_MUTEX_LOCK:
+    case KNOT_EV_MUTEX_TRYLOCK:
+    case KNOT_EV_MUTEX_TIMEDLOCK:
+        locked(s, r, e);
+        break;
+    case KNOT_EV_MUTEX_UNLOCK:
+        unlocked(s, r, e);
+        break;
+    case KNOT_EV_MUTEX_DESTROY:
+        if (e->object > 0 && (obj(s, e->object)->owner != 0 || e->result == EBUSY_)) {
+            knot_finding *f = misuse(s, r, e->site, e->task, "destroy of locked", e->object);
+            if (obj(s, e->object)->owner)
+                knot_finding_relate(f, knot_replay_loc(r, obj(s, e->object)->site),
+                                    "task %d locked it here", obj(s, e->object)->owner);
+        }
+        break;
+    case KNOT_EV_TASK_END:
+        task_ended(s, r, e);
+        break;
+    default:
+        break;
+    }
+}
+
+static void finish(void *st, const knot_replay *r, knot_findings *out) {
+    state *s = st;
+    for (size_t t = 0; out && t < s->ntasks; t++)
+        flush(s, r, (int)t);
+    free(s->objs);
+    free(s->pend);
+    free(s);
+}
+
+const knot_dynamic_check knot_check_lock_misuse = {&knot_rule_lock_misuse, start, event, finish};

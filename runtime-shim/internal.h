@@ -82,6 +82,7 @@ typedef struct knot__task {
     bool exited;                              /* under the join lock */
     struct knot__task *joiner;                /* a task blocked joining it, under the join lock */
     uint64_t end_event;                       /* traced: its task_end */
+    uint64_t end_clock; /* traced: its task_end's clock, so a join sorts after it */
 } knot__task;
 
 /* A task for a thread about to be created (counted, registered, its spawn

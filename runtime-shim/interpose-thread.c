@@ -147,14 +147,17 @@ int pthread_join(pthread_t th, void **ret) {
         t->joiner = self;
         knot__block_begin(self, "thread join", NULL);
         self->block_return_address = __builtin_return_address(0);
-        (void)KNOT__TRACE(KNOT__EV_THREAD_JOIN, KNOT__BEGIN, self, 0, NULL, NULL, t->id, 0);
+        if (KNOT__UNLIKELY(knot__tracing)) /* sited at the caller, like its end */
+            (void)knot__emit_at(KNOT__EV_THREAD_JOIN, KNOT__BEGIN, self, 0, NULL,
+                                self->block_return_address, t->id, 0);
     }
     knot__lock_release(&join_lock);
     int rc = REAL(real_join, join_fn, "pthread_join")(th, ret);
     if (t) {
         if (KNOT__UNLIKELY(knot__tracing))
             (void)knot__emit_at(KNOT__EV_THREAD_JOIN, t->joiner ? KNOT__END : KNOT__POINT, self, 0,
-                                NULL, __builtin_return_address(0), t->end_event, (uint64_t)rc);
+                                &t->end_clock, __builtin_return_address(0), t->end_event,
+                                (uint64_t)rc);
         free(t);
     }
     return rc;

@@ -69,7 +69,7 @@ static knot__task *task_new(const knot_site *spawn_site) {
 }
 
 static void task_exit(knot__task *t, uint64_t how) {
-    uint64_t end = KNOT__TRACE(KNOT__EV_TASK_END, KNOT__POINT, t, 0, NULL, NULL, how, 0);
+    uint64_t end = KNOT__TRACE(KNOT__EV_TASK_END, KNOT__POINT, t, 0, &t->end_clock, NULL, how, 0);
     registry_remove(t);
     free(t->arg_copy);
     t->arg_copy = NULL;
