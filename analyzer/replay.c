@@ -399,11 +399,19 @@ static bool timed_wait(const knot_event *e) {
     return e->kind == KNOT_EV_MUTEX_TIMEDLOCK || e->kind == KNOT_EV_SEM_TIMEDWAIT;
 }
 
+/* A receive from a timer channel (knot_sleep, knot_after) ends by itself. */
+static bool on_timer(const knot_replay *r, const knot_event *e) {
+    const knot_object_info *o = e->object > 0 && (size_t)e->object < r->nobjects
+                                    ? &r->objects[e->object]
+                                    : NULL;
+    return o && o->kind && strcmp(o->kind, "timer") == 0;
+}
+
 static void track_task(knot_replay *r, const knot_event *e) {
     knot_task_info *t = &r->tasks[e->task];
     t->last = *e;
     t->blocked = e->phase == KNOT_BEGIN;
-    t->timed = t->blocked && timed_wait(e);
+    t->timed = t->blocked && (timed_wait(e) || on_timer(r, e));
     if (e->kind == KNOT_EV_THREAD_JOIN && e->phase == KNOT_BEGIN)
         t->join_target = e->value;
     if (e->kind == KNOT_EV_TASK_END && e->task == 1)

@@ -22,7 +22,7 @@ static void sender(void *arg) {
     knot_chan *msg = arg;
     const char *hello = "hello";
     for (;;) {
-        knot_chan_send(msg, &hello); /* panics once main has closed msg */
+        knot_chan_send(msg, &hello); /* panics once main has closed msg */ // want: send-on-closed
         knot_sleep(SEND_EVERY_MS);
     }
 }

@@ -5,8 +5,9 @@
 
 An annotation names one or more rule ids on the line the finding must point
 at: `// want: leak` or `// want: deadlock leak`. `// want: predicted RULE`
-also requires the finding to be predicted. Findings in other files (or with
-no file) count as extra.
+also requires the finding to be predicted. A ` -- ` ends the list; what
+follows is a comment. Findings in other files (or with no file) count as
+extra.
 
 usage: check-findings.py KNOT PROGRAM.c WORKDIR
 """
@@ -28,6 +29,8 @@ def wanted(path):
                 continue
             predicted = False
             for word in m.group(1).split():
+                if word == "--":
+                    break
                 if word == "predicted":
                     predicted = True
                     continue
