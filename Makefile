@@ -3,7 +3,7 @@
 #   make run    build and run a bundled example
 #   make test   build and run the whole test suite (ctest)
 #   make bench  build in Release and print knot/Go timing ratios and the recording overhead
-#   make fuzz   fuzz the trace importer for FUZZ_SECONDS (default 600)
+#   make fuzz   fuzz the journal importer and the trace reader, FUZZ_SECONDS each (default 600)
 #   make clean  remove the build tree
 
 BUILD      ?= build
@@ -12,7 +12,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and the tests need; the benchmark adds Go.
 DEPS       := cmake make gcc clang libclang-rt-14-dev llvm clang-format clang-tidy pkg-config \
-              libsqlite3-dev sqlite3 libjansson-dev
+              libsqlite3-dev sqlite3 libjansson-dev python3-jsonschema
 BENCH_DEPS := golang-go
 
 .PHONY: all deps bench-deps configure build run test bench fuzz clean
@@ -27,6 +27,10 @@ deps:
 	    if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	  fi'
+	@# npm fetches the published SARIF schema for the output tests; a machine
+	@# may already have it from outside Debian, so only its absence counts.
+	@command -v npm >/dev/null 2>&1 || { if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }
 
 configure: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
@@ -56,7 +60,8 @@ bench:
 
 FUZZ_SECONDS ?= 600
 fuzz: build
-	tests/fuzz/run-fuzz.sh $(CURDIR) $(CURDIR)/$(BUILD) $(FUZZ_SECONDS)
+	tests/fuzz/run-fuzz.sh $(CURDIR) $(CURDIR)/$(BUILD) $(FUZZ_SECONDS) journal
+	tests/fuzz/run-fuzz.sh $(CURDIR) $(CURDIR)/$(BUILD) $(FUZZ_SECONDS) trace
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-release

@@ -14,12 +14,14 @@ extern const knot_dynamic_check knot_check_leak, knot_check_deadlock, knot_check
     knot_check_close_of_closed, knot_check_close_of_nil, knot_check_wg_negative,
     knot_check_lock_order, knot_check_lock_misuse;
 
-static const knot_dynamic_check *const dynamic_checks[] = {
+const knot_dynamic_check *const knot_dynamic_checks[] = {
     &knot_check_leak,           &knot_check_deadlock,
     &knot_check_send_on_closed, &knot_check_close_of_closed,
     &knot_check_close_of_nil,   &knot_check_wg_negative,
     &knot_check_lock_order,     &knot_check_lock_misuse,
 };
+
+const size_t knot_dynamic_checks_count = sizeof knot_dynamic_checks / sizeof knot_dynamic_checks[0];
 
 int knot_check_trace(const char *path, knot_findings *out, char *err, size_t errsize) {
     knot_import_stats stats;
@@ -28,8 +30,7 @@ int knot_check_trace(const char *path, knot_findings *out, char *err, size_t err
     knot_replay r;
     if (knot_replay_open(&r, path, err, errsize) != 0)
         return -1;
-    int rc = knot_replay_run(&r, dynamic_checks, sizeof dynamic_checks / sizeof dynamic_checks[0],
-                             out, err, errsize);
+    int rc = knot_replay_run(&r, knot_dynamic_checks, knot_dynamic_checks_count, out, err, errsize);
     knot_replay_close(&r);
     if (rc == 0) {
         knot_findings_apply_suppressions(out);

@@ -13,6 +13,10 @@
 /* A trace names at most this many tasks, objects or sites; more means a
  * corrupt file, not a program (and arrays sized by it would not fit). */
 #define MAX_IDS 50000000LL
+/* Vector clocks are dense, one slot per task: past this many tasks their
+ * memory (tasks squared) is the limit, and the trace is refused with a
+ * message rather than exhausting the machine. */
+#define MAX_TASKS 65536
 
 static int fail(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t size, const char *fmt, ...) {
@@ -94,6 +98,9 @@ static int load_site(knot_replay *r, sqlite3_stmt *st, long long id, char *err, 
     (void)err, (void)size;
     r->sites = grow_zeroed(r->sites, &r->nsites, (size_t)id + 1, sizeof *r->sites);
     knot_site_info *s = &r->sites[id];
+    free(s->file); /* a corrupt file may repeat an id */
+    free(s->function);
+    free(s->module);
     s->file = dup_text(st, 1);
     s->line = sqlite3_column_int(st, 2);
     s->function = dup_text(st, 3);
@@ -103,9 +110,12 @@ static int load_site(knot_replay *r, sqlite3_stmt *st, long long id, char *err, 
 }
 
 static int load_task(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
-    (void)err, (void)size;
+    if (id >= MAX_TASKS)
+        return fail(err, size, "%s: task %lld: traces of more than %d tasks are not supported",
+                    r->path, id, MAX_TASKS);
     r->tasks = grow_zeroed(r->tasks, &r->ntasks, (size_t)id + 1, sizeof *r->tasks);
     knot_task_info *t = &r->tasks[id];
+    free(t->ended);
     t->present = true;
     t->parent = sqlite3_column_int(st, 1);
     t->spawn_site = sqlite3_column_int64(st, 2);
@@ -119,6 +129,8 @@ static int load_object(knot_replay *r, sqlite3_stmt *st, long long id, char *err
     (void)err, (void)size;
     r->objects = grow_zeroed(r->objects, &r->nobjects, (size_t)id + 1, sizeof *r->objects);
     knot_object_info *o = &r->objects[id];
+    free(o->kind);
+    free(o->name);
     o->present = true;
     o->kind = dup_text(st, 1);
     o->capacity = sqlite3_column_int64(st, 2);
@@ -144,17 +156,24 @@ static int load_meta(knot_replay *r, sqlite3_stmt *st, long long id, char *err, 
 
 int knot_replay_open(knot_replay *r, const char *path, char *err, size_t errsize) {
     memset(r, 0, sizeof *r);
-    r->path = path;
     struct stat sb;
     if (stat(path, &sb) != 0)
         return fail(err, errsize, "%s: no such trace", path);
     if (S_ISDIR(sb.st_mode))
         return fail(err, errsize, "%s: is a directory, not a trace", path);
-    if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        fail(err, errsize, "%s: %s", path, sqlite3_errmsg(r->db));
-        knot_replay_close(r);
+    sqlite3 *db;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        fail(err, errsize, "%s: %s", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
         return -1;
     }
+    return knot_replay_attach(r, db, path, err, errsize);
+}
+
+int knot_replay_attach(knot_replay *r, sqlite3 *db, const char *name, char *err, size_t errsize) {
+    memset(r, 0, sizeof *r);
+    r->path = name;
+    r->db = db;
     if (check_trace(r, err, errsize) ||
         each_row(r, "SELECT id, file, line, function, module, address FROM sites", load_site, err,
                  errsize) ||
@@ -166,6 +185,12 @@ int knot_replay_open(knot_replay *r, const char *path, char *err, size_t errsize
         knot_replay_close(r);
         return -1;
     }
+    /* The task table grew geometrically; clocks are sized by the real count. */
+    size_t used = 0;
+    for (size_t t = 0; t < r->ntasks; t++)
+        if (r->tasks[t].present)
+            used = t + 1;
+    r->ntasks = used;
     /* Task 0 is the runtime itself (timers); task ids start at 1. */
     r->tasks = grow_zeroed(r->tasks, &r->ntasks, r->ntasks < 2 ? 2 : r->ntasks, sizeof *r->tasks);
     r->objects = grow_zeroed(r->objects, &r->nobjects, r->nobjects < 1 ? 1 : r->nobjects,
@@ -401,9 +426,8 @@ static bool timed_wait(const knot_event *e) {
 
 /* A receive from a timer channel (knot_sleep, knot_after) ends by itself. */
 static bool on_timer(const knot_replay *r, const knot_event *e) {
-    const knot_object_info *o = e->object > 0 && (size_t)e->object < r->nobjects
-                                    ? &r->objects[e->object]
-                                    : NULL;
+    const knot_object_info *o =
+        e->object > 0 && (size_t)e->object < r->nobjects ? &r->objects[e->object] : NULL;
     return o && o->kind && strcmp(o->kind, "timer") == 0;
 }
 

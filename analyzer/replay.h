@@ -149,6 +149,10 @@ typedef struct knot_dynamic_check {
     void (*finish)(void *state, const knot_replay *r, knot_findings *out);
 } knot_dynamic_check;
 
+/* Every dynamic rule's check (analyzer/check.c). */
+extern const knot_dynamic_check *const knot_dynamic_checks[];
+extern const size_t knot_dynamic_checks_count;
+
 struct knot_replay {
     const char *path;
     sqlite3 *db;
@@ -170,6 +174,10 @@ struct knot_replay {
 /* Open a trace (rejecting anything that is not one, with a one-line reason
  * in err) and load its tasks, objects and sites. */
 int knot_replay_open(knot_replay *r, const char *path, char *err, size_t errsize);
+
+/* The same over an open database (taken over, closed by knot_replay_close);
+ * name is used in messages. */
+int knot_replay_attach(knot_replay *r, sqlite3 *db, const char *name, char *err, size_t errsize);
 
 /* Stream every event through the checks, then let each add its findings. */
 int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, size_t n,

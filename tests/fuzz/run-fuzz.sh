@@ -1,20 +1,48 @@
 #!/usr/bin/env bash
-# Build the journal fuzzer with clang's libFuzzer (+ ASan, UBSan) and run it
-# for SECONDS, starting from a corpus seeded with a real journal.
-# usage: run-fuzz.sh SOURCE_DIR BUILD_DIR SECONDS
+# Build a fuzzer with clang's libFuzzer (+ ASan, UBSan) and run it for
+# SECONDS, starting from a corpus seeded with real input.
+#   journal: the journal importer, seeded with a real journal
+#   trace:   the trace reader and the replayer with every rule, seeded with
+#            real traces
+# usage: run-fuzz.sh SOURCE_DIR BUILD_DIR SECONDS [journal|trace]
 set -euo pipefail
-src=$1 build=$2 seconds=$3
-out=$build/tests/fuzz
+src=$1 build=$2 seconds=$3 target=${4:-journal}
+out=$build/tests/fuzz/$target
 mkdir -p "$out/corpus"
-clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$src/include" -D_GNU_SOURCE -o "$out/fuzz-journal" \
-    "$src/tests/fuzz/fuzz-journal.c" "$src/analyzer/trace-import.c" "$src/analyzer/symbolize.c" \
-    $(pkg-config --cflags --libs sqlite3)
-# Seed: the used front of a real journal, as the fuzzer sees inputs (a mode
-# byte, then records behind the header it adds).
-seed=$out/seed.db
-rm -f "$seed" "$seed.knot-journal"
-KNOT_TRACE=$seed "$build/tests/rec-chan" >/dev/null
-{ printf '\0'; dd if="$seed.knot-journal" bs=4096 skip=1 count=2 2>/dev/null; } >"$out/corpus/real-journal"
-"$out/fuzz-journal" -max_total_time="$seconds" -max_len=16384 -timeout=10 -artifact_prefix="$out/" \
+flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+    -I"$src/include" -D_GNU_SOURCE)
+case $target in
+journal)
+    clang "${flags[@]}" -o "$out/fuzz" "$src/tests/fuzz/fuzz-journal.c" \
+        "$src/analyzer/trace-import.c" "$src/analyzer/symbolize.c" \
+        $(pkg-config --cflags --libs sqlite3)
+    # Seed: the used front of a real journal, as the fuzzer sees inputs (a
+    # mode byte, then records behind the header it adds).
+    seed=$out/seed.db
+    rm -f "$seed" "$seed.knot-journal"
+    KNOT_TRACE=$seed "$build/tests/rec-chan" >/dev/null
+    { printf '\0'; dd if="$seed.knot-journal" bs=4096 skip=1 count=2 2>/dev/null; } \
+        >"$out/corpus/real-journal"
+    max_len=16384
+    ;;
+trace)
+    analyzer=$(ls "$src"/analyzer/*.c | grep -v -e '/knot\.c$' -e '/cmd-' -e '/lint')
+    # shellcheck disable=SC2086
+    clang "${flags[@]}" -o "$out/fuzz" "$src/tests/fuzz/fuzz-trace.c" $analyzer "$src"/rules/*.c \
+        $(pkg-config --cflags --libs sqlite3 jansson)
+    # Seeds: whole traces of real runs (odd first byte: a database file).
+    seed=$out/seed.db
+    for prog in rec-chan rec-abba rec-mutex; do
+        rm -f "$seed" "$seed.knot-journal"
+        "$build/bin/knot" run -o "$seed" --timeout 5 -- "$build/tests/$prog" >/dev/null 2>&1 || true
+        [[ -s $seed ]] && { printf '\1'; cat "$seed"; } >"$out/corpus/real-$prog"
+    done
+    max_len=65536
+    ;;
+*)
+    echo "run-fuzz.sh: unknown target '$target' (journal or trace)" >&2
+    exit 2
+    ;;
+esac
+"$out/fuzz" -max_total_time="$seconds" -max_len=$max_len -timeout=10 -artifact_prefix="$out/" \
     -print_final_stats=1 "$out/corpus" 2>&1 | tail -n 12
