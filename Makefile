@@ -2,7 +2,8 @@
 # builds, then does its job:
 #   make run    build and run a bundled example
 #   make test   build and run the whole test suite (ctest)
-#   make bench  build in Release and print knot/Go timing ratios and the recording overhead
+#   make bench  build in Release and print knot/Go timing ratios, the recording overhead
+#               and the replay throughput
 #   make fuzz   fuzz the journal importer and the trace reader, FUZZ_SECONDS each (default 600)
 #   make clean  remove the build tree
 
@@ -57,6 +58,7 @@ bench:
 	$(MAKE) EXTRA_DEPS="$(BENCH_DEPS)" BUILD=$(BUILD)-release BUILD_TYPE=Release build
 	bench/run-chan.sh $(BUILD)-release
 	bench/run-record.sh $(BUILD)-release
+	bench/run-replay.sh $(BUILD)-release
 
 FUZZ_SECONDS ?= 600
 fuzz: build

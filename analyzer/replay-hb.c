@@ -15,6 +15,7 @@
 #include "replay-hb.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct pending_send {
     long long seq; /* 0: empty slot */
@@ -47,7 +48,34 @@ struct knot_replay_hb {
     size_t cap, count;
     end_entry *ends; /* task_end seq → task, sorted */
     size_t nends;
+    knot_vc_t **spare; /* clocks freed for reuse: a send's clock lives only
+                        * until its receive, so most allocations recycle */
+    size_t nspare, capspare;
 };
+
+static knot_vc_t *vc_copy(struct knot_replay_hb *hb, const knot_vc_t *from) {
+    if (hb->nspare == 0)
+        return knot_vc_dup(from, hb->n);
+    knot_vc_t *vc = hb->spare[--hb->nspare];
+    memcpy(vc, from, hb->n * sizeof *vc);
+    return vc;
+}
+
+static void vc_release(struct knot_replay_hb *hb, knot_vc_t *vc) {
+    if (!vc)
+        return;
+    if (hb->nspare == hb->capspare) {
+        size_t cap = hb->capspare ? hb->capspare * 2 : 64;
+        knot_vc_t **v = realloc(hb->spare, cap * sizeof *v);
+        if (!v) {
+            free(vc);
+            return;
+        }
+        hb->spare = v;
+        hb->capspare = cap;
+    }
+    hb->spare[hb->nspare++] = vc;
+}
 
 static void *xcalloc(size_t n, size_t size) {
     void *p = calloc(n ? n : 1, size);
@@ -128,6 +156,9 @@ static void model_free(knot_replay *r) {
     free(hb->objs);
     free(hb->sends);
     free(hb->ends);
+    for (size_t i = 0; i < hb->nspare; i++)
+        free(hb->spare[i]);
+    free(hb->spare);
     free(r->vc);
     free(hb);
     r->hb = NULL;
@@ -228,7 +259,7 @@ static void sent(knot_replay *r, const knot_event *e) {
             knot_vc_join(me, o->ring[(k - cap) % cap], hb->n);
     }
     o->nsend++;
-    sends_put(hb, e->seq, e->task, knot_vc_dup(me, hb->n));
+    sends_put(hb, e->seq, e->task, vc_copy(hb, me));
 }
 
 static void received(knot_replay *r, const knot_event *e) {
@@ -245,12 +276,16 @@ static void received(knot_replay *r, const knot_event *e) {
     if (!s.vc)
         return;
     knot_vc_join(me, s.vc, hb->n);
-    free(s.vc);
+    vc_release(hb, s.vc);
     size_t cap = capacity(r, e->object);
     if (cap == 0) {
         /* The sender completes after this receive: its next event sees it. */
-        if (s.task >= 0 && (size_t)s.task < hb->n)
-            knot_vc_join_into(&hb->deferred[s.task], me, hb->n);
+        if (s.task < 0 || (size_t)s.task >= hb->n)
+            return;
+        if (!hb->deferred[s.task])
+            hb->deferred[s.task] = vc_copy(hb, me);
+        else
+            knot_vc_join(hb->deferred[s.task], me, hb->n);
         return;
     }
     if (!o->ring) {
@@ -258,8 +293,8 @@ static void received(knot_replay *r, const knot_event *e) {
         o->nring = cap;
     }
     knot_vc_t **slot = &o->ring[o->nrecv % cap];
-    free(*slot);
-    *slot = knot_vc_dup(me, hb->n);
+    vc_release(hb, *slot);
+    *slot = vc_copy(hb, me);
     o->nrecv++;
 }
 
@@ -372,7 +407,7 @@ static void model_event(knot_replay *r, knot_event *e) {
     knot_vc_t *me = r->vc[e->task];
     if (hb->deferred[e->task]) {
         knot_vc_join(me, hb->deferred[e->task], hb->n);
-        free(hb->deferred[e->task]);
+        vc_release(hb, hb->deferred[e->task]);
         hb->deferred[e->task] = NULL;
     }
     e->clock = ++me[e->task];

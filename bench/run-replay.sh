@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Replay throughput and peak memory of `knot check` on synthetic traces of
+# 10^6 and 10^7 events with 4, 16 and 64 tasks (bench/replay/gen-trace.c),
+# then how time grows with events and with tasks.
+# usage: run-replay.sh BUILD_DIR   (REPLAY_MAX_EVENTS=1000000 for a quick run)
+set -euo pipefail
+build=$1
+knot=$build/bin/knot
+gen=$build/bench/bench_gen_trace
+work=$build/bench/replay-work
+mkdir -p "$work"
+max=${REPLAY_MAX_EVENTS:-10000000}
+
+printf '%-10s %-6s %-10s %-12s %-10s\n' events tasks seconds events/s peak-MB
+declare -A secs
+for events in 1000000 10000000; do
+    ((events > max)) && continue
+    for tasks in 4 16 64; do
+        db=$work/trace-$events-$tasks.db
+        [[ -s $db ]] || "$gen" "$db" "$events" "$tasks" >/dev/null
+        best=""
+        for run in 1 2 3; do # the fastest of three: the machine is shared
+            /usr/bin/time -o "$work/time" -f "%e %M" "$knot" check "$db" >/dev/null 2>&1 || true
+            out=$(tail -n1 "$work/time")
+            t=${out% *}
+            mem=${out#* }
+            if [[ -z $best ]] || awk "BEGIN{exit !($t < $best)}"; then best=$t bestmem=$mem; fi
+        done
+        secs[$events,$tasks]=$best
+        awk -v e="$events" -v t="$tasks" -v s="$best" -v m="$bestmem" \
+            'BEGIN{printf "%-10d %-6d %-10.2f %-12.2e %-10.1f\n", e, t, s, e/s, m/1024}'
+    done
+done
+echo
+if [[ -n ${secs[10000000,16]:-} ]]; then
+    awk -v a="${secs[1000000,16]}" -v b="${secs[10000000,16]}" \
+        'BEGIN{printf "10x the events (16 tasks): %.1fx the time\n", b/a}'
+fi
+awk -v a="${secs[1000000,4]}" -v b="${secs[1000000,64]}" \
+    'BEGIN{printf "16x the tasks (10^6 events): %.1fx the time\n", b/a}'
