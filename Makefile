@@ -13,7 +13,8 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and the tests need; the benchmark adds Go.
 DEPS       := cmake make gcc clang libclang-rt-14-dev llvm clang-format clang-tidy pkg-config \
-              libsqlite3-dev sqlite3 libjansson-dev python3-jsonschema
+              libsqlite3-dev sqlite3 libjansson-dev python3-jsonschema \
+              libgraphviz-dev graphviz chromium
 BENCH_DEPS := golang-go
 
 .PHONY: all deps bench-deps configure build run test bench fuzz clean
@@ -48,8 +49,13 @@ run: build
 	$(BUILD)/bin/knot run -o $(BUILD)/thumbnails_leak.db -- $(BUILD)/examples/thumbnails_leak; \
 	  test $$? -le 1
 	@echo
-	@echo "trace: $(BUILD)/thumbnails_leak.db (knot check it again, or query it with sqlite3;"
-	@echo "       see docs/trace-format.md)"
+	$(BUILD)/bin/knot report $(BUILD)/thumbnails_leak.db -o $(BUILD)/thumbnails_leak.html
+	$(BUILD)/bin/knot graph $(BUILD)/thumbnails_leak.db -o $(BUILD)/thumbnails_leak-wait-for.svg
+	@echo
+	@echo "report:         $(BUILD)/thumbnails_leak.html (open it in a browser)"
+	@echo "wait-for graph: $(BUILD)/thumbnails_leak-wait-for.svg"
+	@echo "trace:          $(BUILD)/thumbnails_leak.db (knot check it again, or query it with"
+	@echo "                sqlite3; see docs/trace-format.md)"
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -23,6 +23,15 @@ const knot_dynamic_check *const knot_dynamic_checks[] = {
 
 const size_t knot_dynamic_checks_count = sizeof knot_dynamic_checks / sizeof knot_dynamic_checks[0];
 
+int knot_check_replay(knot_replay *r, knot_findings *out, char *err, size_t errsize) {
+    int rc = knot_replay_run(r, knot_dynamic_checks, knot_dynamic_checks_count, out, err, errsize);
+    if (rc == 0) {
+        knot_findings_apply_suppressions(out);
+        knot_findings_sort(out);
+    }
+    return rc;
+}
+
 int knot_check_trace(const char *path, knot_findings *out, char *err, size_t errsize) {
     knot_import_stats stats;
     if (knot_trace_import_pending(path, &stats, err, errsize) < 0)
@@ -30,12 +39,8 @@ int knot_check_trace(const char *path, knot_findings *out, char *err, size_t err
     knot_replay r;
     if (knot_replay_open(&r, path, err, errsize) != 0)
         return -1;
-    int rc = knot_replay_run(&r, knot_dynamic_checks, knot_dynamic_checks_count, out, err, errsize);
+    int rc = knot_check_replay(&r, out, err, errsize);
     knot_replay_close(&r);
-    if (rc == 0) {
-        knot_findings_apply_suppressions(out);
-        knot_findings_sort(out);
-    }
     return rc;
 }
 

@@ -12,6 +12,11 @@
  * a one-line reason in err. */
 int knot_check_trace(const char *path, knot_findings *out, char *err, size_t errsize);
 
+/* The same on a replay the caller opened and will close, so that its final
+ * state stays readable (for the graphs). */
+typedef struct knot_replay knot_replay;
+int knot_check_replay(knot_replay *r, knot_findings *out, char *err, size_t errsize);
+
 /* Options shared by `knot check` and `knot run`. */
 typedef struct knot_check_opts {
     int format;         /* enum knot_format */

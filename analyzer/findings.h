@@ -45,6 +45,8 @@ typedef struct knot_finding {
     size_t nrelated;
     knot_finding_task *tasks;
     size_t ntasks;
+    long long seq; /* dynamic rules: the trace event it is about (0: none); the
+                    * happens-before picture of a finding centres on it */
 } knot_finding;
 
 typedef struct knot_findings {

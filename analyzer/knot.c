@@ -48,6 +48,10 @@ static void help(void) {
          "       knot check TRACE [--format text|json|sarif] [--fail-on note|warning|error]\n"
          "                  [--rule ID]... [--output FILE]\n"
          "                                        report what the trace shows and predicts\n"
+         "       knot graph TRACE [--kind wfg|hb] [--finding N] [--tasks 1,2,...] [--window N]\n"
+         "                  -o FILE.svg|.png|.pdf|.dot\n"
+         "                                        draw the wait-for graph or happens-before\n"
+         "       knot report TRACE -o FILE.html   one page: findings, sources, pictures\n"
          "       knot rules                       list the rules and what each finds\n"
          "       knot --version");
 }
@@ -479,6 +483,10 @@ int main(int argc, char **argv) {
         return cmd_summary(argc - 2, argv + 2);
     if (!strcmp(cmd, "check"))
         return knot_cmd_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "graph"))
+        return knot_cmd_graph(argc - 2, argv + 2);
+    if (!strcmp(cmd, "report"))
+        return knot_cmd_report(argc - 2, argv + 2);
     if (!strcmp(cmd, "rules"))
         return knot_cmd_rules(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);

@@ -48,6 +48,8 @@ static json_t *finding_json(const knot_finding *f) {
     for (size_t i = 0; i < f->ntasks; i++)
         json_array_append_new(tasks, knot_json_task(&f->tasks[i]));
     json_object_set_new(o, "tasks", tasks);
+    if (f->seq > 0) /* the trace event it is about: events.seq */
+        json_object_set_new(o, "event", json_integer(f->seq));
     return o;
 }
 

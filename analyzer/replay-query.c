@@ -49,7 +49,7 @@ void knot_replay_describe(const knot_replay *r, long long object, char *out, siz
         snprintf(out, size, "%s made at %s%s", noun, made, cap);
     } else if (o->nuses > 0) { /* a pthread object: known by where it was first used */
         site_text(r, o->uses[0].site, made, sizeof made);
-        snprintf(out, size, "%s first used at %s", noun, made);
+        snprintf(out, size, "%s #%lld first used at %s", noun, object, made);
     } else
         snprintf(out, size, "%s #%lld%s", noun, object, cap);
 }

@@ -388,10 +388,14 @@ static void track_object(knot_replay *r, const knot_event *e) {
     if (e->object <= 0 || (size_t)e->object >= r->nobjects)
         return;
     knot_object_info *o = &r->objects[e->object];
-    if (knot_event_is_send(e) && e->phase != KNOT_BEGIN)
+    if (knot_event_is_send(e)) {
         note_use(r, e, KNOT_EV_CHAN_SEND);
-    else if (knot_event_is_recv(e) && e->phase != KNOT_BEGIN)
+        o->sent++;
+    } else if (knot_event_is_recv(e)) {
         note_use(r, e, KNOT_EV_CHAN_RECV);
+        if (!(e->has_matched && e->matched == o->close_seq))
+            o->received++;
+    }
     switch (e->kind) {
     case KNOT_EV_CHAN_SEND:
     case KNOT_EV_CHAN_RECV:

@@ -131,6 +131,7 @@ typedef struct knot_object_info {
     long long held_site; /* where the holder locked it */
     int readers;         /* an rwlock's read holders */
     long long wg_counter;
+    long long sent, received; /* values through a channel (its length: the difference) */
     knot_use *uses;
     size_t nuses;
 } knot_object_info;

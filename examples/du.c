@@ -172,7 +172,8 @@ static void read_stdin(void *arg) {
 static void canceller(void *arg) {
     knot_chan *timer = arg;
     knot_case cases[] = {KNOT_CASE_RECV(stdin_byte, NULL), KNOT_CASE_RECV(timer, NULL)};
-    knot_select(cases, 2); // want: leak -- with no timeout and no input it waits for the process to end
+    /* With no timeout and no input, this waits for the process to end. */
+    knot_select(cases, 2); // want: leak
     knot_chan_close(done);
     knot_chan_free(timer); /* ours alone */
 }

@@ -23,6 +23,7 @@ static void event(void *state, const knot_replay *r, const knot_event *e) {
     knot_replay_describe(r, e->object, ch, sizeof ch);
     knot_finding *f = knot_findings_add(state, knot_rule_close_of_closed.id, KNOT_ERROR, false,
                                         knot_replay_loc(r, e->site), "close of closed %s", ch);
+    f->seq = e->seq;
     const knot_object_info *o = e->object > 0 ? &r->objects[e->object] : NULL;
     if (o && o->closed)
         knot_finding_relate(f, knot_replay_loc(r, o->close_site), "task %d closed it first here",

@@ -20,6 +20,7 @@ static void event(void *state, const knot_replay *r, const knot_event *e) {
     knot_finding *f = knot_findings_add(state, knot_rule_close_of_nil.id, KNOT_ERROR, false,
                                         knot_replay_loc(r, e->site),
                                         "close of nil channel: the channel pointer is NULL here");
+    f->seq = e->seq;
     knot_replay_add_task(r, f, e->task);
 }
 

@@ -62,6 +62,7 @@ static void report_cycle(const knot_replay *r, const knot_wfg *g, int c, bool ad
         out, knot_rule_deadlock.id, KNOT_ERROR, false, knot_replay_loc(r, ti->last.site),
         "deadlock: %d task%s wait for each other forever; task %d is blocked %s %s", count,
         count == 1 ? "" : "s", first, knot_replay_verb(ti->last.kind), obj);
+    f->seq = ti->last.seq;
     for (size_t t = 1; t < g->n; t++)
         if (g->cycle[t] == c)
             relate_wait(r, g, f, (int)t);
@@ -82,6 +83,7 @@ static void report_asleep(const knot_replay *r, const knot_wfg *g, knot_findings
                                         knot_replay_loc(r, ti->last.site),
                                         "all tasks are asleep: deadlock; task %d is blocked %s %s",
                                         first, knot_replay_verb(ti->last.kind), obj);
+    f->seq = ti->last.seq;
     for (size_t t = 1; t < g->n; t++)
         if (g->stuck[t])
             relate_wait(r, g, f, (int)t);

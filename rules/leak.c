@@ -78,6 +78,7 @@ static void report(const knot_replay *r, const knot_wfg *g, int t, bool *done, k
                                                      knot_replay_loc(r, ti->last.site),
                                                      "%d tasks are blocked forever %s%s", count,
                                                      knot_replay_verb(ti->last.kind), obj);
+    f->seq = ti->last.seq;
     relate_partners(r, f, &ti->last);
     for (size_t u = (size_t)t; u < g->n; u++)
         if (g->stuck[u] && !g->cycle[u] && same_wait(ti, &r->tasks[u])) {

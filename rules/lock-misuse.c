@@ -30,7 +30,7 @@ typedef struct mutex_state {
  * event is a cond wait on that mutex, the real mistake is the wait. */
 typedef struct pending {
     bool set;
-    long long mutex, site;
+    long long mutex, site, seq;
     int owner;
 } pending;
 
@@ -65,12 +65,13 @@ static mutex_state *obj(state *s, long long id) {
     return &s->objs[id];
 }
 
-static knot_finding *misuse(state *s, const knot_replay *r, long long site, int task,
+static knot_finding *misuse(state *s, const knot_replay *r, long long seq, long long site, int task,
                             const char *what, long long object) {
     char d[320];
     knot_replay_describe(r, object, d, sizeof d);
     knot_finding *f = knot_findings_add(s->out, knot_rule_lock_misuse.id, KNOT_WARNING, false,
                                         knot_replay_loc(r, site), "%s %s", what, d);
+    f->seq = seq;
     knot_replay_add_task(r, f, task);
     return f;
 }
@@ -81,10 +82,10 @@ static void flush(state *s, const knot_replay *r, int task) {
         return;
     p->set = false;
     if (p->owner == 0) {
-        misuse(s, r, p->site, task, "unlock of unlocked", p->mutex);
+        misuse(s, r, p->seq, p->site, task, "unlock of unlocked", p->mutex);
     } else {
         knot_finding *f =
-            misuse(s, r, p->site, task, "unlock by a task that does not hold", p->mutex);
+            misuse(s, r, p->seq, p->site, task, "unlock by a task that does not hold", p->mutex);
         knot_finding_relate(f, knot_replay_loc(r, obj(s, p->mutex)->site),
                             "task %d holds it, locked here", p->owner);
         knot_replay_add_task(r, f, p->owner);
@@ -95,15 +96,15 @@ static void locked(state *s, const knot_replay *r, const knot_event *e) {
     mutex_state *m = obj(s, e->object);
     if (e->phase == KNOT_BEGIN) {
         if (m->owner == e->task) { /* a normal mutex: this waits for itself */
-            knot_finding *f = misuse(s, r, e->site, e->task,
+            knot_finding *f = misuse(s, r, e->seq, e->site, e->task,
                                      "relock, by its holder, of non-recursive", e->object);
             knot_finding_relate(f, knot_replay_loc(r, m->site), "the task locked it first here");
         }
         return;
     }
     if (e->has_result && e->result == EDEADLK_) {
-        knot_finding *f =
-            misuse(s, r, e->site, e->task, "relock, by its holder, of non-recursive", e->object);
+        knot_finding *f = misuse(s, r, e->seq, e->site, e->task,
+                                 "relock, by its holder, of non-recursive", e->object);
         knot_finding_relate(f, knot_replay_loc(r, m->site), "the task locked it first here");
         return;
     }
@@ -129,7 +130,7 @@ static void unlocked(state *s, const knot_replay *r, const knot_event *e) {
     if (m->owner == e->task)
         return;
     flush(s, r, e->task);
-    s->pend[e->task] = (pending){true, e->object, e->site, m->owner};
+    s->pend[e->task] = (pending){true, e->object, e->site, e->seq, m->owner};
     if (!failed) /* the unlock went through: nobody holds it now */
         m->owner = m->depth = 0;
 }
@@ -139,12 +140,13 @@ static void cond_wait(state *s, const knot_replay *r, const knot_event *e) {
     long long mutex = e->has_value ? e->value : 0;
     if (p->set && p->mutex == mutex) {
         p->set = false;
-        misuse(s, r, e->site, e->task, "cond wait without holding its mutex: wait on", e->object);
+        misuse(s, r, e->seq, e->site, e->task, "cond wait without holding its mutex: wait on",
+               e->object);
     }
     mutex_state *c = obj(s, e->object);
     if (mutex && c->cond_mutex && c->cond_mutex != mutex) {
-        knot_finding *f =
-            misuse(s, r, e->site, e->task, "condition variable used with two mutexes:", e->object);
+        knot_finding *f = misuse(s, r, e->seq, e->site, e->task,
+                                 "condition variable used with two mutexes:", e->object);
         knot_finding_relate(f, knot_replay_loc(r, c->site), "an earlier wait used another mutex");
     } else if (mutex && !c->cond_mutex) {
         c->cond_mutex = mutex;
@@ -155,7 +157,8 @@ static void cond_wait(state *s, const knot_replay *r, const knot_event *e) {
 static void task_ended(state *s, const knot_replay *r, const knot_event *e) {
     for (size_t i = 1; i < s->nobjs; i++)
         if (s->objs[i].owner == e->task) {
-            misuse(s, r, s->objs[i].site, e->task, "task ended while still holding", (long long)i);
+            misuse(s, r, e->seq, s->objs[i].site, e->task, "task ended while still holding",
+                   (long long)i);
             s->objs[i].owner = s->objs[i].depth = 0;
         }
 }
@@ -180,7 +183,8 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
         break;
     case KNOT_EV_MUTEX_DESTROY:
         if (e->object > 0 && (obj(s, e->object)->owner != 0 || e->result == EBUSY_)) {
-            knot_finding *f = misuse(s, r, e->site, e->task, "destroy of locked", e->object);
+            knot_finding *f =
+                misuse(s, r, e->seq, e->site, e->task, "destroy of locked", e->object);
             if (obj(s, e->object)->owner)
                 knot_finding_relate(f, knot_replay_loc(r, obj(s, e->object)->site),
                                     "task %d locked it here", obj(s, e->object)->owner);

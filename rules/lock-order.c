@@ -248,6 +248,7 @@ static void report(search *q, int len) {
         "lock-order inversion: %d tasks take %s -> %s in opposite orders; another schedule "
         "deadlocks",
         len, locks, first);
+    f->seq = closing->to_seq;
     for (int i = 0; i < len; i++) {
         const instance *in = q->chosen[(last + 1 + i) % len];
         int e = (last + 1 + i) % len;

@@ -65,6 +65,7 @@ static void closed(state *s, const knot_replay *r, const knot_event *close) {
             "send on %s is not ordered before its close: in another schedule it runs after the "
             "close and panics",
             ch);
+        f->seq = close->seq;
         knot_finding_relate(f, knot_replay_loc(r, close->site),
                             "task %d closes the channel here, with nothing ordering it after "
                             "the send",
@@ -80,10 +81,13 @@ static void actual(state *s, const knot_replay *r, const knot_event *e) {
     knot_replay_describe(r, e->object, ch, sizeof ch);
     knot_finding *f = knot_findings_add(s->out, knot_rule_send_on_closed.id, KNOT_ERROR, false,
                                         knot_replay_loc(r, e->site), "send on closed %s", ch);
-    if (e->object > 0 && r->objects[e->object].closed)
+    f->seq = e->seq;
+    knot_replay_add_task(r, f, e->task);
+    if (e->object > 0 && r->objects[e->object].closed) {
         knot_finding_relate(f, knot_replay_loc(r, r->objects[e->object].close_site),
                             "task %d closed it here", r->objects[e->object].close_task);
-    knot_replay_add_task(r, f, e->task);
+        knot_replay_add_task(r, f, r->objects[e->object].close_task);
+    }
 }
 
 static void event(void *st, const knot_replay *r, const knot_event *e) {

@@ -106,6 +106,7 @@ static void predicted(state *s, const knot_replay *r, const knot_event *e, wg *w
         s->out, knot_rule_wg_negative.id, KNOT_ERROR, true, knot_replay_loc(r, e->site),
         "Done on a wait group whose Add is not ordered before it: in another schedule the "
         "counter goes negative and the program panics");
+    f->seq = e->seq;
     for (size_t i = 0; i < w->n; i++) {
         const task_adds *ta = &w->tasks[i];
         for (size_t k = (size_t)(ordered_prefix(ta, r->vc[e->task][ta->task]) + 1); k < ta->n; k++)
@@ -130,6 +131,7 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
         knot_finding *f = knot_findings_add(s->out, knot_rule_wg_negative.id, KNOT_ERROR, false,
                                             knot_replay_loc(r, e->site),
                                             "negative wait group counter (%lld)", e->result);
+        f->seq = e->seq;
         knot_replay_add_task(r, f, e->task);
     } else if (e->value < 0) {
         predicted(s, r, e, w);

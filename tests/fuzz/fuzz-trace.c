@@ -19,12 +19,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const kinds[] = {
-    "task_start", "task_end",      "go",            "chan_make",     "chan_send",
-    "chan_recv",  "chan_close",    "chan_free",     "select",        "select_nb",
-    "wg_add",     "wg_wait",       "timer_make",    "panic",         "deadlock",
-    "mutex_lock", "mutex_trylock", "mutex_unlock",  "thread_join",   "cond_wait",
-    "cond_signal", "rwlock_rdlock", "rwlock_wrlock", "rwlock_unlock", "sem_wait",
-    "sem_post",   "barrier_wait",  "mutex_destroy", "bogus"};
+    "task_start",  "task_end",  "go",           "chan_make",     "chan_send",     "chan_recv",
+    "chan_close",  "chan_free", "select",       "select_nb",     "wg_add",        "wg_wait",
+    "timer_make",  "panic",     "deadlock",     "mutex_lock",    "mutex_trylock", "mutex_unlock",
+    "thread_join", "cond_wait", "cond_signal",  "rwlock_rdlock", "rwlock_wrlock", "rwlock_unlock",
+    "sem_wait",    "sem_post",  "barrier_wait", "mutex_destroy", "bogus"};
 static const char *const phases[] = {"point", "begin", "end", "?"};
 static const char *const object_kinds[] = {"chan", "mutex", "wait group", "cond", "timer", "x"};
 
@@ -32,9 +31,7 @@ typedef struct reader {
     const uint8_t *p, *end;
 } reader;
 
-static int next(reader *r, int mod) {
-    return r->p < r->end ? *r->p++ % mod : 0;
-}
+static int next(reader *r, int mod) { return r->p < r->end ? *r->p++ % mod : 0; }
 
 static void bind_small(sqlite3_stmt *st, int col, reader *r, int mod) {
     int v = next(r, mod + 1);
@@ -136,8 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (knot_replay_attach(&r, db, "fuzz", err, sizeof err) != 0)
         return 0;
     knot_findings fs = {0};
-    (void)knot_replay_run(&r, knot_dynamic_checks, knot_dynamic_checks_count, &fs, err,
-                          sizeof err);
+    (void)knot_replay_run(&r, knot_dynamic_checks, knot_dynamic_checks_count, &fs, err, sizeof err);
     knot_replay_close(&r);
     knot_findings_sort(&fs);
     FILE *sink = fopen("/dev/null", "w");

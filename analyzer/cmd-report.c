@@ -1,0 +1,63 @@
+/* knot report TRACE -o FILE.html: the findings, their sources and their
+ * pictures on one self-contained page. */
+#include "check.h"
+#include "commands.h"
+#include "report-html.h"
+#include "trace-import.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+int knot_cmd_report(int argc, char **argv) {
+    const char *trace = NULL, *output = NULL;
+    for (int i = 0; i < argc; i++) {
+        if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc) {
+            output = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "knot: report: unknown option '%s' (see knot --help)\n", argv[i]);
+            return 2;
+        } else if (trace) {
+            fprintf(stderr, "knot: report: one trace at a time ('%s' and '%s')\n", trace, argv[i]);
+            return 2;
+        } else {
+            trace = argv[i];
+        }
+    }
+    if (!trace || !output) {
+        fputs("knot: report: usage: knot report TRACE -o FILE.html\n", stderr);
+        return 2;
+    }
+    char err[1024];
+    knot_import_stats stats;
+    knot_replay r;
+    if (knot_trace_import_pending(trace, &stats, err, sizeof err) < 0 ||
+        knot_replay_open(&r, trace, err, sizeof err) != 0) {
+        fprintf(stderr, "knot: %s\n", err);
+        return 2;
+    }
+    knot_findings fs = {0};
+    int rc = knot_check_replay(&r, &fs, err, sizeof err);
+    if (rc == 0 && r.events == 0) {
+        snprintf(err, sizeof err, "%s: the trace holds no events: nothing to report", trace);
+        rc = -1;
+    }
+    if (rc == 0) {
+        FILE *out = fopen(output, "w");
+        if (!out) {
+            snprintf(err, sizeof err, "cannot write %s: %s", output, strerror(errno));
+            rc = -1;
+        } else {
+            rc = knot_report_html(out, &r, &fs);
+            if (fclose(out) != 0 || rc != 0) {
+                snprintf(err, sizeof err, "cannot write %s", output);
+                rc = -1;
+            }
+        }
+    }
+    if (rc != 0)
+        fprintf(stderr, "knot: %s\n", err);
+    knot_findings_free(&fs);
+    knot_replay_close(&r);
+    return rc ? 2 : 0;
+}

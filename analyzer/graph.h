@@ -1,0 +1,53 @@
+/* Pictures of a replayed trace, built as Graphviz graphs (libcgraph) and
+ * laid out and rendered by libgvc:
+ *   - the wait-for graph of the final state (graph-wfg.c): tasks, the
+ *     objects they wait on, who could release them; cycles in red, leaked
+ *     tasks in orange;
+ *   - the happens-before diagram of a window of events (graph-hb.c): a lane
+ *     per task, events top to bottom in trace order, an arrow for each
+ *     synchronisation.
+ * render.c turns either into svg, png, pdf or dot. */
+#ifndef KNOT_GRAPH_H
+#define KNOT_GRAPH_H
+
+#include "findings.h"
+#include "replay.h"
+
+#include <graphviz/cgraph.h>
+#include <stddef.h>
+
+/* The wait-for graph of r's final state (r has been run). Tasks blocked on
+ * the same operation of the same object (and not in a cycle) are drawn as
+ * one node, so thousands of leaked tasks stay one picture. NULL when nothing
+ * was blocked. */
+Agraph_t *knot_graph_wfg(const knot_replay *r);
+
+typedef struct knot_hb_window {
+    const int *tasks; /* the lanes; NULL = every task */
+    size_t ntasks;
+    long long focus; /* the event to centre on; 0 = the end of the trace */
+    int window;      /* events to show (default 60) */
+} knot_hb_window;
+
+/* The happens-before diagram of a window of r's events. NULL (and a message
+ * in err) when the window holds no event. */
+Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err, size_t errsize);
+
+/* The happens-before window for a finding: its tasks, centred on its event. */
+knot_hb_window knot_hb_window_for(const knot_finding *f, int *tasks_buf, size_t cap);
+
+/* Render g to path, the format taken from its extension (.svg, .png, .pdf,
+ * .dot). Returns 0, or -1 with a one-line reason. */
+int knot_render_file(Agraph_t *g, const char *path, char *err, size_t errsize);
+
+/* Render g as SVG into memory, without the XML prolog (ready to inline in
+ * HTML). Returns a malloc'd string, or NULL. */
+char *knot_render_svg(Agraph_t *g);
+
+void knot_graph_free(Agraph_t *g);
+
+/* Graphviz reads backslashes in labels as escapes: double them in text that
+ * came from a trace or a source file. */
+void knot_graph_label(void *obj, const char *text);
+
+#endif

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# knot graph and knot report: the pictures of a known deadlock, a leak of a
+# thousand tasks and a happens-before window, parsed and checked; every
+# format; the report's escaping of hostile names; clear errors.
+# usage: check-graphs.sh SOURCE_DIR BUILD_DIR
+set -u
+src=$1 build=$2
+knot=$build/bin/knot
+here=$src/tests/graphs
+work=$build/tests/graphs-work
+rm -rf "$work" && mkdir -p "$work"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { echo "ok   $*"; }
+py() { python3 "$here/$1" "${@:2}" || fail "$1 ${*:2}"; }
+
+# A lock-order deadlock, caught live and recorded.
+"$knot" run -o "$work/abba.db" -- "$build/tests/rec-abba" >/dev/null 2>&1
+"$knot" graph "$work/abba.db" -o "$work/abba.svg" || fail "knot graph abba"
+py check-svg.py wfg-cycle "$work/abba.svg"
+"$knot" graph "$work/abba.db" --kind hb -o "$work/abba-hb.svg" || fail "knot graph --kind hb"
+py check-svg.py hb "$work/abba-hb.svg" 3 4
+"$knot" graph "$work/abba.db" --kind hb --tasks 2 --window 5 -o "$work/lane.svg" || fail "--tasks"
+py check-svg.py hb "$work/lane.svg" 1 0
+
+# Every format, told by its extension.
+"$knot" graph "$work/abba.db" -o "$work/abba.png" && [[ $(head -c 4 "$work/abba.png" | tail -c 3) == PNG ]] &&
+    ok "png" || fail "png"
+"$knot" graph "$work/abba.db" -o "$work/abba.pdf" && [[ $(head -c 4 "$work/abba.pdf") == %PDF ]] &&
+    ok "pdf" || fail "pdf"
+"$knot" graph "$work/abba.db" -o "$work/abba.dot" && grep -q "^strict digraph wait_for" "$work/abba.dot" &&
+    ok "dot" || fail "dot"
+
+# A thousand leaked tasks are one node.
+"$knot" run -o "$work/many.db" -- "$build/tests/many-leaks" >/dev/null 2>&1
+"$knot" graph "$work/many.db" -o "$work/many.svg" || fail "knot graph many"
+py check-svg.py wfg-group "$work/many.svg" 999
+
+# Errors: one line, status 2.
+expect_error() { # DESCRIPTION PATTERN knot-args...
+    local what=$1 pattern=$2
+    shift 2
+    "$knot" "$@" >/dev/null 2>"$work/err"
+    local status=$?
+    if [[ $status == 2 && $(wc -l <"$work/err") == 1 ]] && grep -q "$pattern" "$work/err"; then
+        ok "$what"
+    else
+        fail "$what: status $status: $(cat "$work/err")"
+    fi
+}
+"$knot" run -o "$work/clean.db" -- "$build/tests/rec-chan" >/dev/null 2>&1
+expect_error "unknown picture format" "unknown picture format" graph "$work/abba.db" -o "$work/x.gif"
+expect_error "nothing blocked" "no task was blocked" graph "$work/clean.db" -o "$work/x.svg"
+expect_error "no such finding" "no finding 99" graph "$work/abba.db" --finding 99 -o "$work/x.svg"
+expect_error "no output" "no output file" graph "$work/abba.db"
+expect_error "not a trace" "not a knot trace" report /etc/hostname -o "$work/x.html"
+cp "$work/clean.db" "$work/empty.db" && sqlite3 "$work/empty.db" "DELETE FROM events"
+expect_error "empty trace" "no events" report "$work/empty.db" -o "$work/x.html"
+
+# Hostile names from the trace are text in the report, never markup.
+cp "$work/many.db" "$work/evil.db"
+sqlite3 "$work/evil.db" "UPDATE sites SET function='<script>alert(1)</script>',
+    file='/nowhere/a&b\"<img src=x onerror=alert(2)>.c';
+    UPDATE objects SET name='<b>\"q\" & ''x''</b>' WHERE name='results';"
+"$knot" report "$work/evil.db" -o "$work/evil.html" || fail "knot report evil"
+py check-report.py escape "$work/evil.html" "<script>alert(1)</script>" \
+    "a&b\"<img src=x onerror=alert(2)>.c" "<b>\"q\" & 'x'</b>"
+
+[[ $failures == 0 ]] && echo "all graph checks passed"
+exit $((failures > 0))

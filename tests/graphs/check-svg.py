@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Assertions on knot's SVG pictures, parsed as XML (Graphviz writes each node
+and edge as <g class="node ..."> / <g class="edge ..."> with a <title>).
+
+  check-svg.py wfg-cycle FILE         a deadlock: the red cycle is a directed
+                                      cycle through two tasks and two objects
+  check-svg.py wfg-group FILE N       N blocked tasks drawn as one node
+  check-svg.py hb FILE TASKS SYNCS    a lane per task (at least TASKS lanes)
+                                      and at least SYNCS synchronisation arrows
+"""
+import sys
+import xml.etree.ElementTree as ET
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def parts(path):
+    root = ET.parse(path).getroot()
+    nodes, edges = {}, []
+    for g in root.iter(NS + "g"):
+        cls = g.get("class", "").split()
+        title = g.find(NS + "title")
+        if title is None:
+            continue
+        text = " ".join(t.text or "" for t in g.iter(NS + "text"))
+        if "node" in cls:
+            nodes[title.text] = (set(cls), text)
+        elif "edge" in cls:
+            a, b = title.text.split("->")
+            edges.append((a, b, set(cls), text))
+    return nodes, edges
+
+
+def fail(msg):
+    print("FAIL:", msg)
+    sys.exit(1)
+
+
+def wfg_cycle(path):
+    nodes, edges = parts(path)
+    cyc_nodes = {n for n, (cls, _) in nodes.items() if "cycle" in cls}
+    cyc_edges = [(a, b) for a, b, cls, _ in edges if "cycle" in cls]
+    if len(cyc_nodes) != 2 or not all(n.startswith("t") for n in cyc_nodes):
+        fail(f"cycle nodes {sorted(cyc_nodes)}: want exactly two tasks")
+    if len(cyc_edges) != 4:
+        fail(f"cycle edges {cyc_edges}: want four (task -> lock -> task, twice)")
+    succ = dict(cyc_edges)
+    start = sorted(cyc_nodes)[0]
+    walk, node = [start], start
+    for _ in range(4):
+        node = succ.get(node)
+        if node is None:
+            fail(f"the red edges do not continue from {walk[-1]}")
+        walk.append(node)
+    if walk[-1] != start or not walk[1].startswith("o") or not walk[3].startswith("o"):
+        fail(f"the red edges do not close a task-lock-task-lock cycle: {walk}")
+    for a, b, cls, label in edges:
+        if (a, b) in cyc_edges and a.startswith("t") and "locking" not in label:
+            fail(f"edge {a}->{b} does not say what the task is doing: {label!r}")
+    if any("cycle" in cls for n, (cls, _) in nodes.items() if n not in cyc_nodes):
+        fail("a task outside the cycle is marked as in it")
+    print(f"ok: cycle {' -> '.join(walk)}")
+
+
+def wfg_group(path, count):
+    nodes, _ = parts(path)
+    grouped = [n for n, (cls, text) in nodes.items() if f"{count} tasks" in text]
+    if len(grouped) != 1:
+        fail(f"no single node for the {count} blocked tasks: {[t for _, t in nodes.values()]}")
+    if len(nodes) > 6:
+        fail(f"{len(nodes)} nodes: the blocked tasks were not summarised")
+    print(f"ok: {count} tasks in one node, {len(nodes)} nodes in all")
+
+
+def hb(path, tasks, syncs):
+    nodes, edges = parts(path)
+    lanes = [n for n, (cls, _) in nodes.items() if "lane" in cls]
+    sync = [e for e in edges if "sync" in e[2]]
+    if len(lanes) < tasks:
+        fail(f"{len(lanes)} lanes, want at least {tasks}")
+    if len(sync) < syncs:
+        fail(f"{len(sync)} synchronisation arrows, want at least {syncs}")
+    for a, b, _, _ in sync:
+        if not (a.startswith("e") and b.startswith("e")) or int(a[1:]) >= int(b[1:]):
+            fail(f"arrow {a}->{b} does not go forward in trace order")
+    print(f"ok: {len(lanes)} lanes, {len(sync)} synchronisation arrows, all forward")
+
+
+if __name__ == "__main__":
+    kind = sys.argv[1]
+    if kind == "wfg-cycle":
+        wfg_cycle(sys.argv[2])
+    elif kind == "wfg-group":
+        wfg_group(sys.argv[2], int(sys.argv[3]))
+    else:
+        hb(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
