@@ -6,5 +6,6 @@
 #define KNOT_COMMANDS_H
 
 int knot_cmd_rules(int argc, char **argv);
+int knot_cmd_lint(int argc, char **argv);
 
 #endif

@@ -45,6 +45,8 @@ static void help(void) {
          "       knot import TRACE                import the journal a traced program left\n"
          "       knot summary TRACE               tasks, objects, events, blocked tasks\n"
          "       knot rules                       list the rules and what each finds\n"
+         "       knot lint [-p BUILD_DIR] [FILES...] [-- COMPILER_ARGS...]\n"
+         "                                        check the source statically (see docs/ci.md)\n"
          "       knot --version");
 }
 
@@ -432,5 +434,7 @@ int main(int argc, char **argv) {
         return cmd_summary(argc - 2, argv + 2);
     if (!strcmp(cmd, "rules"))
         return knot_cmd_rules(argc - 2, argv + 2);
+    if (!strcmp(cmd, "lint"))
+        return knot_cmd_lint(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }
