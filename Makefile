@@ -11,8 +11,11 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and the tests need; the benchmark adds Go.
+# knot lint needs libclang; its SARIF test validates with python3-jsonschema
+# against a schema fetched with npm (any npm on PATH will do).
 DEPS       := cmake make gcc clang libclang-rt-14-dev llvm clang-format clang-tidy pkg-config \
-              libsqlite3-dev sqlite3 libjansson-dev
+              libsqlite3-dev sqlite3 libjansson-dev \
+              libclang-14-dev python3-jsonschema $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
 BENCH_DEPS := golang-go
 
 .PHONY: all deps bench-deps configure build run test bench fuzz clean

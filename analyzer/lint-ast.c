@@ -58,7 +58,7 @@ bool knot__lint_last_expr(CXCursor c, CXCursor *out) { return child_expr(c, out,
 CXCursor knot__lint_strip(CXCursor e) {
     for (;;) {
         enum CXCursorKind k = clang_getCursorKind(e);
-        CXCursor inner;
+        CXCursor inner = clang_getNullCursor();
         if ((k != CXCursor_ParenExpr && k != CXCursor_CStyleCastExpr &&
              k != CXCursor_UnexposedExpr) ||
             !knot__lint_last_expr(e, &inner))
@@ -66,7 +66,7 @@ CXCursor knot__lint_strip(CXCursor e) {
         /* An unexposed expression with several parts (a designated
          * initialiser, say) is not a conversion: keep it. */
         if (k == CXCursor_UnexposedExpr) {
-            CXCursor first;
+            CXCursor first = clang_getNullCursor();
             knot__lint_first_expr(e, &first);
             if (!clang_equalCursors(first, inner))
                 return e;

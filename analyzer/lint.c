@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 knot_loc knot_lint_loc(const knot_lint_tu *tu, knot_lint_pos pos, const char *function) {
     return knot_loc_make(tu->file, pos.line, pos.col, function);
@@ -62,21 +63,66 @@ static void check(const knot_lint_tu *facts, knot_findings *out) {
     knot_lint_check_unreceived_send(facts, out);
 }
 
+static const char *const path_options[] = {"-I",         "-isystem", "-iquote",
+                                           "-idirafter", "-include", "-imacros"};
+
+/* The option (of path_options) arg starts with, or NULL. */
+static const char *path_option(const char *arg) {
+    for (size_t i = 0; i < sizeof path_options / sizeof path_options[0]; i++)
+        if (strncmp(arg, path_options[i], strlen(path_options[i])) == 0)
+            return path_options[i];
+    return NULL;
+}
+
+/* prefix + dir/path if path is relative and names something in dir, else
+ * a copy of prefix + path. */
+static char *in_dir(const char *dir, const char *prefix, const char *path) {
+    char joined[PATH_MAX * 2], *out;
+    snprintf(joined, sizeof joined, "%s/%s", dir, path);
+    bool move = path[0] != '/' && path[0] && access(joined, F_OK) == 0;
+    if (asprintf(&out, "%s%s", prefix, move ? joined : path) < 0)
+        return NULL;
+    return out;
+}
+
+/* libclang's -working-directory changes the whole process's directory
+ * (LLVM's real file system calls chdir), which threads cannot share; so
+ * paths in the command are made absolute instead. */
+static char **absolute_args(const knot_lint_job *job) {
+    char **argv = calloc((size_t)job->argc + 1, sizeof *argv);
+    for (int i = 0; argv && i < job->argc; i++) {
+        const char *a = job->argv[i], *opt = path_option(a);
+        bool value = i > 0 && path_option(job->argv[i - 1]) &&
+                     strcmp(job->argv[i - 1], path_option(job->argv[i - 1])) == 0;
+        bool keep = !job->dir || i == 0 || (a[0] == '-' && !value && !(opt && a[strlen(opt)]));
+        if (keep)
+            argv[i] = strdup(a);
+        else if (opt && a[strlen(opt)])
+            argv[i] = in_dir(job->dir, opt, a + strlen(opt));
+        else
+            argv[i] = in_dir(job->dir, "", a);
+        if (!argv[i]) {
+            fputs("knot: out of memory\n", stderr);
+            exit(2);
+        }
+    }
+    return argv;
+}
+
+static void free_args(char **argv, int argc) {
+    for (int i = 0; argv && i < argc; i++)
+        free(argv[i]);
+    free(argv);
+}
+
 int knot__lint_run(CXIndex idx, const knot_lint_job *job, knot_findings *out) {
-    /* The command's working directory matters for relative paths in it. */
-    int argc = job->argc + (job->dir ? 2 : 0);
-    const char **argv = calloc((size_t)argc + 1, sizeof *argv);
+    char **argv = absolute_args(job);
     if (!argv)
         return 2;
-    memcpy(argv, job->argv, (size_t)job->argc * sizeof *argv);
-    if (job->dir) {
-        argv[job->argc] = "-working-directory";
-        argv[job->argc + 1] = job->dir;
-    }
     CXTranslationUnit tu = NULL;
-    enum CXErrorCode rc = clang_parseTranslationUnit2FullArgv(idx, NULL, argv, argc, NULL, 0,
-                                                              CXTranslationUnit_None, &tu);
-    free(argv);
+    enum CXErrorCode rc = clang_parseTranslationUnit2FullArgv(
+        idx, NULL, (const char *const *)argv, job->argc, NULL, 0, CXTranslationUnit_None, &tu);
+    free_args(argv, job->argc);
     if (rc != CXError_Success || !tu) {
         fprintf(stderr, "%s: error: clang: cannot parse (%s)\n", job->file,
                 rc == CXError_Crashed ? "libclang crashed" : "bad command line or unreadable file");

@@ -52,7 +52,7 @@ static void worker(void *arg) {
     atomic_fetch_add(&reached_send, 1);
     /* LEAK: once the caller has returned, no one receives on this channel
      * again, so this send blocks forever. */
-    knot_chan_send(j->outcomes, &o);
+    knot_chan_send(j->outcomes, &o); // want: unreceived-send
     atomic_fetch_add(&finished_send, 1);
 }
 

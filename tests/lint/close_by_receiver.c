@@ -1,0 +1,134 @@
+/* close-by-receiver: Go in Practice's listing 3.9 and its repair, and the
+ * shapes around them that are correct. */
+#include <knot/knot.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* ---- listing 3.9, buggy: main receives until a timeout, then closes ---- */
+
+static void greeter(void *arg) {
+    knot_chan *msg = arg;
+    const char *hello = "hello";
+    for (;;) {
+        knot_chan_send(msg, &hello);
+        knot_sleep(50);
+    }
+}
+
+int timeout_buggy(void) {
+    knot_chan *msg = knot_chan_make(sizeof(const char *), 0);
+    knot_chan *timeout = knot_after(200);
+    knot_go(greeter, msg);
+    for (;;) {
+        const char *text;
+        knot_case cases[] = {KNOT_CASE_RECV(msg, &text), KNOT_CASE_RECV(timeout, NULL)};
+        if (knot_select(cases, 2) == 0) {
+            puts(text);
+            continue;
+        }
+        knot_chan_close(msg); // want: close-by-receiver
+        return 0;
+    }
+}
+
+/* ---- listing 3.9, fixed: the receiver says "done"; the sender closes ---- */
+
+struct greeting {
+    knot_chan *msg, *done;
+};
+
+static void polite_greeter(void *arg) {
+    struct greeting *g = arg;
+    const char *hello = "hello";
+    for (;;) {
+        knot_case cases[] = {KNOT_CASE_SEND(g->msg, &hello), KNOT_CASE_RECV(g->done, NULL)};
+        if (knot_select(cases, 2) == 1) {
+            knot_chan_close(g->msg); /* the sender closes: correct */
+            return;
+        }
+        knot_sleep(50);
+    }
+}
+
+int timeout_fixed(void) {
+    knot_chan *msg = knot_chan_make(sizeof(const char *), 0);
+    knot_chan *done = knot_chan_make(0, 0);
+    knot_chan *timeout = knot_after(200);
+    struct greeting g = {msg, done};
+    knot_go(polite_greeter, &g);
+    for (;;) {
+        const char *text;
+        knot_case cases[] = {KNOT_CASE_RECV(msg, &text), KNOT_CASE_RECV(timeout, NULL)};
+        if (knot_select(cases, 2) == 0) {
+            puts(text);
+            continue;
+        }
+        knot_chan_close(done); /* main never receives from done: correct */
+        while (knot_chan_recv(msg, NULL)) {
+        }
+        return 0;
+    }
+}
+
+/* ---- a pipeline stage: receives from in, closes out (its own output) ---- */
+
+struct stage {
+    knot_chan *in, *out;
+};
+
+static void square(void *arg) {
+    struct stage *s = arg;
+    int v;
+    while (knot_chan_recv(s->in, &v)) {
+        int sq = v * v;
+        knot_chan_send(s->out, &sq);
+    }
+    knot_chan_close(s->out);
+}
+
+void start_square(struct stage *s) { knot_go(square, s); }
+
+/* ---- a consumer handed a channel closes it when it has had enough ---- */
+
+int first_negative(knot_chan *numbers) {
+    int v;
+    while (knot_chan_recv(numbers, &v)) {
+        if (v < 0) {
+            knot_chan_close(numbers); // want: close-by-receiver
+            return v;
+        }
+    }
+    return 0;
+}
+
+/* The same through a struct the consumer was given. */
+struct feed {
+    knot_chan *items;
+};
+
+void drain_some(struct feed *f, int n) {
+    for (int i = 0; i < n; i++)
+        knot_chan_recv(f->items, NULL);
+    knot_chan_close(f->items); // want: close-by-receiver
+}
+
+/* ---- sender and receiver in one function: it knows when sending ends ---- */
+
+int produce_then_consume(void) {
+    knot_chan *ch = knot_chan_make(sizeof(int), 4);
+    for (int i = 0; i < 4; i++)
+        knot_chan_send(ch, &i);
+    knot_chan_close(ch);
+    int sum = 0, v;
+    while (knot_chan_recv(ch, &v))
+        sum += v;
+    knot_chan_free(ch);
+    return sum;
+}
+
+/* Suppressed: this receiver is the only one who could ever send. */
+void close_suppressed(knot_chan *ch) {
+    knot_chan_recv(ch, NULL);
+    knot_chan_close(ch); // knot:ignore close-by-receiver
+}
