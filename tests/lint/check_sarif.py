@@ -74,7 +74,7 @@ def main():
             loc = result["locations"][0]["physicalLocation"]
             uri = loc["artifactLocation"]["uri"]
             path = os.path.realpath(uri[len("file://"):] if uri.startswith("file://") else
-                                    os.path.join(source, uri))
+                                    os.path.join(os.getcwd(), uri))
             key = (path, loc["region"]["startLine"], result["ruleId"])
             got[key] = got.get(key, 0) + 1
     ok = not errors
