@@ -207,19 +207,37 @@ bool knot__lint_is_deref(CXCursor unary) {
            clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(of)), result);
 }
 
-/* The spelling of the first token in a range, if it is punctuation. */
-static bool first_punct(CXTranslationUnit tu, CXSourceRange range, char *buf, size_t size) {
-    CXToken *tokens;
-    unsigned n;
-    clang_tokenize(tu, range, &tokens, &n);
-    bool ok = n > 0 && clang_getTokenKind(tokens[0]) == CXToken_Punctuation;
-    if (ok) {
-        CXString s = clang_getTokenSpelling(tu, tokens[0]);
-        snprintf(buf, size, "%s", clang_getCString(s));
-        clang_disposeString(s);
+/* The operator written at loc (after blanks and comments), read from the
+ * source text itself: libclang 14 names no operator kinds, and lexing a
+ * token range for each operator costs more than the rest of the walk. */
+static bool op_at(CXTranslationUnit tu, CXSourceLocation loc, char *buf, size_t size) {
+    CXFile file;
+    unsigned offset;
+    size_t len;
+    clang_getSpellingLocation(loc, &file, NULL, NULL, &offset);
+    const char *text = file ? clang_getFileContents(tu, file, &len) : NULL;
+    if (!text || offset > len)
+        return false;
+    for (size_t i = offset; i < len;) {
+        if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r' ||
+            text[i] == '\\') {
+            i++;
+        } else if (text[i] == '/' && i + 1 < len && text[i + 1] == '*') {
+            const char *close = strstr(text + i + 2, "*/");
+            i = close ? (size_t)(close - text) + 2 : len;
+        } else if (text[i] == '/' && i + 1 < len && text[i + 1] == '/') {
+            while (i < len && text[i] != '\n')
+                i++;
+        } else {
+            size_t n = 0;
+            while (i + n < len && n + 1 < size && strchr("=<>!&|+-*/%^~", text[i + n]))
+                n++;
+            memcpy(buf, text + i, n);
+            buf[n] = '\0';
+            return n > 0;
+        }
     }
-    clang_disposeTokens(tu, tokens, n);
-    return ok;
+    return false;
 }
 
 bool knot__lint_is_incdec(CXCursor unary) {
@@ -227,21 +245,17 @@ bool knot__lint_is_incdec(CXCursor unary) {
     CXCursor operand;
     if (!knot__lint_last_expr(unary, &operand))
         return false;
-    CXSourceRange all = clang_getCursorExtent(unary), inner = clang_getCursorExtent(operand);
     char op[4] = "";
-    /* prefix: the token before the operand; postfix: the one after it */
-    if (!first_punct(tu, clang_getRange(clang_getRangeStart(all), clang_getRangeStart(inner)), op,
-                     sizeof op) &&
-        !first_punct(tu, clang_getRange(clang_getRangeEnd(inner), clang_getRangeEnd(all)), op,
-                     sizeof op))
-        return false;
-    return strcmp(op, "++") == 0 || strcmp(op, "--") == 0;
+    /* prefix: the operator starts the expression; postfix: it follows the operand */
+    if (!op_at(tu, clang_getRangeStart(clang_getCursorExtent(unary)), op, sizeof op))
+        op_at(tu, clang_getRangeEnd(clang_getCursorExtent(operand)), op, sizeof op);
+    return strncmp(op, "++", 2) == 0 || strncmp(op, "--", 2) == 0;
 }
 
 bool knot__lint_binop(CXCursor op, CXCursor lhs, CXCursor rhs, char *buf, size_t size) {
-    CXSourceRange between = clang_getRange(clang_getRangeEnd(clang_getCursorExtent(lhs)),
-                                           clang_getRangeStart(clang_getCursorExtent(rhs)));
-    return first_punct(clang_Cursor_getTranslationUnit(op), between, buf, size);
+    (void)rhs;
+    return op_at(clang_Cursor_getTranslationUnit(op), clang_getRangeEnd(clang_getCursorExtent(lhs)),
+                 buf, size);
 }
 
 static bool is_struct_named(CXType t, const char *name) {

@@ -314,11 +314,15 @@ static void on_assign(walker *w, CXCursor c) {
     CXCursor lhs, rhs;
     if (!knot__lint_first_expr(c, &lhs) || !knot__lint_last_expr(c, &rhs))
         return;
-    mark_assigned(w, lhs);
-    char op[4];
-    if (clang_getCursorKind(c) != CXCursor_BinaryOperator ||
-        !knot__lint_binop(c, lhs, rhs, op, sizeof op) || strcmp(op, "=") != 0)
+    if (clang_getCursorKind(c) == CXCursor_CompoundAssignOperator) {
+        mark_assigned(w, lhs);
         return;
+    }
+    /* "=" but not "==" ("=-1" is still an assignment) */
+    char op[4];
+    if (!knot__lint_binop(c, lhs, rhs, op, sizeof op) || op[0] != '=' || op[1] == '=')
+        return;
+    mark_assigned(w, lhs);
     CXCursor s = knot__lint_strip(rhs);
     char callee[64];
     if (knot__lint_callee(s, callee, sizeof callee)) {

@@ -151,3 +151,16 @@ void spawn_suppressed(int n) {
     for (int i = 0; i < n; i++)
         knot_go(print_id, &i); // knot:ignore loop-capture
 }
+
+/* Compared, never written, in the loop: one stable object for all tasks. */
+struct latch {
+    int open;
+};
+
+static void wait_latch(void *arg) { (void)arg; }
+
+void spawn_until_open(struct latch *l) {
+    struct latch mine = *l;
+    while (mine.open == 0 && l->open == 0)
+        knot_go(wait_latch, &mine);
+}
