@@ -2,7 +2,8 @@
 # builds, then does its job:
 #   make run    build and run a bundled example
 #   make test   build and run the whole test suite (ctest)
-#   make bench  build in Release and print knot/Go timing ratios and the recording overhead
+#   make bench  build in Release and print knot/Go timing ratios, the recording overhead
+#               and knot lint's time next to clang-tidy's
 #   make fuzz   fuzz the trace importer for FUZZ_SECONDS (default 600)
 #   make clean  remove the build tree
 
@@ -53,6 +54,7 @@ bench:
 	$(MAKE) EXTRA_DEPS="$(BENCH_DEPS)" BUILD=$(BUILD)-release BUILD_TYPE=Release build
 	bench/run-chan.sh $(BUILD)-release
 	bench/run-record.sh $(BUILD)-release
+	bench/run-lint.sh $(BUILD)-release
 
 FUZZ_SECONDS ?= 600
 fuzz: build
