@@ -329,6 +329,28 @@ bool knot__lint_tests_receive(CXCursor cond, knot__lint_is_ok_fn *is_ok, const v
     return t.found;
 }
 
+typedef struct var_list {
+    knot_lint_id **ids;
+    size_t *n;
+} var_list;
+
+static enum CXChildVisitResult add_var_read(CXCursor c, CXCursor parent, CXClientData data) {
+    (void)parent;
+    var_list *list = data;
+    knot_lint_id id = clang_getCursorKind(c) == CXCursor_DeclRefExpr
+                          ? knot__lint_var_id(clang_getCursorReferenced(c))
+                          : 0;
+    if (id)
+        *(knot_lint_id *)KNOT__PUSH(*list->ids, *list->n) = id;
+    return CXChildVisit_Recurse;
+}
+
+void knot__lint_vars_read(CXCursor e, knot_lint_id **ids, size_t *n) {
+    var_list list = {ids, n};
+    add_var_read(e, clang_getNullCursor(), &list);
+    clang_visitChildren(e, add_var_read, &list);
+}
+
 typedef struct field_walk {
     CXString names[32];
     unsigned n, next;

@@ -64,6 +64,9 @@ void knot__lint_bound(CXCursor cond, bool *known, long *bound, knot_lint_id *var
 typedef bool knot__lint_is_ok_fn(const void *ctx, knot_lint_id id);
 bool knot__lint_tests_receive(CXCursor cond, knot__lint_is_ok_fn *is_ok, const void *ctx);
 
+/* Append the ids of the variables an expression reads to *ids. */
+void knot__lint_vars_read(CXCursor e, knot_lint_id **ids, size_t *n);
+
 /* Call fn(ctx, field, init) for each initialised field of a struct
  * initialiser list, positional or designated. */
 typedef void knot__lint_field_fn(void *ctx, const char *field, CXCursor init);

@@ -24,6 +24,8 @@ typedef struct walker {
     size_t naliases;
     knot_lint_id *oks; /* variables that hold a receive's result */
     size_t noks;
+    knot_lint_id *tested; /* variables the enclosing if conditions read */
+    size_t ntested;
 } walker;
 
 static void walk(walker *w, CXCursor c);
@@ -145,17 +147,34 @@ static void mark_assigned(walker *w, CXCursor lhs) {
     }
 }
 
-/* A return, goto or unguarded break leaves loops early. */
+/* Leaving on a condition that reads a counter the loop itself updates
+ * (`if (++got == n) break;`) is how a loop that receives a known number of
+ * values ends: not early. */
+static bool counted_exit(const walker *w, const knot_lint_loop *l) {
+    for (size_t i = 0; i < w->ntested; i++)
+        for (size_t k = 0; k < l->nassigned; k++)
+            if (w->tested[i] == l->assigned[k])
+                return true;
+    return false;
+}
+
+static void mark_early(walker *w, int loop) {
+    knot_lint_loop *l = &w->fn->loops[loop];
+    if (!counted_exit(w, l))
+        l->early_exit = true;
+}
+
+/* A return, goto or break that can leave loops before they are done. */
 static void mark_exit(walker *w, bool is_break) {
     if (w->guard > 0)
         return;
     if (is_break) {
         if (w->brk >= 0)
-            w->fn->loops[w->brk].early_exit = true;
+            mark_early(w, w->brk);
         return;
     }
     for (int l = w->loop; l >= 0; l = w->fn->loops[l].parent)
-        w->fn->loops[l].early_exit = true;
+        mark_early(w, l);
 }
 
 /* ---- statements and expressions ---- */
@@ -384,10 +403,13 @@ static void on_if(walker *w, CXCursor c) {
         return;
     bool guarded = knot__lint_tests_receive(kids.v[0], is_ok_var, w);
     walk(w, kids.v[0]);
+    size_t ntested = w->ntested;
+    knot__lint_vars_read(kids.v[0], &w->tested, &w->ntested);
     w->guard += guarded;
     for (int i = 1; i < kids.n; i++)
         walk(w, kids.v[i]);
     w->guard -= guarded;
+    w->ntested = ntested;
 }
 
 static void on_return(walker *w, CXCursor c) {
@@ -466,4 +488,5 @@ void knot__lint_gather(CXTranslationUnit tu, knot_lint_tu *out) {
     walk_children(&w, clang_getTranslationUnitCursor(tu));
     free(w.aliases);
     free(w.oks);
+    free(w.tested);
 }

@@ -259,3 +259,26 @@ void handed_elsewhere(void) {
     knot_go(report_done_buffered, done);
     register_channel(done);
 }
+
+/* ---- a receiver that stops once it has counted every sender: correct ---- */
+
+static void measure(void *arg) {
+    knot_chan *sizes = arg;
+    long size = 4096;
+    knot_chan_send(sizes, &size);
+}
+
+long total_size(int n) {
+    knot_chan *sizes = knot_chan_make(sizeof(long), 0);
+    for (int i = 0; i < n; i++)
+        knot_go(measure, sizes);
+    long total = 0, size;
+    int got = 0;
+    for (;;) {
+        knot_chan_recv(sizes, &size);
+        total += size;
+        if (++got == n)
+            break;
+    }
+    return total;
+}
