@@ -134,6 +134,10 @@ const knot_lint_var *knot_lint_find_var(const knot_lint_func *f, knot_lint_id id
 bool knot_lint_loop_within(const knot_lint_func *f, int inner, int outer);
 bool knot_lint_key_eq(const knot_lint_key *a, const knot_lint_key *b);
 int knot_lint_param_index(const knot_lint_func *f, knot_lint_id id);
+/* Does an argument of a call in f hand over the channel ch: the channel
+ * itself (field ""), or a struct that holds it (in field; NULL: any)? */
+bool knot_lint_arg_carries(const knot_lint_func *f, const knot_lint_arg *arg,
+                           const knot_lint_key *ch, const char *field);
 
 /* Which argument of a spawning call is handed to the task (-1: not a
  * spawn), and which names the task function. knot_go_copy counts as a

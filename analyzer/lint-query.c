@@ -38,6 +38,18 @@ int knot_lint_param_index(const knot_lint_func *f, knot_lint_id id) {
     return -1;
 }
 
+bool knot_lint_arg_carries(const knot_lint_func *f, const knot_lint_arg *arg,
+                           const knot_lint_key *ch, const char *field) {
+    if (knot_lint_key_eq(&arg->key, ch))
+        return !field || field[0] == '\0';
+    const knot_lint_var *holder = knot_lint_find_var(f, arg->addr_of);
+    for (size_t k = 0; holder && k < holder->ncarried; k++)
+        if (holder->carried[k].chan == ch->root &&
+            (!field || strcmp(holder->carried[k].field, field) == 0))
+            return true;
+    return false;
+}
+
 bool knot_lint_is(const char *callee, const char *name) {
     size_t n = strlen(name);
     return strncmp(callee, name, n) == 0 && (callee[n] == '\0' || strcmp(callee + n, "_at") == 0);

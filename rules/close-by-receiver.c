@@ -30,14 +30,8 @@ static bool reaches_others(const knot_lint_func *f, const knot_lint_key *ch) {
     for (size_t i = 0; i < f->ncalls; i++) {
         const knot_lint_call *c = &f->calls[i];
         int a = knot_lint_spawn_arg(c->callee);
-        if (a < 0 || (size_t)a >= c->nargs)
-            continue;
-        if (knot_lint_key_eq(&c->args[a].key, ch))
+        if (a >= 0 && (size_t)a < c->nargs && knot_lint_arg_carries(f, &c->args[a], ch, NULL))
             return true;
-        const knot_lint_var *holder = knot_lint_find_var(f, c->args[a].addr_of);
-        for (size_t k = 0; holder && k < holder->ncarried; k++)
-            if (holder->carried[k].chan == ch->root)
-                return true;
     }
     return false;
 }

@@ -79,28 +79,6 @@ static int buffer_holds(const knot_lint_var *v, const tally *t) {
     return -1;
 }
 
-static bool field_carried(const knot_lint_func *maker, const knot_lint_arg *arg,
-                          const knot_lint_key *ch, const char *field) {
-    if (knot_lint_key_eq(&arg->key, ch))
-        return field[0] == '\0';
-    const knot_lint_var *holder = knot_lint_find_var(maker, arg->addr_of);
-    for (size_t k = 0; holder && k < holder->ncarried; k++)
-        if (holder->carried[k].chan == ch->root && strcmp(holder->carried[k].field, field) == 0)
-            return true;
-    return false;
-}
-
-static bool carries(const knot_lint_func *maker, const knot_lint_arg *arg,
-                    const knot_lint_key *ch) {
-    if (knot_lint_key_eq(&arg->key, ch))
-        return true;
-    const knot_lint_var *holder = knot_lint_find_var(maker, arg->addr_of);
-    for (size_t k = 0; holder && k < holder->ncarried; k++)
-        if (holder->carried[k].chan == ch->root)
-            return true;
-    return false;
-}
-
 static void add_sender(chan_use *u, const knot_lint_func *f, const knot_lint_op *op,
                        const knot_lint_call *spawn) {
     sender *grown = realloc(u->senders, (u->nsenders + 1) * sizeof *grown);
@@ -127,7 +105,8 @@ static void follow_task(chan_use *u, const knot_lint_call *spawn, const knot_lin
     bool sends = false, many = false;
     for (size_t i = 0; i < task->nops; i++) {
         const knot_lint_op *op = &task->ops[i];
-        if (op->ch.root != task->params[0] || !field_carried(u->maker, arg, &u->key, op->ch.field))
+        if (op->ch.root != task->params[0] ||
+            !knot_lint_arg_carries(u->maker, arg, &u->key, op->ch.field))
             continue;
         if (op->kind == KNOT_LINT_ESCAPE)
             u->lost = true;
@@ -151,7 +130,7 @@ static void follow_spawns(chan_use *u) {
         const knot_lint_call *c = &f->calls[i];
         int a = knot_lint_spawn_arg(c->callee), fn = knot_lint_spawn_fn(c->callee);
         if (a < 0 || (size_t)a >= c->nargs || (size_t)fn >= c->nargs ||
-            !carries(f, &c->args[a], &u->key))
+            !knot_lint_arg_carries(f, &c->args[a], &u->key, NULL))
             continue;
         follow_task(u, c, &c->args[a], knot_lint_find_func(u->tu, c->args[fn].func));
     }
