@@ -26,7 +26,13 @@ typedef struct walker {
     size_t noks;
     knot_lint_id *tested; /* variables the enclosing if conditions read */
     size_t ntested;
+    int depth;
 } walker;
+
+/* The walk recurses on the C stack; generated code can nest expressions
+ * thousands deep (clang copes with 10,000 terms in one sum). Nothing a
+ * rule looks for hides that deep, so the walk goes no further. */
+enum { MAX_DEPTH = 2000 };
 
 static void walk(walker *w, CXCursor c);
 
@@ -36,7 +42,22 @@ static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData d
     return CXChildVisit_Continue;
 }
 
-static void walk_children(walker *w, CXCursor c) { clang_visitChildren(c, visit, w); }
+static void walk_children(walker *w, CXCursor c) {
+    if (w->depth >= MAX_DEPTH)
+        return;
+    w->depth++;
+    clang_visitChildren(c, visit, w);
+    w->depth--;
+}
+
+/* A child the caller picked out itself (a loop's body, a branch). */
+static void walk_child(walker *w, CXCursor c) {
+    if (w->depth >= MAX_DEPTH)
+        return;
+    w->depth++;
+    walk(w, c);
+    w->depth--;
+}
 
 /* ---- keys: what an expression names ---- */
 
@@ -379,7 +400,7 @@ static void on_loop(walker *w, CXCursor c) {
     w->loop = w->brk = idx;
     for (int i = 0; i < kids.n; i++) {
         w->body = i == body ? idx : saved_body;
-        walk(w, kids.v[i]);
+        walk_child(w, kids.v[i]);
     }
     w->loop = saved_loop;
     w->body = saved_body;
@@ -402,12 +423,12 @@ static void on_if(walker *w, CXCursor c) {
     if (kids.n == 0)
         return;
     bool guarded = knot__lint_tests_receive(kids.v[0], is_ok_var, w);
-    walk(w, kids.v[0]);
+    walk_child(w, kids.v[0]);
     size_t ntested = w->ntested;
     knot__lint_vars_read(kids.v[0], &w->tested, &w->ntested);
     w->guard += guarded;
     for (int i = 1; i < kids.n; i++)
-        walk(w, kids.v[i]);
+        walk_child(w, kids.v[i]);
     w->guard -= guarded;
     w->ntested = ntested;
 }

@@ -57,6 +57,13 @@ expect("dynamic rule in --rule", lint("--rule", "leak", good), 2, r"'leak' is no
 expect("nothing to lint", lint(), 2, r"nothing to lint")
 expect("bad -j", lint("-j", "0", good), 2, r"bad -j '0'")
 
+# Generated code nests deeply; clang parses a 10,000-term sum, and so must
+# the linter's walk (it recursed past the stack before it had a depth cap).
+deep = os.path.join(work, "deep_expression.c")
+with open(deep, "w", encoding="utf-8") as f:
+    f.write("int sum(int a) { int x = 0; x = " + " + ".join(["a"] * 10000) + "; return x; }\n")
+expect("deeply nested expression", lint(deep), 0)
+
 # Output options.
 expect("--fail-on error: warnings pass", lint("--fail-on", "error", good, "--", inc), 0,
        None, r"loop-capture")
