@@ -186,9 +186,11 @@ static void mark_early(walker *w, int loop) {
 }
 
 /* A return, goto or break that can leave loops before they are done. */
-static void mark_exit(walker *w, bool is_break) {
+static void mark_exit(walker *w, CXCursor at, bool is_break) {
     if (w->guard > 0)
         return;
+    if (!is_break)
+        *KNOT__PUSH(w->fn->returns, w->fn->nreturns) = knot__lint_pos(at);
     if (is_break) {
         if (w->brk >= 0)
             mark_early(w, w->brk);
@@ -437,7 +439,7 @@ static void on_return(walker *w, CXCursor c) {
     CXCursor e;
     if (knot__lint_last_expr(c, &e) && knot__lint_is_chan(e))
         add_op(w, KNOT_LINT_ESCAPE, key_of(w, e), c, -1);
-    mark_exit(w, false);
+    mark_exit(w, c, false);
     walk_children(w, c);
 }
 
@@ -482,10 +484,10 @@ static void walk_in_function(walker *w, CXCursor c) {
         return;
     case CXCursor_GotoStmt:
     case CXCursor_IndirectGotoStmt:
-        mark_exit(w, false);
+        mark_exit(w, c, false);
         break;
     case CXCursor_BreakStmt:
-        mark_exit(w, true);
+        mark_exit(w, c, true);
         break;
     default:
         break;

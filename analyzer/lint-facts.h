@@ -118,6 +118,8 @@ typedef struct knot_lint_func {
     size_t nops;
     int nselects; /* select case groups; cases[i] sizes below */
     int *select_cases;
+    knot_lint_pos *returns; /* returns and gotos not taken on a receive's result */
+    size_t nreturns;
 } knot_lint_func;
 
 typedef struct knot_lint_tu {

@@ -101,6 +101,7 @@ static void func_free(knot_lint_func *f) {
     free(f->calls);
     free(f->ops);
     free(f->select_cases);
+    free(f->returns);
 }
 
 void knot_lint_tu_free(knot_lint_tu *tu) {

@@ -11,6 +11,7 @@
 #include "../analyzer/lint-rules.h"
 #include "../analyzer/rules.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,24 @@ static void maker_receives(const chan_use *u, int *total, int *straight,
     }
 }
 
+/* A return after the first sender is started and before the first receive
+ * (an error path, typically) leaves every sender behind. Its line, or 0. */
+static int return_before_receiving(const chan_use *u) {
+    const knot_lint_func *f = u->maker;
+    unsigned spawned = UINT_MAX, received = UINT_MAX;
+    for (size_t i = 0; i < u->nsenders; i++)
+        if (u->senders[i].spawn && u->senders[i].spawn->pos.offset < spawned)
+            spawned = u->senders[i].spawn->pos.offset;
+    for (size_t i = 0; i < f->nops; i++)
+        if (f->ops[i].kind == KNOT_LINT_RECV && knot_lint_key_eq(&f->ops[i].ch, &u->key) &&
+            f->ops[i].pos.offset < received)
+            received = f->ops[i].pos.offset;
+    for (size_t i = 0; spawned != UINT_MAX && i < f->nreturns; i++)
+        if (f->returns[i].offset > spawned && f->returns[i].offset < received)
+            return f->returns[i].line;
+    return 0;
+}
+
 static void judge(chan_use *u, knot_findings *out) {
     int holds = buffer_holds(u->var, &u->sends);
     if (u->lost || u->drained || u->nsenders == 0 || holds != 0)
@@ -179,9 +198,15 @@ static void judge(chan_use *u, knot_findings *out) {
     int total = 0, straight = 0;
     const knot_lint_loop *early = NULL;
     maker_receives(u, &total, &straight, &early);
+    int bail = return_before_receiving(u);
     char why[200];
     if (total == 0) {
         report(u, "nothing ever receives from it", out);
+    } else if (bail) {
+        snprintf(why, sizeof why,
+                 "%s() can return (line %d) after starting its senders and before receiving",
+                 u->maker->name, bail);
+        report(u, why, out);
     } else if (early) {
         snprintf(why, sizeof why,
                  "%s() may stop receiving early (the loop at line %d returns or breaks) "

@@ -282,3 +282,59 @@ long total_size(int n) {
     }
     return total;
 }
+
+/* ---- an error path between starting the sender and receiving ---- */
+
+struct request {
+    const char *url;
+    knot_chan *reply;
+};
+
+static void fetch(void *arg) {
+    const struct request *r = arg;
+    int status = r->url[0] ? 200 : 404;
+    knot_chan_send(r->reply, &status); // want: unreceived-send
+}
+
+int fetch_checked(const char *url, int (*validate)(const char *)) {
+    knot_chan *reply = knot_chan_make(sizeof(int), 0);
+    struct request r = {url, reply};
+    knot_go_copy(fetch, &r, sizeof r);
+    if (validate(url) != 0)
+        return -1; /* the fetch task is left sending forever */
+    int status;
+    knot_chan_recv(reply, &status);
+    return status;
+}
+
+/* Validating before starting the task, or receiving on the error path
+ * too, is correct. */
+static void fetch_ok(void *arg) {
+    const struct request *r = arg;
+    int status = r->url[0] ? 200 : 404;
+    knot_chan_send(r->reply, &status);
+}
+
+int fetch_checked_first(const char *url, int (*validate)(const char *)) {
+    if (validate(url) != 0)
+        return -1;
+    knot_chan *reply = knot_chan_make(sizeof(int), 0);
+    struct request r = {url, reply};
+    knot_go_copy(fetch_ok, &r, sizeof r);
+    int status;
+    knot_chan_recv(reply, &status);
+    return status;
+}
+
+int fetch_checked_drained(const char *url, int (*validate)(const char *)) {
+    knot_chan *reply = knot_chan_make(sizeof(int), 0);
+    struct request r = {url, reply};
+    knot_go_copy(fetch_ok, &r, sizeof r);
+    int status;
+    if (validate(url) != 0) {
+        knot_chan_recv(reply, &status);
+        return -1;
+    }
+    knot_chan_recv(reply, &status);
+    return status;
+}
