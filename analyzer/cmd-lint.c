@@ -33,6 +33,18 @@ typedef struct options {
     int nextra;
 } options;
 
+static void help(void) {
+    puts("usage: knot lint [-p BUILD_DIR] [FILES...] [-- COMPILER_ARGS...]\n"
+         "  -p BUILD_DIR       lint BUILD_DIR/compile_commands.json (only FILES, if given)\n"
+         "  -- ARGS            compiler arguments for FILES (without -p)\n"
+         "  --format FORMAT    text (default), json or sarif\n"
+         "  -o FILE            write the findings to FILE\n"
+         "  --fail-on LEVEL    exit 1 on findings at or above note, warning (default), error\n"
+         "  --rule ID          only this rule (repeatable; see knot rules)\n"
+         "  -j N               lint N files at a time (default: one per core)\n"
+         "exit status: 0 clean, 1 findings, 2 usage or input error (clang errors included)");
+}
+
 static int usage(const char *fmt, const char *arg) {
     fputs("knot: lint: ", stderr);
     fprintf(stderr, fmt, arg);
@@ -82,6 +94,10 @@ static int parse_args(options *o, int argc, char **argv) {
         return usage("%s", strerror(ENOMEM));
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            help();
+            return -1;
+        }
         if (!strcmp(a, "--")) {
             o->extra = argv + i + 1;
             o->nextra = argc - i - 1;
@@ -309,27 +325,34 @@ static int write_findings(knot_findings *fs, const options *o) {
     return 0;
 }
 
+static int lint(const options *o, knot_findings *fs) {
+    jobs js = {0};
+    int rc = o->build_dir ? jobs_from_database(&js, o) : jobs_from_files(&js, o);
+    if (rc == 0) {
+        int parse_status = lint_all(&js, o->jobs, fs);
+        knot_findings_filter_rules(fs, o->rules, o->nrules);
+        knot_findings_apply_suppressions(fs);
+        knot_findings_sort(fs);
+        rc = write_findings(fs, o);
+        if (rc == 0 && parse_status)
+            rc = parse_status;
+        else if (rc == 0)
+            rc = knot_findings_max_severity(fs) >= (int)o->fail_on ? 1 : 0;
+    }
+    jobs_free(&js);
+    return rc;
+}
+
 int knot_cmd_lint(int argc, char **argv) {
     options o = {
         .format = KNOT_FORMAT_TEXT, .fail_on = KNOT_WARNING, .jobs = sysconf(_SC_NPROCESSORS_ONLN)};
-    jobs js = {0};
     knot_findings fs = {0};
     int rc = parse_args(&o, argc, argv);
     if (rc == 0)
-        rc = o.build_dir ? jobs_from_database(&js, &o) : jobs_from_files(&js, &o);
-    if (rc == 0) {
-        int parse_status = lint_all(&js, o.jobs, &fs);
-        knot_findings_filter_rules(&fs, o.rules, o.nrules);
-        knot_findings_apply_suppressions(&fs);
-        knot_findings_sort(&fs);
-        rc = write_findings(&fs, &o);
-        if (rc == 0)
-            rc = parse_status                                        ? parse_status
-                 : knot_findings_max_severity(&fs) >= (int)o.fail_on ? 1
-                                                                     : 0;
-    }
+        rc = lint(&o, &fs);
+    else if (rc < 0)
+        rc = 0; /* --help */
     knot_findings_free(&fs);
-    jobs_free(&js);
     free(o.rules);
     free(o.files);
     return rc;

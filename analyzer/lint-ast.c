@@ -168,6 +168,10 @@ bool knot__lint_callee(CXCursor call, char *buf, size_t size) {
     if (clang_getCursorKind(call) != CXCursor_CallExpr)
         return false;
     CXCursor fn = clang_getCursorReferenced(call);
+    CXCursor callee;
+    /* `(knot_go)(f, a)`: libclang names no callee through the parentheses */
+    if (clang_getCursorKind(fn) != CXCursor_FunctionDecl && knot__lint_first_expr(call, &callee))
+        fn = clang_getCursorReferenced(knot__lint_strip(callee));
     if (clang_getCursorKind(fn) == CXCursor_FunctionDecl)
         knot__lint_spelling(fn, buf, size);
     return true;

@@ -64,6 +64,8 @@ with open(deep, "w", encoding="utf-8") as f:
     f.write("int sum(int a) { int x = 0; x = " + " + ".join(["a"] * 10000) + "; return x; }\n")
 expect("deeply nested expression", lint(deep), 0)
 
+expect("--help", lint("--help"), 0, None, r"^usage: knot lint")
+
 # Output options.
 expect("--fail-on error: warnings pass", lint("--fail-on", "error", good, "--", inc), 0,
        None, r"loop-capture")

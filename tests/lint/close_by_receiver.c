@@ -132,3 +132,51 @@ void close_suppressed(knot_chan *ch) {
     knot_chan_recv(ch, NULL);
     knot_chan_close(ch); // knot:ignore close-by-receiver
 }
+
+/* ---- a macro around the close is reported where it is used ---- */
+
+#define SHUT(ch)                                                                                   \
+    do {                                                                                           \
+        knot_chan_close(ch);                                                                       \
+    } while (0)
+
+int first_positive(knot_chan *numbers) {
+    int v;
+    while (knot_chan_recv(numbers, &v))
+        if (v > 0)
+            break;
+    SHUT(numbers); // want: close-by-receiver
+    return v;
+}
+
+/* ---- a worker pool: the dispatcher sends jobs and closes jobs; the workers
+ * only receive from it and close nothing ---- */
+
+struct pool {
+    knot_chan *jobs, *results;
+};
+
+static void pool_worker(void *arg) {
+    struct pool *p = arg;
+    int job;
+    while (knot_chan_recv(p->jobs, &job)) {
+        int result = job * 2;
+        knot_chan_send(p->results, &result);
+    }
+}
+
+int run_pool(const int *jobs, int n) {
+    struct pool p = {knot_chan_make(sizeof(int), 0), knot_chan_make(sizeof(int), (size_t)n)};
+    for (int w = 0; w < 4; w++)
+        knot_go(pool_worker, &p);
+    for (int i = 0; i < n; i++)
+        knot_chan_send(p.jobs, &jobs[i]);
+    knot_chan_close(p.jobs);
+    int sum = 0;
+    for (int i = 0; i < n; i++) {
+        int r;
+        knot_chan_recv(p.results, &r);
+        sum += r;
+    }
+    return sum;
+}

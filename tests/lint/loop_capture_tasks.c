@@ -164,3 +164,9 @@ void spawn_until_open(struct latch *l) {
     while (mine.open == 0 && l->open == 0)
         knot_go(wait_latch, &mine);
 }
+
+/* Calling the plain function (no call-site macro) is the same spawn. */
+void spawn_plain_call_buggy(int n) {
+    for (int i = 0; i < n; i++)
+        (knot_go)(print_id, &i); // want: loop-capture
+}

@@ -117,3 +117,33 @@ void start_with_config(pthread_t *threads, int verbose) {
     for (int i = 0; i < NWORKERS; i++)
         pthread_create(&threads[i], NULL, use_config, &cfg);
 }
+
+/* A wrapper that starts detached threads, used in a loop. */
+static int start_detached(void *(*fn)(void *), void *arg) {
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int rc = pthread_create(&t, &attr, fn, arg);
+    pthread_attr_destroy(&attr);
+    return rc;
+}
+
+void start_detached_buggy(void) {
+    for (int i = 0; i < NWORKERS; i++) {
+        struct range r = {0, i};
+        if (start_detached(sum_range, &r) != 0) // want: loop-capture
+            break;
+    }
+}
+
+void start_detached_heap(void) {
+    for (int i = 0; i < NWORKERS; i++) {
+        struct range *r = malloc(sizeof *r);
+        if (!r)
+            break;
+        *r = (struct range){0, i};
+        if (start_detached(sum_range, r) != 0)
+            free(r);
+    }
+}
