@@ -22,18 +22,44 @@ static const knot_lint_op *first_op(const knot_lint_func *f, enum knot_lint_op_k
     return NULL;
 }
 
-/* A channel the function made itself has senders only if it handed it to
- * someone: a task or another function. */
-static bool reaches_others(const knot_lint_func *f, const knot_lint_key *ch) {
-    if (first_op(f, KNOT_LINT_ESCAPE, ch))
+/* Can the task spawned by call, which gets ch through arg, still be sending
+ * when the maker closes ch? Not if it is one task, defined here, that sends
+ * once: the maker's receive took its value. Anything unknown: yes. */
+static bool task_may_send(const knot_lint_tu *tu, const knot_lint_func *f,
+                          const knot_lint_call *call, const knot_lint_arg *arg,
+                          const knot_lint_key *ch) {
+    int fn = knot_lint_spawn_fn(call->callee);
+    const knot_lint_func *task =
+        fn >= 0 && (size_t)fn < call->nargs ? knot_lint_find_func(tu, call->args[fn].func) : NULL;
+    if (!task || task->nparams == 0 || call->loop >= 0)
         return true;
-    for (size_t i = 0; i < f->ncalls; i++) {
-        const knot_lint_call *c = &f->calls[i];
-        int a = knot_lint_spawn_arg(c->callee);
-        if (a >= 0 && (size_t)a < c->nargs && knot_lint_arg_carries(f, &c->args[a], ch, NULL))
+    for (size_t i = 0; i < task->nops; i++) {
+        const knot_lint_op *op = &task->ops[i];
+        if (op->ch.root == task->params[0] && knot_lint_arg_carries(f, arg, ch, op->ch.field) &&
+            (op->kind == KNOT_LINT_ESCAPE || (op->kind == KNOT_LINT_SEND && op->loop >= 0)))
             return true;
     }
     return false;
+}
+
+/* A channel the function made itself has senders only if it handed it to
+ * someone; they may outlive the close if there are several, if one sends
+ * repeatedly, or if the linter cannot see what they do. */
+static bool senders_may_remain(const knot_lint_tu *tu, const knot_lint_func *f,
+                               const knot_lint_key *ch) {
+    if (first_op(f, KNOT_LINT_ESCAPE, ch))
+        return true;
+    int spawns = 0;
+    bool may_send = false;
+    for (size_t i = 0; i < f->ncalls; i++) {
+        const knot_lint_call *c = &f->calls[i];
+        int a = knot_lint_spawn_arg(c->callee);
+        if (a >= 0 && (size_t)a < c->nargs && knot_lint_arg_carries(f, &c->args[a], ch, NULL)) {
+            spawns++;
+            may_send |= task_may_send(tu, f, c, &c->args[a], ch);
+        }
+    }
+    return spawns > 1 || may_send;
 }
 
 static void name_of(const knot_lint_func *f, const knot_lint_key *ch, char *buf, size_t size) {
@@ -48,8 +74,8 @@ static void check_close(const knot_lint_tu *tu, const knot_lint_func *f, const k
         return;
     const knot_lint_var *v = knot_lint_find_var(f, close->ch.root);
     bool own = v && !v->is_param && !close->ch.field[0];
-    if (own && !reaches_others(f, &close->ch))
-        return; /* nobody else can be sending on it */
+    if (own && !senders_may_remain(tu, f, &close->ch))
+        return; /* nobody can still be sending on it */
     char name[160];
     name_of(f, &close->ch, name, sizeof name);
     knot_finding *fd = knot_findings_add(

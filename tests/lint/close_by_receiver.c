@@ -180,3 +180,21 @@ int run_pool(const int *jobs, int n) {
     }
     return sum;
 }
+
+/* ---- one task, one reply, received before the close: nobody is left to
+ * send, so the close is harmless ---- */
+
+static void answer_once(void *arg) {
+    knot_chan *reply = arg;
+    int answer = 42;
+    knot_chan_send(reply, &answer);
+}
+
+int ask_once(void) {
+    knot_chan *reply = knot_chan_make(sizeof(int), 0);
+    knot_go(answer_once, reply);
+    int answer;
+    knot_chan_recv(reply, &answer);
+    knot_chan_close(reply);
+    return answer;
+}
