@@ -1,8 +1,13 @@
 /* Small questions the static rules ask of the lint facts. */
 #include "lint-facts.h"
+#include "lint-rules.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+knot_loc knot_lint_loc(const knot_lint_tu *tu, knot_lint_pos pos, const char *function) {
+    return knot_loc_make(tu->file, pos.line, pos.col, function);
+}
 
 const knot_lint_func *knot_lint_find_func(const knot_lint_tu *tu, const char *name) {
     for (size_t i = 0; name && *name && i < tu->nfuncs; i++)

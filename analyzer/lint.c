@@ -10,10 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-knot_loc knot_lint_loc(const knot_lint_tu *tu, knot_lint_pos pos, const char *function) {
-    return knot_loc_make(tu->file, pos.line, pos.col, function);
-}
-
 /* Print clang's errors as a compiler would; return how many there were.
  * Warnings are the compiler's business, not the linter's. */
 static int report_errors(CXTranslationUnit tu) {
