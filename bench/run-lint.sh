@@ -28,24 +28,33 @@ mkdir -p "$work"
 # One cheap check, and nothing from the repository's own .clang-tidy.
 tidy_config='{Checks: "-*,bugprone-assert-side-effect", WarningsAsErrors: ""}'
 
-# Wall time of one run in milliseconds. knot lint may exit 1 (findings);
-# 2 means it could not lint, which makes the figure meaningless.
+# One run: "WALL_MS CPU_MS" (user + system; on a machine shared with other
+# jobs, the CPU time is the steadier figure). knot lint may exit 1
+# (findings); 2 means it could not lint, which makes the figure meaningless.
+gnu_time=$(command -v /usr/bin/time || true)
 ms() {
-    local t0 t1 rc=0
+    local t0 t1 rc=0 cpu
     t0=$(date +%s%N)
-    "$@" >/dev/null 2>"$work/stderr" || rc=$?
+    if [[ -n $gnu_time ]]; then
+        "$gnu_time" -f '%U %S' -o "$work/cpu" "$@" >/dev/null 2>"$work/stderr" || rc=$?
+    else
+        "$@" >/dev/null 2>"$work/stderr" || rc=$?
+    fi
     t1=$(date +%s%N)
     if [[ $1 == "$knot" && $rc -ge 2 ]]; then
         cat "$work/stderr" >&2
         die "knot lint failed (exit $rc): $*"
     fi
-    echo $(((t1 - t0) / 1000000))
+    cpu=$(((t1 - t0) / 1000000))
+    [[ -n $gnu_time ]] && cpu=$(awk 'END {printf "%d", ($1 + $2) * 1000}' "$work/cpu")
+    echo "$(((t1 - t0) / 1000000)) $cpu"
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+col() { local n=$1; shift; printf '%s\n' "$@" | awk -v n="$n" '{print $n}'; }
 
-# Median of knot and of clang-tidy, run alternately so that load changes on
-# a shared machine hit both alike. Sets k_ms and t_ms.
+# Medians (wall and CPU) of knot and of clang-tidy, run alternately so that
+# load changes hit both alike. Sets k_ms, k_cpu, t_ms, t_cpu.
 versus() {
     local -n knot_cmd=$1 tidy_cmd=$2
     local ks=() ts=()
@@ -53,8 +62,12 @@ versus() {
         ks+=("$(ms "${knot_cmd[@]}")")
         ts+=("$(ms "${tidy_cmd[@]}")")
     done
-    k_ms=$(median "${ks[@]}")
-    t_ms=$(median "${ts[@]}")
+    mapfile -t kw < <(col 1 "${ks[@]}")
+    mapfile -t kc < <(col 2 "${ks[@]}")
+    mapfile -t tw < <(col 1 "${ts[@]}")
+    mapfile -t tc < <(col 2 "${ts[@]}")
+    k_ms=$(median "${kw[@]}") k_cpu=$(median "${kc[@]}")
+    t_ms=$(median "${tw[@]}") t_cpu=$(median "${tc[@]}")
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
@@ -71,8 +84,12 @@ for e in json.load(open(sys.argv[1])):
 print("\n".join(seen))' "$db")
 [[ ${#files[@]} -gt 0 ]] || die "$db lists no files"
 
-printf '%-34s %10s %12s %10s\n' "translation units" "knot lint" "clang-tidy" "knot/tidy"
-report() { printf '%-34s %8d ms %9d ms %10s\n' "$1" "$k_ms" "$t_ms" "$(ratio "$k_ms" "$t_ms")"; }
+printf '%-30s %19s %19s %15s\n' "translation units" "knot lint" "clang-tidy" "knot/tidy"
+printf '%-30s %19s %19s %15s\n' "" "wall / cpu ms" "wall / cpu ms" "wall / cpu"
+report() {
+    printf '%-30s %9d / %7d %9d / %7d %7s / %5s\n' "$1" "$k_ms" "$k_cpu" "$t_ms" "$t_cpu" \
+        "$(ratio "$k_ms" "$t_ms")" "$(ratio "$k_cpu" "$t_cpu")"
+}
 
 # ---- the project's own sources, through compile_commands.json ----
 k_cmd=("$knot" lint -p "$build" -j1 "${files[@]}")
@@ -98,7 +115,7 @@ report "sqlite3.c, $lines lines"
 
 # ---- knot lint alone: growth with the number of files, -j1 and -j2 ----
 echo
-printf '%-10s %10s %10s %12s %10s\n' "files" "-j1" "-j2" "-j1 per file" "j1/j2"
+printf '%-10s %10s %10s %16s %10s\n' "files" "-j1 wall" "-j2 wall" "-j1 cpu per file" "j1/j2"
 for n in 8 16 32 64 "${#files[@]}"; do
     ((n <= ${#files[@]})) || continue
     subset=("${files[@]:0:n}")
@@ -107,8 +124,10 @@ for n in 8 16 32 64 "${#files[@]}"; do
         j1+=("$(ms "$knot" lint -p "$build" -j1 "${subset[@]}")")
         j2+=("$(ms "$knot" lint -p "$build" -j2 "${subset[@]}")")
     done
-    a=$(median "${j1[@]}")
-    b=$(median "${j2[@]}")
-    printf '%-10s %7d ms %7d ms %9d ms %10s\n' "$n" "$a" "$b" $((a / n)) "$(ratio "$a" "$b")"
+    mapfile -t w1 < <(col 1 "${j1[@]}")
+    mapfile -t c1 < <(col 2 "${j1[@]}")
+    mapfile -t w2 < <(col 1 "${j2[@]}")
+    a=$(median "${w1[@]}") b=$(median "${w2[@]}") c=$(median "${c1[@]}")
+    printf '%-10s %7d ms %7d ms %13d ms %10s\n' "$n" "$a" "$b" $((c / n)) "$(ratio "$a" "$b")"
     [[ $n -eq ${#files[@]} ]] && break
 done
