@@ -57,6 +57,20 @@ expect("dynamic rule in --rule", lint("--rule", "leak", good), 2, r"'leak' is no
 expect("nothing to lint", lint(), 2, r"nothing to lint")
 expect("bad -j", lint("-j", "0", good), 2, r"bad -j '0'")
 
+# A compilation database whose command uses paths relative to its
+# directory, as Meson and Bear write them: knot runs elsewhere, and must
+# resolve them against the entry's directory.
+fake = os.path.join(work, "relative-build")
+os.makedirs(fake, exist_ok=True)
+with open(os.path.join(fake, "compile_commands.json"), "w", encoding="utf-8") as f:
+    json.dump([{"directory": fixtures, "file": "loop_capture_tasks.c",
+                "arguments": ["cc", "-I", os.path.relpath(include, fixtures), "-c",
+                              "loop_capture_tasks.c", "-o", "loop_capture_tasks.o"]}], f)
+expect("relative paths in compile_commands.json", lint("-p", fake, "--format", "json"), 1,
+       None, r'"rule": "loop-capture"')
+expect("file not in the compilation database", lint("-p", fake, bad), 2,
+       r"malformed\.c: not in the compilation database")
+
 # Generated code nests deeply; clang parses a 10,000-term sum, and so must
 # the linter's walk (it recursed past the stack before it had a depth cap).
 deep = os.path.join(work, "deep_expression.c")
