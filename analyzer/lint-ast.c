@@ -177,6 +177,21 @@ bool knot__lint_callee(CXCursor call, char *buf, size_t size) {
     return true;
 }
 
+bool knot__lint_writes_through(CXCursor call, const char *name, int i) {
+    CXCursor callee;
+    if (!knot__lint_first_expr(call, &callee))
+        return false;
+    CXType t = clang_getCanonicalType(clang_getCursorType(callee));
+    if (t.kind == CXType_Pointer)
+        t = clang_getCanonicalType(clang_getPointeeType(t));
+    if (t.kind != CXType_FunctionProto)
+        return false; /* no prototype: nothing to go by */
+    if (i >= clang_getNumArgTypes(t))
+        return strstr(name, "scanf") != NULL; /* printf reads its arguments */
+    CXType param = clang_getCanonicalType(clang_getArgType(t, (unsigned)i));
+    return param.kind != CXType_Pointer || !clang_isConstQualifiedType(clang_getPointeeType(param));
+}
+
 void knot__lint_func_ref(CXCursor e, char *buf, size_t size) {
     buf[0] = '\0';
     e = knot__lint_strip(e);

@@ -46,6 +46,9 @@ knot_lint_id knot__lint_addr_of(CXCursor e);
 
 /* A call's callee, when it names a function; false otherwise. */
 bool knot__lint_callee(CXCursor call, char *buf, size_t size);
+/* May the callee write through its argument i: a pointer to non-const in
+ * its prototype, or a variadic argument of the scanf family? */
+bool knot__lint_writes_through(CXCursor call, const char *callee, int i);
 /* A function named by an expression (`worker`, `&worker`), into buf. */
 void knot__lint_func_ref(CXCursor e, char *buf, size_t size);
 

@@ -168,6 +168,13 @@ static void mark_assigned(walker *w, CXCursor lhs) {
     }
 }
 
+static void mark_filled(walker *w, knot_lint_id id, unsigned call) {
+    for (int l = w->loop; id && l >= 0; l = w->fn->loops[l].parent) {
+        knot_lint_loop *loop = &w->fn->loops[l];
+        *KNOT__PUSH(loop->filled, loop->nfilled) = (struct knot_lint_fill){id, call};
+    }
+}
+
 /* Leaving on a condition that reads a counter the loop itself updates
  * (`if (++got == n) break;`) is how a loop that receives a known number of
  * values ends: not early. */
@@ -292,6 +299,11 @@ static void on_call(walker *w, CXCursor c) {
         knot__lint_func_ref(a, arg->func, sizeof arg->func);
     }
     const char *name = call->callee;
+    /* fgets(line, ...), scanf("%d", &n), knot_chan_recv(ch, &v): the callee
+     * writes the object, so a loop making such calls changes it */
+    for (int i = 0; knot_lint_spawn_arg(name) < 0 && i < n; i++)
+        if (call->args[i].addr_of && knot__lint_writes_through(c, name, i))
+            mark_filled(w, call->args[i].addr_of, call->pos.offset);
     knot_lint_key ch = n > 0 ? call->args[0].key : (knot_lint_key){0, ""};
     if (knot_lint_is(name, "knot_chan_send"))
         add_op(w, KNOT_LINT_SEND, ch, c, -1);

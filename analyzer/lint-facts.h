@@ -56,6 +56,11 @@ typedef struct knot_lint_loop {
     knot_lint_id bound_var; /* `i < n`: n, else 0 */
     knot_lint_id *assigned; /* variables the loop writes (=, op=, ++, --) */
     size_t nassigned;
+    struct knot_lint_fill {
+        knot_lint_id id;
+        unsigned call; /* offset of the call */
+    } * filled;        /* objects calls in the loop write through a pointer */
+    size_t nfilled;
     bool early_exit; /* a return, goto or break can leave it before it is done */
 } knot_lint_loop;
 

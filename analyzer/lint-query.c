@@ -98,8 +98,10 @@ static void func_free(knot_lint_func *f) {
     for (size_t i = 0; i < f->nvars; i++)
         free(f->vars[i].carried);
     free(f->vars);
-    for (size_t i = 0; i < f->nloops; i++)
+    for (size_t i = 0; i < f->nloops; i++) {
         free(f->loops[i].assigned);
+        free(f->loops[i].filled);
+    }
     free(f->loops);
     for (size_t i = 0; i < f->ncalls; i++)
         free(f->calls[i].args);

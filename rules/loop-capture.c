@@ -39,11 +39,22 @@ static int task_arg(const helpers *hs, const char *callee) {
     return a;
 }
 
+static bool is_wait(const char *callee);
+
+/* A helper that waits for its task before returning hands back an object
+ * nobody uses any more: that is a call, not a spawn. */
+static bool waits_after(const knot_lint_func *f, const knot_lint_call *spawn) {
+    for (size_t i = 0; i < f->ncalls; i++)
+        if (is_wait(f->calls[i].callee) && f->calls[i].pos.offset > spawn->pos.offset)
+            return true;
+    return false;
+}
+
 static int forwarded_param(const helpers *hs, const knot_lint_func *f) {
     for (size_t i = 0; i < f->ncalls; i++) {
         const knot_lint_call *c = &f->calls[i];
         int a = task_arg(hs, c->callee);
-        if (a >= 0 && (size_t)a < c->nargs && c->args[a].param >= 0)
+        if (a >= 0 && (size_t)a < c->nargs && c->args[a].param >= 0 && !waits_after(f, c))
             return c->args[a].param;
     }
     return -1;
@@ -69,23 +80,28 @@ static void find_helpers(const knot_lint_tu *tu, helpers *hs) {
     }
 }
 
-static bool assigns(const knot_lint_loop *l, knot_lint_id id) {
+/* Written by an assignment, or filled in by a call other than the spawn
+ * itself (fgets into a buffer, say). */
+static bool assigns(const knot_lint_loop *l, knot_lint_id id, const knot_lint_call *spawn) {
     for (size_t i = 0; i < l->nassigned; i++)
         if (l->assigned[i] == id)
+            return true;
+    for (size_t i = 0; i < l->nfilled; i++)
+        if (l->filled[i].id == id && l->filled[i].call != spawn->pos.offset)
             return true;
     return false;
 }
 
 /* The loop whose iterations the variable does not survive unchanged, with
  * why; -1 if it is stable across them. */
-static int capturing_loop(const knot_lint_func *f, int loop, const knot_lint_var *v,
-                          const char **why) {
-    for (int l = loop; l >= 0; l = f->loops[l].parent) {
+static int capturing_loop(const knot_lint_func *f, const knot_lint_call *spawn,
+                          const knot_lint_var *v, const char **why) {
+    for (int l = spawn->loop; l >= 0; l = f->loops[l].parent) {
         if (v->body_of == l) {
             *why = "is declared in the loop body and dies with each iteration";
             return l;
         }
-        if (assigns(&f->loops[l], v->id)) {
+        if (assigns(&f->loops[l], v->id, spawn)) {
             *why = "the loop assigns a new value to on each iteration";
             return l;
         }
@@ -120,7 +136,7 @@ static void check_call(const knot_lint_tu *tu, const knot_lint_func *f, const kn
     if (!v || v->is_static)
         return;
     const char *why = NULL;
-    int loop = capturing_loop(f, c->loop, v, &why);
+    int loop = capturing_loop(f, c, v, &why);
     if (loop < 0 || waited_in_iteration(f, c, loop))
         return;
     knot_finding *fd = knot_findings_add(

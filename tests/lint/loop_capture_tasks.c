@@ -170,3 +170,20 @@ void spawn_plain_call_buggy(int n) {
     for (int i = 0; i < n; i++)
         (knot_go)(print_id, &i); // want: loop-capture
 }
+
+/* A helper that waits for the tasks it starts: the caller's object is only
+ * used while the helper runs, so a loop may pass the same one each time. */
+static void count_down(void *arg) { knot_wg_done(arg); }
+
+static void run_round(knot_wg *wg, int n) {
+    knot_wg_add(wg, n);
+    for (int i = 0; i < n; i++)
+        knot_go(count_down, wg);
+    knot_wg_wait(wg);
+}
+
+void run_rounds(void) {
+    knot_wg wg = {0};
+    for (int round = 1; round <= 5; round++)
+        run_round(&wg, round);
+}

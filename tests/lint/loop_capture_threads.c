@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <threads.h>
 
 enum { NWORKERS = 4 };
@@ -145,5 +146,49 @@ void start_detached_heap(void) {
         *r = (struct range){0, i};
         if (start_detached(sum_range, r) != 0)
             free(r);
+    }
+}
+
+/* One line buffer that fgets refills on every pass: each thread may see a
+ * later line, or a half-written one. */
+static void *handle_line(void *arg) {
+    puts(arg);
+    return NULL;
+}
+
+void serve_lines_buggy(FILE *in, pthread_t *threads) {
+    char line[256];
+    int n = 0;
+    while (n < NWORKERS && fgets(line, sizeof line, in))
+        pthread_create(&threads[n++], NULL, handle_line, line); // want: loop-capture
+}
+
+static void *handle_owned_line(void *arg) {
+    puts(arg);
+    free(arg);
+    return NULL;
+}
+
+void serve_lines_copied(FILE *in, pthread_t *threads) {
+    char line[256];
+    int n = 0;
+    while (n < NWORKERS && fgets(line, sizeof line, in)) {
+        char *copy = malloc(strlen(line) + 1);
+        if (!copy)
+            break;
+        strcpy(copy, line);
+        pthread_create(&threads[n++], NULL, handle_owned_line, copy);
+    }
+}
+
+/* Read-only uses of a shared object in the loop do not change it. */
+static void *print_prefixed(void *arg) { return arg; }
+
+void start_prefixed(pthread_t *threads, const char *prefix) {
+    char shared[64];
+    snprintf(shared, sizeof shared, "%s", prefix);
+    for (int i = 0; i < NWORKERS; i++) {
+        printf("starting %s %zu\n", shared, strlen(shared));
+        pthread_create(&threads[i], NULL, print_prefixed, shared);
     }
 }
