@@ -3,7 +3,7 @@
 #   make run    build and run a bundled example
 #   make test   build and run the whole test suite (ctest)
 #   make bench  build in Release and print knot/Go timing ratios, the recording overhead
-#               and the replay throughput
+#               the replay throughput, and knot lint's time next to clang-tidy's
 #   make fuzz   fuzz the journal importer and the trace reader, FUZZ_SECONDS each (default 600)
 #   make clean  remove the build tree
 
@@ -12,8 +12,11 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and the tests need; the benchmark adds Go.
+# knot lint needs libclang, the pictures Graphviz, the report test Chromium;
+# the SARIF tests validate with python3-jsonschema against a schema fetched
+# with npm (any npm on PATH will do: see deps).
 DEPS       := cmake make gcc clang libclang-rt-14-dev llvm clang-format clang-tidy pkg-config \
-              libsqlite3-dev sqlite3 libjansson-dev python3-jsonschema \
+              libsqlite3-dev sqlite3 libjansson-dev python3-jsonschema libclang-14-dev \
               libgraphviz-dev graphviz chromium
 BENCH_DEPS := golang-go
 
@@ -65,6 +68,7 @@ bench:
 	bench/run-chan.sh $(BUILD)-release
 	bench/run-record.sh $(BUILD)-release
 	bench/run-replay.sh $(BUILD)-release
+	bench/run-lint.sh $(BUILD)-release
 
 FUZZ_SECONDS ?= 600
 fuzz: build

@@ -53,6 +53,8 @@ static void help(void) {
          "                                        draw the wait-for graph or happens-before\n"
          "       knot report TRACE -o FILE.html   one page: findings, sources, pictures\n"
          "       knot rules                       list the rules and what each finds\n"
+         "       knot lint [-p BUILD_DIR] [FILES...] [-- COMPILER_ARGS...]\n"
+         "                                        check the source statically (see docs/ci.md)\n"
          "       knot --version");
 }
 
@@ -489,5 +491,7 @@ int main(int argc, char **argv) {
         return knot_cmd_report(argc - 2, argv + 2);
     if (!strcmp(cmd, "rules"))
         return knot_cmd_rules(argc - 2, argv + 2);
+    if (!strcmp(cmd, "lint"))
+        return knot_cmd_lint(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

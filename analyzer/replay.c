@@ -148,10 +148,12 @@ static int load_meta(knot_replay *r, sqlite3_stmt *st, long long id, char *err, 
      * own, ends it; a kill from outside (a timeout) may have hit a hang. */
     const unsigned char *key = sqlite3_column_text(st, 1);
     int value = sqlite3_column_int(st, 2);
-    if (key && (strcmp((const char *)key, "exit_status") == 0 ||
-                (strcmp((const char *)key, "exit_signal") == 0 && value != 9 && value != 15 &&
-                 value != 2)))
+    bool own_signal = key && strcmp((const char *)key, "exit_signal") == 0 && value != 9 &&
+                      value != 15 && value != 2;
+    if (key && (strcmp((const char *)key, "exit_status") == 0 || own_signal))
         r->program_ended = true;
+    if (own_signal)
+        r->crashed = true;
     return 0;
 }
 
@@ -448,6 +450,8 @@ static void track_task(knot_replay *r, const knot_event *e) {
         r->program_ended = true;
     if (e->kind == KNOT_EV_DEADLOCK)
         r->detector_fired = true;
+    if (e->kind == KNOT_EV_PANIC)
+        r->crashed = true;
 }
 
 /* ---- the stream ---- */

@@ -165,6 +165,7 @@ struct knot_replay {
     size_t nobjects;
     long long events;
     bool detector_fired;                   /* the live detector reported every task asleep */
+    bool crashed;                          /* a panic, or a signal of the program's own, ended it */
     bool program_ended;                    /* the main task ended, or exit was recorded */
     knot_vc_t **vc;                        /* each task's current clock */
     knot_vc_t **vc_nolock;                 /* the same without lock edges: what lock-order's

@@ -42,7 +42,7 @@ int main(void) {
         }
         printf("timeout: main closes msg (wrong side!)\n");
         fflush(stdout);       /* the panic will not flush stdio for us */
-        knot_chan_close(msg); /* BUG: the receiver closes */
+        knot_chan_close(msg); // want: close-by-receiver (BUG: the receiver closes)
         /* Stay alive long enough for the sender's next send to panic. */
         knot_sleep(LINGER_MS);
         printf("unexpected: the sender did not panic\n");

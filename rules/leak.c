@@ -93,8 +93,10 @@ static void finish(void *state, const knot_replay *r, knot_findings *out) {
         return;
     knot_wfg g;
     knot_wfg_build(r, &g);
-    /* A hung program's blocked tasks are the deadlock rule's finding. */
-    if (!g.all_asleep) {
+    /* A hung program's blocked tasks are the deadlock rule's finding; a
+     * program that panicked or crashed left its tasks wherever they were,
+     * and the crash is the finding (as goleak checks only tests that pass). */
+    if (!g.all_asleep && !r->crashed) {
         bool *done = calloc(g.n ? g.n : 1, sizeof *done);
         if (!done)
             abort();

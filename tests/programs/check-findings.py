@@ -5,9 +5,10 @@
 
 An annotation names one or more rule ids on the line the finding must point
 at: `// want: leak` or `// want: deadlock leak`. `// want: predicted RULE`
-also requires the finding to be predicted. A ` -- ` ends the list; what
-follows is a comment. Findings in other files (or with no file) count as
-extra.
+also requires the finding to be predicted. Anything after the ids that is
+not an id (a parenthesis, say) is a comment. Static rules named there are
+knot lint's business and are skipped here. Findings in other files (or with
+no file) count as extra.
 
 usage: check-findings.py KNOT PROGRAM.c WORKDIR
 """
@@ -17,10 +18,18 @@ import re
 import subprocess
 import sys
 
-WANT = re.compile(r"//\s*want:\s*(.*)$")
+WANT = re.compile(r"//\s*want:\s*([a-z][a-z0-9-]*(?:[ ,]+[a-z][a-z0-9-]*)*)")
 
 
-def wanted(path):
+def dynamic_rules(knot):
+    """The ids the trace checker reports; annotations may also name static
+    rules (knot lint's, verified by tests/lint/check_fixtures.py)."""
+    out = subprocess.run([knot, "rules"], capture_output=True, text=True, check=True).stdout
+    kinds = dict(line.split()[:2] for line in out.splitlines() if line.strip())
+    return {rule for rule, kind in kinds.items() if kind == "dynamic"}, set(kinds)
+
+
+def wanted(path, dynamic, known):
     want = set()
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
@@ -28,13 +37,14 @@ def wanted(path):
             if not m:
                 continue
             predicted = False
-            for word in m.group(1).split():
-                if word == "--":
-                    break
+            for word in re.split(r"[ ,]+", m.group(1).strip()):
                 if word == "predicted":
                     predicted = True
                     continue
-                want.add((n, word, predicted))
+                if word not in known:
+                    raise SystemExit(f"{path}:{n}: unknown rule {word!r} in want:")
+                if word in dynamic:
+                    want.add((n, word, predicted))
                 predicted = False
     return want
 
@@ -67,7 +77,8 @@ def main():
         print(f"FAIL: {report} is not knot's JSON (version 1 with a findings list)")
         return 1
 
-    want = wanted(source)
+    dynamic, known = dynamic_rules(knot)
+    want = wanted(source, dynamic, known)
     got = set()
     extra = []
     for fnd in doc["findings"]:

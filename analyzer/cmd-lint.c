@@ -1,0 +1,359 @@
+/* knot lint: the static checks, over a compilation database or files.
+ *
+ *   knot lint [-p BUILD_DIR] [--format text|json|sarif] [--fail-on note|warning|error]
+ *             [--rule ID]... [-j N] [-o FILE] [FILES...] [-- COMPILER_ARGS...]
+ *
+ * Each translation unit is parsed once; several are linted at a time, one
+ * libclang index per thread. */
+#include "commands.h"
+#include "lint.h"
+#include "rules.h"
+
+#include <clang-c/CXCompilationDatabase.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct options {
+    const char *build_dir, *output;
+    enum knot_format format;
+    enum knot_severity fail_on;
+    const char **rules;
+    size_t nrules;
+    long jobs;
+    char **files;
+    int nfiles;
+    char **extra; /* after -- */
+    int nextra;
+} options;
+
+static void help(void) {
+    puts("usage: knot lint [-p BUILD_DIR] [FILES...] [-- COMPILER_ARGS...]\n"
+         "  -p BUILD_DIR       lint BUILD_DIR/compile_commands.json (only FILES, if given)\n"
+         "  -- ARGS            compiler arguments for FILES (without -p)\n"
+         "  --format FORMAT    text (default), json or sarif\n"
+         "  -o FILE            write the findings to FILE\n"
+         "  --fail-on LEVEL    exit 1 on findings at or above note, warning (default), error\n"
+         "  --rule ID          only this rule (repeatable; see knot rules)\n"
+         "  -j N               lint N files at a time (default: one per core)\n"
+         "exit status: 0 clean, 1 findings, 2 usage or input error (clang errors included)");
+}
+
+static int usage(const char *fmt, const char *arg) {
+    fputs("knot: lint: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see knot --help)\n", stderr);
+    return 2;
+}
+
+static int parse_value(options *o, const char *opt, const char *v) {
+    if (!strcmp(opt, "-p")) {
+        o->build_dir = v;
+    } else if (!strcmp(opt, "-o")) {
+        o->output = v;
+    } else if (!strcmp(opt, "--format")) {
+        int f = knot_format_parse(v);
+        if (f < 0)
+            return usage("bad --format '%s' (text, json or sarif)", v);
+        o->format = (enum knot_format)f;
+    } else if (!strcmp(opt, "--fail-on")) {
+        int s = knot_severity_parse(v);
+        if (s < 0)
+            return usage("bad --fail-on '%s' (note, warning or error)", v);
+        o->fail_on = (enum knot_severity)s;
+    } else if (!strcmp(opt, "--rule")) {
+        const knot_rule *r = knot_rule_find(v);
+        if (!r || r->kind != KNOT_RULE_STATIC)
+            return usage("'%s' is not a static rule (see knot rules)", v);
+        o->rules[o->nrules++] = v;
+    } else {
+        char *end;
+        errno = 0;
+        o->jobs = strtol(v, &end, 10);
+        if (errno || *end || o->jobs < 1 || o->jobs > 1024)
+            return usage("bad -j '%s' (1 to 1024)", v);
+    }
+    return 0;
+}
+
+static bool takes_value(const char *a) {
+    return !strcmp(a, "-p") || !strcmp(a, "-o") || !strcmp(a, "--format") ||
+           !strcmp(a, "--fail-on") || !strcmp(a, "--rule") || !strcmp(a, "-j");
+}
+
+static int parse_args(options *o, int argc, char **argv) {
+    o->rules = calloc((size_t)argc + 1, sizeof *o->rules);
+    o->files = calloc((size_t)argc + 1, sizeof *o->files);
+    if (!o->rules || !o->files)
+        return usage("%s", strerror(ENOMEM));
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            help();
+            return -1;
+        }
+        if (!strcmp(a, "--")) {
+            o->extra = argv + i + 1;
+            o->nextra = argc - i - 1;
+            break;
+        }
+        if (takes_value(a)) {
+            if (i + 1 >= argc)
+                return usage("%s needs a value", a);
+            if (parse_value(o, a, argv[++i]))
+                return 2;
+        } else if (!strncmp(a, "-j", 2) && a[2]) { /* -j4, as make and ninja take it */
+            if (parse_value(o, "-j", a + 2))
+                return 2;
+        } else if (a[0] == '-' && a[1]) {
+            return usage("unknown option '%s'", a);
+        } else {
+            o->files[o->nfiles++] = argv[i];
+        }
+    }
+    if (!o->build_dir && o->nfiles == 0)
+        return usage("nothing to lint: give -p BUILD_DIR or files%s", "");
+    return 0;
+}
+
+/* ---- jobs ---- */
+
+typedef struct jobs {
+    knot_lint_job *v;
+    size_t n;
+} jobs;
+
+static char *xstrdup(const char *s) {
+    char *d = strdup(s ? s : "");
+    if (!d) {
+        fputs("knot: out of memory\n", stderr);
+        exit(2);
+    }
+    return d;
+}
+
+static knot_lint_job *new_job(jobs *js, int argc) {
+    knot_lint_job *grown = realloc(js->v, (js->n + 1) * sizeof *js->v);
+    char **argv = calloc((size_t)argc + 1, sizeof *argv);
+    if (!grown || !argv) {
+        fputs("knot: out of memory\n", stderr);
+        exit(2);
+    }
+    js->v = grown;
+    knot_lint_job *j = &js->v[js->n++];
+    *j = (knot_lint_job){.argv = argv, .argc = argc};
+    return j;
+}
+
+static void add_command(jobs *js, CXCompileCommand cmd, const options *o) {
+    unsigned n = clang_CompileCommand_getNumArgs(cmd);
+    knot_lint_job *j = new_job(js, (int)n + o->nextra);
+    for (unsigned i = 0; i < n; i++) {
+        CXString s = clang_CompileCommand_getArg(cmd, i);
+        j->argv[i] = xstrdup(clang_getCString(s));
+        clang_disposeString(s);
+    }
+    for (int i = 0; i < o->nextra; i++)
+        j->argv[n + (unsigned)i] = xstrdup(o->extra[i]);
+    CXString dir = clang_CompileCommand_getDirectory(cmd),
+             file = clang_CompileCommand_getFilename(cmd);
+    j->dir = xstrdup(clang_getCString(dir));
+    j->file = xstrdup(clang_getCString(file));
+    clang_disposeString(dir);
+    clang_disposeString(file);
+}
+
+static size_t add_commands(jobs *js, CXCompileCommands cmds, const options *o) {
+    size_t n = cmds ? clang_CompileCommands_getSize(cmds) : 0;
+    for (size_t i = 0; i < n; i++)
+        add_command(js, clang_CompileCommands_getCommand(cmds, (unsigned)i), o);
+    clang_CompileCommands_dispose(cmds);
+    return n;
+}
+
+static int jobs_from_database(jobs *js, const options *o) {
+    struct stat st;
+    if (stat(o->build_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return usage("-p %s: no such directory", o->build_dir);
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/compile_commands.json", o->build_dir);
+    if (access(path, R_OK) != 0)
+        return usage("no compile_commands.json in %s (configure with "
+                     "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON)",
+                     o->build_dir);
+    CXCompilationDatabase_Error err;
+    CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(o->build_dir, &err);
+    if (err != CXCompilationDatabase_NoError)
+        return usage("%s: cannot read the compilation database", path);
+    int rc = 0;
+    if (o->nfiles == 0)
+        add_commands(js, clang_CompilationDatabase_getAllCompileCommands(db), o);
+    for (int i = 0; i < o->nfiles && rc == 0; i++) {
+        char abs[PATH_MAX];
+        if (!realpath(o->files[i], abs))
+            rc = usage("%s: no such file", o->files[i]);
+        else if (add_commands(js, clang_CompilationDatabase_getCompileCommands(db, abs), o) == 0)
+            rc = usage("%s: not in the compilation database", o->files[i]);
+    }
+    clang_CompilationDatabase_dispose(db);
+    return rc;
+}
+
+static int jobs_from_files(jobs *js, const options *o) {
+    for (int i = 0; i < o->nfiles; i++) {
+        if (access(o->files[i], R_OK) != 0)
+            return usage("%s: no such file", o->files[i]);
+        knot_lint_job *j = new_job(js, o->nextra + 2);
+        j->file = xstrdup(o->files[i]);
+        j->argv[0] = xstrdup("clang");
+        for (int k = 0; k < o->nextra; k++)
+            j->argv[k + 1] = xstrdup(o->extra[k]);
+        j->argv[o->nextra + 1] = xstrdup(o->files[i]);
+    }
+    return 0;
+}
+
+static void jobs_free(jobs *js) {
+    for (size_t i = 0; i < js->n; i++) {
+        for (int k = 0; k < js->v[i].argc; k++)
+            free(js->v[i].argv[k]);
+        free(js->v[i].argv);
+        free((char *)js->v[i].dir);
+        free((char *)js->v[i].file);
+    }
+    free(js->v);
+}
+
+/* ---- parallel linting ---- */
+
+typedef struct pool {
+    const jobs *js;
+    atomic_size_t next;
+} pool;
+
+typedef struct worker {
+    pool *p;
+    knot_findings found;
+    int status;
+} worker;
+
+static void *lint_worker(void *arg) {
+    worker *w = arg;
+    CXIndex idx = clang_createIndex(0, 0);
+    for (;;) {
+        size_t i = atomic_fetch_add(&w->p->next, 1);
+        if (i >= w->p->js->n)
+            break;
+        if (knot__lint_run(idx, &w->p->js->v[i], &w->found) != 0)
+            w->status = 2;
+    }
+    clang_disposeIndex(idx);
+    return NULL;
+}
+
+/* Move every finding of from into into. */
+static void take_findings(knot_findings *into, knot_findings *from) {
+    if (from->n == 0)
+        return;
+    knot_finding *v = realloc(into->v, (into->n + from->n) * sizeof *v);
+    if (!v) {
+        fputs("knot: out of memory\n", stderr);
+        exit(2);
+    }
+    memcpy(v + into->n, from->v, from->n * sizeof *v);
+    into->v = v;
+    into->n += from->n;
+    into->cap = into->n;
+    free(from->v);
+    memset(from, 0, sizeof *from);
+}
+
+static int lint_all(const jobs *js, long nthreads, knot_findings *out) {
+    if ((size_t)nthreads > js->n)
+        nthreads = (long)js->n;
+    if (nthreads < 1)
+        nthreads = 1;
+    pool p = {js, 0};
+    worker *ws = calloc((size_t)nthreads, sizeof *ws);
+    pthread_t *ts = calloc((size_t)nthreads, sizeof *ts);
+    if (!ws || !ts) {
+        fputs("knot: out of memory\n", stderr);
+        exit(2);
+    }
+    long started = 1;
+    ws[0].p = &p;
+    for (long i = 1; i < nthreads; i++) {
+        ws[i].p = &p;
+        if (pthread_create(&ts[i], NULL, lint_worker, &ws[i]) != 0)
+            break; /* fewer threads: the others do the work */
+        started = i + 1;
+    }
+    lint_worker(&ws[0]); /* the calling thread works too */
+    int status = 0;
+    for (long i = 0; i < started; i++) {
+        if (i > 0)
+            pthread_join(ts[i], NULL);
+        if (ws[i].status)
+            status = ws[i].status;
+        take_findings(out, &ws[i].found);
+    }
+    free(ws);
+    free(ts);
+    return status;
+}
+
+static int write_findings(knot_findings *fs, const options *o) {
+    FILE *out = stdout;
+    if (o->output && !(out = fopen(o->output, "w"))) {
+        fprintf(stderr, "knot: lint: cannot write %s: %s\n", o->output, strerror(errno));
+        return 2;
+    }
+    bool color = o->format == KNOT_FORMAT_TEXT && !o->output && isatty(fileno(stdout));
+    int rc = knot_findings_write(fs, o->format, out, color);
+    if (out != stdout && fclose(out) != 0)
+        rc = -1;
+    if (rc != 0) {
+        fprintf(stderr, "knot: lint: write error: %s\n", strerror(errno));
+        return 2;
+    }
+    return 0;
+}
+
+static int lint(const options *o, knot_findings *fs) {
+    jobs js = {0};
+    int rc = o->build_dir ? jobs_from_database(&js, o) : jobs_from_files(&js, o);
+    if (rc == 0) {
+        int parse_status = lint_all(&js, o->jobs, fs);
+        knot_findings_filter_rules(fs, o->rules, o->nrules);
+        knot_findings_apply_suppressions(fs);
+        knot_findings_sort(fs);
+        rc = write_findings(fs, o);
+        if (rc == 0 && parse_status)
+            rc = parse_status;
+        else if (rc == 0)
+            rc = knot_findings_max_severity(fs) >= (int)o->fail_on ? 1 : 0;
+    }
+    jobs_free(&js);
+    return rc;
+}
+
+int knot_cmd_lint(int argc, char **argv) {
+    options o = {
+        .format = KNOT_FORMAT_TEXT, .fail_on = KNOT_WARNING, .jobs = sysconf(_SC_NPROCESSORS_ONLN)};
+    knot_findings fs = {0};
+    int rc = parse_args(&o, argc, argv);
+    if (rc == 0)
+        rc = lint(&o, &fs);
+    else if (rc < 0)
+        rc = 0; /* --help */
+    knot_findings_free(&fs);
+    free(o.rules);
+    free(o.files);
+    return rc;
+}

@@ -1,0 +1,81 @@
+/* Questions the lint traversal asks of libclang's cursors: what a call
+ * calls, what a variable is, which operator an expression applies. libclang
+ * 14's C API has no operator kinds, so some answers come from types or
+ * tokens; they live here so that lint-facts.c reads as the walk it is. */
+#ifndef KNOT_LINT_AST_H
+#define KNOT_LINT_AST_H
+
+#include "lint-facts.h"
+
+#include <clang-c/Index.h>
+#include <stdio.h>
+
+/* Append one zeroed element to a growable array (capacity doubles at
+ * powers of two) and return it. */
+void *knot__lint_grow(void *v, size_t n, size_t elem);
+#define KNOT__PUSH(arr, n)                                                                      \
+    ((arr) = knot__lint_grow((arr), (n), sizeof *(arr)), memset(&(arr)[(n)], 0, sizeof *(arr)), \
+     &(arr)[(n)++])
+
+/* The first children of a cursor. */
+typedef struct knot__lint_kids {
+    CXCursor v[8];
+    int n;
+} knot__lint_kids;
+void knot__lint_children(CXCursor c, knot__lint_kids *kids);
+
+/* Skip parentheses, casts and implicit conversions. */
+CXCursor knot__lint_strip(CXCursor e);
+bool knot__lint_first_expr(CXCursor c, CXCursor *out);
+bool knot__lint_last_expr(CXCursor c, CXCursor *out);
+
+knot_lint_pos knot__lint_pos(CXCursor c);
+unsigned knot__lint_end(CXCursor c);
+void knot__lint_spelling(CXCursor c, char *buf, size_t size);
+
+/* The id of a variable or parameter declaration, 0 for anything else. */
+knot_lint_id knot__lint_var_id(CXCursor decl);
+/* `v` (a local or parameter named as is): its id, else 0. */
+knot_lint_id knot__lint_plain_var(CXCursor e);
+/* The variable an expression writes: v in `v`, `v.f`, `v.f.g`; else 0. */
+knot_lint_id knot__lint_root_var(CXCursor e);
+/* `v.f = ...`: v's id, with "f" in field; else 0. */
+knot_lint_id knot__lint_struct_field(CXCursor e, char *field, size_t size);
+/* `&v`, `&v.f`, or an array v decaying to a pointer: v's id; else 0. */
+knot_lint_id knot__lint_addr_of(CXCursor e);
+
+/* A call's callee, when it names a function; false otherwise. */
+bool knot__lint_callee(CXCursor call, char *buf, size_t size);
+/* May the callee write through its argument i: a pointer to non-const in
+ * its prototype, or a variadic argument of the scanf family? */
+bool knot__lint_writes_through(CXCursor call, const char *callee, int i);
+/* A function named by an expression (`worker`, `&worker`), into buf. */
+void knot__lint_func_ref(CXCursor e, char *buf, size_t size);
+
+bool knot__lint_int_value(CXCursor e, long *value);
+bool knot__lint_is_deref(CXCursor unary);
+bool knot__lint_is_incdec(CXCursor unary);
+bool knot__lint_binop(CXCursor op, CXCursor lhs, CXCursor rhs, char *buf, size_t size);
+bool knot__lint_is_chan(CXCursor e);
+bool knot__lint_is_case_type(CXType t);
+
+/* A loop condition `i < N` / `i <= N` / `i != N`: what bounds the loop. */
+void knot__lint_bound(CXCursor cond, bool *known, long *bound, knot_lint_id *var);
+
+/* Does a condition test a receive: a knot_chan_recv call, a variable that
+ * holds one's result, or a select case's `ok`? */
+typedef bool knot__lint_is_ok_fn(const void *ctx, knot_lint_id id);
+bool knot__lint_tests_receive(CXCursor cond, knot__lint_is_ok_fn *is_ok, const void *ctx);
+
+/* Append the ids of the variables an expression reads to *ids. */
+void knot__lint_vars_read(CXCursor e, knot_lint_id **ids, size_t *n);
+
+/* Call fn(ctx, field, init) for each initialised field of a struct
+ * initialiser list, positional or designated. */
+typedef void knot__lint_field_fn(void *ctx, const char *field, CXCursor init);
+void knot__lint_init_fields(CXCursor list, knot__lint_field_fn *fn, void *ctx);
+
+/* The traversal (lint-facts.c). */
+void knot__lint_gather(CXTranslationUnit tu, knot_lint_tu *out);
+
+#endif

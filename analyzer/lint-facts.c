@@ -1,0 +1,527 @@
+/* The lint front end's one traversal: walk libclang's AST of a translation
+ * unit and record, per function, the facts lint-facts.h describes. The walk
+ * recurses by hand (rather than with CXChildVisit_Recurse) so that it knows
+ * when it leaves a loop, a switch or a guarded branch. */
+#include "lint-ast.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct alias {
+    knot_lint_id id;
+    knot_lint_key key;
+} alias;
+
+typedef struct walker {
+    knot_lint_tu *out;
+    knot_lint_func *fn;
+    int loop;   /* innermost loop */
+    int body;   /* innermost loop whose body this is */
+    int brk;    /* the loop a `break` here leaves; -1 in a switch */
+    int guard;  /* > 0 in a branch taken on a receive's result */
+    int select; /* the current case group */
+    alias *aliases;
+    size_t naliases;
+    knot_lint_id *oks; /* variables that hold a receive's result */
+    size_t noks;
+    knot_lint_id *tested; /* variables the enclosing if conditions read */
+    size_t ntested;
+    int depth;
+} walker;
+
+/* The walk recurses on the C stack; generated code can nest expressions
+ * thousands deep (clang copes with 10,000 terms in one sum). Nothing a
+ * rule looks for hides that deep, so the walk goes no further. */
+enum { MAX_DEPTH = 2000 };
+
+static void walk(walker *w, CXCursor c);
+
+static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData data) {
+    (void)parent;
+    walk(data, c);
+    return CXChildVisit_Continue;
+}
+
+static void walk_children(walker *w, CXCursor c) {
+    if (w->depth >= MAX_DEPTH)
+        return;
+    w->depth++;
+    clang_visitChildren(c, visit, w);
+    w->depth--;
+}
+
+/* A child the caller picked out itself (a loop's body, a branch). */
+static void walk_child(walker *w, CXCursor c) {
+    if (w->depth >= MAX_DEPTH)
+        return;
+    w->depth++;
+    walk(w, c);
+    w->depth--;
+}
+
+/* ---- keys: what an expression names ---- */
+
+static const alias *find_alias(const walker *w, knot_lint_id id) {
+    for (size_t i = w->naliases; i-- > 0;)
+        if (w->aliases[i].id == id)
+            return &w->aliases[i];
+    return NULL;
+}
+
+static bool key_into(const walker *w, CXCursor e, knot_lint_key *k) {
+    e = knot__lint_strip(e);
+    switch (clang_getCursorKind(e)) {
+    case CXCursor_DeclRefExpr: {
+        knot_lint_id id = knot__lint_var_id(clang_getCursorReferenced(e));
+        const alias *a = id ? find_alias(w, id) : NULL;
+        if (a)
+            *k = a->key;
+        else
+            k->root = id;
+        return id != 0;
+    }
+    case CXCursor_MemberRefExpr: {
+        CXCursor base;
+        if (!knot__lint_last_expr(e, &base) || !key_into(w, base, k))
+            return false;
+        CXString s = clang_getCursorSpelling(e);
+        size_t len = strlen(k->field);
+        snprintf(k->field + len, sizeof k->field - len, "%s%s", len ? "." : "",
+                 clang_getCString(s));
+        clang_disposeString(s);
+        return true;
+    }
+    case CXCursor_UnaryOperator: {
+        CXCursor operand;
+        return knot__lint_is_deref(e) && knot__lint_last_expr(e, &operand) &&
+               key_into(w, operand, k);
+    }
+    default:
+        return false;
+    }
+}
+
+static knot_lint_key key_of(const walker *w, CXCursor e) {
+    knot_lint_key k = {0, ""};
+    if (!key_into(w, e, &k))
+        memset(&k, 0, sizeof k);
+    return k;
+}
+
+/* ---- recording ---- */
+
+static knot_lint_var *find_var(walker *w, knot_lint_id id) {
+    for (size_t i = 0; id && i < w->fn->nvars; i++)
+        if (w->fn->vars[i].id == id)
+            return &w->fn->vars[i];
+    return NULL;
+}
+
+static void add_op(walker *w, enum knot_lint_op_kind kind, knot_lint_key key, CXCursor at,
+                   int select) {
+    if (!key.root)
+        return;
+    knot_lint_func *f = w->fn;
+    knot_lint_op *op = KNOT__PUSH(f->ops, f->nops);
+    op->kind = kind;
+    op->ch = key;
+    op->pos = knot__lint_pos(at);
+    op->loop = w->loop;
+    op->select = select;
+}
+
+static void add_ok(walker *w, knot_lint_id id) {
+    if (id)
+        *(knot_lint_id *)KNOT__PUSH(w->oks, w->noks) = id;
+}
+
+static void add_carry(knot_lint_var *v, const char *field, knot_lint_id chan) {
+    if (!v || !chan)
+        return;
+    knot_lint_carry *c = KNOT__PUSH(v->carried, v->ncarried);
+    snprintf(c->field, sizeof c->field, "%s", field);
+    c->chan = chan;
+}
+
+static void set_cap(walker *w, knot_lint_var *v, CXCursor cap) {
+    long value;
+    if (knot__lint_int_value(cap, &value)) {
+        v->cap = KNOT_LINT_CAP_CONST;
+        v->cap_value = value;
+        return;
+    }
+    CXCursor s = knot__lint_strip(cap);
+    v->cap = KNOT_LINT_CAP_UNKNOWN;
+    if (clang_getCursorKind(s) == CXCursor_DeclRefExpr) {
+        v->cap = KNOT_LINT_CAP_VAR;
+        v->cap_var = knot__lint_var_id(clang_getCursorReferenced(s));
+    }
+    (void)w;
+}
+
+/* Every enclosing loop writes this variable. */
+static void mark_assigned(walker *w, CXCursor lhs) {
+    knot_lint_id id = knot__lint_root_var(lhs);
+    for (int l = w->loop; id && l >= 0; l = w->fn->loops[l].parent) {
+        knot_lint_loop *loop = &w->fn->loops[l];
+        *(knot_lint_id *)KNOT__PUSH(loop->assigned, loop->nassigned) = id;
+    }
+}
+
+static void mark_filled(walker *w, knot_lint_id id, unsigned call) {
+    for (int l = w->loop; id && l >= 0; l = w->fn->loops[l].parent) {
+        knot_lint_loop *loop = &w->fn->loops[l];
+        *KNOT__PUSH(loop->filled, loop->nfilled) = (struct knot_lint_fill){id, call};
+    }
+}
+
+/* Leaving on a condition that reads a counter the loop itself updates
+ * (`if (++got == n) break;`) is how a loop that receives a known number of
+ * values ends: not early. */
+static bool counted_exit(const walker *w, const knot_lint_loop *l) {
+    for (size_t i = 0; i < w->ntested; i++)
+        for (size_t k = 0; k < l->nassigned; k++)
+            if (w->tested[i] == l->assigned[k])
+                return true;
+    return false;
+}
+
+static void mark_early(walker *w, int loop) {
+    knot_lint_loop *l = &w->fn->loops[loop];
+    if (!counted_exit(w, l))
+        l->early_exit = true;
+}
+
+/* A return, goto or break that can leave loops before they are done. */
+static void mark_exit(walker *w, CXCursor at, bool is_break) {
+    if (w->guard > 0)
+        return;
+    if (!is_break)
+        *KNOT__PUSH(w->fn->returns, w->fn->nreturns) = knot__lint_pos(at);
+    if (is_break) {
+        if (w->brk >= 0)
+            mark_early(w, w->brk);
+        return;
+    }
+    for (int l = w->loop; l >= 0; l = w->fn->loops[l].parent)
+        mark_early(w, l);
+}
+
+/* ---- statements and expressions ---- */
+
+static void on_function(walker *w, CXCursor c) {
+    if (!clang_isCursorDefinition(c))
+        return;
+    knot_lint_func *f = KNOT__PUSH(w->out->funcs, w->out->nfuncs);
+    knot__lint_spelling(c, f->name, sizeof f->name);
+    f->pos = knot__lint_pos(c);
+    int n = clang_Cursor_getNumArguments(c);
+    for (int i = 0; i < n; i++) {
+        CXCursor p = clang_Cursor_getArgument(c, (unsigned)i);
+        knot_lint_id id = knot__lint_var_id(p);
+        *(knot_lint_id *)KNOT__PUSH(f->params, f->nparams) = id;
+        knot_lint_var *v = KNOT__PUSH(f->vars, f->nvars);
+        v->id = id;
+        knot__lint_spelling(p, v->name, sizeof v->name);
+        v->pos = knot__lint_pos(p);
+        v->body_of = -1;
+        v->is_param = true;
+    }
+    *w = (walker){.out = w->out,
+                  .fn = f,
+                  .loop = -1,
+                  .body = -1,
+                  .brk = -1,
+                  .select = -1,
+                  .aliases = w->aliases,
+                  .oks = w->oks};
+    walk_children(w, c);
+    w->fn = NULL;
+}
+
+typedef struct carry_ctx {
+    walker *w;
+    knot_lint_var *var;
+} carry_ctx;
+
+static void init_field(void *ctx, const char *field, CXCursor init) {
+    carry_ctx *cc = ctx;
+    knot_lint_key k = key_of(cc->w, init);
+    if (k.root && !k.field[0] && find_var(cc->w, k.root))
+        add_carry(cc->var, field, k.root);
+}
+
+static void on_var(walker *w, CXCursor c) {
+    knot_lint_var *v = KNOT__PUSH(w->fn->vars, w->fn->nvars);
+    v->id = knot__lint_var_id(c);
+    knot__lint_spelling(c, v->name, sizeof v->name);
+    v->pos = knot__lint_pos(c);
+    v->body_of = w->body;
+    enum CX_StorageClass sc = clang_Cursor_getStorageClass(c);
+    v->is_static = sc == CX_SC_Static || sc == CX_SC_Extern;
+    CXCursor init;
+    if (!knot__lint_last_expr(c, &init))
+        return;
+    CXCursor s = knot__lint_strip(init);
+    char callee[64];
+    if (knot__lint_callee(s, callee, sizeof callee)) {
+        if (knot_lint_is(callee, "knot_chan_make") && clang_Cursor_getNumArguments(s) >= 2)
+            set_cap(w, v, clang_Cursor_getArgument(s, 1));
+        else if (knot_lint_is(callee, "knot_chan_recv"))
+            add_ok(w, v->id);
+        return;
+    }
+    if (clang_getCursorKind(s) == CXCursor_InitListExpr) {
+        carry_ctx cc = {w, v};
+        knot__lint_init_fields(s, init_field, &cc);
+        return;
+    }
+    knot_lint_key k = key_of(w, s);
+    if (k.root) {
+        alias *a = KNOT__PUSH(w->aliases, w->naliases);
+        a->id = v->id;
+        a->key = k;
+    }
+}
+
+static void on_call(walker *w, CXCursor c) {
+    knot_lint_call *call = KNOT__PUSH(w->fn->calls, w->fn->ncalls);
+    knot__lint_callee(c, call->callee, sizeof call->callee);
+    call->pos = knot__lint_pos(c);
+    call->loop = w->loop;
+    int n = clang_Cursor_getNumArguments(c);
+    for (int i = 0; i < n; i++) {
+        CXCursor a = clang_Cursor_getArgument(c, (unsigned)i);
+        knot_lint_arg *arg = KNOT__PUSH(call->args, call->nargs);
+        arg->addr_of = knot__lint_addr_of(a);
+        arg->param = knot_lint_param_index(w->fn, knot__lint_plain_var(a));
+        arg->key = key_of(w, a);
+        knot__lint_func_ref(a, arg->func, sizeof arg->func);
+    }
+    const char *name = call->callee;
+    /* fgets(line, ...), scanf("%d", &n), knot_chan_recv(ch, &v): the callee
+     * writes the object, so a loop making such calls changes it */
+    for (int i = 0; knot_lint_spawn_arg(name) < 0 && i < n; i++)
+        if (call->args[i].addr_of && knot__lint_writes_through(c, name, i))
+            mark_filled(w, call->args[i].addr_of, call->pos.offset);
+    knot_lint_key ch = n > 0 ? call->args[0].key : (knot_lint_key){0, ""};
+    if (knot_lint_is(name, "knot_chan_send"))
+        add_op(w, KNOT_LINT_SEND, ch, c, -1);
+    else if (knot_lint_is(name, "knot_chan_recv"))
+        add_op(w, KNOT_LINT_RECV, ch, c, -1);
+    else if (knot_lint_is(name, "knot_chan_close"))
+        add_op(w, KNOT_LINT_CLOSE, ch, c, -1);
+    else if (strncmp(name, "knot_", 5) != 0 && knot_lint_spawn_arg(name) < 0)
+        for (int i = 0; i < n; i++)
+            if (knot__lint_is_chan(clang_Cursor_getArgument(c, (unsigned)i)))
+                add_op(w, KNOT_LINT_ESCAPE, call->args[i].key, c, -1);
+}
+
+typedef struct case_ctx {
+    walker *w;
+    long dir;
+    knot_lint_key ch;
+} case_ctx;
+
+static void case_field(void *ctx, const char *field, CXCursor init) {
+    case_ctx *cc = ctx;
+    if (strcmp(field, "dir") == 0)
+        knot__lint_int_value(init, &cc->dir);
+    else if (strcmp(field, "ch") == 0)
+        cc->ch = key_of(cc->w, init);
+}
+
+/* One case of a select: {KNOT_RECV, ch, &v} or KNOT_CASE_RECV(ch, &v). */
+static void on_case(walker *w, CXCursor c) {
+    case_ctx cc = {w, 0, {0, ""}};
+    knot__lint_init_fields(c, case_field, &cc);
+    int group = w->select;
+    if (group < 0) {
+        group = w->fn->nselects;
+        *(int *)KNOT__PUSH(w->fn->select_cases, w->fn->nselects) = 0;
+    }
+    w->fn->select_cases[group]++;
+    if (cc.dir == 1 || cc.dir == 2)
+        add_op(w, cc.dir == 1 ? KNOT_LINT_SEND : KNOT_LINT_RECV, cc.ch, c, group);
+}
+
+static void on_init_list(walker *w, CXCursor c) {
+    CXType t = clang_getCanonicalType(clang_getCursorType(c));
+    if (knot__lint_is_case_type(t)) {
+        on_case(w, c);
+        return;
+    }
+    if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
+        if (knot__lint_is_case_type(clang_getCanonicalType(clang_getArrayElementType(t)))) {
+            int saved = w->select;
+            w->select = w->fn->nselects;
+            *(int *)KNOT__PUSH(w->fn->select_cases, w->fn->nselects) = 0;
+            walk_children(w, c);
+            w->select = saved;
+            return;
+        }
+    }
+    walk_children(w, c);
+}
+
+static void on_assign(walker *w, CXCursor c) {
+    CXCursor lhs, rhs;
+    if (!knot__lint_first_expr(c, &lhs) || !knot__lint_last_expr(c, &rhs))
+        return;
+    if (clang_getCursorKind(c) == CXCursor_CompoundAssignOperator) {
+        mark_assigned(w, lhs);
+        return;
+    }
+    /* "=" but not "==" ("=-1" is still an assignment) */
+    char op[4];
+    if (!knot__lint_binop(c, lhs, rhs, op, sizeof op) || op[0] != '=' || op[1] == '=')
+        return;
+    mark_assigned(w, lhs);
+    CXCursor s = knot__lint_strip(rhs);
+    char callee[64];
+    if (knot__lint_callee(s, callee, sizeof callee)) {
+        knot_lint_var *v = find_var(w, knot__lint_plain_var(lhs));
+        if (v && knot_lint_is(callee, "knot_chan_make") && clang_Cursor_getNumArguments(s) >= 2)
+            set_cap(w, v, clang_Cursor_getArgument(s, 1));
+        else if (v && knot_lint_is(callee, "knot_chan_recv"))
+            add_ok(w, v->id);
+        return;
+    }
+    if (!knot__lint_is_chan(rhs))
+        return;
+    knot_lint_key k = key_of(w, rhs);
+    char field[64];
+    knot_lint_var *holder = find_var(w, knot__lint_struct_field(lhs, field, sizeof field));
+    if (holder && !k.field[0] && find_var(w, k.root))
+        add_carry(holder, field, k.root);
+    else
+        add_op(w, KNOT_LINT_ESCAPE, k, c, -1);
+}
+
+static void on_loop(walker *w, CXCursor c) {
+    knot__lint_kids kids;
+    knot__lint_children(c, &kids);
+    int idx = (int)w->fn->nloops;
+    knot_lint_loop *l = KNOT__PUSH(w->fn->loops, w->fn->nloops);
+    l->pos = knot__lint_pos(c);
+    l->end = knot__lint_end(c);
+    l->parent = w->loop;
+    int body = clang_getCursorKind(c) == CXCursor_DoStmt ? 0 : kids.n - 1;
+    for (int i = 0; i < kids.n; i++)
+        if (i != body)
+            knot__lint_bound(kids.v[i], &l->bound_known, &l->bound, &l->bound_var);
+    int saved_loop = w->loop, saved_body = w->body, saved_brk = w->brk;
+    w->loop = w->brk = idx;
+    for (int i = 0; i < kids.n; i++) {
+        w->body = i == body ? idx : saved_body;
+        walk_child(w, kids.v[i]);
+    }
+    w->loop = saved_loop;
+    w->body = saved_body;
+    w->brk = saved_brk;
+}
+
+static bool is_ok_var(const void *ctx, knot_lint_id id) {
+    const walker *w = ctx;
+    for (size_t i = 0; id && i < w->noks; i++)
+        if (w->oks[i] == id)
+            return true;
+    return false;
+}
+
+/* Branches on a receive's result end receive loops when the channel is
+ * closed; leaving then is not leaving early. */
+static void on_if(walker *w, CXCursor c) {
+    knot__lint_kids kids;
+    knot__lint_children(c, &kids);
+    if (kids.n == 0)
+        return;
+    bool guarded = knot__lint_tests_receive(kids.v[0], is_ok_var, w);
+    walk_child(w, kids.v[0]);
+    size_t ntested = w->ntested;
+    knot__lint_vars_read(kids.v[0], &w->tested, &w->ntested);
+    w->guard += guarded;
+    for (int i = 1; i < kids.n; i++)
+        walk_child(w, kids.v[i]);
+    w->guard -= guarded;
+    w->ntested = ntested;
+}
+
+static void on_return(walker *w, CXCursor c) {
+    CXCursor e;
+    if (knot__lint_last_expr(c, &e) && knot__lint_is_chan(e))
+        add_op(w, KNOT_LINT_ESCAPE, key_of(w, e), c, -1);
+    mark_exit(w, c, false);
+    walk_children(w, c);
+}
+
+static void walk_in_function(walker *w, CXCursor c) {
+    switch (clang_getCursorKind(c)) {
+    case CXCursor_ForStmt:
+    case CXCursor_WhileStmt:
+    case CXCursor_DoStmt:
+        on_loop(w, c);
+        return;
+    case CXCursor_SwitchStmt: {
+        int saved = w->brk;
+        w->brk = -1;
+        walk_children(w, c);
+        w->brk = saved;
+        return;
+    }
+    case CXCursor_IfStmt:
+        on_if(w, c);
+        return;
+    case CXCursor_VarDecl:
+        on_var(w, c);
+        break;
+    case CXCursor_CallExpr:
+        on_call(w, c);
+        break;
+    case CXCursor_BinaryOperator:
+    case CXCursor_CompoundAssignOperator:
+        on_assign(w, c);
+        break;
+    case CXCursor_UnaryOperator: {
+        CXCursor operand;
+        if (knot__lint_is_incdec(c) && knot__lint_last_expr(c, &operand))
+            mark_assigned(w, operand);
+        break;
+    }
+    case CXCursor_InitListExpr:
+        on_init_list(w, c);
+        return;
+    case CXCursor_ReturnStmt:
+        on_return(w, c);
+        return;
+    case CXCursor_GotoStmt:
+    case CXCursor_IndirectGotoStmt:
+        mark_exit(w, c, false);
+        break;
+    case CXCursor_BreakStmt:
+        mark_exit(w, c, true);
+        break;
+    default:
+        break;
+    }
+    walk_children(w, c);
+}
+
+static void walk(walker *w, CXCursor c) {
+    if (w->fn) {
+        walk_in_function(w, c);
+        return;
+    }
+    if (!clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+        return;
+    if (clang_getCursorKind(c) == CXCursor_FunctionDecl)
+        on_function(w, c);
+}
+
+void knot__lint_gather(CXTranslationUnit tu, knot_lint_tu *out) {
+    walker w = {.out = out, .loop = -1, .body = -1, .brk = -1, .select = -1};
+    walk_children(&w, clang_getTranslationUnitCursor(tu));
+    free(w.aliases);
+    free(w.oks);
+    free(w.tested);
+}

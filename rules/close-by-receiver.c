@@ -1,0 +1,97 @@
+/* Rule `close-by-receiver`: a function closes a channel it only receives
+ * from. Only a sender knows when nothing more will be sent; a receiver that
+ * closes (on a timeout, say: Go in Practice's listing 3.9) makes the next
+ * send panic with "send on closed channel". */
+#include "../analyzer/lint-rules.h"
+#include "../analyzer/rules.h"
+
+#include <stdio.h>
+
+const knot_rule knot_rule_close_by_receiver = {
+    .id = "close-by-receiver",
+    .kind = KNOT_RULE_STATIC,
+    .severity = KNOT_WARNING,
+    .summary = "a function closes a channel it only receives from",
+};
+
+static const knot_lint_op *first_op(const knot_lint_func *f, enum knot_lint_op_kind kind,
+                                    const knot_lint_key *ch) {
+    for (size_t i = 0; i < f->nops; i++)
+        if (f->ops[i].kind == kind && knot_lint_key_eq(&f->ops[i].ch, ch))
+            return &f->ops[i];
+    return NULL;
+}
+
+/* Can the task spawned by call, which gets ch through arg, still be sending
+ * when the maker closes ch? Not if it is one task, defined here, that sends
+ * once: the maker's receive took its value. Anything unknown: yes. */
+static bool task_may_send(const knot_lint_tu *tu, const knot_lint_func *f,
+                          const knot_lint_call *call, const knot_lint_arg *arg,
+                          const knot_lint_key *ch) {
+    int fn = knot_lint_spawn_fn(call->callee);
+    const knot_lint_func *task =
+        fn >= 0 && (size_t)fn < call->nargs ? knot_lint_find_func(tu, call->args[fn].func) : NULL;
+    if (!task || task->nparams == 0 || call->loop >= 0)
+        return true;
+    for (size_t i = 0; i < task->nops; i++) {
+        const knot_lint_op *op = &task->ops[i];
+        if (op->ch.root == task->params[0] && knot_lint_arg_carries(f, arg, ch, op->ch.field) &&
+            (op->kind == KNOT_LINT_ESCAPE || (op->kind == KNOT_LINT_SEND && op->loop >= 0)))
+            return true;
+    }
+    return false;
+}
+
+/* A channel the function made itself has senders only if it handed it to
+ * someone; they may outlive the close if there are several, if one sends
+ * repeatedly, or if the linter cannot see what they do. */
+static bool senders_may_remain(const knot_lint_tu *tu, const knot_lint_func *f,
+                               const knot_lint_key *ch) {
+    if (first_op(f, KNOT_LINT_ESCAPE, ch))
+        return true;
+    int spawns = 0;
+    bool may_send = false;
+    for (size_t i = 0; i < f->ncalls; i++) {
+        const knot_lint_call *c = &f->calls[i];
+        int a = knot_lint_spawn_arg(c->callee);
+        if (a >= 0 && (size_t)a < c->nargs && knot_lint_arg_carries(f, &c->args[a], ch, NULL)) {
+            spawns++;
+            may_send |= task_may_send(tu, f, c, &c->args[a], ch);
+        }
+    }
+    return spawns > 1 || may_send;
+}
+
+static void name_of(const knot_lint_func *f, const knot_lint_key *ch, char *buf, size_t size) {
+    const knot_lint_var *v = knot_lint_find_var(f, ch->root);
+    snprintf(buf, size, "%s%s%s", v ? v->name : "the channel", ch->field[0] ? "->" : "", ch->field);
+}
+
+static void check_close(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_op *close,
+                        knot_findings *out) {
+    const knot_lint_op *recv = first_op(f, KNOT_LINT_RECV, &close->ch);
+    if (!recv || first_op(f, KNOT_LINT_SEND, &close->ch))
+        return;
+    const knot_lint_var *v = knot_lint_find_var(f, close->ch.root);
+    bool own = v && !v->is_param && !close->ch.field[0];
+    if (own && !senders_may_remain(tu, f, &close->ch))
+        return; /* nobody can still be sending on it */
+    char name[160];
+    name_of(f, &close->ch, name, sizeof name);
+    knot_finding *fd = knot_findings_add(
+        out, knot_rule_close_by_receiver.id, knot_rule_close_by_receiver.severity, false,
+        knot_lint_loc(tu, close->pos, f->name),
+        "%s() closes '%s' but only receives from it: its senders cannot know, and their next "
+        "send panics (send on closed channel); let the sender close it, or tell the sender to "
+        "stop through a separate done channel",
+        f->name, name);
+    knot_finding_relate(fd, knot_lint_loc(tu, recv->pos, f->name), "%s() receives from '%s' here",
+                        f->name, name);
+}
+
+void knot_lint_check_close_by_receiver(const knot_lint_tu *tu, knot_findings *out) {
+    for (size_t i = 0; i < tu->nfuncs; i++)
+        for (size_t k = 0; k < tu->funcs[i].nops; k++)
+            if (tu->funcs[i].ops[k].kind == KNOT_LINT_CLOSE)
+                check_close(tu, &tu->funcs[i], &tu->funcs[i].ops[k], out);
+}

@@ -1,0 +1,256 @@
+/* Rule `unreceived-send`: more sends on a channel than receives that will
+ * ever happen, so some sender blocks forever: gopl's makeThumbnails4 (the
+ * receive loop returns at the first error while spawned senders remain),
+ * mirroredQuery (three senders, one receive, unbuffered), or a channel
+ * nobody receives from at all.
+ *
+ * Only channels a function makes itself (`knot_chan *c = knot_chan_make(...)`)
+ * and hands to tasks defined in the same file are followed; one that goes
+ * anywhere else, or that the function closes, is left alone. When a count
+ * is not known, the rule stays silent. */
+#include "../analyzer/lint-rules.h"
+#include "../analyzer/rules.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const knot_rule knot_rule_unreceived_send = {
+    .id = "unreceived-send",
+    .kind = KNOT_RULE_STATIC,
+    .severity = KNOT_WARNING,
+    .summary = "sends on a channel can outnumber the receives that will ever happen",
+};
+
+/* A send that can block: in a task (func) or in the maker itself. */
+typedef struct sender {
+    const knot_lint_func *func;
+    const knot_lint_op *op;
+    const knot_lint_call *spawn; /* NULL for the maker's own sends */
+} sender;
+
+/* How many sends: n known ones, plus terms bounded by a variable, or
+ * unbounded ones. */
+typedef struct tally {
+    long n;
+    int symbolic;
+    knot_lint_id var;
+    bool unbounded;
+} tally;
+
+typedef struct chan_use {
+    const knot_lint_tu *tu;
+    const knot_lint_func *maker;
+    const knot_lint_var *var;
+    knot_lint_key key;
+    sender *senders;
+    size_t nsenders;
+    tally sends;
+    bool lost;    /* it goes where the rule cannot follow */
+    bool drained; /* a task receives from it */
+} chan_use;
+
+static void add_times(tally *t, const knot_lint_func *f, int loop) {
+    if (loop < 0) {
+        t->n++;
+        return;
+    }
+    const knot_lint_loop *l = &f->loops[loop];
+    if (l->parent >= 0 || (!l->bound_known && !l->bound_var))
+        t->unbounded = true;
+    else if (l->bound_known)
+        t->n += l->bound;
+    else {
+        t->symbolic++;
+        t->var = l->bound_var;
+    }
+}
+
+/* 1: the buffer holds every send; 0: it cannot; -1: cannot tell. */
+static int buffer_holds(const knot_lint_var *v, const tally *t) {
+    if (v->cap == KNOT_LINT_CAP_CONST) {
+        if (t->unbounded || t->symbolic)
+            return v->cap_value == 0 ? 0 : -1;
+        return t->n <= v->cap_value;
+    }
+    if (v->cap == KNOT_LINT_CAP_VAR && !t->unbounded && t->n == 0 && t->symbolic == 1 &&
+        t->var == v->cap_var)
+        return 1;
+    return -1;
+}
+
+static void add_sender(chan_use *u, const knot_lint_func *f, const knot_lint_op *op,
+                       const knot_lint_call *spawn) {
+    sender *grown = realloc(u->senders, (u->nsenders + 1) * sizeof *grown);
+    if (!grown) {
+        u->lost = true;
+        return;
+    }
+    u->senders = grown;
+    u->senders[u->nsenders++] = (sender){f, op, spawn};
+}
+
+/* A send inside a select with other cases can give up: not a blocked send. */
+static bool can_block(const knot_lint_func *f, const knot_lint_op *op) {
+    return op->select < 0 || f->select_cases[op->select] <= 1;
+}
+
+/* What a task spawned with the channel does with it. */
+static void follow_task(chan_use *u, const knot_lint_call *spawn, const knot_lint_arg *arg,
+                        const knot_lint_func *task) {
+    if (!task || task == u->maker || task->nparams == 0) {
+        u->lost = true;
+        return;
+    }
+    bool sends = false, many = false;
+    for (size_t i = 0; i < task->nops; i++) {
+        const knot_lint_op *op = &task->ops[i];
+        if (op->ch.root != task->params[0] ||
+            !knot_lint_arg_carries(u->maker, arg, &u->key, op->ch.field))
+            continue;
+        if (op->kind == KNOT_LINT_ESCAPE)
+            u->lost = true;
+        else if (op->kind == KNOT_LINT_RECV)
+            u->drained = true;
+        else if (op->kind == KNOT_LINT_SEND && can_block(task, op)) {
+            add_sender(u, task, op, spawn);
+            many |= op->loop >= 0 || sends;
+            sends = true;
+        }
+    }
+    if (sends)
+        add_times(&u->sends, u->maker, spawn->loop);
+    if (many)
+        u->sends.unbounded = true;
+}
+
+static void follow_spawns(chan_use *u) {
+    const knot_lint_func *f = u->maker;
+    for (size_t i = 0; i < f->ncalls; i++) {
+        const knot_lint_call *c = &f->calls[i];
+        int a = knot_lint_spawn_arg(c->callee), fn = knot_lint_spawn_fn(c->callee);
+        if (a < 0 || (size_t)a >= c->nargs || (size_t)fn >= c->nargs ||
+            !knot_lint_arg_carries(f, &c->args[a], &u->key, NULL))
+            continue;
+        follow_task(u, c, &c->args[a], knot_lint_find_func(u->tu, c->args[fn].func));
+    }
+}
+
+static void report(const chan_use *u, const char *why, knot_findings *out) {
+    for (size_t i = 0; i < u->nsenders; i++) {
+        const sender *s = &u->senders[i];
+        knot_finding *fd = knot_findings_add(
+            out, knot_rule_unreceived_send.id, knot_rule_unreceived_send.severity, false,
+            knot_lint_loc(u->tu, s->op->pos, s->func->name),
+            "this send on '%s' (made in %s()) can block forever: %s; give the channel room for "
+            "every send, or keep receiving until every sender is done",
+            u->var->name, u->maker->name, why);
+        knot_finding_relate(fd, knot_lint_loc(u->tu, u->var->pos, u->maker->name),
+                            "'%s' is made here", u->var->name);
+        if (s->spawn)
+            knot_finding_relate(fd, knot_lint_loc(u->tu, s->spawn->pos, u->maker->name),
+                                "the sending task is spawned here");
+    }
+}
+
+/* The receives in the maker: is any in a loop that can stop early, and how
+ * many are outside loops? */
+static void maker_receives(const chan_use *u, int *total, int *straight,
+                           const knot_lint_loop **early) {
+    const knot_lint_func *f = u->maker;
+    for (size_t i = 0; i < f->nops; i++) {
+        const knot_lint_op *op = &f->ops[i];
+        if (op->kind != KNOT_LINT_RECV || !knot_lint_key_eq(&op->ch, &u->key))
+            continue;
+        ++*total;
+        if (op->loop < 0)
+            ++*straight;
+        else if (f->loops[op->loop].early_exit)
+            *early = &f->loops[op->loop];
+        else
+            *straight = -1000000; /* a receive loop that runs to the end: enough */
+    }
+}
+
+/* A return after the first sender is started and before the first receive
+ * (an error path, typically) leaves every sender behind. Its line, or 0. */
+static int return_before_receiving(const chan_use *u) {
+    const knot_lint_func *f = u->maker;
+    unsigned spawned = UINT_MAX, received = UINT_MAX;
+    for (size_t i = 0; i < u->nsenders; i++)
+        if (u->senders[i].spawn && u->senders[i].spawn->pos.offset < spawned)
+            spawned = u->senders[i].spawn->pos.offset;
+    for (size_t i = 0; i < f->nops; i++)
+        if (f->ops[i].kind == KNOT_LINT_RECV && knot_lint_key_eq(&f->ops[i].ch, &u->key) &&
+            f->ops[i].pos.offset < received)
+            received = f->ops[i].pos.offset;
+    for (size_t i = 0; spawned != UINT_MAX && i < f->nreturns; i++)
+        if (f->returns[i].offset > spawned && f->returns[i].offset < received)
+            return f->returns[i].line;
+    return 0;
+}
+
+static void judge(chan_use *u, knot_findings *out) {
+    int holds = buffer_holds(u->var, &u->sends);
+    if (u->lost || u->drained || u->nsenders == 0 || holds != 0)
+        return;
+    int total = 0, straight = 0;
+    const knot_lint_loop *early = NULL;
+    maker_receives(u, &total, &straight, &early);
+    int bail = return_before_receiving(u);
+    char why[200];
+    if (total == 0) {
+        report(u, "nothing ever receives from it", out);
+    } else if (bail) {
+        snprintf(why, sizeof why,
+                 "%s() can return (line %d) after starting its senders and before receiving",
+                 u->maker->name, bail);
+        report(u, why, out);
+    } else if (early) {
+        snprintf(why, sizeof why,
+                 "%s() may stop receiving early (the loop at line %d returns or breaks) "
+                 "while senders remain",
+                 u->maker->name, early->pos.line);
+        report(u, why, out);
+    } else if (straight > 0 && !u->sends.unbounded && !u->sends.symbolic &&
+               straight + u->var->cap_value < u->sends.n) {
+        snprintf(why, sizeof why, "%ld sends, but only %d receive%s and room for %ld", u->sends.n,
+                 straight, straight == 1 ? "" : "s", u->var->cap_value);
+        report(u, why, out);
+    }
+}
+
+static bool maker_keeps(const knot_lint_func *f, const knot_lint_key *ch) {
+    for (size_t i = 0; i < f->nops; i++)
+        if ((f->ops[i].kind == KNOT_LINT_ESCAPE || f->ops[i].kind == KNOT_LINT_CLOSE) &&
+            knot_lint_key_eq(&f->ops[i].ch, ch))
+            return false;
+    return true;
+}
+
+static void check_chan(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_var *v,
+                       knot_findings *out) {
+    chan_use u = {.tu = tu, .maker = f, .var = v, .key = {v->id, ""}};
+    if (!maker_keeps(f, &u.key))
+        return;
+    for (size_t i = 0; i < f->nops; i++) {
+        const knot_lint_op *op = &f->ops[i];
+        if (op->kind == KNOT_LINT_SEND && knot_lint_key_eq(&op->ch, &u.key) && can_block(f, op)) {
+            add_sender(&u, f, op, NULL);
+            add_times(&u.sends, f, op->loop);
+        }
+    }
+    follow_spawns(&u);
+    judge(&u, out);
+    free(u.senders);
+}
+
+void knot_lint_check_unreceived_send(const knot_lint_tu *tu, knot_findings *out) {
+    for (size_t i = 0; i < tu->nfuncs; i++) {
+        const knot_lint_func *f = &tu->funcs[i];
+        for (size_t k = 0; k < f->nvars; k++)
+            if (f->vars[k].cap != KNOT_LINT_CAP_NONE && !f->vars[k].is_param)
+                check_chan(tu, f, &f->vars[k], out);
+    }
+}

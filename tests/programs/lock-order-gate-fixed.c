@@ -1,0 +1,55 @@
+/* lock-order-abba.c with a gate: both threads hold the store's maintenance
+ * lock around their pair of acquisitions, so the two critical sections can
+ * never overlap and the opposite orders cannot deadlock. */
+#include <knot/knot.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
+
+struct store {
+    pthread_mutex_t maintenance_mu; /* the gate */
+    pthread_mutex_t index_mu;
+    pthread_mutex_t journal_mu;
+    int index_entries;
+    int journal_records;
+};
+
+static struct store store = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+                             PTHREAD_MUTEX_INITIALIZER, 10, 3};
+
+static void *flusher(void *arg) {
+    struct store *s = arg;
+    pthread_mutex_lock(&s->maintenance_mu);
+    pthread_mutex_lock(&s->index_mu);
+    pthread_mutex_lock(&s->journal_mu);
+    s->journal_records += s->index_entries;
+    pthread_mutex_unlock(&s->journal_mu);
+    pthread_mutex_unlock(&s->index_mu);
+    pthread_mutex_unlock(&s->maintenance_mu);
+    return NULL;
+}
+
+static void *compactor(void *arg) {
+    struct store *s = arg;
+    usleep(50 * 1000);
+    pthread_mutex_lock(&s->maintenance_mu);
+    pthread_mutex_lock(&s->journal_mu);
+    pthread_mutex_lock(&s->index_mu);
+    s->index_entries -= s->journal_records / 2;
+    pthread_mutex_unlock(&s->index_mu);
+    pthread_mutex_unlock(&s->journal_mu);
+    pthread_mutex_unlock(&s->maintenance_mu);
+    return NULL;
+}
+
+int main(void) {
+    pthread_t f, c;
+    if (pthread_create(&f, NULL, flusher, &store) != 0)
+        return 1;
+    if (pthread_create(&c, NULL, compactor, &store) != 0)
+        return 1;
+    pthread_join(f, NULL);
+    pthread_join(c, NULL);
+    printf("index %d, journal %d\n", store.index_entries, store.journal_records);
+    return 0;
+}
