@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define KNOT__HIDDEN      __attribute__((visibility("hidden")))
 #define KNOT__NORETURN    __attribute__((noreturn))
@@ -76,12 +77,14 @@ typedef struct knot__task {
     /* A pthread created through the interposed pthread_create: */
     int tid;                                  /* the kernel's thread id */
     _Atomic(pthread_mutex_t *) waiting_mutex; /* blocked in pthread_mutex_lock on it */
+    _Atomic bool self_blocked;                /* blocked in a libc call nobody claims it from */
     const void *block_return_address;         /* ... and where it was called */
     const void *spawn_return_address;         /* where pthread_create was called */
     bool joinable;                            /* its record waits for pthread_join (or detach) */
     bool exited;                              /* under the join lock */
     struct knot__task *joiner;                /* a task blocked joining it, under the join lock */
     uint64_t end_event;                       /* traced: its task_end */
+    const void *exit_return_address;          /* where it called pthread_exit */
 } knot__task;
 
 /* A task for a thread about to be created (counted, registered, its spawn
@@ -97,16 +100,55 @@ KNOT__HIDDEN void knot__task_leave(knot__task *t);
 /* The next definition of name past libknot (libc's), cached in *slot. */
 KNOT__HIDDEN void *knot__libc(_Atomic(void *) *slot, const char *name);
 /* sync-table.c: what the trace needs of an interposed pthread object. */
+#define KNOT__BARRIER_ROUNDS 64 /* rounds a barrier remembers the releaser of */
 typedef struct knot__sync_info {
     const void *addr;
     uint64_t id;
     uint64_t clock;             /* under the object (atomically, for rwlock readers) */
     uint64_t last_unlock;       /* what the next lock follows */
     uint64_t last_write_unlock; /* rwlocks: what the next read lock follows */
+    /* Semaphores and barriers, which order nothing for knot themselves:
+     * under this lock, with the clock. */
+    knot__lock lock;
+    /* Semaphores: the units not yet taken, oldest first: `initial_units`
+     * from sem_init, then the posts (event ids) in a ring. */
+    uint64_t initial_units;
+    uint64_t *posts;
+    uint32_t posts_head, posts_len, posts_cap;
+    /* Barriers: the count, arrivals in this round, and for recent rounds the
+     * begin of the arrival that completed it. */
+    uint32_t count, arrived;
+    uint64_t round;
+    uint64_t releaser[KNOT__BARRIER_ROUNDS];
 } knot__sync_info;
 /* The entry for the object at addr, made on first sight; NULL if the table
  * is full or memory ran out (the object then goes unrecorded). */
 KNOT__HIDDEN knot__sync_info *knot__sync_info_of(const void *addr);
+/* The same, locked (the caller releases info->lock), when tracing. */
+KNOT__HIDDEN knot__sync_info *knot__sync_info_locked(const void *addr);
+/* The object at the entry's address was made afresh (sem_init,
+ * pthread_barrier_init) or destroyed: a new id, and no state of its
+ * predecessor. Called with the entry locked, or unused (destroyed). */
+KNOT__HIDDEN void knot__sync_info_renew(knot__sync_info *i);
+
+/* The interposed pthread calls, taking the caller's return address, so that
+ * C11's <threads.h> functions (interpose-c11.c) share them: glibc builds
+ * those on the same objects. timed: abstime applies (a timed call). */
+KNOT__HIDDEN int knot__mutex_lock(pthread_mutex_t *m, bool timed, const struct timespec *abstime,
+                                  const void *ra);
+KNOT__HIDDEN int knot__mutex_trylock(pthread_mutex_t *m, const void *ra);
+KNOT__HIDDEN int knot__mutex_unlock(pthread_mutex_t *m, const void *ra);
+KNOT__HIDDEN int knot__mutex_destroy(pthread_mutex_t *m, const void *ra);
+KNOT__HIDDEN int knot__cond_wait(pthread_cond_t *c, pthread_mutex_t *m, bool timed,
+                                 const struct timespec *abstime, const void *ra);
+KNOT__HIDDEN int knot__cond_signal(pthread_cond_t *c, bool all, const void *ra);
+/* pthread_create of fn, or (fn NULL) of C11's int-returning c11_fn. */
+KNOT__HIDDEN int knot__thread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *),
+                                     int (*c11_fn)(void *), void *arg, const void *ra);
+KNOT__HIDDEN int knot__thread_join(pthread_t th, void **ret, const void *ra);
+KNOT__HIDDEN int knot__thread_detach(pthread_t th, const void *ra);
+/* The calling thread is about to end by pthread_exit or thrd_exit at ra. */
+KNOT__HIDDEN void knot__thread_exiting(const void *ra);
 
 /* libc's pthread_create, for the runtime's own threads. */
 KNOT__HIDDEN int knot__pthread_create(pthread_t *th, const pthread_attr_t *attr,
@@ -127,8 +169,12 @@ KNOT__HIDDEN void knot__tasks_foreach(void (*fn)(knot__task *, void *), void *ct
 /* A task is about to park on a knot primitive; op names it for reports.
  * Must be called before the lock that lets a waker find it is released. */
 KNOT__HIDDEN void knot__block_begin(knot__task *t, const char *op, const knot_site *site);
-/* A task blocked outside the claim protocol (a pthread mutex) runs again. */
-KNOT__HIDDEN void knot__block_end_self(void);
+/* A task blocks in an interposed libc call (a mutex, semaphore, barrier or
+ * condition variable wait) that no waker of knot's will claim it from: it
+ * counts as blocked until knot__block_self_end, and the detector asks the
+ * kernel whether it really sleeps. op names it; return_address is the call. */
+KNOT__HIDDEN void knot__block_self_begin(knot__task *t, const char *op, const void *return_address);
+KNOT__HIDDEN void knot__block_self_end(knot__task *t);
 /* Whether t waits for a pthread mutex that is free now (interpose-mutex.c). */
 KNOT__HIDDEN bool knot__mutex_waiter_can_run(knot__task *t);
 /* A waker claimed a parked task (it will run again). */

@@ -1,4 +1,4 @@
-/* Interposed pthread_create, pthread_join and pthread_detach.
+/* Interposed pthread_create, pthread_join, pthread_detach and pthread_exit.
  *
  * Every thread the program creates becomes a knot task from its first
  * instruction: numbered, with its parent and the creating call's site, its
@@ -100,6 +100,7 @@ bool knot__thread_exited(knot__task *t, uint64_t end) {
 typedef struct start {
     knot__task *task;
     void *(*fn)(void *);
+    int (*c11_fn)(void *); /* thrd_create's: its int is the thread's result */
     void *arg;
 } start;
 
@@ -107,14 +108,16 @@ static void *thread_main(void *p) {
     start s = *(start *)p;
     free(p);
     knot__task_enter(s.task);
-    void *r = s.fn(s.arg);
+    /* As glibc runs a C11 thread: the int, widened, is what a join sees. */
+    void *r = s.fn ? s.fn(s.arg) : (void *)(intptr_t)s.c11_fn(s.arg);
     knot__task_leave(s.task);
     return r;
 }
 
-int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
+int knot__thread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *),
+                        int (*c11_fn)(void *), void *arg, const void *ra) {
     start *s = malloc(sizeof *s);
-    knot__task *t = s ? knot__task_spawning(NULL, __builtin_return_address(0)) : NULL;
+    knot__task *t = s ? knot__task_spawning(NULL, ra) : NULL;
     if (!t) {
         free(s);
         return EAGAIN;
@@ -123,7 +126,7 @@ int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *
     if (attr)
         pthread_attr_getdetachstate(attr, &detached);
     t->joinable = detached == PTHREAD_CREATE_JOINABLE;
-    *s = (start){t, fn, arg};
+    *s = (start){t, fn, c11_fn, arg};
     /* Under the join lock, so that the thread cannot end (and look for its
      * joiner) before it is in the table. */
     knot__lock_acquire(&join_lock);
@@ -139,35 +142,64 @@ int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *
     return 0;
 }
 
-int pthread_join(pthread_t th, void **ret) {
+int knot__thread_join(pthread_t th, void **ret, const void *ra) {
     knot__task *self = knot__self();
     knot__lock_acquire(&join_lock);
     knot__task *t = take(th);
     if (t && !t->exited) {
         t->joiner = self;
         knot__block_begin(self, "thread join", NULL);
-        self->block_return_address = __builtin_return_address(0);
+        self->block_return_address = ra;
         (void)KNOT__TRACE(KNOT__EV_THREAD_JOIN, KNOT__BEGIN, self, 0, NULL, NULL, t->id, 0);
     }
     knot__lock_release(&join_lock);
     int rc = REAL(real_join, join_fn, "pthread_join")(th, ret);
     if (t) {
+        /* The ended thread's last clock, as an object's: the join comes
+         * after its end in the trace, as the joined thread's end came first. */
         if (KNOT__UNLIKELY(knot__tracing))
             (void)knot__emit_at(KNOT__EV_THREAD_JOIN, t->joiner ? KNOT__END : KNOT__POINT, self, 0,
-                                NULL, __builtin_return_address(0), t->end_event, (uint64_t)rc);
+                                rc == 0 ? &t->clock : NULL, ra, t->end_event, (uint64_t)rc);
         free(t);
     }
     return rc;
 }
 
-int pthread_detach(pthread_t th) {
+int knot__thread_detach(pthread_t th, const void *ra) {
+    knot__task *self = knot__self();
     knot__lock_acquire(&join_lock);
     knot__task *t = take(th);
     bool gone = t && t->exited;
     if (t && !gone)
         t->joinable = false; /* it frees its own record when it ends */
+    uint64_t id = t ? t->id : pthread_equal(th, pthread_self()) ? self->id : 0;
     knot__lock_release(&join_lock);
     if (gone)
         free(t);
-    return REAL(real_detach, detach_fn, "pthread_detach")(th);
+    int rc = REAL(real_detach, detach_fn, "pthread_detach")(th);
+    if (KNOT__UNLIKELY(knot__tracing))
+        (void)knot__emit_at(KNOT__EV_THREAD_DETACH, KNOT__POINT, self, 0, NULL, ra, id,
+                            (uint64_t)rc);
+    return rc;
+}
+
+void knot__thread_exiting(const void *ra) { knot__self()->exit_return_address = ra; }
+
+int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
+    return knot__thread_create(th, attr, fn, NULL, arg, __builtin_return_address(0));
+}
+
+int pthread_join(pthread_t th, void **ret) {
+    return knot__thread_join(th, ret, __builtin_return_address(0));
+}
+
+int pthread_detach(pthread_t th) { return knot__thread_detach(th, __builtin_return_address(0)); }
+
+typedef void (*exit_fn)(void *);
+static _Atomic(exit_fn) real_exit;
+
+void pthread_exit(void *ret) {
+    knot__thread_exiting(__builtin_return_address(0));
+    REAL(real_exit, exit_fn, "pthread_exit")(ret);
+    __builtin_unreachable();
 }

@@ -1,5 +1,5 @@
 /* The side table behind the interposed pthread objects (mutexes, read-write
- * locks, condition variables): for each object address, knot's object id,
+ * locks, condition variables, semaphores, barriers): for each object address, knot's object id,
  * its Lamport clock and the unlocks later locks follow. The pthread object
  * belongs to the program; knot adds nothing to it.
  *
@@ -40,4 +40,22 @@ knot__sync_info *knot__sync_info_of(const void *addr) {
     }
     free(mine);
     return NULL; /* 65536 objects: the rest go unrecorded */
+}
+
+knot__sync_info *knot__sync_info_locked(const void *addr) {
+    knot__sync_info *i = KNOT__UNLIKELY(knot__tracing) ? knot__sync_info_of(addr) : NULL;
+    if (i)
+        knot__lock_acquire(&i->lock);
+    return i;
+}
+
+void knot__sync_info_renew(knot__sync_info *i) {
+    free(i->posts);
+    i->posts = NULL;
+    i->posts_head = i->posts_len = i->posts_cap = 0;
+    i->initial_units = 0;
+    i->count = i->arrived = 0;
+    i->round = 0;
+    i->last_unlock = i->last_write_unlock = 0;
+    i->id = knot__object_id();
 }

@@ -69,7 +69,10 @@ static knot__task *task_new(const knot_site *spawn_site) {
 }
 
 static void task_exit(knot__task *t, uint64_t how) {
-    uint64_t end = KNOT__TRACE(KNOT__EV_TASK_END, KNOT__POINT, t, 0, NULL, NULL, how, 0);
+    uint64_t end = 0;
+    if (KNOT__UNLIKELY(knot__tracing)) /* its site: where it called pthread_exit, if it did */
+        end = knot__emit_at(KNOT__EV_TASK_END, KNOT__POINT, t, 0, NULL, t->exit_return_address, how,
+                            0);
     registry_remove(t);
     free(t->arg_copy);
     t->arg_copy = NULL;

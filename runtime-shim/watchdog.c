@@ -16,11 +16,13 @@
 #include "internal.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define BLOCKED_BITS 20
 #define TASK_SHIFT   BLOCKED_BITS
@@ -61,7 +63,16 @@ void knot__block_begin(knot__task *t, const char *op, const knot_site *site) {
     maybe_kick(w + EPOCH_ONE + 1);
 }
 
-void knot__block_end_self(void) { knot__block_claimed(); }
+void knot__block_self_begin(knot__task *t, const char *op, const void *return_address) {
+    knot__block_begin(t, op, NULL);
+    t->block_return_address = return_address;
+    atomic_store_explicit(&t->self_blocked, true, memory_order_release);
+}
+
+void knot__block_self_end(knot__task *t) {
+    atomic_store_explicit(&t->self_blocked, false, memory_order_release);
+    knot__block_claimed();
+}
 
 void knot__block_claimed(void) {
     atomic_fetch_add_explicit(&state, EPOCH_ONE - 1, memory_order_acq_rel);
@@ -149,30 +160,50 @@ static int kernel_threads(void) {
 #define SANITIZER_THREADS 0
 #endif
 
-/* A task blocked in pthread_mutex_lock counts itself blocked; nobody claims
- * it, so it may already be free to run when the count says asleep. It is
- * stuck only while its mutex is still held (by a task that, everyone being
- * blocked, cannot release it). */
-static void check_mutex_waiter(knot__task *t, void *free_found) {
-    if (knot__mutex_waiter_can_run(t))
+/* Whether the kernel has thread tid asleep ('S': in a futex wait, for the
+ * tasks asked about). Woken, or not yet asleep, it is runnable ('R'). */
+static bool kernel_sleeps(int tid) {
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    const char *paren = strrchr(buf, ')'); /* the name before it may hold anything */
+    return paren && paren[1] == ' ' && paren[2] == 'S';
+}
+
+/* A task blocked in an interposed libc call (a pthread mutex, semaphore,
+ * barrier, condition variable) counts itself blocked; nobody claims it, so
+ * it may already be free to run when the count says asleep. It is stuck only
+ * while the kernel has it asleep and, for a mutex, while its mutex is still
+ * held (by a task that, everyone being blocked, cannot release it). A task
+ * that could wake it would have to run first, which changes the count. */
+static void check_self_blocked(knot__task *t, void *free_found) {
+    if (knot__mutex_waiter_can_run(t) ||
+        (atomic_load_explicit(&t->self_blocked, memory_order_acquire) && !kernel_sleeps(t->tid)))
         *(bool *)free_found = true;
 }
 
-static bool mutex_waiter_can_run(void) {
+static bool self_blocked_can_run(void) {
     bool found = false;
-    knot__tasks_foreach(check_mutex_waiter, &found);
+    knot__tasks_foreach(check_self_blocked, &found);
     return found;
 }
 
 static bool confirmed(void) {
     uint64_t w = atomic_load(&state);
-    if (!suspect(w) || atomic_load(&timers) > 0 || mutex_waiter_can_run())
+    if (!suspect(w) || atomic_load(&timers) > 0 || self_blocked_can_run())
         return false;
     int threads = kernel_threads();
     int known = (int)tasks_of(w) + atomic_load(&internal);
     if (threads < known || threads > known + SANITIZER_THREADS)
         return false;
-    return !mutex_waiter_can_run() && atomic_load(&state) == w;
+    return !self_blocked_can_run() && atomic_load(&state) == w;
 }
 
 static void print_task(knot__task *t, void *ctx) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Recording tests: run a program under `knot run`, then query its trace with
 # sqlite3 and compare with what must be there.
-# usage: check.sh CASE BUILD_DIR   (CASE: chan hang deadlock panic abort segv fork mutex join abba cond rwlock plain static errors)
+# usage: check.sh CASE BUILD_DIR   (CASE: one of the case labels below)
 set -u
 case_name=$1
 build=$2
@@ -18,6 +18,23 @@ q() { sqlite3 "$db" "$1"; }
 line_of() { grep -n "$2" "$here/$1" | head -n1 | cut -d: -f1; }
 expect() { # expect DESCRIPTION ACTUAL WANTED
     if [[ "$2" == "$3" ]]; then echo "ok   $1"; else fail "$1: got '$2', want '$3'"; fi
+}
+# The object of the first KIND event at a marker's line.
+object_at() {
+    q "SELECT e.object FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='$3' AND s.line=$(line_of "$1" "$2") ORDER BY e.seq LIMIT 1"
+}
+# An object's completed operations in trace order, as kind/phase/result.
+history() {
+    q "SELECT group_concat(kind||'/'||phase||'/'||ifnull(result,''), ' ') FROM (SELECT * FROM events WHERE object=$1 AND phase!='begin' ORDER BY seq)"
+}
+# The lines of an object's begins (operations that waited), in line order.
+begin_lines() {
+    q "SELECT group_concat(line, ',') FROM (SELECT s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.object=$1 AND e.phase='begin' ORDER BY s.line)"
+}
+# For the completed KIND events on an object, in order: the kind and line of
+# the event each matched (- for none).
+matched_lines() {
+    q "SELECT group_concat(ifnull(m.kind||':'||ms.line,'-'), ' ') FROM (SELECT * FROM events WHERE object=$1 AND kind='$2' AND phase!='begin' ORDER BY seq) e LEFT JOIN events m ON m.seq=e.matched LEFT JOIN sites ms ON ms.id=m.site"
 }
 run() { # run EXPECTED_STATUS knot-run-args...
     local want=$1
@@ -196,6 +213,30 @@ rwlock)
     expect "sites name the lines" \
         "$(q "SELECT group_concat(x) FROM (SELECT DISTINCT s.function||':'||s.line AS x FROM events e JOIN sites s ON s.id=e.site WHERE e.kind IN ('rwlock_rdlock','rwlock_wrlock') ORDER BY x)")" \
         "reader:$(line_of rec-rwlock.c RDLOCK),writer:$(line_of rec-rwlock.c WRLOCK)"
+    ;;
+timedlock)
+    db=$work/timedlock.db
+    run 0 -o "$db" -- "$bin/rec-timedlock"
+    expect "libc's results kept" "$(cat "$work/out")" ok
+    m=$(object_at rec-timedlock.c LOCK_MAIN mutex_lock)
+    expect "timed locks on the mutex: one gave up, one took it; then the destroy" "$(history "$m")" \
+        "mutex_lock/point/0 mutex_timedlock/end/110 mutex_unlock/point/0 mutex_timedlock/end/0 mutex_unlock/point/0 mutex_destroy/point/0"
+    expect "both timed locks waited, at their lines" "$(begin_lines "$m")" \
+        "$(line_of rec-timedlock.c TIMEDLOCK_FAIL),$(line_of rec-timedlock.c TIMEDLOCK_WAIT)"
+    expect "the timed lock that took it names the unlock it followed" "$(matched_lines "$m" mutex_timedlock)" \
+        "- mutex_unlock:$(line_of rec-timedlock.c UNLOCK_MAIN)"
+    expect "the destroy at its line" \
+        "$(q "SELECT s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.object=$m AND e.kind='mutex_destroy'")" \
+        "$(line_of rec-timedlock.c '/\* DESTROY \*/')"
+    r=$(object_at rec-timedlock.c REC_LOCK_1 mutex_lock)
+    expect "a recursive relock is two locks" "$(history "$r")" \
+        "mutex_lock/point/0 mutex_lock/point/0 mutex_unlock/point/0 mutex_unlock/point/0 mutex_destroy/point/0"
+    e=$(object_at rec-timedlock.c ERRCHK_LOCK mutex_lock)
+    expect "an error-checking relock fails with EDEADLK, a destroy while locked with EBUSY" "$(history "$e")" \
+        "mutex_lock/point/0 mutex_lock/end/35 mutex_destroy/point/16 mutex_unlock/point/0 mutex_destroy/point/0"
+    expect "a mutex destroyed and made again at the same address is another object" \
+        "$([[ -n $r && -n $e && $r != "$e" ]] && echo yes)" yes
+    expect "all three are mutexes" "$(q "SELECT group_concat(DISTINCT kind) FROM objects WHERE id IN ($m,$r,$e)")" mutex
     ;;
 plain)
     db=$work/plain.db
