@@ -238,6 +238,25 @@ timedlock)
         "$([[ -n $r && -n $e && $r != "$e" ]] && echo yes)" yes
     expect "all three are mutexes" "$(q "SELECT group_concat(DISTINCT kind) FROM objects WHERE id IN ($m,$r,$e)")" mutex
     ;;
+sem)
+    db=$work/sem.db
+    run 0 -o "$db" -- "$bin/rec-sem"
+    expect "libc's results and errno kept" "$(cat "$work/out")" ok
+    s=$(object_at rec-sem.c SEM_INIT sem_init)
+    expect "a semaphore, its initial value as capacity, made at sem_init's line" \
+        "$(q "SELECT o.kind||','||o.capacity||','||s.line FROM objects o JOIN sites s ON s.id=o.site WHERE o.id=$s")" \
+        "semaphore,1,$(line_of rec-sem.c SEM_INIT)"
+    expect "its operations in order, with their results" "$(history "$s")" \
+        "sem_init/point/0 sem_wait/point/0 sem_trywait/point/11 sem_post/point/0 sem_wait/end/0 sem_post/point/0 sem_post/point/0 sem_trywait/point/0 sem_timedwait/point/0 sem_timedwait/end/110 sem_destroy/point/0"
+    expect "the waits that blocked began at their lines" "$(begin_lines "$s")" \
+        "$(line_of rec-sem.c WAIT_BLOCKS),$(line_of rec-sem.c TIMEDWAIT_FAIL)"
+    expect "the first wait took the initial unit, the blocked one the post that woke it" \
+        "$(matched_lines "$s" sem_wait)" "- sem_post:$(line_of rec-sem.c POST_1)"
+    expect "then units go in post order" "$(matched_lines "$s" sem_trywait) $(matched_lines "$s" sem_timedwait)" \
+        "- sem_post:$(line_of rec-sem.c POST_2) sem_post:$(line_of rec-sem.c POST_3) -"
+    expect "the blocked wait is the other task's" \
+        "$(q "SELECT group_concat(DISTINCT task) FROM events WHERE object=$s AND kind='sem_wait' AND phase!='point'")" 2
+    ;;
 plain)
     db=$work/plain.db
     run 0 -o "$db" -- "$bin/rec-plain"

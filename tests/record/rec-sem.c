@@ -1,0 +1,45 @@
+/* POSIX semaphores, built without knot: every wait names the post whose
+ * unit it took (initial units first, then posts in order), a wait that had
+ * to block is a begin and an end, and libc's results and errno are kept. */
+#include "rec-wait.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
+
+static sem_t sem;
+static _Atomic int waiter_tid;
+
+static void *waiter(void *arg) {
+    (void)arg;
+    atomic_store(&waiter_tid, rec_tid());
+    return (void *)(long)(sem_wait(&sem) == 0); /* WAIT_BLOCKS */
+}
+
+int main(void) {
+    int ok = sem_init(&sem, 0, 1) == 0; /* SEM_INIT */
+    ok &= sem_wait(&sem) == 0;          /* WAIT_INITIAL */
+    errno = 0;
+    ok &= sem_trywait(&sem) == -1 && errno == EAGAIN; /* TRYWAIT_EMPTY */
+
+    pthread_t th;
+    void *waited;
+    pthread_create(&th, NULL, waiter, NULL);
+    rec_wait_asleep(&waiter_tid);
+    sem_post(&sem); /* POST_1 */
+    pthread_join(th, &waited);
+    ok &= waited != NULL;
+
+    sem_post(&sem);               /* POST_2 */
+    sem_post(&sem);               /* POST_3 */
+    ok &= sem_trywait(&sem) == 0; /* TRYWAIT_OK */
+    struct timespec deadline = rec_deadline(10000);
+    errno = 77;
+    ok &= sem_timedwait(&sem, &deadline) == 0 && errno == 77; /* TIMEDWAIT_OK */
+    deadline = rec_deadline(50);
+    ok &= sem_timedwait(&sem, &deadline) == -1 && errno == ETIMEDOUT; /* TIMEDWAIT_FAIL */
+    ok &= sem_destroy(&sem) == 0;                                     /* SEM_DESTROY */
+    puts(ok ? "ok" : "wrong results");
+    return ok ? 0 : 1;
+}
