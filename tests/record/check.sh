@@ -257,6 +257,55 @@ sem)
     expect "the blocked wait is the other task's" \
         "$(q "SELECT group_concat(DISTINCT task) FROM events WHERE object=$s AND kind='sem_wait' AND phase!='point'")" 2
     ;;
+barrier)
+    db=$work/barrier.db
+    run 0 -o "$db" -- "$bin/rec-barrier"
+    expect "libc's results kept" "$(cat "$work/out")" ok
+    b=$(object_at rec-barrier.c BARRIER_INIT barrier_init)
+    expect "a barrier, its count as capacity, made at its init's line" \
+        "$(q "SELECT o.kind||','||o.capacity||','||s.line FROM objects o JOIN sites s ON s.id=o.site WHERE o.id=$b")" \
+        "barrier,3,$(line_of rec-barrier.c BARRIER_INIT)"
+    expect "six waits, each a begin and an end" \
+        "$(q "SELECT sum(phase='begin')||','||sum(phase='end') FROM events WHERE object=$b AND kind='barrier_wait'")" 6,6
+    expect "first round: every end names main's arrival, which completed it" \
+        "$(q "SELECT group_concat(DISTINCT m.task||':'||ms.line) FROM events e JOIN events m ON m.seq=e.matched JOIN sites ms ON ms.id=m.site JOIN sites s ON s.id=e.site WHERE e.object=$b AND e.phase='end' AND s.line IN ($(line_of rec-barrier.c PARTY_WAIT_1),$(line_of rec-barrier.c MAIN_WAIT_1))")" \
+        "1:$(line_of rec-barrier.c MAIN_WAIT_1)"
+    expect "each round: all ends name one begin, the round's last, whose task got SERIAL (-1)" \
+        "$(q "WITH b AS (SELECT seq, task, row_number() OVER (ORDER BY seq) AS n FROM events WHERE object=$b AND kind='barrier_wait' AND phase='begin'), e AS (SELECT * FROM events WHERE object=$b AND kind='barrier_wait' AND phase='end') SELECT group_concat(x, ' ') FROM (SELECT b.n||':'||count(*)||':'||sum(e.result=-1 AND e.task=b.task)||':'||sum(e.result=0) AS x FROM e JOIN b ON b.seq=e.matched GROUP BY b.n ORDER BY b.n)")" \
+        "3:3:1:2 6:3:1:2"
+    expect "every end comes after the begin it names" \
+        "$(q "SELECT count(*) FROM events WHERE object=$b AND phase='end' AND matched >= seq")" 0
+    expect "the destroy ends it" "$(q "SELECT kind||','||result FROM events WHERE object=$b ORDER BY seq DESC LIMIT 1")" barrier_destroy,0
+    ;;
+block)
+    for mode in sem-deadlock barrier-deadlock; do
+        "$bin/rec-block" $mode >/dev/null 2>"$work/err"
+        expect "$mode, untraced: exit status" "$?" 2
+        grep -q "all tasks are asleep - deadlock" "$work/err" && echo "ok   $mode: reported live" || fail "$mode: no deadlock report: $(cat "$work/err")"
+        op=$([[ $mode == sem-deadlock ]] && echo "semaphore wait" || echo "barrier wait")
+        expect "$mode: both tasks shown blocked in a $op" "$(grep -c "\[$op\]" "$work/err")" 2
+    done
+    db=$work/sem-deadlock.db
+    run 2 -o "$db" -- "$bin/rec-block" sem-deadlock
+    expect "traced: both waits are begins without an end, at their lines" \
+        "$(q "SELECT group_concat(kind||':'||line, ' ') FROM (SELECT b.kind, s.line FROM blocked_at_end b JOIN sites s ON s.id=b.site ORDER BY s.line)")" \
+        "sem_wait:$(line_of rec-block.c DL_WAIT_B) sem_wait:$(line_of rec-block.c DL_WAIT_A)"
+    db=$work/barrier-deadlock.db
+    run 2 -o "$db" -- "$bin/rec-block" barrier-deadlock
+    expect "traced: both barrier waits are begins without an end, at their lines" \
+        "$(q "SELECT group_concat(kind||':'||line, ' ') FROM (SELECT b.kind, s.line FROM blocked_at_end b JOIN sites s ON s.id=b.site ORDER BY s.line)")" \
+        "barrier_wait:$(line_of rec-block.c 'BARRIER_STUCK \*') barrier_wait:$(line_of rec-block.c BARRIER_STUCK_MAIN)"
+    for mode in late timed; do
+        "$bin/rec-block" $mode >"$work/out" 2>"$work/err"
+        expect "$mode: no false deadlock (exit status)" "$?" 0
+        expect "$mode: ran to the end" "$(cat "$work/out")" done
+    done
+    db=$work/hang.db
+    run 137 --timeout 2 -o "$db" -- "$bin/rec-block" hang
+    expect "a wait that never got its post, killed: a begin without an end at its line" \
+        "$(q "SELECT b.task||','||b.kind||','||s.line FROM blocked_at_end b JOIN sites s ON s.id=b.site")" \
+        "1,sem_wait,$(line_of rec-block.c HANG_WAIT)"
+    ;;
 plain)
     db=$work/plain.db
     run 0 -o "$db" -- "$bin/rec-plain"
