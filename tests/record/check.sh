@@ -36,6 +36,10 @@ begin_lines() {
 matched_lines() {
     q "SELECT group_concat(ifnull(m.kind||':'||ms.line,'-'), ' ') FROM (SELECT * FROM events WHERE object=$1 AND kind='$2' AND phase!='begin' ORDER BY seq) e LEFT JOIN events m ON m.seq=e.matched LEFT JOIN sites ms ON ms.id=m.site"
 }
+# An object as kind,capacity,line where it was made.
+made() {
+    q "SELECT o.kind||','||o.capacity||','||s.line FROM objects o JOIN sites s ON s.id=o.site WHERE o.id=$1"
+}
 run() { # run EXPECTED_STATUS knot-run-args...
     local want=$1
     shift
@@ -243,8 +247,7 @@ sem)
     run 0 -o "$db" -- "$bin/rec-sem"
     expect "libc's results and errno kept" "$(cat "$work/out")" ok
     s=$(object_at rec-sem.c SEM_INIT sem_init)
-    expect "a semaphore, its initial value as capacity, made at sem_init's line" \
-        "$(q "SELECT o.kind||','||o.capacity||','||s.line FROM objects o JOIN sites s ON s.id=o.site WHERE o.id=$s")" \
+    expect "a semaphore, its initial value as capacity, made at sem_init's line" "$(made "$s")" \
         "semaphore,1,$(line_of rec-sem.c SEM_INIT)"
     expect "its operations in order, with their results" "$(history "$s")" \
         "sem_init/point/0 sem_wait/point/0 sem_trywait/point/11 sem_post/point/0 sem_wait/end/0 sem_post/point/0 sem_post/point/0 sem_trywait/point/0 sem_timedwait/point/0 sem_timedwait/end/110 sem_destroy/point/0"
@@ -262,8 +265,7 @@ barrier)
     run 0 -o "$db" -- "$bin/rec-barrier"
     expect "libc's results kept" "$(cat "$work/out")" ok
     b=$(object_at rec-barrier.c BARRIER_INIT barrier_init)
-    expect "a barrier, its count as capacity, made at its init's line" \
-        "$(q "SELECT o.kind||','||o.capacity||','||s.line FROM objects o JOIN sites s ON s.id=o.site WHERE o.id=$b")" \
+    expect "a barrier, its count as capacity, made at its init's line" "$(made "$b")" \
         "barrier,3,$(line_of rec-barrier.c BARRIER_INIT)"
     expect "six waits, each a begin and an end" \
         "$(q "SELECT sum(phase='begin')||','||sum(phase='end') FROM events WHERE object=$b AND kind='barrier_wait'")" 6,6
