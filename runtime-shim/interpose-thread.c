@@ -146,13 +146,18 @@ int knot__thread_join(pthread_t th, void **ret, const void *ra) {
     knot__task *self = knot__self();
     knot__lock_acquire(&join_lock);
     knot__task *t = take(th);
-    if (t && !t->exited) {
+    bool waits = t && !t->exited;
+    if (waits) {
         t->joiner = self;
         knot__block_begin(self, "thread join", NULL);
         self->block_return_address = ra;
-        (void)KNOT__TRACE(KNOT__EV_THREAD_JOIN, KNOT__BEGIN, self, 0, NULL, NULL, t->id, 0);
     }
     knot__lock_release(&join_lock);
+    /* Written past the lock: interning its site may wait for the dynamic
+     * linker's lock, which a thread creating threads from a constructor
+     * holds while it waits for the join lock. */
+    if (waits && KNOT__UNLIKELY(knot__tracing))
+        (void)knot__emit_at(KNOT__EV_THREAD_JOIN, KNOT__BEGIN, self, 0, NULL, ra, t->id, 0);
     int rc = REAL(real_join, join_fn, "pthread_join")(th, ret);
     if (t) {
         /* The ended thread's last clock, as an object's: the join comes

@@ -206,26 +206,27 @@ static bool confirmed(void) {
     return !self_blocked_can_run() && atomic_load(&state) == w;
 }
 
+/* A site, or for an interposed call (site NULL) its return address: what
+ * the dynamic symbol table can tell. */
+static void print_site(const knot_site *site, const void *return_address) {
+    Dl_info info;
+    if (!site && return_address && dladdr(return_address, &info) && info.dli_fname)
+        fprintf(stderr, "%s+0x%lx in %s()", info.dli_fname,
+                (unsigned long)((const char *)return_address - (const char *)info.dli_fbase),
+                info.dli_sname ? info.dli_sname : "?");
+    else
+        knot__fprint_site(stderr, site);
+    fputc('\n', stderr);
+}
+
 static void print_task(knot__task *t, void *ctx) {
     (void)ctx;
     const char *op = atomic_load_explicit(&t->block_op, memory_order_relaxed);
     fprintf(stderr, "\ntask %llu [%s]:\n\t", (unsigned long long)t->id, op ? op : "running");
-    const knot_site *site = atomic_load_explicit(&t->block_site, memory_order_relaxed);
-    Dl_info info;
-    if (!site && t->block_return_address && dladdr(t->block_return_address, &info) &&
-        info.dli_fname)
-        /* An interposed call: what the dynamic symbol table can tell. */
-        fprintf(
-            stderr, "%s+0x%lx in %s()", info.dli_fname,
-            (unsigned long)((const char *)t->block_return_address - (const char *)info.dli_fbase),
-            info.dli_sname ? info.dli_sname : "?");
-    else
-        knot__fprint_site(stderr, site);
-    fputc('\n', stderr);
+    print_site(atomic_load_explicit(&t->block_site, memory_order_relaxed), t->block_return_address);
     if (t->id != 1 && !t->foreign) {
         fprintf(stderr, "created by task %llu at ", (unsigned long long)t->parent_id);
-        knot__fprint_site(stderr, t->spawn_site);
-        fputc('\n', stderr);
+        print_site(t->spawn_return_address ? NULL : t->spawn_site, t->spawn_return_address);
     }
 }
 
