@@ -308,6 +308,61 @@ block)
         "$(q "SELECT b.task||','||b.kind||','||s.line FROM blocked_at_end b JOIN sites s ON s.id=b.site")" \
         "1,sem_wait,$(line_of rec-block.c HANG_WAIT)"
     ;;
+c11)
+    db=$work/c11.db
+    run 0 -o "$db" -- "$bin/rec-c11"
+    expect "C11's results kept" "$(cat "$work/out")" ok
+    expect "thrd_create: task 2, child of 1, spawned at its line, returned" \
+        "$(q "SELECT t.parent||','||s.line||','||t.ended FROM tasks t JOIN sites s ON s.id=t.spawn_site WHERE t.id=2")" \
+        "1,$(line_of rec-c11.c C11_CREATE),returned"
+    expect "thrd_join: a thread_join naming the thread's end" \
+        "$(q "SELECT m.kind||','||m.task||','||s.line FROM events j JOIN events m ON m.seq=j.matched JOIN sites s ON s.id=j.site WHERE j.kind='thread_join' AND j.phase!='begin' ORDER BY j.seq LIMIT 1")" \
+        "task_end,2,$(line_of rec-c11.c C11_JOIN)"
+    mu=$(object_at rec-c11.c C11_LOCK mutex_lock)
+    expect "mtx_lock is a mutex_lock; after the wait, it names main's unlock" \
+        "$(q "SELECT m.kind||':'||ms.line FROM events e JOIN sites s ON s.id=e.site JOIN events m ON m.seq=e.matched JOIN sites ms ON ms.id=m.site WHERE e.object=$mu AND e.task=2 AND e.kind='mutex_lock' AND s.line=$(line_of rec-c11.c C11_WAIT)")" \
+        "mutex_unlock:$(line_of rec-c11.c MAIN_UNLOCK)"
+    c=$(object_at rec-c11.c C11_SIGNAL cond_signal)
+    expect "cnd_*: cond events per task, with results and lines" \
+        "$(q "SELECT group_concat(x, ' ') FROM (SELECT e.task||':'||e.kind||'/'||e.phase||'/'||ifnull(e.result,'')||'@'||s.line AS x FROM events e JOIN sites s ON s.id=e.site WHERE e.object=$c ORDER BY e.task, e.seq)")" \
+        "1:cond_signal/point/@$(line_of rec-c11.c C11_SIGNAL) 1:cond_broadcast/point/@$(line_of rec-c11.c C11_BROADCAST) 1:cond_wait/begin/@$(line_of rec-c11.c C11_TIMEDWAIT) 1:cond_wait/end/110@$(line_of rec-c11.c C11_TIMEDWAIT) 2:cond_wait/begin/@$(line_of rec-c11.c C11_WAIT) 2:cond_wait/end/0@$(line_of rec-c11.c C11_WAIT)"
+    t=$(object_at rec-c11.c C11_HOLD mutex_lock)
+    expect "mtx_trylock busy (EBUSY), mtx_timedlock timed out (ETIMEDOUT), mtx_destroy" "$(history "$t")" \
+        "mutex_lock/point/0 mutex_trylock/point/16 mutex_timedlock/end/110 mutex_unlock/point/0 mutex_destroy/point/0"
+    expect "the trylock and the timed lock at their lines" \
+        "$(q "SELECT group_concat(s.line, ',') FROM (SELECT * FROM events WHERE object=$t AND kind IN ('mutex_trylock','mutex_timedlock') AND phase!='begin' ORDER BY seq) e JOIN sites s ON s.id=e.site")" \
+        "$(line_of rec-c11.c C11_TRYLOCK),$(line_of rec-c11.c C11_TIMEDLOCK)"
+    expect "thrd_exit: the task ended exited, at the call's line" \
+        "$(q "SELECT t.ended||','||s.line FROM tasks t JOIN events e ON e.seq=t.end_seq JOIN sites s ON s.id=e.site WHERE t.id=3")" \
+        "exited,$(line_of rec-c11.c C11_EXIT)"
+    expect "thrd_detach: a thread_detach naming the last task spawned" \
+        "$(q "SELECT (d.value=(SELECT value FROM events WHERE kind='go' ORDER BY seq DESC LIMIT 1))||','||d.result||','||s.line FROM events d JOIN sites s ON s.id=d.site WHERE d.kind='thread_detach'")" \
+        "1,0,$(line_of rec-c11.c C11_DETACH)"
+    "$bin/rec-c11" deadlock >/dev/null 2>"$work/err"
+    expect "all asleep in thrd_join, cnd_wait and mtx_lock, untraced: exit status" "$?" 2
+    for op in "thread join" "cond wait" "mutex lock"; do
+        grep -q "\[$op\]" "$work/err" && echo "ok   the report names the $op" || fail "no $op in the report: $(cat "$work/err")"
+    done
+    db=$work/c11-deadlock.db
+    run 2 -o "$db" -- "$bin/rec-c11" deadlock
+    expect "traced: the three are begins without an end, at their lines" \
+        "$(q "SELECT group_concat(kind||':'||line, ' ') FROM (SELECT b.kind, s.line FROM blocked_at_end b JOIN sites s ON s.id=b.site ORDER BY b.kind)")" \
+        "cond_wait:$(line_of rec-c11.c STUCK_WAIT) mutex_lock:$(line_of rec-c11.c STUCK_LOCK) thread_join:$(line_of rec-c11.c STUCK_JOIN)"
+    ;;
+exit)
+    db=$work/exit.db
+    run 0 -o "$db" -- "$bin/rec-exit"
+    expect "the value given to pthread_exit reached the joiner" "$(cat "$work/out")" 5
+    expect "threads that called pthread_exit (main too) ended exited, at the call's line" \
+        "$(q "SELECT group_concat(x, ' ') FROM (SELECT t.id||':'||t.ended||'@'||s.line AS x FROM tasks t JOIN events e ON e.seq=t.end_seq JOIN sites s ON s.id=e.site ORDER BY t.id)")" \
+        "1:exited@$(line_of rec-exit.c MAIN_EXIT) 2:exited@$(line_of rec-exit.c PTHREAD_EXIT)"
+    expect "the join names that end" \
+        "$(q "SELECT m.kind||','||m.task FROM events j JOIN events m ON m.seq=j.matched WHERE j.kind='thread_join' AND j.phase!='begin'")" \
+        "task_end,2"
+    expect "each detach: by whom, the task detached, its result and line" \
+        "$(q "SELECT group_concat(x, ' ') FROM (SELECT d.task||':'||d.value||':'||d.result||'@'||s.line AS x FROM events d JOIN sites s ON s.id=d.site WHERE d.kind='thread_detach' ORDER BY s.line)")" \
+        "4:4:0@$(line_of rec-exit.c SELF_DETACH) 1:3:0@$(line_of rec-exit.c '/\* DETACH')"
+    ;;
 plain)
     db=$work/plain.db
     run 0 -o "$db" -- "$bin/rec-plain"
