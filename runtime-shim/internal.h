@@ -91,6 +91,9 @@ typedef struct knot__task {
  * recorded at site or return_address); undone by spawn_failed. */
 KNOT__HIDDEN knot__task *knot__task_spawning(const knot_site *site, const void *return_address);
 KNOT__HIDDEN void knot__task_spawn_failed(knot__task *t);
+/* knot_go_at, giving the new task's id in *child (may be NULL). */
+KNOT__HIDDEN int knot__go_task(void (*fn)(void *), void *arg, const knot_site *site,
+                               uint64_t *child);
 /* In the new thread: become t; and, returning, stop being it. */
 KNOT__HIDDEN void knot__task_enter(knot__task *t);
 KNOT__HIDDEN void knot__task_leave(knot__task *t);

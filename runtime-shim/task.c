@@ -202,10 +202,13 @@ void knot__task_spawn_failed(knot__task *t) {
     free(t);
 }
 
-static int spawn(void (*fn)(void *), void *arg, void *copy, const knot_site *site) {
+static int spawn(void (*fn)(void *), void *arg, void *copy, const knot_site *site,
+                 uint64_t *child) {
     knot__task *t = knot__task_spawning(site, NULL);
     if (!t)
         return ENOMEM;
+    if (child)
+        *child = t->id; /* read now: a detached task may be gone once started */
     t->fn = fn;
     t->arg = copy ? copy : arg;
     t->arg_copy = copy;
@@ -224,9 +227,13 @@ static int spawn(void (*fn)(void *), void *arg, void *copy, const knot_site *sit
 }
 
 int knot_go_at(void (*fn)(void *), void *arg, const knot_site *site) {
+    return knot__go_task(fn, arg, site, NULL);
+}
+
+int knot__go_task(void (*fn)(void *), void *arg, const knot_site *site, uint64_t *child) {
     if (!fn)
         return EINVAL;
-    return spawn(fn, arg, NULL, site);
+    return spawn(fn, arg, NULL, site, child);
 }
 
 int knot_go_copy_at(void (*fn)(void *), const void *arg, size_t size, const knot_site *site) {
@@ -237,7 +244,7 @@ int knot_go_copy_at(void (*fn)(void *), const void *arg, size_t size, const knot
         return ENOMEM;
     if (size)
         memcpy(copy, arg, size);
-    int err = spawn(fn, NULL, copy, site);
+    int err = spawn(fn, NULL, copy, site, NULL);
     if (err)
         free(copy);
     return err;

@@ -363,6 +363,22 @@ exit)
         "$(q "SELECT group_concat(x, ' ') FROM (SELECT d.task||':'||d.value||':'||d.result||'@'||s.line AS x FROM events d JOIN sites s ON s.id=d.site WHERE d.kind='thread_detach' ORDER BY s.line)")" \
         "4:4:0@$(line_of rec-exit.c SELF_DETACH) 1:3:0@$(line_of rec-exit.c '/\* DETACH')"
     ;;
+group)
+    db=$work/group.db
+    run 0 -o "$db" -- "$bin/rec-group"
+    expect "the first error, and none for an empty group" "$(cat "$work/out")" "7 0"
+    g=$(object_at rec-group.c GO_SUCCEED group_go)
+    expect "a group object" "$(q "SELECT kind FROM objects WHERE id=$g")" group
+    expect "its events: a group_go per task, then the wait with the first error" "$(history "$g")" \
+        "group_go/point/ group_go/point/ group_wait/end/7"
+    expect "the wait began at its line" "$(begin_lines "$g")" "$(line_of rec-group.c WAIT_FAILED)"
+    expect "each group_go names the task it started, spawned at the same line" \
+        "$(q "SELECT group_concat(x, ' ') FROM (SELECT (t.spawn_site=e.site)||':'||s.line AS x FROM events e JOIN tasks t ON t.id=e.value JOIN sites s ON s.id=e.site WHERE e.object=$g AND e.kind='group_go' ORDER BY e.seq)")" \
+        "1:$(line_of rec-group.c GO_SUCCEED) 1:$(line_of rec-group.c GO_FAIL)"
+    e=$(object_at rec-group.c WAIT_EMPTY group_wait)
+    expect "an empty group's wait: a begin and an end with 0" "$(history "$e") $(begin_lines "$e")" \
+        "group_wait/end/0 $(line_of rec-group.c WAIT_EMPTY)"
+    ;;
 plain)
     db=$work/plain.db
     run 0 -o "$db" -- "$bin/rec-plain"
