@@ -103,7 +103,7 @@ KNOT__HIDDEN void knot__task_leave(knot__task *t);
 /* The next definition of name past libknot (libc's), cached in *slot. */
 KNOT__HIDDEN void *knot__libc(_Atomic(void *) *slot, const char *name);
 /* sync-table.c: what the trace needs of an interposed pthread object. */
-#define KNOT__BARRIER_ROUNDS 64 /* rounds a barrier remembers the releaser of */
+#define KNOT__BARRIER_ROUNDS 8 /* rounds a barrier remembers the releaser of */
 typedef struct knot__sync_info {
     const void *addr;
     uint64_t id;
@@ -310,6 +310,9 @@ enum knot__fork_phase { KNOT__FORK_PREPARE, KNOT__FORK_PARENT, KNOT__FORK_CHILD 
 KNOT__HIDDEN void knot__tasks_fork(enum knot__fork_phase phase);
 KNOT__HIDDEN void knot__timers_fork(enum knot__fork_phase phase);
 KNOT__HIDDEN void knot__threads_fork(enum knot__fork_phase phase);
+/* In a forked child: free the side table's entry locks, which a thread of
+ * the parent may have held. */
+KNOT__HIDDEN void knot__sync_table_fork_child(void);
 /* Hold l across fork(); in the child, free it and return true, so the
  * caller can then reset what it guards. */
 KNOT__HIDDEN bool knot__lock_fork(knot__lock *l, enum knot__fork_phase phase);

@@ -59,3 +59,13 @@ void knot__sync_info_renew(knot__sync_info *i) {
     i->last_unlock = i->last_write_unlock = 0;
     i->id = knot__object_id();
 }
+
+void knot__sync_table_fork_child(void) {
+    if (!knot__tracing)
+        return; /* the entries are made, and locked, only when tracing */
+    for (size_t h = 0; h < SLOTS; h++) {
+        knot__sync_info *i = atomic_load_explicit(&slots[h], memory_order_relaxed);
+        if (i)
+            atomic_store_explicit(&i->lock.state, 0, memory_order_relaxed);
+    }
+}
