@@ -175,9 +175,21 @@ KNOT__HIDDEN void knot__block_begin(knot__task *t, const char *op, const knot_si
 /* A task blocks in an interposed libc call (a mutex, semaphore, barrier or
  * condition variable wait) that no waker of knot's will claim it from: it
  * counts as blocked until knot__block_self_end, and the detector asks the
- * kernel whether it really sleeps. op names it; return_address is the call. */
-KNOT__HIDDEN void knot__block_self_begin(knot__task *t, const char *op, const void *return_address);
-KNOT__HIDDEN void knot__block_self_end(knot__task *t);
+ * kernel whether it really sleeps. op names it; return_address is the call.
+ * On a process-shared object (shared), another process may wake it, which
+ * the detector cannot see: then it does not count. Returns whether it
+ * counts, for knot__block_self_end. */
+KNOT__HIDDEN bool knot__block_self_begin(knot__task *t, const char *op, const void *return_address,
+                                         bool shared);
+KNOT__HIDDEN void knot__block_self_end(knot__task *t, bool counted);
+/* glibc marks a process-shared object by a flag in one of its words (its
+ * futexes are then FUTEX_SHARED); elsewhere knot cannot tell, and takes
+ * every object for shared. */
+#ifdef __GLIBC__
+#define KNOT__PSHARED(flag_word, bit) (((flag_word) & (bit)) != 0)
+#else
+#define KNOT__PSHARED(flag_word, bit) true
+#endif
 /* Whether t waits for a pthread mutex that is free now (interpose-mutex.c). */
 KNOT__HIDDEN bool knot__mutex_waiter_can_run(knot__task *t);
 /* A waker claimed a parked task (it will run again). */

@@ -55,9 +55,11 @@ int pthread_barrier_wait(pthread_barrier_t *b) {
         round = arrive(i, self, ra);
         knot__lock_release(&i->lock);
     }
-    knot__block_self_begin(self, "barrier wait", ra);
+    /* glibc's barrier: in, current_round, count, then its FUTEX_SHARED flag. */
+    bool counted = knot__block_self_begin(self, "barrier wait", ra,
+                                          KNOT__PSHARED(((const int *)(const void *)b)[3], 128));
     int rc = REAL_BARRIER(real_wait, barrier_fn, "pthread_barrier_wait")(b);
-    knot__block_self_end(self);
+    knot__block_self_end(self, counted);
     if (i) {
         knot__lock_acquire(&i->lock);
         knot__emit_at(KNOT__EV_BARRIER_WAIT, KNOT__END, self, i->id, &i->clock, ra,

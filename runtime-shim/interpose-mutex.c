@@ -31,9 +31,10 @@ static mutex_fn real(_Atomic(mutex_fn) *slot, const char *name) {
 static int lock_blocking(pthread_mutex_t *m, const void *ra) {
     knot__task *self = knot__self();
     atomic_store_explicit(&self->waiting_mutex, m, memory_order_release);
-    knot__block_self_begin(self, "mutex lock", ra);
+    bool counted =
+        knot__block_self_begin(self, "mutex lock", ra, KNOT__PSHARED(m->__data.__kind, 128));
     int rc = real(&real_lock, "pthread_mutex_lock")(m);
-    knot__block_self_end(self);
+    knot__block_self_end(self, counted);
     atomic_store_explicit(&self->waiting_mutex, NULL, memory_order_release);
     return rc;
 }
@@ -223,9 +224,10 @@ static int cond_wait_real(pthread_cond_t *c, pthread_mutex_t *m, bool timed,
         return REAL_FN(real_cond_timedwait, cond_timedwait_fn, "pthread_cond_timedwait")(c, m,
                                                                                          abstime);
     knot__task *self = knot__self();
-    knot__block_self_begin(self, "cond wait", ra);
+    bool counted =
+        knot__block_self_begin(self, "cond wait", ra, KNOT__PSHARED(c->__data.__wrefs, 1u));
     int rc = REAL_FN(real_cond_wait, cond_wait_fn, "pthread_cond_wait")(c, m);
-    knot__block_self_end(self);
+    knot__block_self_end(self, counted);
     return rc;
 }
 

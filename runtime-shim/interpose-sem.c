@@ -123,6 +123,12 @@ int sem_post(sem_t *s) {
     return rc;
 }
 
+/* Whether s is process-shared (sem_open, or sem_init's pshared): glibc's
+ * sem_t holds its futexes' FUTEX_SHARED flag after the value word(s). */
+static bool shared(const sem_t *s) {
+    return KNOT__PSHARED(((const int *)(const void *)s)[__WORDSIZE == 64 ? 2 : 1], 128);
+}
+
 /* sem_wait (timed false) and sem_timedwait: a sem_trywait first, which
  * takes a free unit exactly as they would; only when none is free, libc's
  * blocking call. errno is what that call leaves. */
@@ -143,9 +149,9 @@ static int wait_common(sem_t *s, uint16_t kind, bool timed, const struct timespe
         rc = REAL_SEM(real_timedwait, sem_timed_fn, "sem_timedwait")(s, abstime);
     } else {
         knot__task *self = knot__self();
-        knot__block_self_begin(self, "semaphore wait", ra);
+        bool counted = knot__block_self_begin(self, "semaphore wait", ra, shared(s));
         rc = REAL_SEM(real_wait, sem_fn, "sem_wait")(s);
-        knot__block_self_end(self);
+        knot__block_self_end(self, counted);
     }
     if (KNOT__UNLIKELY(knot__tracing))
         (void)record(s, kind, KNOT__END, rc ? errno : 0, ra);

@@ -63,13 +63,19 @@ void knot__block_begin(knot__task *t, const char *op, const knot_site *site) {
     maybe_kick(w + EPOCH_ONE + 1);
 }
 
-void knot__block_self_begin(knot__task *t, const char *op, const void *return_address) {
+bool knot__block_self_begin(knot__task *t, const char *op, const void *return_address,
+                            bool shared) {
+    if (shared)
+        return false;
     knot__block_begin(t, op, NULL);
     t->block_return_address = return_address;
     atomic_store_explicit(&t->self_blocked, true, memory_order_release);
+    return true;
 }
 
-void knot__block_self_end(knot__task *t) {
+void knot__block_self_end(knot__task *t, bool counted) {
+    if (!counted)
+        return;
     atomic_store_explicit(&t->self_blocked, false, memory_order_release);
     knot__block_claimed();
 }

@@ -1,13 +1,16 @@
 /* The live detector and semaphores or barriers (a knot program): every task
- * asleep on them forever is a deadlock; a wait that a later post ends, or a
- * timed wait, is not. "hang": main waits on a semaphore while another task
- * is blocked in read(), outside knot, so only a timeout ends it. */
+ * asleep on them forever is a deadlock; a wait that a later post ends, a
+ * timed wait, or a wait on a process-shared semaphore that another process
+ * posts, is not. "hang": main waits on a semaphore while another task is
+ * blocked in read(), outside knot, so only a timeout ends it. */
 #include <knot/knot.h>
 
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,13 +81,26 @@ int main(int argc, char **argv) {
         sem_post(&b);
         sem_wait(&a);
         pthread_join(th, NULL);
+    } else if (strcmp(mode, "shared") == 0) {
+        /* Only task, asleep: but the post comes from another process. */
+        sem_t *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (s == MAP_FAILED || sem_init(s, 1, 0) != 0)
+            return 1;
+        pid_t child = fork();
+        if (child == 0) {
+            sleep_ms(300);
+            sem_post(s);
+            _exit(0);
+        }
+        sem_wait(s);
+        waitpid(child, NULL, 0);
     } else if (strcmp(mode, "hang") == 0) {
         if (pipe(fds) != 0)
             return 1;
         pthread_create(&th, NULL, read_forever, NULL);
         sem_wait(&a); /* HANG_WAIT */
     } else {
-        fprintf(stderr, "usage: rec-block sem-deadlock|barrier-deadlock|late|timed|hang\n");
+        fprintf(stderr, "usage: rec-block sem-deadlock|barrier-deadlock|late|timed|shared|hang\n");
         return 2;
     }
     puts("done");
