@@ -133,6 +133,9 @@ KNOT__HIDDEN knot__sync_info *knot__sync_info_locked(const void *addr);
  * pthread_barrier_init) or destroyed: a new id, and no state of its
  * predecessor. Called with the entry locked, or unused (destroyed). */
 KNOT__HIDDEN void knot__sync_info_renew(knot__sync_info *i);
+/* Room for a semaphore's post ring of n ids, and its release. */
+KNOT__HIDDEN uint64_t *knot__ring_alloc(uint32_t n);
+KNOT__HIDDEN void knot__ring_free(uint64_t *ring, uint32_t n);
 
 /* The interposed pthread calls, taking the caller's return address, so that
  * C11's <threads.h> functions (interpose-c11.c) share them: glibc builds
@@ -296,6 +299,10 @@ KNOT__HIDDEN KNOT__NORETURN void knot__chan_panic(knot_chan *ch, const knot_site
 #include "record.h"
 
 KNOT__HIDDEN extern bool knot__tracing;
+/* Non-zero while this thread is inside the recorder (or holds a side-table
+ * entry's lock to record): a signal handler that interrupted it there must
+ * not record (sem_post is async-signal-safe, so handlers call it). */
+KNOT__HIDDEN extern _Thread_local unsigned knot__recording;
 /* Record an event of task t (NULL: the runtime) on object obj, whose clock
  * (NULL for none) the caller holds the lock of. Returns the event's id. */
 KNOT__HIDDEN uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,

@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <semaphore.h>
-#include <stdlib.h>
 
 typedef int (*sem_fn)(sem_t *);
 typedef int (*sem_timed_fn)(sem_t *, const struct timespec *);
@@ -31,13 +30,13 @@ static _Atomic(void *) real_init, real_post, real_wait, real_trywait, real_timed
 
 static void queue_post(knot__sync_info *i, uint64_t post) {
     if (i->posts_len == i->posts_cap) {
-        uint32_t cap = i->posts_cap ? i->posts_cap * 2 : 16;
-        uint64_t *ring = cap <= MAX_QUEUED ? malloc(cap * sizeof *ring) : NULL;
+        uint32_t cap = i->posts_cap ? i->posts_cap * 2 : 512; /* a page */
+        uint64_t *ring = cap <= MAX_QUEUED ? knot__ring_alloc(cap) : NULL;
         if (!ring)
             return;
         for (uint32_t k = 0; k < i->posts_len; k++)
             ring[k] = i->posts[(i->posts_head + k) % i->posts_cap];
-        free(i->posts);
+        knot__ring_free(i->posts, i->posts_cap);
         i->posts = ring;
         i->posts_cap = cap;
         i->posts_head = 0;
@@ -73,8 +72,10 @@ static uint64_t take_unit(knot__sync_info *i) {
 static uint64_t record(sem_t *s, uint16_t kind, uint8_t phase, int err, const void *ra) {
     int saved = errno;
     knot__task *self = knot__self();
+    knot__recording++;
     knot__sync_info *i = knot__sync_info_locked(s);
     if (!i) {
+        knot__recording--;
         errno = saved;
         return 0;
     }
@@ -87,6 +88,7 @@ static uint64_t record(sem_t *s, uint16_t kind, uint8_t phase, int err, const vo
     if (kind == KNOT__EV_SEM_DESTROY && err == 0)
         knot__sync_info_renew(i);
     knot__lock_release(&i->lock);
+    knot__recording--;
     errno = saved;
     return id;
 }
@@ -105,10 +107,15 @@ int sem_init(sem_t *s, int pshared, unsigned value) {
     return rc;
 }
 
+/* sem_post is async-signal-safe, so signal handlers call it, even one that
+ * interrupted this thread inside the recorder, which must not be entered
+ * again: that post goes unrecorded. Otherwise the traced path takes no lock
+ * but the entry's, which only the recorder holds, and queues the post in
+ * memory from mmap, not malloc. */
 int sem_post(sem_t *s) {
     const void *ra = __builtin_return_address(0);
-    uint64_t post =
-        KNOT__UNLIKELY(knot__tracing) ? record(s, KNOT__EV_SEM_POST, KNOT__POINT, 0, ra) : 0;
+    bool traced = KNOT__UNLIKELY(knot__tracing) && !knot__recording;
+    uint64_t post = traced ? record(s, KNOT__EV_SEM_POST, KNOT__POINT, 0, ra) : 0;
     int rc = REAL_SEM(real_post, sem_fn, "sem_post")(s);
     if (rc && post) { /* as for a failed unlock: a second row with the error */
         int err = errno;

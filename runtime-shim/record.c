@@ -223,14 +223,18 @@ static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, 
     return id;
 }
 
+_Thread_local unsigned knot__recording;
+
 /* Both keep errno: the program must see libc's, not what interning a site
  * (dladdr, readlink) left. */
 uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, uint64_t *obj_clock,
                     const knot_site *site, uint64_t a, uint64_t b) {
     int saved = errno;
+    knot__recording++;
     if (site)
         intern_site(site);
     uint64_t id = emit(kind, phase, t, obj, obj_clock, (uintptr_t)site, a, b);
+    knot__recording--;
     errno = saved;
     return id;
 }
@@ -238,9 +242,11 @@ uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, u
 uint64_t knot__emit_at(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
                        uint64_t *obj_clock, const void *return_address, uint64_t a, uint64_t b) {
     int saved = errno;
+    knot__recording++;
     if (return_address)
         intern_address((uintptr_t)return_address);
     uint64_t id = emit(kind, phase, t, obj, obj_clock, (uintptr_t)return_address, a, b);
+    knot__recording--;
     errno = saved;
     return id;
 }

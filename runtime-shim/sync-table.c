@@ -10,6 +10,7 @@
 #include "internal.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #define SLOTS (1u << 16)
 static _Atomic(knot__sync_info *) slots[SLOTS];
@@ -49,8 +50,21 @@ knot__sync_info *knot__sync_info_locked(const void *addr) {
     return i;
 }
 
+/* The post ring lives in pages of its own: sem_post, which grows it, may
+ * run in a signal handler, where malloc must not be called. */
+uint64_t *knot__ring_alloc(uint32_t n) {
+    void *p = mmap(NULL, n * sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+void knot__ring_free(uint64_t *ring, uint32_t n) {
+    if (ring)
+        munmap(ring, n * sizeof(uint64_t));
+}
+
 void knot__sync_info_renew(knot__sync_info *i) {
-    free(i->posts);
+    knot__ring_free(i->posts, i->posts_cap);
     i->posts = NULL;
     i->posts_head = i->posts_len = i->posts_cap = 0;
     i->initial_units = 0;

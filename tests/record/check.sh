@@ -257,6 +257,9 @@ sem)
         "$(matched_lines "$s" sem_wait)" "- sem_post:$(line_of rec-sem.c POST_1)"
     expect "then units go in post order" "$(matched_lines "$s" sem_trywait) $(matched_lines "$s" sem_timedwait)" \
         "- sem_post:$(line_of rec-sem.c POST_2) sem_post:$(line_of rec-sem.c POST_3) -"
+    h=$(object_at rec-sem.c SIGNAL_INIT sem_init)
+    expect "a post from a signal handler, and the wait that took it" "$(history "$h") $(matched_lines "$h" sem_wait)" \
+        "sem_init/point/0 sem_post/point/0 sem_wait/point/0 sem_post:$(line_of rec-sem.c POST_IN_HANDLER)"
     expect "the blocked wait is the other task's" \
         "$(q "SELECT group_concat(DISTINCT task) FROM events WHERE object=$s AND kind='sem_wait' AND phase!='point'")" 2
     ;;

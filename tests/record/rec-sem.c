@@ -1,20 +1,29 @@
 /* POSIX semaphores, built without knot: every wait names the post whose
  * unit it took (initial units first, then posts in order), a wait that had
- * to block is a begin and an end, and libc's results and errno are kept. */
+ * to block is a begin and an end, and libc's results and errno are kept. A
+ * post from a signal handler is recorded like any other. */
 #include "rec-wait.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdio.h>
 
-static sem_t sem;
+static sem_t sem, signalled;
 static _Atomic int waiter_tid;
 
 static void *waiter(void *arg) {
     (void)arg;
     atomic_store(&waiter_tid, rec_tid());
     return (void *)(long)(sem_wait(&sem) == 0); /* WAIT_BLOCKS */
+}
+
+static volatile sig_atomic_t handled;
+
+static void on_signal(int signo) {
+    sem_post(&signalled); /* POST_IN_HANDLER */
+    handled = signo;      /* (and the post is no tail call: its site is here) */
 }
 
 int main(void) {
@@ -40,6 +49,11 @@ int main(void) {
     deadline = rec_deadline(50);
     ok &= sem_timedwait(&sem, &deadline) == -1 && errno == ETIMEDOUT; /* TIMEDWAIT_FAIL */
     ok &= sem_destroy(&sem) == 0;                                     /* SEM_DESTROY */
+
+    sem_init(&signalled, 0, 0); /* SIGNAL_INIT */
+    signal(SIGUSR1, on_signal);
+    raise(SIGUSR1);
+    ok &= sem_wait(&signalled) == 0 && handled == SIGUSR1;
     puts(ok ? "ok" : "wrong results");
     return ok ? 0 : 1;
 }
