@@ -76,6 +76,10 @@ static void task_exit(knot__task *t, uint64_t how) {
     registry_remove(t);
     free(t->arg_copy);
     t->arg_copy = NULL;
+    /* Cancelled in a wait (sem_wait, pthread_cond_wait are cancellation
+     * points), it never returned to stop counting as blocked. */
+    if (atomic_load_explicit(&t->self_blocked, memory_order_acquire))
+        knot__block_self_end(t, true);
     /* A joinable pthread's record outlives it: the joiner still needs it. */
     bool keep = knot__thread_exited(t, end);
     knot__task_count(-1);

@@ -300,7 +300,7 @@ block)
     expect "traced: both barrier waits are begins without an end, at their lines" \
         "$(q "SELECT group_concat(kind||':'||line, ' ') FROM (SELECT b.kind, s.line FROM blocked_at_end b JOIN sites s ON s.id=b.site ORDER BY s.line)")" \
         "barrier_wait:$(line_of rec-block.c 'BARRIER_STUCK \*') barrier_wait:$(line_of rec-block.c BARRIER_STUCK_MAIN)"
-    for mode in late timed shared; do
+    for mode in late timed cancel shared; do
         "$bin/rec-block" $mode >"$work/out" 2>"$work/err"
         expect "$mode: no false deadlock (exit status)" "$?" 0
         expect "$mode: ran to the end" "$(cat "$work/out")" done

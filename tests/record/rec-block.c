@@ -1,8 +1,8 @@
 /* The live detector and semaphores or barriers (a knot program): every task
  * asleep on them forever is a deadlock; a wait that a later post ends, a
- * timed wait, or a wait on a process-shared semaphore that another process
- * posts, is not. "hang": main waits on a semaphore while another task is
- * blocked in read(), outside knot, so only a timeout ends it. */
+ * timed wait, a wait on a process-shared semaphore that another process
+ * posts, or one after a waiter was cancelled, is not. "hang": main waits on a semaphore while
+ * another task is blocked in read(), outside knot, so only a timeout ends it. */
 #include <knot/knot.h>
 
 #include <pthread.h>
@@ -81,6 +81,16 @@ int main(int argc, char **argv) {
         sem_post(&b);
         sem_wait(&a);
         pthread_join(th, NULL);
+    } else if (strcmp(mode, "cancel") == 0) {
+        /* A wait ended by cancellation never returns to say it stopped
+         * waiting; main's wait, which a late post ends, is then no deadlock. */
+        pthread_create(&th, NULL, wait_b_post_a, NULL);
+        sleep_ms(50);
+        pthread_cancel(th);
+        pthread_join(th, NULL);
+        pthread_create(&th, NULL, post_later, NULL);
+        sem_wait(&a);
+        pthread_join(th, NULL);
     } else if (strcmp(mode, "shared") == 0) {
         /* Only task, asleep: but the post comes from another process. */
         sem_t *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -100,7 +110,8 @@ int main(int argc, char **argv) {
         pthread_create(&th, NULL, read_forever, NULL);
         sem_wait(&a); /* HANG_WAIT */
     } else {
-        fprintf(stderr, "usage: rec-block sem-deadlock|barrier-deadlock|late|timed|shared|hang\n");
+        fprintf(stderr,
+                "usage: rec-block sem-deadlock|barrier-deadlock|late|timed|cancel|shared|hang\n");
         return 2;
     }
     puts("done");
