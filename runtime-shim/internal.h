@@ -175,6 +175,9 @@ KNOT__HIDDEN void knot__tasks_foreach(void (*fn)(knot__task *, void *), void *ct
 /* A task is about to park on a knot primitive; op names it for reports.
  * Must be called before the lock that lets a waker find it is released. */
 KNOT__HIDDEN void knot__block_begin(knot__task *t, const char *op, const knot_site *site);
+/* The same for an interposed call, named by its return address. */
+KNOT__HIDDEN void knot__block_begin_at(knot__task *t, const char *op, const knot_site *site,
+                                       const void *return_address);
 /* A task blocks in an interposed libc call (a mutex, semaphore, barrier or
  * condition variable wait) that no waker of knot's will claim it from: it
  * counts as blocked until knot__block_self_end, and the detector asks the

@@ -149,8 +149,7 @@ int knot__thread_join(pthread_t th, void **ret, const void *ra) {
     bool waits = t && !t->exited;
     if (waits) {
         t->joiner = self;
-        knot__block_begin(self, "thread join", NULL);
-        self->block_return_address = ra;
+        knot__block_begin_at(self, "thread join", NULL, ra);
     }
     knot__lock_release(&join_lock);
     /* Written past the lock: interning its site may wait for the dynamic

@@ -55,29 +55,37 @@ static void maybe_kick(uint64_t w) {
     knot__futex_wake(&kick, 1);
 }
 
-void knot__block_begin(knot__task *t, const char *op, const knot_site *site) {
-    t->block_return_address = NULL; /* set after this by interposed calls */
+/* What the report says of t is written before t counts as blocked: from
+ * then on the watchdog may read it. */
+void knot__block_begin_at(knot__task *t, const char *op, const knot_site *site,
+                          const void *return_address) {
+    t->block_return_address = return_address;
     atomic_store_explicit(&t->block_op, op, memory_order_relaxed);
     atomic_store_explicit(&t->block_site, site, memory_order_relaxed);
     uint64_t w = atomic_fetch_add_explicit(&state, EPOCH_ONE + 1, memory_order_acq_rel);
     maybe_kick(w + EPOCH_ONE + 1);
 }
 
+void knot__block_begin(knot__task *t, const char *op, const knot_site *site) {
+    knot__block_begin_at(t, op, site, NULL);
+}
+
+/* The flag says "ask the kernel" for as long as the task counts as blocked:
+ * set before it counts, cleared after it no longer does. */
 bool knot__block_self_begin(knot__task *t, const char *op, const void *return_address,
                             bool shared) {
     if (shared)
         return false;
-    knot__block_begin(t, op, NULL);
-    t->block_return_address = return_address;
     atomic_store_explicit(&t->self_blocked, true, memory_order_release);
+    knot__block_begin_at(t, op, NULL, return_address);
     return true;
 }
 
 void knot__block_self_end(knot__task *t, bool counted) {
     if (!counted)
         return;
-    atomic_store_explicit(&t->self_blocked, false, memory_order_release);
     knot__block_claimed();
+    atomic_store_explicit(&t->self_blocked, false, memory_order_release);
 }
 
 void knot__block_claimed(void) {
