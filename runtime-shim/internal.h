@@ -137,16 +137,23 @@ KNOT__HIDDEN void knot__sync_info_renew(knot__sync_info *i);
 KNOT__HIDDEN uint64_t *knot__ring_alloc(uint32_t n);
 KNOT__HIDDEN void knot__ring_free(uint64_t *ring, uint32_t n);
 
+/* When a wait gives up: at abstime on CLOCK_REALTIME (the timed calls), or
+ * on clock (the clock... calls: clocked). A NULL deadline: never. */
+typedef struct knot__deadline {
+    const struct timespec *abstime;
+    clockid_t clock;
+    bool clocked;
+} knot__deadline;
+
 /* The interposed pthread calls, taking the caller's return address, so that
  * C11's <threads.h> functions (interpose-c11.c) share them: glibc builds
- * those on the same objects. timed: abstime applies (a timed call). */
-KNOT__HIDDEN int knot__mutex_lock(pthread_mutex_t *m, bool timed, const struct timespec *abstime,
-                                  const void *ra);
+ * those on the same objects. */
+KNOT__HIDDEN int knot__mutex_lock(pthread_mutex_t *m, const knot__deadline *d, const void *ra);
 KNOT__HIDDEN int knot__mutex_trylock(pthread_mutex_t *m, const void *ra);
 KNOT__HIDDEN int knot__mutex_unlock(pthread_mutex_t *m, const void *ra);
 KNOT__HIDDEN int knot__mutex_destroy(pthread_mutex_t *m, const void *ra);
-KNOT__HIDDEN int knot__cond_wait(pthread_cond_t *c, pthread_mutex_t *m, bool timed,
-                                 const struct timespec *abstime, const void *ra);
+KNOT__HIDDEN int knot__cond_wait(pthread_cond_t *c, pthread_mutex_t *m, const knot__deadline *d,
+                                 const void *ra);
 KNOT__HIDDEN int knot__cond_signal(pthread_cond_t *c, bool all, const void *ra);
 /* pthread_create of fn, or (fn NULL) of C11's int-returning c11_fn. */
 KNOT__HIDDEN int knot__thread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *),

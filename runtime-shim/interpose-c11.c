@@ -61,12 +61,11 @@ void thrd_exit(int res) {
     __builtin_unreachable();
 }
 
-int mtx_lock(mtx_t *m) {
-    return thrd_result(knot__mutex_lock((pthread_mutex_t *)m, false, NULL, RA));
-}
+int mtx_lock(mtx_t *m) { return thrd_result(knot__mutex_lock((pthread_mutex_t *)m, NULL, RA)); }
 
 int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict abstime) {
-    return thrd_result(knot__mutex_lock((pthread_mutex_t *)m, true, abstime, RA));
+    return thrd_result(knot__mutex_lock((pthread_mutex_t *)m,
+                                        &(knot__deadline){abstime, CLOCK_REALTIME, false}, RA));
 }
 
 int mtx_trylock(mtx_t *m) { return thrd_result(knot__mutex_trylock((pthread_mutex_t *)m, RA)); }
@@ -76,12 +75,12 @@ int mtx_unlock(mtx_t *m) { return thrd_result(knot__mutex_unlock((pthread_mutex_
 void mtx_destroy(mtx_t *m) { (void)knot__mutex_destroy((pthread_mutex_t *)m, RA); }
 
 int cnd_wait(cnd_t *c, mtx_t *m) {
-    return thrd_result(knot__cond_wait((pthread_cond_t *)c, (pthread_mutex_t *)m, false, NULL, RA));
+    return thrd_result(knot__cond_wait((pthread_cond_t *)c, (pthread_mutex_t *)m, NULL, RA));
 }
 
 int cnd_timedwait(cnd_t *restrict c, mtx_t *restrict m, const struct timespec *restrict abstime) {
-    return thrd_result(
-        knot__cond_wait((pthread_cond_t *)c, (pthread_mutex_t *)m, true, abstime, RA));
+    return thrd_result(knot__cond_wait((pthread_cond_t *)c, (pthread_mutex_t *)m,
+                                       &(knot__deadline){abstime, CLOCK_REALTIME, false}, RA));
 }
 
 int cnd_signal(cnd_t *c) { return thrd_result(knot__cond_signal((pthread_cond_t *)c, false, RA)); }

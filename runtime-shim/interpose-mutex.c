@@ -59,32 +59,33 @@ bool knot__mutex_waiter_can_run(knot__task *t) {
 /* ---- traced paths --------------------------------------------------------------------- */
 
 typedef int (*timedlock_fn)(pthread_mutex_t *, const struct timespec *);
-static _Atomic(timedlock_fn) real_timedlock;
+typedef int (*clocklock_fn)(pthread_mutex_t *, clockid_t, const struct timespec *);
+static _Atomic(void *) real_timedlock, real_clocklock;
 
 /* The acquisition that may have to wait: a blocking lock, which counts for
- * the live detector, or a timed one (until abstime), which does not: it ends
- * by itself. */
-static int lock_slow(pthread_mutex_t *m, bool timed, const struct timespec *abstime,
-                     const void *ra) {
-    if (!timed)
+ * the live detector, or one with a deadline, which does not: it ends by
+ * itself. */
+static int lock_slow(pthread_mutex_t *m, const knot__deadline *d, const void *ra) {
+    if (!d)
         return lock_blocking(m, ra);
-    return ((timedlock_fn)knot__libc((_Atomic(void *) *)(void *)&real_timedlock,
-                                     "pthread_mutex_timedlock"))(m, abstime);
+    if (d->clocked)
+        return ((clocklock_fn)knot__libc(&real_clocklock, "pthread_mutex_clocklock"))(m, d->clock,
+                                                                                      d->abstime);
+    return ((timedlock_fn)knot__libc(&real_timedlock, "pthread_mutex_timedlock"))(m, d->abstime);
 }
 
-static int traced_lock(pthread_mutex_t *m, bool timed, const struct timespec *abstime,
-                       const void *ra) {
-    uint16_t kind = timed ? KNOT__EV_MUTEX_TIMEDLOCK : KNOT__EV_MUTEX_LOCK;
+static int traced_lock(pthread_mutex_t *m, const knot__deadline *d, const void *ra) {
+    uint16_t kind = d ? KNOT__EV_MUTEX_TIMEDLOCK : KNOT__EV_MUTEX_LOCK;
     knot__task *t = knot__self();
     knot__sync_info *i = knot__sync_info_of(m);
     int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
     if (!i)
-        return rc == EBUSY ? lock_slow(m, timed, abstime, ra) : rc;
+        return rc == EBUSY ? lock_slow(m, d, ra) : rc;
     uint8_t phase = KNOT__POINT;
     if (rc == EBUSY) {
         /* Contended: a begin now, the end once the mutex is ours (or not). */
         knot__emit_at(kind, KNOT__BEGIN, t, i->id, NULL, ra, 0, 0);
-        rc = lock_slow(m, timed, abstime, ra);
+        rc = lock_slow(m, d, ra);
         phase = KNOT__END;
     }
     knot__emit_at(kind, phase, t, i->id, rc == 0 ? &i->clock : NULL, ra,
@@ -119,13 +120,12 @@ static int traced_unlock(pthread_mutex_t *m, const void *ra) {
 
 /* ---- the interposed functions, and the same for C11's mtx_* ------------------------------ */
 
-int knot__mutex_lock(pthread_mutex_t *m, bool timed, const struct timespec *abstime,
-                     const void *ra) {
+int knot__mutex_lock(pthread_mutex_t *m, const knot__deadline *d, const void *ra) {
     if (KNOT__LIKELY(!knot__tracing)) {
         int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
-        return rc == EBUSY ? lock_slow(m, timed, abstime, ra) : rc;
+        return rc == EBUSY ? lock_slow(m, d, ra) : rc;
     }
-    return traced_lock(m, timed, abstime, ra);
+    return traced_lock(m, d, ra);
 }
 
 int knot__mutex_trylock(pthread_mutex_t *m, const void *ra) {
@@ -157,11 +157,17 @@ int knot__mutex_destroy(pthread_mutex_t *m, const void *ra) {
 }
 
 int pthread_mutex_lock(pthread_mutex_t *m) {
-    return knot__mutex_lock(m, false, NULL, __builtin_return_address(0));
+    return knot__mutex_lock(m, NULL, __builtin_return_address(0));
 }
 
 int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime) {
-    return knot__mutex_lock(m, true, abstime, __builtin_return_address(0));
+    return knot__mutex_lock(m, &(knot__deadline){abstime, CLOCK_REALTIME, false},
+                            __builtin_return_address(0));
+}
+
+int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clock, const struct timespec *abstime) {
+    return knot__mutex_lock(m, &(knot__deadline){abstime, clock, true},
+                            __builtin_return_address(0));
 }
 
 int pthread_mutex_trylock(pthread_mutex_t *m) {
@@ -185,10 +191,13 @@ int pthread_mutex_destroy(pthread_mutex_t *m) {
 
 typedef int (*cond_wait_fn)(pthread_cond_t *, pthread_mutex_t *);
 typedef int (*cond_timedwait_fn)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+typedef int (*cond_clockwait_fn)(pthread_cond_t *, pthread_mutex_t *, clockid_t,
+                                 const struct timespec *);
 typedef int (*cond_fn)(pthread_cond_t *);
 
 static _Atomic(cond_wait_fn) real_cond_wait;
 static _Atomic(cond_timedwait_fn) real_cond_timedwait;
+static _Atomic(cond_clockwait_fn) real_cond_clockwait;
 static _Atomic(cond_fn) real_cond_signal, real_cond_broadcast;
 
 #define REAL_FN(slot, type, name) ((type)knot__libc((_Atomic(void *) *)(void *)&(slot), (name)))
@@ -218,11 +227,14 @@ static void wait_ends(knot__sync_info *i, knot__sync_info *cond, const void *ra,
 
 /* The wait itself: an untimed one counts as blocked for the live detector
  * (a signal wakes it, or nothing does); a timed one ends by itself. */
-static int cond_wait_real(pthread_cond_t *c, pthread_mutex_t *m, bool timed,
-                          const struct timespec *abstime, const void *ra) {
-    if (timed)
-        return REAL_FN(real_cond_timedwait, cond_timedwait_fn, "pthread_cond_timedwait")(c, m,
-                                                                                         abstime);
+static int cond_wait_real(pthread_cond_t *c, pthread_mutex_t *m, const knot__deadline *d,
+                          const void *ra) {
+    if (d && d->clocked)
+        return REAL_FN(real_cond_clockwait, cond_clockwait_fn,
+                       "pthread_cond_clockwait")(c, m, d->clock, d->abstime);
+    if (d)
+        return REAL_FN(real_cond_timedwait, cond_timedwait_fn,
+                       "pthread_cond_timedwait")(c, m, d->abstime);
     knot__task *self = knot__self();
     bool counted =
         knot__block_self_begin(self, "cond wait", ra, KNOT__PSHARED(c->__data.__wrefs, 1u));
@@ -231,13 +243,13 @@ static int cond_wait_real(pthread_cond_t *c, pthread_mutex_t *m, bool timed,
     return rc;
 }
 
-int knot__cond_wait(pthread_cond_t *c, pthread_mutex_t *m, bool timed,
-                    const struct timespec *abstime, const void *ra) {
+int knot__cond_wait(pthread_cond_t *c, pthread_mutex_t *m, const knot__deadline *d,
+                    const void *ra) {
     if (KNOT__LIKELY(!knot__tracing))
-        return cond_wait_real(c, m, timed, abstime, ra);
+        return cond_wait_real(c, m, d, ra);
     knot__sync_info *cond;
     knot__sync_info *i = wait_begins(c, m, ra, &cond);
-    int rc = cond_wait_real(c, m, timed, abstime, ra);
+    int rc = cond_wait_real(c, m, d, ra);
     wait_ends(i, cond, ra, rc);
     return rc;
 }
@@ -256,11 +268,18 @@ int knot__cond_signal(pthread_cond_t *c, bool all, const void *ra) {
 }
 
 int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
-    return knot__cond_wait(c, m, false, NULL, __builtin_return_address(0));
+    return knot__cond_wait(c, m, NULL, __builtin_return_address(0));
 }
 
 int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime) {
-    return knot__cond_wait(c, m, true, abstime, __builtin_return_address(0));
+    return knot__cond_wait(c, m, &(knot__deadline){abstime, CLOCK_REALTIME, false},
+                           __builtin_return_address(0));
+}
+
+int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clock,
+                           const struct timespec *abstime) {
+    return knot__cond_wait(c, m, &(knot__deadline){abstime, clock, true},
+                           __builtin_return_address(0));
 }
 
 int pthread_cond_signal(pthread_cond_t *c) {

@@ -18,9 +18,11 @@
 
 typedef int (*sem_fn)(sem_t *);
 typedef int (*sem_timed_fn)(sem_t *, const struct timespec *);
+typedef int (*sem_clock_fn)(sem_t *, clockid_t, const struct timespec *);
 typedef int (*sem_init_fn)(sem_t *, int, unsigned);
 
-static _Atomic(void *) real_init, real_post, real_wait, real_trywait, real_timedwait, real_destroy;
+static _Atomic(void *) real_init, real_post, real_wait, real_trywait, real_timedwait,
+    real_clockwait, real_destroy;
 
 #define REAL_SEM(slot, type, name) ((type)knot__libc(&(slot), (name)))
 
@@ -136,11 +138,10 @@ static bool shared(const sem_t *s) {
     return KNOT__PSHARED(((const int *)(const void *)s)[__WORDSIZE == 64 ? 2 : 1], 128);
 }
 
-/* sem_wait (timed false) and sem_timedwait: a sem_trywait first, which
- * takes a free unit exactly as they would; only when none is free, libc's
- * blocking call. errno is what that call leaves. */
-static int wait_common(sem_t *s, uint16_t kind, bool timed, const struct timespec *abstime,
-                       const void *ra) {
+/* sem_wait (no deadline), sem_timedwait and sem_clockwait: a sem_trywait
+ * first, which takes a free unit exactly as they would; only when none is
+ * free, libc's blocking call. errno is what that call leaves. */
+static int wait_common(sem_t *s, uint16_t kind, const knot__deadline *d, const void *ra) {
     int saved = errno;
     if (REAL_SEM(real_trywait, sem_fn, "sem_trywait")(s) == 0) {
         if (KNOT__UNLIKELY(knot__tracing))
@@ -152,8 +153,10 @@ static int wait_common(sem_t *s, uint16_t kind, bool timed, const struct timespe
     if (KNOT__UNLIKELY(knot__tracing))
         (void)record(s, kind, KNOT__BEGIN, 0, ra);
     int rc;
-    if (timed) {
-        rc = REAL_SEM(real_timedwait, sem_timed_fn, "sem_timedwait")(s, abstime);
+    if (d && d->clocked) {
+        rc = REAL_SEM(real_clockwait, sem_clock_fn, "sem_clockwait")(s, d->clock, d->abstime);
+    } else if (d) {
+        rc = REAL_SEM(real_timedwait, sem_timed_fn, "sem_timedwait")(s, d->abstime);
     } else {
         knot__task *self = knot__self();
         bool counted = knot__block_self_begin(self, "semaphore wait", ra, shared(s));
@@ -166,11 +169,17 @@ static int wait_common(sem_t *s, uint16_t kind, bool timed, const struct timespe
 }
 
 int sem_wait(sem_t *s) {
-    return wait_common(s, KNOT__EV_SEM_WAIT, false, NULL, __builtin_return_address(0));
+    return wait_common(s, KNOT__EV_SEM_WAIT, NULL, __builtin_return_address(0));
 }
 
 int sem_timedwait(sem_t *s, const struct timespec *abstime) {
-    return wait_common(s, KNOT__EV_SEM_TIMEDWAIT, true, abstime, __builtin_return_address(0));
+    return wait_common(s, KNOT__EV_SEM_TIMEDWAIT, &(knot__deadline){abstime, CLOCK_REALTIME, false},
+                       __builtin_return_address(0));
+}
+
+int sem_clockwait(sem_t *s, clockid_t clock, const struct timespec *abstime) {
+    return wait_common(s, KNOT__EV_SEM_TIMEDWAIT, &(knot__deadline){abstime, clock, true},
+                       __builtin_return_address(0));
 }
 
 /* A call that never blocks, recorded as one event with its result. */

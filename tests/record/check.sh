@@ -225,11 +225,11 @@ timedlock)
     expect "libc's results kept" "$(cat "$work/out")" ok
     m=$(object_at rec-timedlock.c LOCK_MAIN mutex_lock)
     expect "timed locks on the mutex: one gave up, one took it; then the destroy" "$(history "$m")" \
-        "mutex_lock/point/0 mutex_timedlock/end/110 mutex_unlock/point/0 mutex_timedlock/end/0 mutex_unlock/point/0 mutex_destroy/point/0"
-    expect "both timed locks waited, at their lines" "$(begin_lines "$m")" \
-        "$(line_of rec-timedlock.c TIMEDLOCK_FAIL),$(line_of rec-timedlock.c TIMEDLOCK_WAIT)"
+        "mutex_lock/point/0 mutex_timedlock/end/110 mutex_timedlock/end/110 mutex_unlock/point/0 mutex_timedlock/end/0 mutex_unlock/point/0 mutex_destroy/point/0"
+    expect "the timed locks (clocklock too) waited, at their lines" "$(begin_lines "$m")" \
+        "$(line_of rec-timedlock.c TIMEDLOCK_FAIL),$(line_of rec-timedlock.c CLOCKLOCK_FAIL),$(line_of rec-timedlock.c TIMEDLOCK_WAIT)"
     expect "the timed lock that took it names the unlock it followed" "$(matched_lines "$m" mutex_timedlock)" \
-        "- mutex_unlock:$(line_of rec-timedlock.c UNLOCK_MAIN)"
+        "- - mutex_unlock:$(line_of rec-timedlock.c UNLOCK_MAIN)"
     expect "the destroy at its line" \
         "$(q "SELECT s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.object=$m AND e.kind='mutex_destroy'")" \
         "$(line_of rec-timedlock.c '/\* DESTROY \*/')"
@@ -242,6 +242,12 @@ timedlock)
     expect "a mutex destroyed and made again at the same address is another object" \
         "$([[ -n $r && -n $e && $r != "$e" ]] && echo yes)" yes
     expect "all three are mutexes" "$(q "SELECT group_concat(DISTINCT kind) FROM objects WHERE id IN ($m,$r,$e)")" mutex
+    cm=$(object_at rec-timedlock.c COND_MUTEX mutex_lock)
+    expect "pthread_cond_clockwait: the unlock and lock it performs on the mutex" "$(history "$cm")" \
+        "mutex_lock/point/0 mutex_unlock/point/0 mutex_lock/point/0 mutex_unlock/point/0"
+    expect "and a cond wait that timed out, at its line" \
+        "$(q "SELECT group_concat(e.phase||'/'||ifnull(e.result,'')||'/'||s.line, ' ') FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='cond_wait' AND e.value=$cm")" \
+        "begin//$(line_of rec-timedlock.c CLOCKWAIT) end/110/$(line_of rec-timedlock.c CLOCKWAIT)"
     ;;
 sem)
     db=$work/sem.db
@@ -251,13 +257,13 @@ sem)
     expect "a semaphore, its initial value as capacity, made at sem_init's line" "$(made "$s")" \
         "semaphore,1,$(line_of rec-sem.c SEM_INIT)"
     expect "its operations in order, with their results" "$(history "$s")" \
-        "sem_init/point/0 sem_wait/point/0 sem_trywait/point/11 sem_post/point/0 sem_wait/end/0 sem_post/point/0 sem_post/point/0 sem_trywait/point/0 sem_timedwait/point/0 sem_timedwait/end/110 sem_destroy/point/0"
+        "sem_init/point/0 sem_wait/point/0 sem_trywait/point/11 sem_post/point/0 sem_wait/end/0 sem_post/point/0 sem_post/point/0 sem_trywait/point/0 sem_timedwait/point/0 sem_timedwait/end/110 sem_timedwait/end/110 sem_destroy/point/0"
     expect "the waits that blocked began at their lines" "$(begin_lines "$s")" \
-        "$(line_of rec-sem.c WAIT_BLOCKS),$(line_of rec-sem.c TIMEDWAIT_FAIL)"
+        "$(line_of rec-sem.c WAIT_BLOCKS),$(line_of rec-sem.c TIMEDWAIT_FAIL),$(line_of rec-sem.c CLOCKWAIT_FAIL)"
     expect "the first wait took the initial unit, the blocked one the post that woke it" \
         "$(matched_lines "$s" sem_wait)" "- sem_post:$(line_of rec-sem.c POST_1)"
     expect "then units go in post order" "$(matched_lines "$s" sem_trywait) $(matched_lines "$s" sem_timedwait)" \
-        "- sem_post:$(line_of rec-sem.c POST_2) sem_post:$(line_of rec-sem.c POST_3) -"
+        "- sem_post:$(line_of rec-sem.c POST_2) sem_post:$(line_of rec-sem.c POST_3) - -"
     h=$(object_at rec-sem.c SIGNAL_INIT sem_init)
     expect "a post from a signal handler, and the wait that took it" "$(history "$h") $(matched_lines "$h" sem_wait)" \
         "sem_init/point/0 sem_post/point/0 sem_wait/point/0 sem_post:$(line_of rec-sem.c POST_IN_HANDLER)"

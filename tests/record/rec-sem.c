@@ -2,6 +2,7 @@
  * unit it took (initial units first, then posts in order), a wait that had
  * to block is a begin and an end, and libc's results and errno are kept. A
  * post from a signal handler is recorded like any other. */
+#define _GNU_SOURCE /* sem_clockwait */
 #include "rec-wait.h"
 
 #include <errno.h>
@@ -48,7 +49,10 @@ int main(void) {
     ok &= sem_timedwait(&sem, &deadline) == 0 && errno == 77; /* TIMEDWAIT_OK */
     deadline = rec_deadline(50);
     ok &= sem_timedwait(&sem, &deadline) == -1 && errno == ETIMEDOUT; /* TIMEDWAIT_FAIL */
-    ok &= sem_destroy(&sem) == 0;                                     /* SEM_DESTROY */
+    deadline = rec_deadline_on(CLOCK_MONOTONIC, 50);
+    int clocked = sem_clockwait(&sem, CLOCK_MONOTONIC, &deadline); /* CLOCKWAIT_FAIL */
+    ok &= clocked == -1 && errno == ETIMEDOUT;
+    ok &= sem_destroy(&sem) == 0; /* SEM_DESTROY */
 
     sem_init(&signalled, 0, 0); /* SIGNAL_INIT */
     signal(SIGUSR1, on_signal);

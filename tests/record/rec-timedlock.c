@@ -1,7 +1,8 @@
-/* pthread_mutex_timedlock and pthread_mutex_destroy, built without knot:
- * a timed lock that gives up, one that waits and takes the mutex after the
+/* pthread_mutex_timedlock, _clocklock and _destroy, built without knot:
+ * timed locks that give up, one that waits and takes the mutex after the
  * unlock it names; recursive and error-checking mutexes keep libc's
- * results. */
+ * results; and pthread_cond_clockwait is a cond wait like the others. */
+#define _GNU_SOURCE /* pthread_mutex_clocklock, pthread_cond_clockwait */
 #include "rec-wait.h"
 
 #include <errno.h>
@@ -15,7 +16,9 @@ static void *give_up(void *arg) {
     (void)arg;
     struct timespec soon = rec_deadline(50);
     int rc = pthread_mutex_timedlock(&mu, &soon); /* TIMEDLOCK_FAIL */
-    return (void *)(long)(rc == ETIMEDOUT);
+    soon = rec_deadline_on(CLOCK_MONOTONIC, 50);
+    int clocked = pthread_mutex_clocklock(&mu, CLOCK_MONOTONIC, &soon); /* CLOCKLOCK_FAIL */
+    return (void *)(long)(rc == ETIMEDOUT && clocked == ETIMEDOUT);
 }
 
 static void *wait_for_it(void *arg) {
@@ -63,6 +66,14 @@ int main(void) {
     pthread_join(th, &ok2);
     int ok = ok1 && ok2 && pthread_mutex_destroy(&mu) == 0; /* DESTROY */
     ok = ok && typed(PTHREAD_MUTEX_RECURSIVE) && typed(PTHREAD_MUTEX_ERRORCHECK);
+
+    pthread_mutex_t cm = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+    pthread_mutex_lock(&cm); /* COND_MUTEX */
+    struct timespec soon = rec_deadline_on(CLOCK_MONOTONIC, 20);
+    int clocked = pthread_cond_clockwait(&cv, &cm, CLOCK_MONOTONIC, &soon); /* CLOCKWAIT */
+    ok = ok && clocked == ETIMEDOUT;
+    pthread_mutex_unlock(&cm);
     puts(ok ? "ok" : "wrong results");
     return ok ? 0 : 1;
 }

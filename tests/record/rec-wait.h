@@ -43,10 +43,10 @@ static inline void rec_wait_asleep(_Atomic int *tid) {
         rec_sleep_ms(1);
 }
 
-/* An absolute CLOCK_REALTIME deadline ms from now. */
-static inline struct timespec rec_deadline(long ms) {
+/* An absolute deadline on clock, ms from now. */
+static inline struct timespec rec_deadline_on(clockid_t clock, long ms) {
     struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
+    clock_gettime(clock, &ts);
     ts.tv_sec += ms / 1000;
     ts.tv_nsec += (ms % 1000) * 1000000L;
     if (ts.tv_nsec >= 1000000000L) {
@@ -55,5 +55,8 @@ static inline struct timespec rec_deadline(long ms) {
     }
     return ts;
 }
+
+/* The same on CLOCK_REALTIME, as the timed calls want. */
+static inline struct timespec rec_deadline(long ms) { return rec_deadline_on(CLOCK_REALTIME, ms); }
 
 #endif
