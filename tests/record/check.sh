@@ -210,14 +210,20 @@ cond)
 rwlock)
     db=$work/rwlock.db
     run 0 -o "$db" -- "$bin/rec-rwlock"
-    l=$(q "SELECT id FROM objects WHERE kind='rwlock'")
+    l=$(object_at rec-rwlock.c '/\* RDLOCK' rwlock_rdlock)
     expect "400 read holds and 200 write holds" \
         "$(q "SELECT sum(kind='rwlock_rdlock')||','||sum(kind='rwlock_wrlock') FROM events WHERE object=$l AND result=0")" "400,200"
     expect "each write hold is followed, on the lock, by the writer's own unlock" \
         "$(q "WITH o AS (SELECT kind, task, row_number() OVER (ORDER BY seq) AS n FROM events WHERE object=$l) SELECT count(*) FROM o w JOIN o nx ON nx.n=w.n+1 WHERE w.kind='rwlock_wrlock' AND NOT (nx.kind='rwlock_unlock' AND nx.task=w.task)")" 0
     expect "sites name the lines" \
-        "$(q "SELECT group_concat(x) FROM (SELECT DISTINCT s.function||':'||s.line AS x FROM events e JOIN sites s ON s.id=e.site WHERE e.kind IN ('rwlock_rdlock','rwlock_wrlock') ORDER BY x)")" \
+        "$(q "SELECT group_concat(x) FROM (SELECT DISTINCT s.function||':'||s.line AS x FROM events e JOIN sites s ON s.id=e.site WHERE e.object=$l AND e.kind IN ('rwlock_rdlock','rwlock_wrlock') ORDER BY x)")" \
         "reader:$(line_of rec-rwlock.c RDLOCK),writer:$(line_of rec-rwlock.c WRLOCK)"
+    t=$(object_at rec-rwlock.c TIMED_HOLD rwlock_wrlock)
+    expect "timed and clock... locks: two gave up (ETIMEDOUT), one took the lock" "$(history "$t")" \
+        "rwlock_wrlock/point/0 rwlock_rdlock/point/110 rwlock_wrlock/point/110 rwlock_unlock/point/0 rwlock_wrlock/point/0 rwlock_unlock/point/0"
+    expect "at their lines" \
+        "$(q "SELECT group_concat(s.line, ',') FROM (SELECT * FROM events WHERE object=$t AND kind!='rwlock_unlock' ORDER BY seq) e JOIN sites s ON s.id=e.site")" \
+        "$(line_of rec-rwlock.c TIMED_HOLD),$(line_of rec-rwlock.c TIMEDRDLOCK),$(line_of rec-rwlock.c CLOCKWRLOCK),$(line_of rec-rwlock.c '/\* TIMEDWRLOCK')"
     ;;
 timedlock)
     db=$work/timedlock.db
