@@ -276,6 +276,22 @@ sem)
     expect "the blocked wait is the other task's" \
         "$(q "SELECT group_concat(DISTINCT task) FROM events WHERE object=$s AND kind='sem_wait' AND phase!='point'")" 2
     ;;
+semstress)
+    db=$work/semstress.db
+    run 0 -o "$db" -- "$bin/rec-sem" stress
+    expect "every unit handed over" "$(cat "$work/out")" 0
+    expect "8000 posts and 8000 waits completed" \
+        "$(q "SELECT sum(kind='sem_post')||','||sum(kind='sem_wait' AND phase!='begin') FROM events")" 8000,8000
+    expect "each wait names a post, each post is named once, and comes first" \
+        "$(q "SELECT count(DISTINCT w.matched)||','||sum(p.seq < w.seq) FROM events w JOIN events p ON p.seq=w.matched AND p.kind='sem_post' WHERE w.kind='sem_wait' AND w.phase!='begin'")" \
+        8000,8000
+    # Consumers often sleep while producers run: never all asleep.
+    alarms=0
+    for i in $(seq 5); do
+        LD_PRELOAD=$build/runtime-shim/libknot.so "$bin/rec-sem" stress >/dev/null 2>"$work/err" || alarms=$((alarms + 1))
+    done
+    expect "no false deadlock, untraced (5 runs)" "$alarms" 0
+    ;;
 barrier)
     db=$work/barrier.db
     run 0 -o "$db" -- "$bin/rec-barrier"

@@ -1,7 +1,8 @@
 /* POSIX semaphores, built without knot: every wait names the post whose
  * unit it took (initial units first, then posts in order), a wait that had
  * to block is a begin and an end, and libc's results and errno are kept. A
- * post from a signal handler is recorded like any other. */
+ * post from a signal handler is recorded like any other. "stress": many
+ * posts and waits at once, each post taken by exactly one wait. */
 #define _GNU_SOURCE /* sem_clockwait */
 #include "rec-wait.h"
 
@@ -10,6 +11,7 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 static sem_t sem, signalled;
 static _Atomic int waiter_tid;
@@ -27,7 +29,37 @@ static void on_signal(int signo) {
     handled = signo;      /* (and the post is no tail call: its site is here) */
 }
 
-int main(void) {
+/* "stress": producers and consumers hand units through one semaphore. */
+enum { THREADS = 8, UNITS = 2000 }; /* half producers, half consumers */
+
+static void *produce(void *arg) {
+    for (int k = 0; k < UNITS; k++)
+        sem_post(&sem);
+    return arg;
+}
+
+static void *consume(void *arg) {
+    for (int k = 0; k < UNITS; k++)
+        sem_wait(&sem);
+    return arg;
+}
+
+static int stress(void) {
+    pthread_t th[THREADS];
+    sem_init(&sem, 0, 0);
+    for (int k = 0; k < THREADS; k++) /* consumers at even places */
+        pthread_create(&th[k], NULL, k % 2 ? produce : consume, NULL);
+    for (int k = 0; k < THREADS; k++)
+        pthread_join(th[k], NULL);
+    int left = -1;
+    sem_getvalue(&sem, &left);
+    printf("%d\n", left);
+    return left == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "stress") == 0)
+        return stress();
     int ok = sem_init(&sem, 0, 1) == 0; /* SEM_INIT */
     ok &= sem_wait(&sem) == 0;          /* WAIT_INITIAL */
     errno = 0;
