@@ -389,11 +389,16 @@ exit)
         "$(q "SELECT group_concat(x, ' ') FROM (SELECT t.id||':'||t.ended||'@'||s.line AS x FROM tasks t JOIN events e ON e.seq=t.end_seq JOIN sites s ON s.id=e.site ORDER BY t.id)")" \
         "1:exited@$(line_of rec-exit.c MAIN_EXIT) 2:exited@$(line_of rec-exit.c PTHREAD_EXIT)"
     expect "the join names that end" \
-        "$(q "SELECT m.kind||','||m.task FROM events j JOIN events m ON m.seq=j.matched WHERE j.kind='thread_join' AND j.phase!='begin'")" \
+        "$(q "SELECT m.kind||','||m.task FROM events j JOIN events m ON m.seq=j.matched JOIN sites s ON s.id=j.site WHERE j.kind='thread_join' AND j.phase!='begin' AND s.line=$(line_of rec-exit.c JOIN_EXITED)")" \
         "task_end,2"
     expect "each detach: by whom, the task detached, its result and line" \
         "$(q "SELECT group_concat(x, ' ') FROM (SELECT d.task||':'||d.value||':'||d.result||'@'||s.line AS x FROM events d JOIN sites s ON s.id=d.site WHERE d.kind='thread_detach' ORDER BY s.line)")" \
         "4:4:0@$(line_of rec-exit.c SELF_DETACH) 1:3:0@$(line_of rec-exit.c '/\* DETACH')"
+    expect "joins: a try too early (EBUSY), a timed one that got the end, a self-join (EDEADLK), then the join of that thread" \
+        "$(q "SELECT group_concat(x, ' ') FROM (SELECT j.result||'/'||ifnull(m.kind||':'||m.task,'-')||'@'||s.line AS x FROM events j LEFT JOIN events m ON m.seq=j.matched JOIN sites s ON s.id=j.site WHERE j.kind='thread_join' AND j.phase!='begin' AND s.line!=$(line_of rec-exit.c JOIN_EXITED) ORDER BY j.seq)")" \
+        "16/-@$(line_of rec-exit.c TRYJOIN) 0/task_end:5@$(line_of rec-exit.c TIMEDJOIN) 35/-@$(line_of rec-exit.c SELF_JOIN) 0/task_end:6@$(line_of rec-exit.c JOIN_SELF_JOINER)"
+    expect "the try did not wait" \
+        "$(q "SELECT count(*) FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='thread_join' AND e.phase='begin' AND s.line=$(line_of rec-exit.c TRYJOIN)")" 0
     ;;
 group)
     db=$work/group.db
