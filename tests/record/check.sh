@@ -47,6 +47,13 @@ run() { # run EXPECTED_STATUS knot-run-args...
     local got=$?
     expect "exit status of knot run $*" "$got" "$want"
 }
+# Record PROGRAM [ARGS] into $db, which must run and print "ok": the results
+# libc gave it were the ones it expected.
+run_ok() {
+    db=$work/$case_name.db
+    run 0 -o "$db" -- "$bin/$1" "${@:2}"
+    expect "libc's results kept" "$(cat "$work/out")" ok
+}
 
 case $case_name in
 chan)
@@ -226,9 +233,7 @@ rwlock)
         "$(line_of rec-rwlock.c TIMED_HOLD),$(line_of rec-rwlock.c TIMEDRDLOCK),$(line_of rec-rwlock.c CLOCKWRLOCK),$(line_of rec-rwlock.c '/\* TIMEDWRLOCK')"
     ;;
 timedlock)
-    db=$work/timedlock.db
-    run 0 -o "$db" -- "$bin/rec-timedlock"
-    expect "libc's results kept" "$(cat "$work/out")" ok
+    run_ok rec-timedlock
     m=$(object_at rec-timedlock.c LOCK_MAIN mutex_lock)
     expect "timed locks on the mutex: one gave up, one took it; then the destroy" "$(history "$m")" \
         "mutex_lock/point/0 mutex_timedlock/end/110 mutex_timedlock/end/110 mutex_unlock/point/0 mutex_timedlock/end/0 mutex_unlock/point/0 mutex_destroy/point/0"
@@ -256,9 +261,7 @@ timedlock)
         "begin//$(line_of rec-timedlock.c CLOCKWAIT) end/110/$(line_of rec-timedlock.c CLOCKWAIT)"
     ;;
 sem)
-    db=$work/sem.db
-    run 0 -o "$db" -- "$bin/rec-sem"
-    expect "libc's results and errno kept" "$(cat "$work/out")" ok
+    run_ok rec-sem
     s=$(object_at rec-sem.c SEM_INIT sem_init)
     expect "a semaphore, its initial value as capacity, made at sem_init's line" "$(made "$s")" \
         "semaphore,1,$(line_of rec-sem.c SEM_INIT)"
@@ -293,9 +296,7 @@ semstress)
     expect "no false deadlock, untraced (5 runs)" "$alarms" 0
     ;;
 barrier)
-    db=$work/barrier.db
-    run 0 -o "$db" -- "$bin/rec-barrier"
-    expect "libc's results kept" "$(cat "$work/out")" ok
+    run_ok rec-barrier
     b=$(object_at rec-barrier.c BARRIER_INIT barrier_init)
     expect "a barrier, its count as capacity, made at its init's line" "$(made "$b")" \
         "barrier,3,$(line_of rec-barrier.c BARRIER_INIT)"
@@ -341,9 +342,7 @@ block)
         "1,sem_wait,$(line_of rec-block.c HANG_WAIT)"
     ;;
 c11)
-    db=$work/c11.db
-    run 0 -o "$db" -- "$bin/rec-c11"
-    expect "C11's results kept" "$(cat "$work/out")" ok
+    run_ok rec-c11
     expect "thrd_create: task 2, child of 1, spawned at its line, returned" \
         "$(q "SELECT t.parent||','||s.line||','||t.ended FROM tasks t JOIN sites s ON s.id=t.spawn_site WHERE t.id=2")" \
         "1,$(line_of rec-c11.c C11_CREATE),returned"
