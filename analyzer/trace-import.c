@@ -154,6 +154,20 @@ static const char *kind_name(unsigned kind) {
         [KNOT__EV_RW_RDLOCK] = "rwlock_rdlock",
         [KNOT__EV_RW_WRLOCK] = "rwlock_wrlock",
         [KNOT__EV_RW_UNLOCK] = "rwlock_unlock",
+        [KNOT__EV_MUTEX_TIMEDLOCK] = "mutex_timedlock",
+        [KNOT__EV_MUTEX_DESTROY] = "mutex_destroy",
+        [KNOT__EV_SEM_INIT] = "sem_init",
+        [KNOT__EV_SEM_POST] = "sem_post",
+        [KNOT__EV_SEM_WAIT] = "sem_wait",
+        [KNOT__EV_SEM_TRYWAIT] = "sem_trywait",
+        [KNOT__EV_SEM_TIMEDWAIT] = "sem_timedwait",
+        [KNOT__EV_SEM_DESTROY] = "sem_destroy",
+        [KNOT__EV_BARRIER_INIT] = "barrier_init",
+        [KNOT__EV_BARRIER_WAIT] = "barrier_wait",
+        [KNOT__EV_BARRIER_DESTROY] = "barrier_destroy",
+        [KNOT__EV_THREAD_DETACH] = "thread_detach",
+        [KNOT__EV_GROUP_GO] = "group_go",
+        [KNOT__EV_GROUP_WAIT] = "group_wait",
     };
     return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
 }
@@ -228,11 +242,18 @@ static void bind_or_null(sqlite3_stmt *st, int i, bool present, uint64_t v) {
         sqlite3_bind_null(st, i);
 }
 
+/* The object an event acts on, made known by its first event: the kind, and
+ * for the events that make one, its capacity (a channel's, a semaphore's
+ * initial value, a barrier's count) and site. */
 static int import_object(importer *im, const knot__rec *r, long long seq, const char *kind,
                          long long site) {
+    bool makes = r->kind == KNOT__EV_CHAN_MAKE || r->kind == KNOT__EV_SEM_INIT ||
+                 r->kind == KNOT__EV_BARRIER_INIT;
+    if (!makes)
+        site = 0;
     sqlite3_bind_int64(im->object, 1, (sqlite3_int64)r->obj);
     sqlite3_bind_text(im->object, 2, kind, -1, SQLITE_STATIC);
-    bind_or_null(im->object, 3, r->kind == KNOT__EV_CHAN_MAKE, r->a);
+    bind_or_null(im->object, 3, makes, r->a);
     bind_or_null(im->object, 4, r->kind == KNOT__EV_CHAN_MAKE, r->b);
     bind_or_null(im->object, 5, site != 0, (uint64_t)site);
     sqlite3_bind_int64(im->object, 6, seq);
@@ -254,6 +275,11 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     case KNOT__EV_THREAD_JOIN:
     case KNOT__EV_RW_RDLOCK:
     case KNOT__EV_RW_WRLOCK:
+    case KNOT__EV_MUTEX_TIMEDLOCK:
+    case KNOT__EV_SEM_WAIT:
+    case KNOT__EV_SEM_TRYWAIT:
+    case KNOT__EV_SEM_TIMEDWAIT:
+    case KNOT__EV_BARRIER_WAIT:
         *has_m = r->phase != KNOT__BEGIN && r->a != 0;
         *m = r->a;
         *has_r = r->phase != KNOT__BEGIN;
@@ -266,6 +292,22 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     case KNOT__EV_SELECT_NB:
     case KNOT__EV_MUTEX_UNLOCK:
     case KNOT__EV_RW_UNLOCK:
+    case KNOT__EV_MUTEX_DESTROY:
+    case KNOT__EV_SEM_POST:
+    case KNOT__EV_SEM_DESTROY:
+    case KNOT__EV_BARRIER_DESTROY:
+        *has_r = true;
+        *res = r->b;
+        break;
+    case KNOT__EV_GROUP_WAIT:
+        *has_r = r->phase != KNOT__BEGIN;
+        *res = r->b;
+        break;
+    case KNOT__EV_SEM_INIT:      /* value: the initial value */
+    case KNOT__EV_BARRIER_INIT:  /* value: the count */
+    case KNOT__EV_THREAD_DETACH: /* value: the detached task, when known */
+        *has_v = r->a != 0 || r->kind != KNOT__EV_THREAD_DETACH;
+        *v = r->a;
         *has_r = true;
         *res = r->b;
         break;
@@ -285,6 +327,7 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     case KNOT__EV_TIMER_MAKE: /* value: the milliseconds */
     case KNOT__EV_TASK_START: /* value: the parent */
     case KNOT__EV_GO:         /* value: the child */
+    case KNOT__EV_GROUP_GO:   /* value: the child */
         *has_v = true;
         *v = r->a;
         break;
@@ -333,6 +376,14 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
         return import_object(im, r, seq, "cond", 0);
     if (r->kind >= KNOT__EV_RW_RDLOCK && r->kind <= KNOT__EV_RW_UNLOCK)
         return import_object(im, r, seq, "rwlock", 0);
+    if (r->kind == KNOT__EV_MUTEX_TIMEDLOCK || r->kind == KNOT__EV_MUTEX_DESTROY)
+        return import_object(im, r, seq, "mutex", 0);
+    if (r->kind >= KNOT__EV_SEM_INIT && r->kind <= KNOT__EV_SEM_DESTROY)
+        return import_object(im, r, seq, "semaphore", site);
+    if (r->kind >= KNOT__EV_BARRIER_INIT && r->kind <= KNOT__EV_BARRIER_DESTROY)
+        return import_object(im, r, seq, "barrier", site);
+    if (r->kind == KNOT__EV_GROUP_GO || r->kind == KNOT__EV_GROUP_WAIT)
+        return import_object(im, r, seq, "group", 0);
     if (r->kind == KNOT__EV_TASK_START) {
         sqlite3_bind_int64(im->task_start, 1, (sqlite3_int64)r->u32);
         bind_or_null(im->task_start, 2, r->a != 0, r->a);

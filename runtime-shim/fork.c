@@ -24,6 +24,7 @@ static void parent(void) {
 }
 
 static void child(void) {
+    knot__sync_table_fork_child(); /* before the recorder: it may stop tracing */
     knot__recorder_fork_child();
     knot__watchdog_fork_child(); /* zeroes the counts the others rebuild */
     knot__tasks_fork(KNOT__FORK_CHILD);

@@ -2,7 +2,9 @@
  *
  * The limit is a buffered channel used as a counting semaphore, exactly as
  * errgroup does it, so a knot_group_go that waits for a free slot is an
- * ordinary blocked channel send to the deadlock detector and the recorder. */
+ * ordinary blocked channel send to the deadlock detector and the recorder.
+ * The group itself is an object of the trace too: each task it starts is a
+ * group_go, and knot_group_wait a begin and an end with the first error. */
 #include "internal.h"
 
 #include <errno.h>
@@ -15,6 +17,8 @@ struct knot_group {
     bool done_closed;
     knot_chan *done;
     knot_chan *sem; /* NULL when unlimited */
+    uint64_t id;    /* traced: the group's object id */
+    uint64_t clock; /* traced: its Lamport clock, under lock */
 };
 
 typedef struct member {
@@ -23,6 +27,17 @@ typedef struct member {
     void *arg;
     const knot_site *site;
 } member;
+
+/* An event on the group, in its order. */
+static void record(knot_group *g, uint16_t kind, uint8_t phase, const knot_site *site, uint64_t a,
+                   uint64_t b) {
+    if (KNOT__LIKELY(!knot__tracing))
+        return;
+    knot__task *self = knot__self();
+    knot__lock_acquire(&g->lock);
+    (void)knot__emit(kind, phase, self, g->id, &g->clock, site, a, b);
+    knot__lock_release(&g->lock);
+}
 
 static void fail(knot_group *g, int err, const knot_site *site) {
     knot__lock_acquire(&g->lock);
@@ -59,6 +74,7 @@ knot_group *knot_group_make_at(int limit, const knot_site *site) {
         free(g);
         return NULL;
     }
+    g->id = knot__object_id();
     knot_chan_name(g->done, "group done");
     if (g->sem)
         knot_chan_name(g->sem, "group limit");
@@ -72,10 +88,13 @@ void knot_group_go_at(knot_group *g, int (*fn)(void *arg, knot_chan *done), void
     knot_wg_add_at(&g->wg, 1, site);
     member *m = malloc(sizeof *m);
     int err = ENOMEM;
+    uint64_t child = 0;
     if (m) {
         *m = (member){g, fn, arg, site};
-        err = knot_go_at(run_member, m, site);
+        err = knot__go_task(run_member, m, site, &child);
     }
+    if (!err)
+        record(g, KNOT__EV_GROUP_GO, KNOT__POINT, site, child, 0);
     if (err) {
         /* The task could not start: the group fails with -errno, as if the
          * task had returned it, and nothing is left waiting. */
@@ -88,9 +107,11 @@ void knot_group_go_at(knot_group *g, int (*fn)(void *arg, knot_chan *done), void
 }
 
 int knot_group_wait_at(knot_group *g, const knot_site *site) {
+    record(g, KNOT__EV_GROUP_WAIT, KNOT__BEGIN, site, 0, 0);
     knot_wg_wait_at(&g->wg, site);
     fail(g, 0, site); /* close done if no error did; records nothing */
     int err = g->err;
+    record(g, KNOT__EV_GROUP_WAIT, KNOT__END, site, 0, (uint64_t)(int64_t)err);
     knot_chan_free_at(g->done, site);
     knot_chan_free_at(g->sem, site);
     free(g);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define KNOT__HIDDEN      __attribute__((visibility("hidden")))
 #define KNOT__NORETURN    __attribute__((noreturn))
@@ -76,19 +77,23 @@ typedef struct knot__task {
     /* A pthread created through the interposed pthread_create: */
     int tid;                                  /* the kernel's thread id */
     _Atomic(pthread_mutex_t *) waiting_mutex; /* blocked in pthread_mutex_lock on it */
+    _Atomic bool self_blocked;                /* blocked in a libc call nobody claims it from */
     const void *block_return_address;         /* ... and where it was called */
     const void *spawn_return_address;         /* where pthread_create was called */
     bool joinable;                            /* its record waits for pthread_join (or detach) */
     bool exited;                              /* under the join lock */
     struct knot__task *joiner;                /* a task blocked joining it, under the join lock */
     uint64_t end_event;                       /* traced: its task_end */
-    uint64_t end_clock; /* traced: its task_end's clock, so a join sorts after it */
+    const void *exit_return_address;          /* where it called pthread_exit */
 } knot__task;
 
 /* A task for a thread about to be created (counted, registered, its spawn
  * recorded at site or return_address); undone by spawn_failed. */
 KNOT__HIDDEN knot__task *knot__task_spawning(const knot_site *site, const void *return_address);
 KNOT__HIDDEN void knot__task_spawn_failed(knot__task *t);
+/* knot_go_at, giving the new task's id in *child (may be NULL). */
+KNOT__HIDDEN int knot__go_task(void (*fn)(void *), void *arg, const knot_site *site,
+                               uint64_t *child);
 /* In the new thread: become t; and, returning, stop being it. */
 KNOT__HIDDEN void knot__task_enter(knot__task *t);
 KNOT__HIDDEN void knot__task_leave(knot__task *t);
@@ -98,16 +103,65 @@ KNOT__HIDDEN void knot__task_leave(knot__task *t);
 /* The next definition of name past libknot (libc's), cached in *slot. */
 KNOT__HIDDEN void *knot__libc(_Atomic(void *) *slot, const char *name);
 /* sync-table.c: what the trace needs of an interposed pthread object. */
+#define KNOT__BARRIER_ROUNDS 8 /* rounds a barrier remembers the releaser of */
 typedef struct knot__sync_info {
     const void *addr;
     uint64_t id;
     uint64_t clock;             /* under the object (atomically, for rwlock readers) */
     uint64_t last_unlock;       /* what the next lock follows */
     uint64_t last_write_unlock; /* rwlocks: what the next read lock follows */
+    /* Semaphores and barriers, which order nothing for knot themselves:
+     * under this lock, with the clock. */
+    knot__lock lock;
+    /* Semaphores: the units not yet taken, oldest first: `initial_units`
+     * from sem_init, then the posts (event ids) in a ring. */
+    uint64_t initial_units;
+    uint64_t *posts;
+    uint32_t posts_head, posts_len, posts_cap;
+    /* Barriers: the count, arrivals in this round, and for recent rounds the
+     * begin of the arrival that completed it. */
+    uint32_t count, arrived;
+    uint64_t round;
+    uint64_t releaser[KNOT__BARRIER_ROUNDS];
 } knot__sync_info;
 /* The entry for the object at addr, made on first sight; NULL if the table
  * is full or memory ran out (the object then goes unrecorded). */
 KNOT__HIDDEN knot__sync_info *knot__sync_info_of(const void *addr);
+/* The same, locked (the caller releases info->lock), when tracing. */
+KNOT__HIDDEN knot__sync_info *knot__sync_info_locked(const void *addr);
+/* The object at the entry's address was made afresh (sem_init,
+ * pthread_barrier_init) or destroyed: a new id, and no state of its
+ * predecessor. Called with the entry locked, or unused (destroyed). */
+KNOT__HIDDEN void knot__sync_info_renew(knot__sync_info *i);
+/* Room for a semaphore's post ring of n ids, and its release. */
+KNOT__HIDDEN uint64_t *knot__ring_alloc(uint32_t n);
+KNOT__HIDDEN void knot__ring_free(uint64_t *ring, uint32_t n);
+
+/* When a wait gives up: at abstime on CLOCK_REALTIME (the timed calls), or
+ * on clock (the clock... calls: clocked). A NULL deadline: never. */
+typedef struct knot__deadline {
+    const struct timespec *abstime;
+    clockid_t clock;
+    bool clocked;
+} knot__deadline;
+
+/* The interposed pthread calls, taking the caller's return address, so that
+ * C11's <threads.h> functions (interpose-c11.c) share them: glibc builds
+ * those on the same objects. */
+KNOT__HIDDEN int knot__mutex_lock(pthread_mutex_t *m, const knot__deadline *d, const void *ra);
+KNOT__HIDDEN int knot__mutex_trylock(pthread_mutex_t *m, const void *ra);
+KNOT__HIDDEN int knot__mutex_unlock(pthread_mutex_t *m, const void *ra);
+KNOT__HIDDEN int knot__mutex_destroy(pthread_mutex_t *m, const void *ra);
+KNOT__HIDDEN int knot__cond_wait(pthread_cond_t *c, pthread_mutex_t *m, const knot__deadline *d,
+                                 const void *ra);
+KNOT__HIDDEN int knot__cond_signal(pthread_cond_t *c, bool all, const void *ra);
+/* pthread_create of fn, or (fn NULL) of C11's int-returning c11_fn. */
+KNOT__HIDDEN int knot__thread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *),
+                                     int (*c11_fn)(void *), void *arg, const void *ra);
+KNOT__HIDDEN int knot__thread_join(pthread_t th, void **ret, const void *ra);
+KNOT__HIDDEN int knot__thread_detach(pthread_t th, const void *ra);
+/* The calling thread is about to end by pthread_exit or thrd_exit at ra. */
+KNOT__HIDDEN void knot__thread_exiting(const void *ra);
 
 /* libc's pthread_create, for the runtime's own threads. */
 KNOT__HIDDEN int knot__pthread_create(pthread_t *th, const pthread_attr_t *attr,
@@ -128,8 +182,27 @@ KNOT__HIDDEN void knot__tasks_foreach(void (*fn)(knot__task *, void *), void *ct
 /* A task is about to park on a knot primitive; op names it for reports.
  * Must be called before the lock that lets a waker find it is released. */
 KNOT__HIDDEN void knot__block_begin(knot__task *t, const char *op, const knot_site *site);
-/* A task blocked outside the claim protocol (a pthread mutex) runs again. */
-KNOT__HIDDEN void knot__block_end_self(void);
+/* The same for an interposed call, named by its return address. */
+KNOT__HIDDEN void knot__block_begin_at(knot__task *t, const char *op, const knot_site *site,
+                                       const void *return_address);
+/* A task blocks in an interposed libc call (a mutex, semaphore, barrier or
+ * condition variable wait) that no waker of knot's will claim it from: it
+ * counts as blocked until knot__block_self_end, and the detector asks the
+ * kernel whether it really sleeps. op names it; return_address is the call.
+ * On a process-shared object (shared), another process may wake it, which
+ * the detector cannot see: then it does not count. Returns whether it
+ * counts, for knot__block_self_end. */
+KNOT__HIDDEN bool knot__block_self_begin(knot__task *t, const char *op, const void *return_address,
+                                         bool shared);
+KNOT__HIDDEN void knot__block_self_end(knot__task *t, bool counted);
+/* glibc marks a process-shared object by a flag in one of its words (its
+ * futexes are then FUTEX_SHARED); elsewhere knot cannot tell, and takes
+ * every object for shared. */
+#ifdef __GLIBC__
+#define KNOT__PSHARED(flag_word, bit) (((flag_word) & (bit)) != 0)
+#else
+#define KNOT__PSHARED(flag_word, bit) true
+#endif
 /* Whether t waits for a pthread mutex that is free now (interpose-mutex.c). */
 KNOT__HIDDEN bool knot__mutex_waiter_can_run(knot__task *t);
 /* A waker claimed a parked task (it will run again). */
@@ -239,6 +312,10 @@ KNOT__HIDDEN KNOT__NORETURN void knot__chan_panic(knot_chan *ch, const knot_site
 #include "record.h"
 
 KNOT__HIDDEN extern bool knot__tracing;
+/* Non-zero while this thread is inside the recorder (or holds a side-table
+ * entry's lock to record): a signal handler that interrupted it there must
+ * not record (sem_post is async-signal-safe, so handlers call it). */
+KNOT__HIDDEN extern _Thread_local unsigned knot__recording;
 /* Record an event of task t (NULL: the runtime) on object obj, whose clock
  * (NULL for none) the caller holds the lock of. Returns the event's id. */
 KNOT__HIDDEN uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
@@ -265,6 +342,9 @@ enum knot__fork_phase { KNOT__FORK_PREPARE, KNOT__FORK_PARENT, KNOT__FORK_CHILD 
 KNOT__HIDDEN void knot__tasks_fork(enum knot__fork_phase phase);
 KNOT__HIDDEN void knot__timers_fork(enum knot__fork_phase phase);
 KNOT__HIDDEN void knot__threads_fork(enum knot__fork_phase phase);
+/* In a forked child: free the side table's entry locks, which a thread of
+ * the parent may have held. */
+KNOT__HIDDEN void knot__sync_table_fork_child(void);
 /* Hold l across fork(); in the child, free it and return true, so the
  * caller can then reset what it guards. */
 KNOT__HIDDEN bool knot__lock_fork(knot__lock *l, enum knot__fork_phase phase);

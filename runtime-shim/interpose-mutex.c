@@ -31,10 +31,10 @@ static mutex_fn real(_Atomic(mutex_fn) *slot, const char *name) {
 static int lock_blocking(pthread_mutex_t *m, const void *ra) {
     knot__task *self = knot__self();
     atomic_store_explicit(&self->waiting_mutex, m, memory_order_release);
-    knot__block_begin(self, "mutex lock", NULL);
-    self->block_return_address = ra;
+    bool counted =
+        knot__block_self_begin(self, "mutex lock", ra, KNOT__PSHARED(m->__data.__kind, 128));
     int rc = real(&real_lock, "pthread_mutex_lock")(m);
-    knot__block_end_self();
+    knot__block_self_end(self, counted);
     atomic_store_explicit(&self->waiting_mutex, NULL, memory_order_release);
     return rc;
 }
@@ -58,21 +58,37 @@ bool knot__mutex_waiter_can_run(knot__task *t) {
 
 /* ---- traced paths --------------------------------------------------------------------- */
 
-static int traced_lock(pthread_mutex_t *m, const void *ra) {
+typedef int (*timedlock_fn)(pthread_mutex_t *, const struct timespec *);
+typedef int (*clocklock_fn)(pthread_mutex_t *, clockid_t, const struct timespec *);
+static _Atomic(void *) real_timedlock, real_clocklock;
+
+/* The acquisition that may have to wait: a blocking lock, which counts for
+ * the live detector, or one with a deadline, which does not: it ends by
+ * itself. */
+static int lock_slow(pthread_mutex_t *m, const knot__deadline *d, const void *ra) {
+    if (!d)
+        return lock_blocking(m, ra);
+    if (d->clocked)
+        return ((clocklock_fn)knot__libc(&real_clocklock, "pthread_mutex_clocklock"))(m, d->clock,
+                                                                                      d->abstime);
+    return ((timedlock_fn)knot__libc(&real_timedlock, "pthread_mutex_timedlock"))(m, d->abstime);
+}
+
+static int traced_lock(pthread_mutex_t *m, const knot__deadline *d, const void *ra) {
+    uint16_t kind = d ? KNOT__EV_MUTEX_TIMEDLOCK : KNOT__EV_MUTEX_LOCK;
     knot__task *t = knot__self();
     knot__sync_info *i = knot__sync_info_of(m);
     int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
     if (!i)
-        return rc == EBUSY ? lock_blocking(m, ra) : rc;
+        return rc == EBUSY ? lock_slow(m, d, ra) : rc;
+    uint8_t phase = KNOT__POINT;
     if (rc == EBUSY) {
-        /* Contended: a begin now, the end once the mutex is ours. */
-        knot__emit_at(KNOT__EV_MUTEX_LOCK, KNOT__BEGIN, t, i->id, NULL, ra, 0, 0);
-        rc = lock_blocking(m, ra);
-        knot__emit_at(KNOT__EV_MUTEX_LOCK, KNOT__END, t, i->id, rc == 0 ? &i->clock : NULL, ra,
-                      rc == 0 ? i->last_unlock : 0, (uint64_t)rc);
-        return rc;
+        /* Contended: a begin now, the end once the mutex is ours (or not). */
+        knot__emit_at(kind, KNOT__BEGIN, t, i->id, NULL, ra, 0, 0);
+        rc = lock_slow(m, d, ra);
+        phase = KNOT__END;
     }
-    knot__emit_at(KNOT__EV_MUTEX_LOCK, KNOT__POINT, t, i->id, rc == 0 ? &i->clock : NULL, ra,
+    knot__emit_at(kind, phase, t, i->id, rc == 0 ? &i->clock : NULL, ra,
                   rc == 0 ? i->last_unlock : 0, (uint64_t)rc);
     return rc;
 }
@@ -102,26 +118,68 @@ static int traced_unlock(pthread_mutex_t *m, const void *ra) {
     return rc;
 }
 
-/* ---- the interposed functions ------------------------------------------------------------ */
+/* ---- the interposed functions, and the same for C11's mtx_* ------------------------------ */
 
-int pthread_mutex_lock(pthread_mutex_t *m) {
+int knot__mutex_lock(pthread_mutex_t *m, const knot__deadline *d, const void *ra) {
     if (KNOT__LIKELY(!knot__tracing)) {
         int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
-        return rc == EBUSY ? lock_blocking(m, __builtin_return_address(0)) : rc;
+        return rc == EBUSY ? lock_slow(m, d, ra) : rc;
     }
-    return traced_lock(m, __builtin_return_address(0));
+    return traced_lock(m, d, ra);
+}
+
+int knot__mutex_trylock(pthread_mutex_t *m, const void *ra) {
+    if (KNOT__LIKELY(!knot__tracing))
+        return real(&real_trylock, "pthread_mutex_trylock")(m);
+    return traced_trylock(m, ra);
+}
+
+int knot__mutex_unlock(pthread_mutex_t *m, const void *ra) {
+    if (KNOT__LIKELY(!knot__tracing))
+        return real(&real_unlock, "pthread_mutex_unlock")(m);
+    return traced_unlock(m, ra);
+}
+
+static _Atomic(mutex_fn) real_destroy;
+
+int knot__mutex_destroy(pthread_mutex_t *m, const void *ra) {
+    int rc = real(&real_destroy, "pthread_mutex_destroy")(m);
+    knot__sync_info *i = KNOT__UNLIKELY(knot__tracing) ? knot__sync_info_of(m) : NULL;
+    /* Nobody may use a mutex being destroyed, so its entry is ours to take;
+     * a mutex made later at its address is another object. */
+    if (i) {
+        knot__emit_at(KNOT__EV_MUTEX_DESTROY, KNOT__POINT, knot__self(), i->id, &i->clock, ra, 0,
+                      (uint64_t)rc);
+        if (rc == 0)
+            knot__sync_info_renew(i);
+    }
+    return rc;
+}
+
+int pthread_mutex_lock(pthread_mutex_t *m) {
+    return knot__mutex_lock(m, NULL, __builtin_return_address(0));
+}
+
+int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime) {
+    return knot__mutex_lock(m, &(knot__deadline){abstime, CLOCK_REALTIME, false},
+                            __builtin_return_address(0));
+}
+
+int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clock, const struct timespec *abstime) {
+    return knot__mutex_lock(m, &(knot__deadline){abstime, clock, true},
+                            __builtin_return_address(0));
 }
 
 int pthread_mutex_trylock(pthread_mutex_t *m) {
-    if (KNOT__LIKELY(!knot__tracing))
-        return real(&real_trylock, "pthread_mutex_trylock")(m);
-    return traced_trylock(m, __builtin_return_address(0));
+    return knot__mutex_trylock(m, __builtin_return_address(0));
 }
 
 int pthread_mutex_unlock(pthread_mutex_t *m) {
-    if (KNOT__LIKELY(!knot__tracing))
-        return real(&real_unlock, "pthread_mutex_unlock")(m);
-    return traced_unlock(m, __builtin_return_address(0));
+    return knot__mutex_unlock(m, __builtin_return_address(0));
+}
+
+int pthread_mutex_destroy(pthread_mutex_t *m) {
+    return knot__mutex_destroy(m, __builtin_return_address(0));
 }
 
 /* ---- condition variables -------------------------------------------------------------------
@@ -133,10 +191,13 @@ int pthread_mutex_unlock(pthread_mutex_t *m) {
 
 typedef int (*cond_wait_fn)(pthread_cond_t *, pthread_mutex_t *);
 typedef int (*cond_timedwait_fn)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+typedef int (*cond_clockwait_fn)(pthread_cond_t *, pthread_mutex_t *, clockid_t,
+                                 const struct timespec *);
 typedef int (*cond_fn)(pthread_cond_t *);
 
 static _Atomic(cond_wait_fn) real_cond_wait;
 static _Atomic(cond_timedwait_fn) real_cond_timedwait;
+static _Atomic(cond_clockwait_fn) real_cond_clockwait;
 static _Atomic(cond_fn) real_cond_signal, real_cond_broadcast;
 
 #define REAL_FN(slot, type, name) ((type)knot__libc((_Atomic(void *) *)(void *)&(slot), (name)))
@@ -164,26 +225,31 @@ static void wait_ends(knot__sync_info *i, knot__sync_info *cond, const void *ra,
         knot__emit_at(KNOT__EV_MUTEX_LOCK, KNOT__POINT, t, i->id, &i->clock, ra, i->last_unlock, 0);
 }
 
-int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
-    cond_wait_fn f = REAL_FN(real_cond_wait, cond_wait_fn, "pthread_cond_wait");
-    if (KNOT__LIKELY(!knot__tracing))
-        return f(c, m);
-    const void *ra = __builtin_return_address(0);
-    knot__sync_info *cond;
-    knot__sync_info *i = wait_begins(c, m, ra, &cond);
-    int rc = f(c, m);
-    wait_ends(i, cond, ra, rc);
+/* The wait itself: an untimed one counts as blocked for the live detector
+ * (a signal wakes it, or nothing does); a timed one ends by itself. */
+static int cond_wait_real(pthread_cond_t *c, pthread_mutex_t *m, const knot__deadline *d,
+                          const void *ra) {
+    if (d && d->clocked)
+        return REAL_FN(real_cond_clockwait, cond_clockwait_fn,
+                       "pthread_cond_clockwait")(c, m, d->clock, d->abstime);
+    if (d)
+        return REAL_FN(real_cond_timedwait, cond_timedwait_fn,
+                       "pthread_cond_timedwait")(c, m, d->abstime);
+    knot__task *self = knot__self();
+    bool counted =
+        knot__block_self_begin(self, "cond wait", ra, KNOT__PSHARED(c->__data.__wrefs, 1u));
+    int rc = REAL_FN(real_cond_wait, cond_wait_fn, "pthread_cond_wait")(c, m);
+    knot__block_self_end(self, counted);
     return rc;
 }
 
-int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime) {
-    cond_timedwait_fn f = REAL_FN(real_cond_timedwait, cond_timedwait_fn, "pthread_cond_timedwait");
+int knot__cond_wait(pthread_cond_t *c, pthread_mutex_t *m, const knot__deadline *d,
+                    const void *ra) {
     if (KNOT__LIKELY(!knot__tracing))
-        return f(c, m, abstime);
-    const void *ra = __builtin_return_address(0);
+        return cond_wait_real(c, m, d, ra);
     knot__sync_info *cond;
     knot__sync_info *i = wait_begins(c, m, ra, &cond);
-    int rc = f(c, m, abstime);
+    int rc = cond_wait_real(c, m, d, ra);
     wait_ends(i, cond, ra, rc);
     return rc;
 }
@@ -191,23 +257,35 @@ int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct t
 /* Condition variable events carry no clock of the cond's own: signals are
  * not made under any lock of knot's. Their order to the waiters comes from
  * the mutex, which a signaller normally holds. */
-static int signal_common(pthread_cond_t *c, uint16_t kind, cond_fn f, const void *ra) {
-    knot__sync_info *cond = knot__sync_info_of(c);
+int knot__cond_signal(pthread_cond_t *c, bool all, const void *ra) {
+    cond_fn f = all ? REAL_FN(real_cond_broadcast, cond_fn, "pthread_cond_broadcast")
+                    : REAL_FN(real_cond_signal, cond_fn, "pthread_cond_signal");
+    knot__sync_info *cond = KNOT__UNLIKELY(knot__tracing) ? knot__sync_info_of(c) : NULL;
     if (cond)
-        knot__emit_at(kind, KNOT__POINT, knot__self(), cond->id, NULL, ra, 0, 0);
+        knot__emit_at(all ? KNOT__EV_COND_BROADCAST : KNOT__EV_COND_SIGNAL, KNOT__POINT,
+                      knot__self(), cond->id, NULL, ra, 0, 0);
     return f(c);
 }
 
+int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
+    return knot__cond_wait(c, m, NULL, __builtin_return_address(0));
+}
+
+int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime) {
+    return knot__cond_wait(c, m, &(knot__deadline){abstime, CLOCK_REALTIME, false},
+                           __builtin_return_address(0));
+}
+
+int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clock,
+                           const struct timespec *abstime) {
+    return knot__cond_wait(c, m, &(knot__deadline){abstime, clock, true},
+                           __builtin_return_address(0));
+}
+
 int pthread_cond_signal(pthread_cond_t *c) {
-    cond_fn f = REAL_FN(real_cond_signal, cond_fn, "pthread_cond_signal");
-    if (KNOT__LIKELY(!knot__tracing))
-        return f(c);
-    return signal_common(c, KNOT__EV_COND_SIGNAL, f, __builtin_return_address(0));
+    return knot__cond_signal(c, false, __builtin_return_address(0));
 }
 
 int pthread_cond_broadcast(pthread_cond_t *c) {
-    cond_fn f = REAL_FN(real_cond_broadcast, cond_fn, "pthread_cond_broadcast");
-    if (KNOT__LIKELY(!knot__tracing))
-        return f(c);
-    return signal_common(c, KNOT__EV_COND_BROADCAST, f, __builtin_return_address(0));
+    return knot__cond_signal(c, true, __builtin_return_address(0));
 }

@@ -26,12 +26,8 @@ static uint64_t emit(uint16_t kind, knot__sync_info *i, const void *ra, uint64_t
     return id;
 }
 
-static int lock(pthread_rwlock_t *l, bool write, bool try, const void *ra) {
-    rw_fn f = write ? (try ? REAL_RW(real_trywrlock, "pthread_rwlock_trywrlock")
-                           : REAL_RW(real_wrlock, "pthread_rwlock_wrlock"))
-                    : (try ? REAL_RW(real_tryrdlock, "pthread_rwlock_tryrdlock")
-                           : REAL_RW(real_rdlock, "pthread_rwlock_rdlock"));
-    int rc = f(l);
+/* Record a (write) lock call that returned rc; returns rc. */
+static int locked(pthread_rwlock_t *l, bool write, int rc, const void *ra) {
     if (KNOT__LIKELY(!knot__tracing))
         return rc;
     knot__sync_info *i = knot__sync_info_of(l);
@@ -42,6 +38,14 @@ static int lock(pthread_rwlock_t *l, bool write, bool try, const void *ra) {
                : __atomic_load_n(write ? &i->last_unlock : &i->last_write_unlock, __ATOMIC_ACQUIRE),
             rc, rc == 0);
     return rc;
+}
+
+static int lock(pthread_rwlock_t *l, bool write, bool try, const void *ra) {
+    rw_fn f = write ? (try ? REAL_RW(real_trywrlock, "pthread_rwlock_trywrlock")
+                           : REAL_RW(real_wrlock, "pthread_rwlock_wrlock"))
+                    : (try ? REAL_RW(real_tryrdlock, "pthread_rwlock_tryrdlock")
+                           : REAL_RW(real_rdlock, "pthread_rwlock_rdlock"));
+    return locked(l, write, f(l), ra);
 }
 
 int pthread_rwlock_rdlock(pthread_rwlock_t *l) {
@@ -55,6 +59,31 @@ int pthread_rwlock_tryrdlock(pthread_rwlock_t *l) {
 }
 int pthread_rwlock_trywrlock(pthread_rwlock_t *l) {
     return lock(l, true, true, __builtin_return_address(0));
+}
+
+/* The timed and clock... locks: the same events, with ETIMEDOUT when they
+ * gave up. */
+typedef int (*rw_timed_fn)(pthread_rwlock_t *, const struct timespec *);
+typedef int (*rw_clock_fn)(pthread_rwlock_t *, clockid_t, const struct timespec *);
+static _Atomic(void *) real_timedrdlock, real_timedwrlock, real_clockrdlock, real_clockwrlock;
+
+int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *abstime) {
+    rw_timed_fn f = (rw_timed_fn)knot__libc(&real_timedrdlock, "pthread_rwlock_timedrdlock");
+    return locked(l, false, f(l, abstime), __builtin_return_address(0));
+}
+int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *abstime) {
+    rw_timed_fn f = (rw_timed_fn)knot__libc(&real_timedwrlock, "pthread_rwlock_timedwrlock");
+    return locked(l, true, f(l, abstime), __builtin_return_address(0));
+}
+int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t clock,
+                               const struct timespec *abstime) {
+    rw_clock_fn f = (rw_clock_fn)knot__libc(&real_clockrdlock, "pthread_rwlock_clockrdlock");
+    return locked(l, false, f(l, clock, abstime), __builtin_return_address(0));
+}
+int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t clock,
+                               const struct timespec *abstime) {
+    rw_clock_fn f = (rw_clock_fn)knot__libc(&real_clockwrlock, "pthread_rwlock_clockwrlock");
+    return locked(l, true, f(l, clock, abstime), __builtin_return_address(0));
 }
 
 int pthread_rwlock_unlock(pthread_rwlock_t *l) {

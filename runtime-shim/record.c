@@ -192,15 +192,10 @@ static void intern_address(uintptr_t ra) {
     write_with_payload(r, KNOT__REC_SITE, module, len);
 }
 
-uint64_t knot__emit_at(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
-                       uint64_t *obj_clock, const void *return_address, uint64_t a, uint64_t b) {
-    if (return_address)
-        intern_address((uintptr_t)return_address);
-    return knot__emit(kind, phase, t, obj, obj_clock, (const knot_site *)return_address, a, b);
-}
-
-uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, uint64_t *obj_clock,
-                    const knot_site *site, uint64_t a, uint64_t b) {
+/* Write an event whose site (a knot_site or a return address, both known
+ * by their address) has been interned. */
+static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, uint64_t *obj_clock,
+                     uintptr_t site, uint64_t a, uint64_t b) {
     if (!t)
         t = &runtime_task;
     uint64_t clock = t->clock;
@@ -211,8 +206,6 @@ uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, u
     if (obj_clock)
         *obj_clock = clock;
     uint64_t id = KNOT__EVENT_ID(t->id, ++t->events);
-    if (site && kind < KNOT__EV_FIRST_INTERPOSED)
-        intern_site(site);
     knot__rec *r = reserve(1);
     if (!r)
         return id;
@@ -222,11 +215,39 @@ uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, u
     r->id = id;
     r->clock = clock;
     r->obj = obj;
-    r->site = (uintptr_t)site;
+    r->site = site;
     r->a = a;
     r->b = b;
     r->time_ns = now_ns();
     atomic_store_explicit(&r->type, KNOT__REC_EVENT, memory_order_release);
+    return id;
+}
+
+_Thread_local unsigned knot__recording;
+
+/* Both keep errno: the program must see libc's, not what interning a site
+ * (dladdr, readlink) left. */
+uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, uint64_t *obj_clock,
+                    const knot_site *site, uint64_t a, uint64_t b) {
+    int saved = errno;
+    knot__recording++;
+    if (site)
+        intern_site(site);
+    uint64_t id = emit(kind, phase, t, obj, obj_clock, (uintptr_t)site, a, b);
+    knot__recording--;
+    errno = saved;
+    return id;
+}
+
+uint64_t knot__emit_at(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
+                       uint64_t *obj_clock, const void *return_address, uint64_t a, uint64_t b) {
+    int saved = errno;
+    knot__recording++;
+    if (return_address)
+        intern_address((uintptr_t)return_address);
+    uint64_t id = emit(kind, phase, t, obj, obj_clock, (uintptr_t)return_address, a, b);
+    knot__recording--;
+    errno = saved;
     return id;
 }
 

@@ -71,6 +71,22 @@ enum knot__kind {
     KNOT__EV_RW_RDLOCK = 23, /* a = the write unlock it followed; b = result */
     KNOT__EV_RW_WRLOCK = 24, /* a = the unlock it followed; b = result */
     KNOT__EV_RW_UNLOCK = 25,
+    KNOT__EV_MUTEX_TIMEDLOCK = 26, /* as lock; b = ETIMEDOUT when it gave up */
+    KNOT__EV_MUTEX_DESTROY = 27,   /* b = result */
+    KNOT__EV_SEM_INIT = 28,        /* a = initial value; b = result */
+    KNOT__EV_SEM_POST = 29,        /* b = result */
+    KNOT__EV_SEM_WAIT = 30,        /* a = the post whose unit it took; b = result (0 or errno) */
+    KNOT__EV_SEM_TRYWAIT = 31,     /* as wait; b = EAGAIN when no unit was free */
+    KNOT__EV_SEM_TIMEDWAIT = 32,   /* as wait; b = ETIMEDOUT when it gave up */
+    KNOT__EV_SEM_DESTROY = 33,     /* b = result */
+    KNOT__EV_BARRIER_INIT = 34,    /* a = count; b = result */
+    KNOT__EV_BARRIER_WAIT = 35,    /* end: a = the begin of the arrival that released it;
+                                    * b = PTHREAD_BARRIER_SERIAL_THREAD, 0 or an errno */
+    KNOT__EV_BARRIER_DESTROY = 36, /* b = result */
+    KNOT__EV_THREAD_DETACH = 37,   /* a = the detached task; b = result */
+    /* knot_group (sites are knot sites again) */
+    KNOT__EV_GROUP_GO = 38,   /* obj = the group; a = the child task */
+    KNOT__EV_GROUP_WAIT = 39, /* obj = the group; end: b = the first error */
 };
 
 /* Events carry no global sequence number: a counter shared by all threads

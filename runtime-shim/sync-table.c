@@ -1,5 +1,5 @@
 /* The side table behind the interposed pthread objects (mutexes, read-write
- * locks, condition variables): for each object address, knot's object id,
+ * locks, condition variables, semaphores, barriers): for each object address, knot's object id,
  * its Lamport clock and the unlocks later locks follow. The pthread object
  * belongs to the program; knot adds nothing to it.
  *
@@ -10,6 +10,7 @@
 #include "internal.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #define SLOTS (1u << 16)
 static _Atomic(knot__sync_info *) slots[SLOTS];
@@ -40,4 +41,45 @@ knot__sync_info *knot__sync_info_of(const void *addr) {
     }
     free(mine);
     return NULL; /* 65536 objects: the rest go unrecorded */
+}
+
+knot__sync_info *knot__sync_info_locked(const void *addr) {
+    knot__sync_info *i = KNOT__UNLIKELY(knot__tracing) ? knot__sync_info_of(addr) : NULL;
+    if (i)
+        knot__lock_acquire(&i->lock);
+    return i;
+}
+
+/* The post ring lives in pages of its own: sem_post, which grows it, may
+ * run in a signal handler, where malloc must not be called. */
+uint64_t *knot__ring_alloc(uint32_t n) {
+    void *p = mmap(NULL, n * sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+void knot__ring_free(uint64_t *ring, uint32_t n) {
+    if (ring)
+        munmap(ring, n * sizeof(uint64_t));
+}
+
+void knot__sync_info_renew(knot__sync_info *i) {
+    knot__ring_free(i->posts, i->posts_cap);
+    i->posts = NULL;
+    i->posts_head = i->posts_len = i->posts_cap = 0;
+    i->initial_units = 0;
+    i->count = i->arrived = 0;
+    i->round = 0;
+    i->last_unlock = i->last_write_unlock = 0;
+    i->id = knot__object_id();
+}
+
+void knot__sync_table_fork_child(void) {
+    if (!knot__tracing)
+        return; /* the entries are made, and locked, only when tracing */
+    for (size_t h = 0; h < SLOTS; h++) {
+        knot__sync_info *i = atomic_load_explicit(&slots[h], memory_order_relaxed);
+        if (i)
+            atomic_store_explicit(&i->lock.state, 0, memory_order_relaxed);
+    }
 }

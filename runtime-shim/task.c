@@ -69,10 +69,17 @@ static knot__task *task_new(const knot_site *spawn_site) {
 }
 
 static void task_exit(knot__task *t, uint64_t how) {
-    uint64_t end = KNOT__TRACE(KNOT__EV_TASK_END, KNOT__POINT, t, 0, &t->end_clock, NULL, how, 0);
+    uint64_t end = 0;
+    if (KNOT__UNLIKELY(knot__tracing)) /* its site: where it called pthread_exit, if it did */
+        end = knot__emit_at(KNOT__EV_TASK_END, KNOT__POINT, t, 0, NULL, t->exit_return_address, how,
+                            0);
     registry_remove(t);
     free(t->arg_copy);
     t->arg_copy = NULL;
+    /* Cancelled in a wait (sem_wait, pthread_cond_wait are cancellation
+     * points), it never returned to stop counting as blocked. */
+    if (atomic_load_explicit(&t->self_blocked, memory_order_acquire))
+        knot__block_self_end(t, true);
     /* A joinable pthread's record outlives it: the joiner still needs it. */
     bool keep = knot__thread_exited(t, end);
     knot__task_count(-1);
@@ -199,10 +206,13 @@ void knot__task_spawn_failed(knot__task *t) {
     free(t);
 }
 
-static int spawn(void (*fn)(void *), void *arg, void *copy, const knot_site *site) {
+static int spawn(void (*fn)(void *), void *arg, void *copy, const knot_site *site,
+                 uint64_t *child) {
     knot__task *t = knot__task_spawning(site, NULL);
     if (!t)
         return ENOMEM;
+    if (child)
+        *child = t->id; /* read now: a detached task may be gone once started */
     t->fn = fn;
     t->arg = copy ? copy : arg;
     t->arg_copy = copy;
@@ -221,9 +231,13 @@ static int spawn(void (*fn)(void *), void *arg, void *copy, const knot_site *sit
 }
 
 int knot_go_at(void (*fn)(void *), void *arg, const knot_site *site) {
+    return knot__go_task(fn, arg, site, NULL);
+}
+
+int knot__go_task(void (*fn)(void *), void *arg, const knot_site *site, uint64_t *child) {
     if (!fn)
         return EINVAL;
-    return spawn(fn, arg, NULL, site);
+    return spawn(fn, arg, NULL, site, child);
 }
 
 int knot_go_copy_at(void (*fn)(void *), const void *arg, size_t size, const knot_site *site) {
@@ -234,7 +248,7 @@ int knot_go_copy_at(void (*fn)(void *), const void *arg, size_t size, const knot
         return ENOMEM;
     if (size)
         memcpy(copy, arg, size);
-    int err = spawn(fn, NULL, copy, site);
+    int err = spawn(fn, NULL, copy, site, NULL);
     if (err)
         free(copy);
     return err;

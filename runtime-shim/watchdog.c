@@ -16,11 +16,13 @@
 #include "internal.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define BLOCKED_BITS 20
 #define TASK_SHIFT   BLOCKED_BITS
@@ -53,15 +55,38 @@ static void maybe_kick(uint64_t w) {
     knot__futex_wake(&kick, 1);
 }
 
-void knot__block_begin(knot__task *t, const char *op, const knot_site *site) {
-    t->block_return_address = NULL; /* set after this by interposed calls */
+/* What the report says of t is written before t counts as blocked: from
+ * then on the watchdog may read it. */
+void knot__block_begin_at(knot__task *t, const char *op, const knot_site *site,
+                          const void *return_address) {
+    t->block_return_address = return_address;
     atomic_store_explicit(&t->block_op, op, memory_order_relaxed);
     atomic_store_explicit(&t->block_site, site, memory_order_relaxed);
     uint64_t w = atomic_fetch_add_explicit(&state, EPOCH_ONE + 1, memory_order_acq_rel);
     maybe_kick(w + EPOCH_ONE + 1);
 }
 
-void knot__block_end_self(void) { knot__block_claimed(); }
+void knot__block_begin(knot__task *t, const char *op, const knot_site *site) {
+    knot__block_begin_at(t, op, site, NULL);
+}
+
+/* The flag says "ask the kernel" for as long as the task counts as blocked:
+ * set before it counts, cleared after it no longer does. */
+bool knot__block_self_begin(knot__task *t, const char *op, const void *return_address,
+                            bool shared) {
+    if (shared)
+        return false;
+    atomic_store_explicit(&t->self_blocked, true, memory_order_release);
+    knot__block_begin_at(t, op, NULL, return_address);
+    return true;
+}
+
+void knot__block_self_end(knot__task *t, bool counted) {
+    if (!counted)
+        return;
+    knot__block_claimed();
+    atomic_store_explicit(&t->self_blocked, false, memory_order_release);
+}
 
 void knot__block_claimed(void) {
     atomic_fetch_add_explicit(&state, EPOCH_ONE - 1, memory_order_acq_rel);
@@ -149,52 +174,73 @@ static int kernel_threads(void) {
 #define SANITIZER_THREADS 0
 #endif
 
-/* A task blocked in pthread_mutex_lock counts itself blocked; nobody claims
- * it, so it may already be free to run when the count says asleep. It is
- * stuck only while its mutex is still held (by a task that, everyone being
- * blocked, cannot release it). */
-static void check_mutex_waiter(knot__task *t, void *free_found) {
-    if (knot__mutex_waiter_can_run(t))
+/* Whether the kernel has thread tid asleep ('S': in a futex wait, for the
+ * tasks asked about). Woken, or not yet asleep, it is runnable ('R'). */
+static bool kernel_sleeps(int tid) {
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    const char *paren = strrchr(buf, ')'); /* the name before it may hold anything */
+    return paren && paren[1] == ' ' && paren[2] == 'S';
+}
+
+/* A task blocked in an interposed libc call (a pthread mutex, semaphore,
+ * barrier, condition variable) counts itself blocked; nobody claims it, so
+ * it may already be free to run when the count says asleep. It is stuck only
+ * while the kernel has it asleep and, for a mutex, while its mutex is still
+ * held (by a task that, everyone being blocked, cannot release it). A task
+ * that could wake it would have to run first, which changes the count. */
+static void check_self_blocked(knot__task *t, void *free_found) {
+    if (knot__mutex_waiter_can_run(t) ||
+        (atomic_load_explicit(&t->self_blocked, memory_order_acquire) && !kernel_sleeps(t->tid)))
         *(bool *)free_found = true;
 }
 
-static bool mutex_waiter_can_run(void) {
+static bool self_blocked_can_run(void) {
     bool found = false;
-    knot__tasks_foreach(check_mutex_waiter, &found);
+    knot__tasks_foreach(check_self_blocked, &found);
     return found;
 }
 
 static bool confirmed(void) {
     uint64_t w = atomic_load(&state);
-    if (!suspect(w) || atomic_load(&timers) > 0 || mutex_waiter_can_run())
+    if (!suspect(w) || atomic_load(&timers) > 0 || self_blocked_can_run())
         return false;
     int threads = kernel_threads();
     int known = (int)tasks_of(w) + atomic_load(&internal);
     if (threads < known || threads > known + SANITIZER_THREADS)
         return false;
-    return !mutex_waiter_can_run() && atomic_load(&state) == w;
+    return !self_blocked_can_run() && atomic_load(&state) == w;
+}
+
+/* A site, or for an interposed call (site NULL) its return address: what
+ * the dynamic symbol table can tell. */
+static void print_site(const knot_site *site, const void *return_address) {
+    Dl_info info;
+    if (!site && return_address && dladdr(return_address, &info) && info.dli_fname)
+        fprintf(stderr, "%s+0x%lx in %s()", info.dli_fname,
+                (unsigned long)((const char *)return_address - (const char *)info.dli_fbase),
+                info.dli_sname ? info.dli_sname : "?");
+    else
+        knot__fprint_site(stderr, site);
+    fputc('\n', stderr);
 }
 
 static void print_task(knot__task *t, void *ctx) {
     (void)ctx;
     const char *op = atomic_load_explicit(&t->block_op, memory_order_relaxed);
     fprintf(stderr, "\ntask %llu [%s]:\n\t", (unsigned long long)t->id, op ? op : "running");
-    const knot_site *site = atomic_load_explicit(&t->block_site, memory_order_relaxed);
-    Dl_info info;
-    if (!site && t->block_return_address && dladdr(t->block_return_address, &info) &&
-        info.dli_fname)
-        /* An interposed call: what the dynamic symbol table can tell. */
-        fprintf(
-            stderr, "%s+0x%lx in %s()", info.dli_fname,
-            (unsigned long)((const char *)t->block_return_address - (const char *)info.dli_fbase),
-            info.dli_sname ? info.dli_sname : "?");
-    else
-        knot__fprint_site(stderr, site);
-    fputc('\n', stderr);
+    print_site(atomic_load_explicit(&t->block_site, memory_order_relaxed), t->block_return_address);
     if (t->id != 1 && !t->foreign) {
         fprintf(stderr, "created by task %llu at ", (unsigned long long)t->parent_id);
-        knot__fprint_site(stderr, t->spawn_site);
-        fputc('\n', stderr);
+        print_site(t->spawn_return_address ? NULL : t->spawn_site, t->spawn_return_address);
     }
 }
 
