@@ -18,7 +18,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEPS       := cmake make gcc clang libclang-rt-14-dev llvm clang-format clang-tidy pkg-config \
               libsqlite3-dev sqlite3 libjansson-dev python3-jsonschema libclang-14-dev \
               libgraphviz-dev graphviz chromium
-BENCH_DEPS := golang-go
+BENCH_DEPS := golang-go valgrind
 
 .PHONY: all deps bench-deps configure build run test bench fuzz clean
 
@@ -68,6 +68,7 @@ bench:
 	bench/run-chan.sh $(BUILD)-release
 	bench/run-record.sh $(BUILD)-release
 	bench/run-replay.sh $(BUILD)-release
+	bench/lockorder/compare.sh $(BUILD)-release
 	bench/run-lint.sh $(BUILD)-release
 
 FUZZ_SECONDS ?= 600
