@@ -142,7 +142,16 @@ int knot_cmd_graph(int argc, char **argv) {
     }
     knot_findings fs = {0};
     Agraph_t *g = NULL;
-    if (knot_check_replay(&r, &fs, err, sizeof err) == 0)
+    /* Only a finding's picture needs the rules; the wait-for graph needs the
+     * final state; a plain happens-before window reads its events itself. */
+    int rc_run = 0;
+    if (o.finding) {
+        rc_run = knot_check_replay(&r, &fs, err, sizeof err);
+    } else if (!o.hb) {
+        r.state_only = true;
+        rc_run = knot_replay_run(&r, NULL, 0, &fs, err, sizeof err);
+    }
+    if (rc_run == 0)
         g = build(&o, &r, &fs, err, sizeof err);
     rc = g && knot_render_file(g, o.output, err, sizeof err) == 0 ? 0 : 2;
     if (rc)

@@ -459,7 +459,7 @@ static void track_task(knot_replay *r, const knot_event *e) {
 int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, size_t n,
                     knot_findings *out, char *err, size_t errsize) {
     kind_table_init();
-    if (knot_hb_init(r) != 0)
+    if (!r->state_only && knot_hb_init(r) != 0)
         return fail(err, errsize, "%s: out of memory for %zu tasks", r->path, r->ntasks);
     void **states = calloc(n ? n : 1, sizeof *states);
     if (!states)
@@ -493,7 +493,8 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
         r->objects =
             grow_zeroed(r->objects, &r->nobjects, (size_t)e.object + 1, sizeof *r->objects);
         r->events++;
-        knot_hb_event(r, &e);
+        if (!r->state_only)
+            knot_hb_event(r, &e);
         track_task(r, &e);
         track_object(r, &e);
         for (size_t i = 0; i < n; i++)

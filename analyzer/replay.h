@@ -164,12 +164,14 @@ struct knot_replay {
     knot_object_info *objects; /* indexed by object id */
     size_t nobjects;
     long long events;
-    bool detector_fired;                   /* the live detector reported every task asleep */
-    bool crashed;                          /* a panic, or a signal of the program's own, ended it */
-    bool program_ended;                    /* the main task ended, or exit was recorded */
-    knot_vc_t **vc;                        /* each task's current clock */
-    knot_vc_t **vc_nolock;                 /* the same without lock edges: what lock-order's
-                                            * goodlock filter asks ("ordered by other means?") */
+    bool detector_fired;   /* the live detector reported every task asleep */
+    bool crashed;          /* a panic, or a signal of the program's own, ended it */
+    bool state_only;       /* set before knot_replay_run: follow the final state (for the
+                            * wait-for graph) without the clocks */
+    bool program_ended;    /* the main task ended, or exit was recorded */
+    knot_vc_t **vc;        /* each task's current clock */
+    knot_vc_t **vc_nolock; /* the same without lock edges: what lock-order's
+                            * goodlock filter asks ("ordered by other means?") */
     struct knot_replay_hb *hb, *hb_nolock; /* private to replay-hb.c */
 };
 
