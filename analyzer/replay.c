@@ -481,11 +481,12 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
     while (st && ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         knot_event e;
         decode(st, &e);
-        if (e.task < 0 || (size_t)e.task >= r->ntasks || e.object < 0 || e.object > MAX_IDS ||
-            e.site < 0 || (size_t)e.site >= r->nsites) {
-            ret =
-                fail(err, errsize, "%s: corrupt trace: event %lld names an unknown %s", r->path,
-                     e.seq, e.site < 0 || (size_t)e.site >= r->nsites ? "site" : "task or object");
+        if (e.seq <= 0 || e.task < 0 || (size_t)e.task >= r->ntasks || e.object < 0 ||
+            e.object > MAX_IDS || e.site < 0 || (size_t)e.site >= r->nsites) {
+            ret = fail(err, errsize, "%s: corrupt trace: event %lld %s", r->path, e.seq,
+                       e.seq <= 0                                  ? "has no valid number"
+                       : e.site < 0 || (size_t)e.site >= r->nsites ? "names an unknown site"
+                                                                   : "names an unknown task");
             break;
         }
         /* An object with events but no row of its own (a kind this knot

@@ -39,6 +39,8 @@ trace)
         "$build/bin/knot" run -o "$seed" --timeout 5 -- "$build/tests/$prog" >/dev/null 2>&1 || true
         [[ -s $seed ]] && { printf '\1'; cat "$seed"; } >"$out/corpus/real-$prog"
     done
+    # Inputs that once failed stay in the corpus.
+    cp "$src"/tests/fuzz/regressions/trace/* "$out/corpus/" 2>/dev/null || true
     max_len=65536
     ;;
 *)
