@@ -95,6 +95,15 @@ static void trace_begin(knot_chan *ch, knot__task *self, uint16_t kind, const kn
     (void)KNOT__TRACE(kind, KNOT__BEGIN, self, ch->id, &ch->clock, site, 0, 0);
 }
 
+/* A hand-off: the receive is synchronised before the send completes (Go's
+ * memory model), so the sender's next event must sort after the receive.
+ * Raising the sender's clock to the channel's does that: with ch locked, and
+ * the sender either running this code or parked until we wake it. */
+static void after_partner(knot__task *sender, const knot_chan *ch) {
+    if (sender && sender->clock < ch->clock)
+        sender->clock = ch->clock;
+}
+
 /* ---- the moves, with ch locked ------------------------------------------------ */
 
 bool knot__chan_try_send(knot_chan *ch, const void *elem, knot__waiter **wake, const knot__op *op) {
@@ -103,8 +112,10 @@ bool knot__chan_try_send(knot_chan *ch, const void *elem, knot__waiter **wake, c
         copy_elem(ch, w->elem, elem);
         w->success = true;
         *wake = w;
-        if (KNOT__UNLIKELY(knot__tracing))
+        if (KNOT__UNLIKELY(knot__tracing)) {
             trace_end(ch, w, trace_op(ch, op, 0, 0), 1);
+            after_partner(op->task, ch);
+        }
         return true;
     }
     if (ch->count < ch->cap) {
@@ -126,8 +137,10 @@ bool knot__chan_try_recv(knot_chan *ch, void *elem, bool *ok, knot__waiter **wak
     if (w) {
         if (ch->cap == 0) {
             copy_elem(ch, elem, w->elem);
-            if (tracing)
+            if (tracing) {
                 trace_op(ch, op, trace_end(ch, w, 0, 0), 1);
+                after_partner(w->task, ch);
+            }
         } else {
             /* Full buffer: take the head, put the sender's value at the tail,
              * which is the slot just freed. */
