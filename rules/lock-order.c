@@ -23,11 +23,12 @@ const knot_rule knot_rule_lock_order = {
 };
 
 #define MAX_GATES     4 /* other locks remembered as held across an edge */
-#define MAX_INSTANCES 4 /* distinct (task, gates) samples kept per edge */
+#define MAX_INSTANCES 8 /* (task, gates) samples kept per edge */
 #define MAX_CYCLE     6 /* longest cycle searched */
 
 typedef struct held {
     long long lock, site;
+    int depth; /* a recursive mutex is released at its last unlock */
     knot_vc_t clock;
     knot_vc_t *vc; /* the task's clock without lock edges when it took the lock */
 } held;
@@ -73,13 +74,6 @@ static bool is_blocking_lock(enum knot_ev k) {
     return k == KNOT_EV_MUTEX_LOCK || k == KNOT_EV_RW_WRLOCK;
 }
 
-static bool holds(const task_locks *tl, long long lock) {
-    for (size_t i = 0; i < tl->n; i++)
-        if (tl->v[i].lock == lock)
-            return true;
-    return false;
-}
-
 static edge *edge_of(state *s, long long from, long long to) {
     for (size_t i = 0; i < s->nedges; i++)
         if (s->edges[i].from == from && s->edges[i].to == to)
@@ -115,12 +109,23 @@ static void add_edges(state *s, const knot_replay *r, const task_locks *tl, cons
             if (g != h)
                 gates[ng++] = tl->v[g].lock;
         edge *ed = edge_of(s, tl->v[h].lock, e->object);
-        bool seen = false;
-        for (int i = 0; i < ed->ninst && !seen; i++)
-            seen = ed->inst[i].task == e->task && same_gates(&ed->inst[i], gates, ng);
-        if (seen || ed->ninst == MAX_INSTANCES)
+        /* Per (task, gates), the first sample and the latest: an early one
+         * may be ordered by happens-before where a later one is not. */
+        int seen = 0, last = -1;
+        for (int i = 0; i < ed->ninst; i++)
+            if (ed->inst[i].task == e->task && same_gates(&ed->inst[i], gates, ng)) {
+                seen++;
+                last = i;
+            }
+        instance *in;
+        if (seen >= 2) {
+            in = &ed->inst[last];
+            free(in->from_vc);
+        } else if (ed->ninst < MAX_INSTANCES) {
+            in = &ed->inst[ed->ninst++];
+        } else {
             continue;
-        instance *in = &ed->inst[ed->ninst++];
+        }
         *in = (instance){.task = e->task,
                          .from_site = tl->v[h].site,
                          .to_site = e->site,
@@ -135,8 +140,11 @@ static void add_edges(state *s, const knot_replay *r, const task_locks *tl, cons
 
 static void acquired(state *s, const knot_replay *r, const knot_event *e) {
     task_locks *tl = &s->tasks[e->task];
-    if (holds(tl, e->object))
-        return; /* a recursive relock adds no order */
+    for (size_t i = 0; i < tl->n; i++)
+        if (tl->v[i].lock == e->object) {
+            tl->v[i].depth++; /* a recursive relock adds no order */
+            return;
+        }
     if (is_blocking_lock(e->kind))
         add_edges(s, r, tl, e);
     if (tl->n == tl->cap) {
@@ -146,13 +154,15 @@ static void acquired(state *s, const knot_replay *r, const knot_event *e) {
             abort();
     }
     tl->v[tl->n++] =
-        (held){e->object, e->site, e->clock, knot_vc_dup(r->vc_nolock[e->task], r->ntasks)};
+        (held){e->object, e->site, 1, e->clock, knot_vc_dup(r->vc_nolock[e->task], r->ntasks)};
 }
 
 static void released(state *s, const knot_event *e) {
     task_locks *tl = &s->tasks[e->task];
     for (size_t i = tl->n; i-- > 0;)
         if (tl->v[i].lock == e->object) {
+            if (--tl->v[i].depth > 0)
+                return;
             free(tl->v[i].vc);
             memmove(&tl->v[i], &tl->v[i + 1], (tl->n - i - 1) * sizeof *tl->v);
             tl->n--;
@@ -199,9 +209,121 @@ static bool compatible(const knot_replay *r, const instance *a, const instance *
     return a->to_clock > b->from_vc[a->task] && b->to_clock > a->from_vc[b->task];
 }
 
+/* The lock-order graph as adjacency lists over the locks that appear in it,
+ * with each lock's strongly connected component: only locks of a component
+ * of two or more can be on a cycle, so the search stays inside those. */
+typedef struct graph {
+    long long *locks; /* sorted ids */
+    size_t n;
+    size_t *first, *adj; /* adj[first[i] .. first[i+1]): edges out of lock i */
+    int *scc, *scc_size;
+} graph;
+
+static int cmp_ll(const void *a, const void *b) {
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+static size_t index_of(const graph *g, long long lock) {
+    const long long *hit = bsearch(&lock, g->locks, g->n, sizeof *g->locks, cmp_ll);
+    return (size_t)(hit - g->locks);
+}
+
+typedef struct tarjan {
+    const state *s;
+    graph *g;
+    int *index, *low, *stack, next, top, count;
+    bool *on;
+} tarjan;
+
+static void strong(tarjan *t, size_t v) {
+    t->index[v] = t->low[v] = ++t->next;
+    t->stack[t->top++] = (int)v;
+    t->on[v] = true;
+    for (size_t k = t->g->first[v]; k < t->g->first[v + 1]; k++) {
+        size_t w = index_of(t->g, t->s->edges[t->g->adj[k]].to);
+        if (!t->index[w]) {
+            strong(t, w);
+            if (t->low[w] < t->low[v])
+                t->low[v] = t->low[w];
+        } else if (t->on[w] && t->index[w] < t->low[v]) {
+            t->low[v] = t->index[w];
+        }
+    }
+    if (t->low[v] != t->index[v])
+        return;
+    int id = t->count++, size = 0, w;
+    do {
+        w = t->stack[--t->top];
+        t->on[w] = false;
+        t->g->scc[w] = id;
+        size++;
+    } while (w != (int)v);
+    t->g->scc_size[id] = size;
+}
+
+static void *xcalloc(size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size);
+    if (!p)
+        abort();
+    return p;
+}
+
+static void graph_build(const state *s, graph *g) {
+    g->locks = xcalloc(2 * s->nedges, sizeof *g->locks);
+    for (size_t i = 0; i < s->nedges; i++) {
+        g->locks[g->n++] = s->edges[i].from;
+        g->locks[g->n++] = s->edges[i].to;
+    }
+    qsort(g->locks, g->n, sizeof *g->locks, cmp_ll);
+    size_t u = 0;
+    for (size_t i = 0; i < g->n; i++)
+        if (i == 0 || g->locks[i] != g->locks[u - 1])
+            g->locks[u++] = g->locks[i];
+    g->n = u;
+    g->first = xcalloc(g->n + 1, sizeof *g->first);
+    g->adj = xcalloc(s->nedges, sizeof *g->adj);
+    for (size_t i = 0; i < s->nedges; i++)
+        g->first[index_of(g, s->edges[i].from) + 1]++;
+    for (size_t i = 0; i < g->n; i++)
+        g->first[i + 1] += g->first[i];
+    size_t *fill = xcalloc(g->n, sizeof *fill);
+    for (size_t i = 0; i < s->nedges; i++) {
+        size_t f = index_of(g, s->edges[i].from);
+        g->adj[g->first[f] + fill[f]++] = i;
+    }
+    free(fill);
+    g->scc = xcalloc(g->n, sizeof *g->scc);
+    g->scc_size = xcalloc(g->n, sizeof *g->scc_size);
+    tarjan t = {
+        s, g, xcalloc(g->n, sizeof(int)), xcalloc(g->n, sizeof(int)), xcalloc(g->n, sizeof(int)), 0,
+        0, 0, xcalloc(g->n, sizeof(bool))};
+    for (size_t v = 0; v < g->n; v++)
+        if (!t.index[v])
+            strong(&t, v);
+    free(t.index);
+    free(t.low);
+    free(t.stack);
+    free(t.on);
+}
+
+static void graph_free(graph *g) {
+    free(g->locks);
+    free(g->first);
+    free(g->adj);
+    free(g->scc);
+    free(g->scc_size);
+}
+
+/* Past this many steps in one component the search gives up: a tangle that
+ * large is reported by the cycles already found, not enumerated. */
+#define SEARCH_BUDGET 200000
+
 typedef struct search {
     state *s;
     const knot_replay *r;
+    const graph *g;
+    long budget;
     long long start;
     long long path[MAX_CYCLE];    /* locks */
     const edge *edges[MAX_CYCLE]; /* edges[i]: path[i] → path[i+1] */
@@ -265,12 +387,15 @@ static void report(search *q, int len) {
 }
 
 static void dfs(search *q, long long lock) {
-    if (q->found || q->depth >= MAX_CYCLE)
+    if (q->found || q->depth >= MAX_CYCLE || --q->budget < 0)
         return;
-    for (size_t i = 0; i < q->s->nedges && !q->found; i++) {
-        const edge *ed = &q->s->edges[i];
-        if (ed->from != lock || ed->to < q->start)
-            continue; /* each cycle is found from its smallest lock */
+    const graph *g = q->g;
+    size_t v = index_of(g, lock);
+    int component = g->scc[index_of(g, q->start)];
+    for (size_t k = g->first[v]; k < g->first[v + 1] && !q->found; k++) {
+        const edge *ed = &q->s->edges[g->adj[k]];
+        if (ed->to < q->start || g->scc[index_of(g, ed->to)] != component)
+            continue; /* each cycle is found from its smallest lock, inside one component */
         q->edges[q->depth] = ed;
         if (ed->to == q->start) {
             if (q->depth >= 1 && pick(q, 0, q->depth + 1)) {
@@ -280,8 +405,8 @@ static void dfs(search *q, long long lock) {
             continue;
         }
         bool on_path = false;
-        for (int k = 0; k <= q->depth; k++)
-            on_path |= q->path[k] == ed->to;
+        for (int d = 0; d <= q->depth; d++)
+            on_path |= q->path[d] == ed->to;
         if (on_path)
             continue;
         q->path[++q->depth] = ed->to;
@@ -292,19 +417,18 @@ static void dfs(search *q, long long lock) {
 
 static void finish(void *st, const knot_replay *r, knot_findings *out) {
     state *s = st;
-    if (out) {
+    if (out && s->nedges) {
+        graph g = {0};
+        graph_build(s, &g);
         /* One report per smallest lock keeps a tangle of cycles readable. */
-        for (size_t i = 0; i < s->nedges; i++) {
-            long long lock = s->edges[i].from;
-            bool first = true;
-            for (size_t k = 0; k < i; k++)
-                first &= s->edges[k].from != lock;
-            if (!first)
+        for (size_t v = 0; v < g.n; v++) {
+            if (g.scc_size[g.scc[v]] < 2)
                 continue;
-            search q = {.s = s, .r = r, .start = lock, .depth = 0};
-            q.path[0] = lock;
-            dfs(&q, lock);
+            search q = {.s = s, .r = r, .g = &g, .budget = SEARCH_BUDGET, .start = g.locks[v]};
+            q.path[0] = g.locks[v];
+            dfs(&q, g.locks[v]);
         }
+        graph_free(&g);
     }
     for (size_t t = 0; t < s->ntasks; t++) {
         for (size_t i = 0; i < s->tasks[t].n; i++)
