@@ -317,9 +317,7 @@ static void release(knot_replay *r, const knot_event *e, knot_vc_t **into) {
     knot_vc_join_into(into, r->vc[e->task], r->hb->n);
 }
 
-static bool completed(const knot_event *e) {
-    return e->phase != KNOT_BEGIN && (!e->has_result || e->result == 0);
-}
+static bool completed(const knot_event *e) { return knot_lock_taken(e); }
 
 static void lock_edges(knot_replay *r, const knot_event *e) {
     if (!r->hb->with_locks)

@@ -342,9 +342,7 @@ static void note_use(knot_replay *r, const knot_event *e, enum knot_ev kind) {
     o->uses[o->nuses++] = (knot_use){e->task, kind, e->site, e->seq};
 }
 
-static bool took_lock(const knot_event *e) {
-    return e->phase != KNOT_BEGIN && (!e->has_result || e->result == 0);
-}
+static bool took_lock(const knot_event *e) { return knot_lock_taken(e); }
 
 static void track_locks(knot_replay *r, const knot_event *e, knot_object_info *o) {
     switch (e->kind) {
@@ -370,8 +368,19 @@ static void track_locks(knot_replay *r, const knot_event *e, knot_object_info *o
         break;
     case KNOT_EV_MUTEX_UNLOCK:
     case KNOT_EV_RW_UNLOCK:
-        if (e->has_result && e->result != 0)
+        /* An unlock is recorded before libc runs it; if libc refused, a
+         * second row with the error follows: undo the first. */
+        if (e->has_result && e->result != 0) {
+            if (o->undo_task == e->task) {
+                o->holder = o->undo_holder;
+                o->depth = o->undo_depth;
+                o->undo_task = 0;
+            }
             break;
+        }
+        o->undo_task = e->task;
+        o->undo_holder = o->holder;
+        o->undo_depth = o->depth;
         if (o->holder == e->task) {
             if (--o->depth <= 0)
                 o->holder = o->depth = 0;

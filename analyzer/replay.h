@@ -91,6 +91,12 @@ static inline bool knot_event_is_recv(const knot_event *e) {
             e->has_matched);
 }
 
+/* Did this lock event take the lock? A robust mutex whose owner died is
+ * taken too: its lock returns EOWNERDEAD (130) to say so. */
+static inline bool knot_lock_taken(const knot_event *e) {
+    return e->phase != KNOT_BEGIN && (!e->has_result || e->result == 0 || e->result == 130);
+}
+
 typedef struct knot_site_info {
     char *file, *function, *module;
     int line;
@@ -129,7 +135,9 @@ typedef struct knot_object_info {
     int holder;          /* a mutex's or write-locked rwlock's owner task, 0 when free */
     int depth;           /* recursive depth of the holder */
     long long held_site; /* where the holder locked it */
-    int readers;         /* an rwlock's read holders */
+    int undo_task, undo_holder, undo_depth; /* an unlock that may yet turn out to
+                                             * have failed (its error row follows) */
+    int readers;                            /* an rwlock's read holders */
     long long wg_counter;
     long long sent, received; /* values through a channel (its length: the difference) */
     knot_use *uses;

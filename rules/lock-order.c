@@ -174,7 +174,7 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
     state *s = st;
     if (e->object <= 0 || e->phase == KNOT_BEGIN || (size_t)e->task >= s->ntasks)
         return;
-    bool ok = !e->has_result || e->result == 0;
+    bool ok = knot_lock_taken(e);
     switch (e->kind) {
     case KNOT_EV_MUTEX_LOCK:
     case KNOT_EV_MUTEX_TRYLOCK:
