@@ -17,6 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Receive clocks kept per buffered channel, at most: the (k+C)-th send's
+ * edge from the k-th receive needs the last C of them. */
+#define MAX_RING (1u << 16)
+/* Clocks kept for reuse, at most: enough for the sends in flight at once. */
+#define MAX_SPARE 1024
+
 typedef struct pending_send {
     long long seq; /* 0: empty slot */
     int task;
@@ -48,6 +54,7 @@ struct knot_replay_hb {
     size_t cap, count;
     end_entry *ends; /* task_end seq → task, sorted */
     size_t nends;
+    bool *joined;      /* per task: some join names its end */
     knot_vc_t **spare; /* clocks freed for reuse: a send's clock lives only
                         * until its receive, so most allocations recycle */
     size_t nspare, capspare;
@@ -64,6 +71,10 @@ static knot_vc_t *vc_copy(struct knot_replay_hb *hb, const knot_vc_t *from) {
 static void vc_release(struct knot_replay_hb *hb, knot_vc_t *vc) {
     if (!vc)
         return;
+    if (hb->nspare >= MAX_SPARE) {
+        free(vc);
+        return;
+    }
     if (hb->nspare == hb->capspare) {
         size_t cap = hb->capspare ? hb->capspare * 2 : 64;
         knot_vc_t **v = realloc(hb->spare, cap * sizeof *v);
@@ -97,14 +108,29 @@ static void model_init(knot_replay *r, bool with_locks) {
     hb->spawn = xcalloc(n, sizeof *hb->spawn);
     hb->end = xcalloc(n, sizeof *hb->end);
     hb->deferred = xcalloc(n, sizeof *hb->deferred);
+    /* A task's clock exists from its first event to its end: memory follows
+     * the tasks alive at once, not all the tasks of the trace. */
     r->vc = xcalloc(n, sizeof *r->vc);
-    for (size_t t = 0; t < n; t++)
-        r->vc[t] = knot_vc_new(n);
     hb->ends = xcalloc(n, sizeof *hb->ends);
     for (size_t t = 0; t < n; t++)
         if (r->tasks[t].end_seq > 0)
             hb->ends[hb->nends++] = (end_entry){r->tasks[t].end_seq, (int)t};
     qsort(hb->ends, hb->nends, sizeof *hb->ends, end_cmp);
+    /* Only a thread that someone joins needs its final clock kept. */
+    hb->joined = xcalloc(n, sizeof *hb->joined);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT DISTINCT matched FROM events WHERE kind = 'thread_join'"
+                           " AND matched IS NOT NULL",
+                           -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            end_entry key = {sqlite3_column_int64(st, 0), 0};
+            end_entry *hit = bsearch(&key, hb->ends, hb->nends, sizeof key, end_cmp);
+            if (hit)
+                hb->joined[hit->task] = true;
+        }
+    }
+    sqlite3_finalize(st);
     r->hb = hb;
 }
 
@@ -156,6 +182,7 @@ static void model_free(knot_replay *r) {
     free(hb->objs);
     free(hb->sends);
     free(hb->ends);
+    free(hb->joined);
     for (size_t i = 0; i < hb->nspare; i++)
         free(hb->spare[i]);
     free(hb->spare);
@@ -253,7 +280,9 @@ static void sent(knot_replay *r, const knot_event *e) {
     obj_hb *o = obj(r, e->object);
     size_t cap = capacity(r, e->object);
     knot_vc_t *me = r->vc[e->task];
-    if (cap > 0 && o->ring) {
+    /* The runtime (task 0) sends on every timer: it must not carry one
+     * task's past to another through them, so it joins nothing. */
+    if (cap > 0 && o->ring && e->task != 0) {
         unsigned long long k = o->nsend;
         if (k >= cap && o->ring[(k - cap) % cap])
             knot_vc_join(me, o->ring[(k - cap) % cap], hb->n);
@@ -278,6 +307,8 @@ static void received(knot_replay *r, const knot_event *e) {
     knot_vc_join(me, s.vc, hb->n);
     vc_release(hb, s.vc);
     size_t cap = capacity(r, e->object);
+    if (cap > MAX_RING) /* a huge buffer: its receive-to-send edges are not kept */
+        return;
     if (cap == 0) {
         /* The sender completes after this receive: its next event sees it. */
         if (s.task < 0 || (size_t)s.task >= hb->n)
@@ -387,9 +418,14 @@ static void task_edges(knot_replay *r, knot_event *e) {
         break;
     case KNOT_EV_TASK_START:
         acquire(r, e, hb->spawn[e->task]);
+        vc_release(hb, hb->spawn[e->task]);
+        hb->spawn[e->task] = NULL;
         break;
     case KNOT_EV_TASK_END:
-        knot_vc_join_into(&hb->end[e->task], r->vc[e->task], hb->n);
+        if (hb->joined[e->task])
+            knot_vc_join_into(&hb->end[e->task], r->vc[e->task], hb->n);
+        vc_release(hb, r->vc[e->task]);
+        r->vc[e->task] = NULL;
         break;
     case KNOT_EV_THREAD_JOIN:
         if (e->phase != KNOT_BEGIN)
@@ -402,6 +438,8 @@ static void task_edges(knot_replay *r, knot_event *e) {
 
 static void model_event(knot_replay *r, knot_event *e) {
     struct knot_replay_hb *hb = r->hb;
+    if (!r->vc[e->task])
+        r->vc[e->task] = knot_vc_new(hb->n);
     knot_vc_t *me = r->vc[e->task];
     if (hb->deferred[e->task]) {
         knot_vc_join(me, hb->deferred[e->task], hb->n);

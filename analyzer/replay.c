@@ -10,9 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* A trace names at most this many tasks, objects or sites; more means a
- * corrupt file, not a program (and arrays sized by it would not fit). */
-#define MAX_IDS 50000000LL
+/* A trace names at most this many sites or objects: the replayer keeps a
+ * slot for each id up to the largest, so a larger id means a corrupt file
+ * (or a run too long for one trace), refused with a message rather than
+ * exhausting memory. */
+#define MAX_IDS (1LL << 23)
 /* Vector clocks are dense, one slot per task: past this many tasks their
  * memory (tasks squared) is the limit, and the trace is refused with a
  * message rather than exhausting the machine. */
@@ -476,6 +478,9 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
     for (size_t i = 0; i < n; i++)
         states[i] = checks[i]->start ? checks[i]->start(r, out) : NULL;
 
+    /* Objects have rows of their own; an event may name one without (a kind
+     * this knot does not describe), but not one far past every row. */
+    long long max_object = (long long)r->nobjects + (1 << 16);
     sqlite3_stmt *st;
     int ret = 0;
     if (sqlite3_prepare_v2(r->db,
@@ -491,11 +496,12 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
         knot_event e;
         decode(st, &e);
         if (e.seq <= 0 || e.task < 0 || (size_t)e.task >= r->ntasks || e.object < 0 ||
-            e.object > MAX_IDS || e.site < 0 || (size_t)e.site >= r->nsites) {
+            e.object > max_object || e.site < 0 || (size_t)e.site >= r->nsites) {
             ret = fail(err, errsize, "%s: corrupt trace: event %lld %s", r->path, e.seq,
-                       e.seq <= 0                                  ? "has no valid number"
-                       : e.site < 0 || (size_t)e.site >= r->nsites ? "names an unknown site"
-                                                                   : "names an unknown task");
+                       e.seq <= 0 ? "has no valid number"
+                       : e.site < 0 || (size_t)e.site >= r->nsites
+                           ? "names an unknown site"
+                           : "names an unknown task or object");
             break;
         }
         /* An object with events but no row of its own (a kind this knot
