@@ -16,12 +16,48 @@ static void *xrealloc(void *p, size_t n) {
     return q;
 }
 
-static char *xstrdup(const char *s) {
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    return memcpy(xrealloc(NULL, n), s, n);
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *p) {
+    if (p[0] < 0x80)
+        return 1;
+    size_t n = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+    if (n == 0 || p[0] >= 0xF8)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
 }
+
+/* Findings carry text from traces and sources (names, paths) into JSON,
+ * SARIF and HTML, which require UTF-8: each byte that is not part of a
+ * valid sequence becomes U+FFFD, and control characters become "?" (a
+ * finding is one line of text; an escape sequence must not reach a terminal). */
+static char *clean_text(const char *s) {
+    size_t n = strlen(s);
+    char *out = xrealloc(NULL, 3 * n + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t len = utf8_len(p);
+        if (len == 0) {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            p++;
+        } else if (len == 1 && (*p < 0x20 || *p == 0x7f)) {
+            *o++ = '?';
+            p++;
+        } else {
+            memcpy(o, p, len);
+            o += len;
+            p += len;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static char *xstrdup(const char *s) { return s ? clean_text(s) : NULL; }
+
+char *knot_text_dup(const char *s) { return xstrdup(s); }
 
 static char *vformat(const char *fmt, va_list ap) {
     char *s = NULL;
@@ -29,7 +65,9 @@ static char *vformat(const char *fmt, va_list ap) {
         fputs("knot: out of memory\n", stderr);
         exit(2);
     }
-    return s;
+    char *clean = clean_text(s);
+    free(s);
+    return clean;
 }
 
 knot_loc knot_loc_make(const char *file, int line, int col, const char *function) {

@@ -54,6 +54,10 @@ typedef struct knot_findings {
     size_t n, cap;
 } knot_findings;
 
+/* A copy of text from a trace or a source, made valid UTF-8 (what the model
+ * stores everywhere: the formatters need not check). */
+char *knot_text_dup(const char *s);
+
 /* A location from borrowed strings (copied). */
 knot_loc knot_loc_make(const char *file, int line, int col, const char *function);
 

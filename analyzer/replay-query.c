@@ -12,7 +12,7 @@ knot_loc knot_replay_loc(const knot_replay *r, long long site) {
     const knot_site_info *s = &r->sites[site];
     knot_loc loc = knot_loc_make(s->file, s->file ? s->line : 0, 0, s->function);
     if (!s->file && s->module) {
-        loc.module = strdup(s->module);
+        loc.module = knot_text_dup(s->module);
         loc.address = s->address;
     }
     return loc;

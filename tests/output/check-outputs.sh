@@ -27,7 +27,9 @@ python=/usr/bin/python3 # Debian's, which has python3-jsonschema
 "$knot" run -o "$work/deadlock.db" -- "$build/tests/rec-abba" >/dev/null 2>&1
 "$knot" run -o "$work/panic.db" -- "$build/tests/rec-crash" panic >/dev/null 2>&1
 "$knot" run -o "$work/clean.db" -- "$build/tests/rec-chan" >/dev/null 2>&1
-for db in leak deadlock panic clean; do
+"$knot" cc -O0 "$src/tests/output/hostile-name.c" -o "$work/hostile" || fail "knot cc hostile"
+"$knot" run -o "$work/hostile.db" -- "$work/hostile" >/dev/null 2>&1
+for db in leak deadlock panic clean hostile; do
     "$knot" check "$work/$db.db" --format json >"$work/$db.json"
     status=$?
     want=1
@@ -41,6 +43,9 @@ done
 grep -q '"rule": "leak"' "$work/leak.json" || fail "no leak in leak.json"
 grep -q '"rule": "deadlock"' "$work/deadlock.json" || fail "no deadlock in deadlock.json"
 grep -q '"ruleId": "send-on-closed"' "$work/panic.sarif" || fail "no send-on-closed in panic.sarif"
+grep -q '"message": "task 2 is blocked forever sending on channel .*red' "$work/hostile.json" ||
+    fail "the hostile name's finding lost its message"
+"$knot" check "$work/hostile.db" | grep -q $'\x1b' && fail "a terminal escape reached the text output"
 # --rule filters; --fail-on error ignores warnings.
 "$knot" check "$work/leak.db" --rule deadlock --format json | grep -q '"findings": \[\]' ||
     fail "--rule deadlock kept other findings"
