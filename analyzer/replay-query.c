@@ -95,9 +95,22 @@ void knot_replay_add_task(const knot_replay *r, knot_finding *f, int t) {
     knot_finding_add_task(f, t, ti->function, spawn);
 }
 
+bool knot_replay_timer_pending(const knot_replay *r, int maker) {
+    for (size_t i = 1; i < r->nobjects; i++) {
+        const knot_object_info *o = &r->objects[i];
+        if (!o->kind || strcmp(o->kind, "timer") != 0 || o->freed)
+            continue;
+        if ((maker < 0 || o->maker == maker) && (o->sent == 0 || o->sent >= 2))
+            return true;
+    }
+    return false;
+}
+
 bool knot_replay_blocked_forever(const knot_replay *r, int t) {
     const knot_task_info *ti = &r->tasks[t];
-    return ti->present && ti->blocked && !ti->timed && ti->last.kind != KNOT_EV_OTHER;
+    if (!ti->present || !ti->blocked || ti->timed || ti->last.kind == KNOT_EV_OTHER)
+        return false;
+    return !(ti->last.kind == KNOT_EV_SELECT && knot_replay_timer_pending(r, t));
 }
 
 void *knot_rule_state_new(size_t size, knot_findings *out) {

@@ -415,6 +415,13 @@ static void track_object(knot_replay *r, const knot_event *e) {
         if (e->phase == KNOT_BEGIN)
             note_use(r, e, e->kind);
         break;
+    case KNOT_EV_CHAN_MAKE:
+    case KNOT_EV_TIMER_MAKE:
+        o->maker = e->task;
+        break;
+    case KNOT_EV_CHAN_FREE:
+        o->freed = true;
+        break;
     case KNOT_EV_CHAN_CLOSE:
         if (!o->closed) {
             o->closed = true;

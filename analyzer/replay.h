@@ -140,6 +140,8 @@ typedef struct knot_object_info {
     int readers;                            /* an rwlock's read holders */
     long long wg_counter;
     long long sent, received; /* values through a channel (its length: the difference) */
+    int maker;                /* the task that made it (chan_make / timer_make) */
+    bool freed;               /* chan_free ran */
     knot_use *uses;
     size_t nuses;
 } knot_object_info;
@@ -225,8 +227,14 @@ const char *knot_replay_verb(enum knot_ev kind);
 /* Attach task t (its spawn site) to f. */
 void knot_replay_add_task(const knot_replay *r, knot_finding *f, int t);
 
+/* Is a timer made by task maker (any task, for -1) still to fire at the end?
+ * A knot_after timer is pending until it fires or is freed; one that fired
+ * twice is a ticker, pending until freed. */
+bool knot_replay_timer_pending(const knot_replay *r, int maker);
+
 /* The tasks blocked forever at the end of the trace: blocked, not in a timed
- * wait. */
+ * wait (a timed lock or wait, a timer's receive, or a select while the task
+ * has a timer pending: a select with a timeout). */
 bool knot_replay_blocked_forever(const knot_replay *r, int t);
 
 #endif

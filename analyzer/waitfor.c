@@ -192,7 +192,10 @@ void knot_wfg_build(const knot_replay *r, knot_wfg *g) {
             releasers(r, g, (int)t);
         }
     }
-    g->all_asleep = stuck > 0 && (r->detector_fired || (!r->program_ended && stuck == alive));
+    /* Hung, as Go's runtime says it: every live task asleep, and no timer
+     * left that could wake one (the live detector checked that itself). */
+    g->all_asleep = stuck > 0 && (r->detector_fired || (!r->program_ended && stuck == alive &&
+                                                        !knot_replay_timer_pending(r, -1)));
     find_cycles(g);
 }
 
