@@ -54,7 +54,9 @@ struct knot_replay_hb {
     size_t cap, count;
     end_entry *ends; /* task_end seq → task, sorted */
     size_t nends;
-    bool *joined;      /* per task: some join names its end */
+    bool *joined; /* per task: some join names its end */
+    bool *nested; /* without lock edges: the locks whose edges are left out */
+    size_t nnested;
     knot_vc_t **spare; /* clocks freed for reuse: a send's clock lives only
                         * until its receive, so most allocations recycle */
     size_t nspare, capspare;
@@ -143,9 +145,52 @@ static knot_replay nolock_view(const knot_replay *r) {
     return view;
 }
 
+/* The locks that can be on a lock-order cycle: those taken while the same
+ * task holds another, or held while it takes another. Only their edges are
+ * left out of the model without lock edges; a lock never nested (a flag
+ * polled under its own mutex, say) still orders what it orders. One pass
+ * over the lock events, following what each task holds. */
+static bool *nested_locks(const knot_replay *r, size_t *n) {
+    *n = r->nobjects + 1;
+    bool *nested = calloc(*n, sizeof *nested);
+    long long *held = calloc(r->ntasks ? r->ntasks : 1, sizeof *held); /* last lock held */
+    int *count = calloc(r->ntasks ? r->ntasks : 1, sizeof *count);
+    if (!nested || !held || !count)
+        abort();
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT task, object, kind LIKE '%unlock' FROM events WHERE phase != "
+                           "'begin' AND (result IS NULL OR result = 0) AND kind IN ('mutex_lock',"
+                           " 'mutex_trylock', 'mutex_timedlock', 'mutex_unlock', 'rwlock_rdlock',"
+                           " 'rwlock_wrlock', 'rwlock_unlock') ORDER BY seq",
+                           -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            int t = sqlite3_column_int(st, 0);
+            long long obj = sqlite3_column_int64(st, 1);
+            if (t < 0 || (size_t)t >= r->ntasks || obj <= 0 || (size_t)obj >= *n)
+                continue;
+            if (sqlite3_column_int(st, 2)) {
+                count[t] -= count[t] > 0;
+                continue;
+            }
+            if (count[t] > 0 && held[t] != obj) {
+                nested[obj] = true;
+                nested[held[t]] = true;
+            }
+            held[t] = obj;
+            count[t]++;
+        }
+    }
+    sqlite3_finalize(st);
+    free(held);
+    free(count);
+    return nested;
+}
+
 int knot_hb_init(knot_replay *r) {
     knot_replay view = *r;
     model_init(&view, false);
+    view.hb->nested = nested_locks(r, &view.hb->nnested);
     r->hb_nolock = view.hb;
     r->vc_nolock = view.vc;
     model_init(r, true);
@@ -183,6 +228,7 @@ static void model_free(knot_replay *r) {
     free(hb->sends);
     free(hb->ends);
     free(hb->joined);
+    free(hb->nested);
     for (size_t i = 0; i < hb->nspare; i++)
         free(hb->spare[i]);
     free(hb->spare);
@@ -351,7 +397,8 @@ static void release(knot_replay *r, const knot_event *e, knot_vc_t **into) {
 static bool completed(const knot_event *e) { return knot_lock_taken(e); }
 
 static void lock_edges(knot_replay *r, const knot_event *e) {
-    if (!r->hb->with_locks)
+    struct knot_replay_hb *hb = r->hb;
+    if (!hb->with_locks && hb->nested && (size_t)e->object < hb->nnested && hb->nested[e->object])
         return;
     obj_hb *o = obj(r, e->object);
     switch (e->kind) {
