@@ -21,7 +21,7 @@ static void describe_wait(const knot_replay *r, const knot_task_info *ti, char *
         snprintf(out, size, "task %lld", ti->join_target);
     else if (ti->last.object > 0)
         knot_replay_describe(r, ti->last.object, out, size);
-    else
+    else if (size > 0)
         out[0] = '\0';
 }
 
@@ -30,6 +30,8 @@ static void relate_wait(const knot_replay *r, const knot_wfg *g, knot_finding *f
     const knot_task_info *ti = &r->tasks[t];
     char obj[320] = " ", who[160] = "";
     describe_wait(r, ti, obj + 1, sizeof obj - 1);
+    if (!obj[1])
+        obj[0] = '\0';
     size_t len = 0;
     for (size_t i = 0; i < g->nrel[t] && len + 16 < sizeof who; i++)
         len += (size_t)snprintf(who + len, sizeof who - len, "%s%d", i ? ", " : "", g->rel[t][i]);
@@ -56,11 +58,13 @@ static void report_cycle(const knot_replay *r, const knot_wfg *g, int c, bool ad
         if (g->cycle[t] == c && count++ == 0)
             first = (int)t;
     const knot_task_info *ti = &r->tasks[first];
-    char obj[320];
-    describe_wait(r, ti, obj, sizeof obj);
+    char obj[320] = " ";
+    describe_wait(r, ti, obj + 1, sizeof obj - 1);
+    if (!obj[1]) /* a select: no one object */
+        obj[0] = '\0';
     knot_finding *f = knot_findings_add(
         out, knot_rule_deadlock.id, KNOT_ERROR, false, knot_replay_loc(r, ti->last.site),
-        "deadlock: %d task%s wait for each other forever; task %d is blocked %s %s", count,
+        "deadlock: %d task%s wait for each other forever; task %d is blocked %s%s", count,
         count == 1 ? "" : "s", first, knot_replay_verb(ti->last.kind), obj);
     f->seq = ti->last.seq;
     for (size_t t = 1; t < g->n; t++)
@@ -77,11 +81,13 @@ static void report_asleep(const knot_replay *r, const knot_wfg *g, knot_findings
         if (g->stuck[t])
             first = (int)t;
     const knot_task_info *ti = &r->tasks[first];
-    char obj[320];
-    describe_wait(r, ti, obj, sizeof obj);
+    char obj[320] = " ";
+    describe_wait(r, ti, obj + 1, sizeof obj - 1);
+    if (!obj[1]) /* a select: no one object */
+        obj[0] = '\0';
     knot_finding *f = knot_findings_add(out, knot_rule_deadlock.id, KNOT_ERROR, false,
                                         knot_replay_loc(r, ti->last.site),
-                                        "all tasks are asleep: deadlock; task %d is blocked %s %s",
+                                        "all tasks are asleep: deadlock; task %d is blocked %s%s",
                                         first, knot_replay_verb(ti->last.kind), obj);
     f->seq = ti->last.seq;
     for (size_t t = 1; t < g->n; t++)
