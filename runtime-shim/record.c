@@ -38,7 +38,7 @@ static _Atomic uint64_t next_slot;
 static _Atomic uintptr_t sites_seen[SITE_TABLE];
 static _Atomic bool journal_full;
 
-static _Thread_local knot__rec *chunk_next, *chunk_end;
+static KNOT__TLS knot__rec *chunk_next, *chunk_end;
 
 static void rec_warn(const char *what) {
     fprintf(stderr, "knot: trace: %s: %s\n", what, strerror(errno));
@@ -223,7 +223,7 @@ static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, 
     return id;
 }
 
-_Thread_local unsigned knot__recording;
+KNOT__TLS unsigned knot__recording;
 
 /* Both keep errno: the program must see libc's, not what interning a site
  * (dladdr, readlink) left. */
