@@ -24,6 +24,11 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#include <x86intrin.h>
+#define HAVE_TSC 1
+#endif
 
 #define RECS_PER_SEGMENT (KNOT__JOURNAL_SEGMENT / sizeof(knot__rec))
 #define MAX_SEGMENTS     8192 /* 64 GiB of journal */
@@ -108,6 +113,68 @@ static uint64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Timestamps. clock_gettime costs as much as the rest of an event (more
+ * under a hypervisor's clock source), so where the CPU has an invariant time
+ * stamp counter, events carry its raw count instead, and each thread pairs
+ * the counter with the monotonic clock in a clock record at least every
+ * SYNC_TICKS (well under a millisecond): the importer converts the counts
+ * to nanoseconds between those pairs. Elsewhere events take the clock. */
+#define SYNC_TICKS (1ull << 20)
+
+static bool tsc_clock;
+static KNOT__TLS uint64_t sync_ticks; /* the count at this thread's last clock record */
+
+#ifdef HAVE_TSC
+/* The counter and the clock at one moment: the counter read on both sides
+ * of the clock, and the middle taken. */
+static uint64_t clock_pair(uint64_t *ns) {
+    uint64_t t0 = __rdtsc();
+    *ns = now_ns();
+    uint64_t t1 = __rdtsc();
+    return t0 + (t1 - t0) / 2;
+}
+
+static knot__rec *reserve(uint32_t n);
+
+static __attribute__((noinline)) uint64_t clock_sync(void) {
+    uint64_t ns, t = clock_pair(&ns);
+    sync_ticks = t;
+    knot__rec *r = reserve(1);
+    if (r) {
+        r->a = t;
+        r->b = ns;
+        atomic_store_explicit(&r->type, KNOT__REC_CLOCK, memory_order_release);
+    }
+    return t;
+}
+
+/* Whether the counter runs at a constant rate in every power state (and so
+ * can stand for time), and if so its rate against the monotonic clock,
+ * measured over 100 µs from *t0 (the count at *ns0). 0: take the clock. */
+static uint64_t tsc_calibrate(uint64_t *t0, uint64_t *ns0) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(0x80000007, &a, &b, &c, &d) || !(d & (1u << 8)))
+        return 0;
+    *t0 = clock_pair(ns0);
+    uint64_t ns, t;
+    do
+        t = clock_pair(&ns);
+    while (ns - *ns0 < 100000);
+    uint64_t hz = (uint64_t)((double)(t - *t0) * 1e9 / (double)(ns - *ns0));
+    return hz >= 100000000u && hz <= 100000000000u ? hz : 0; /* 0.1 to 100 GHz, or nonsense */
+}
+#endif
+
+static inline uint64_t event_time(void) {
+#ifdef HAVE_TSC
+    if (KNOT__LIKELY(tsc_clock)) {
+        uint64_t t = __rdtsc();
+        return KNOT__LIKELY(t - sync_ticks < SYNC_TICKS) ? t : clock_sync();
+    }
+#endif
+    return now_ns();
 }
 
 /* A record followed by a payload of bytes, committed by its type. */
@@ -206,6 +273,7 @@ static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, 
     if (obj_clock)
         *obj_clock = clock;
     uint64_t id = KNOT__EVENT_ID(t->id, ++t->events);
+    uint64_t time = event_time();
     knot__rec *r = reserve(1);
     if (!r)
         return id;
@@ -218,7 +286,7 @@ static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, 
     r->site = site;
     r->a = a;
     r->b = b;
-    r->time_ns = now_ns();
+    r->time_ns = time;
     atomic_store_explicit(&r->type, KNOT__REC_EVENT, memory_order_release);
     return id;
 }
@@ -298,8 +366,14 @@ static bool open_journal(const char *trace) {
     knot__journal_header h = {.version = KNOT__JOURNAL_VERSION,
                               .record_size = sizeof(knot__rec),
                               .pid = (uint64_t)getpid(),
-                              .start_ns = now_ns(),
                               .segment_size = KNOT__JOURNAL_SEGMENT};
+#ifdef HAVE_TSC
+    h.tsc_hz = tsc_calibrate(&h.tsc_start, &h.start_ns);
+#endif
+    if (!h.tsc_hz)
+        h.start_ns = now_ns();
+    tsc_clock = h.tsc_hz != 0;
+    sync_ticks = 0;
     memcpy(h.magic, KNOT__JOURNAL_MAGIC, sizeof h.magic);
     if (pwrite(journal_fd, &h, sizeof h, 0) != (ssize_t)sizeof h) {
         fprintf(stderr, "knot: trace: cannot write %s: %s; not recording\n", path, strerror(errno));
@@ -314,6 +388,7 @@ static bool open_journal(const char *trace) {
  * task 1, whose start is the first event). */
 static void forget_journal(void) {
     chunk_next = chunk_end = NULL;
+    tsc_clock = false;
     for (size_t i = 0; i < MAX_SEGMENTS; i++) {
         knot__rec *seg = atomic_load_explicit(&segments[i], memory_order_relaxed);
         if (!seg)
