@@ -83,9 +83,31 @@ static knot__rec *segment(uint64_t seg) {
     return s;
 }
 
+/* The slow half of reserve(): a new chunk, perhaps a new segment. Keeps
+ * errno: the program must see libc's, not what growing the journal left. */
+static __attribute__((noinline)) knot__rec *reserve_chunk(uint32_t n) {
+    if (atomic_load_explicit(&journal_full, memory_order_relaxed))
+        return NULL;
+    int saved = errno;
+    uint64_t idx = atomic_fetch_add_explicit(&next_slot, KNOT__JOURNAL_CHUNK, memory_order_relaxed);
+    knot__rec *seg = segment(idx / RECS_PER_SEGMENT);
+    if (!seg) {
+        if (!atomic_exchange(&journal_full, true))
+            fputs("knot: trace: the journal is full; recording stops here\n", stderr);
+        errno = saved;
+        return NULL;
+    }
+    chunk_next = seg + idx % RECS_PER_SEGMENT;
+    chunk_end = chunk_next + KNOT__JOURNAL_CHUNK;
+    knot__rec *r = chunk_next;
+    chunk_next += n;
+    errno = saved;
+    return r;
+}
+
 /* n consecutive free records in this thread's chunk (n <= CHUNK), or NULL
  * when the journal cannot grow: then recording stops, the program goes on. */
-static knot__rec *reserve(uint32_t n) {
+static inline knot__rec *reserve(uint32_t n) {
     if (KNOT__LIKELY(chunk_next && chunk_end - chunk_next >= (ptrdiff_t)n)) {
         knot__rec *r = chunk_next;
         chunk_next += n;
@@ -93,20 +115,7 @@ static knot__rec *reserve(uint32_t n) {
         __builtin_prefetch(chunk_next + 8, 1, 0);
         return r;
     }
-    if (atomic_load_explicit(&journal_full, memory_order_relaxed))
-        return NULL;
-    uint64_t idx = atomic_fetch_add_explicit(&next_slot, KNOT__JOURNAL_CHUNK, memory_order_relaxed);
-    knot__rec *seg = segment(idx / RECS_PER_SEGMENT);
-    if (!seg) {
-        if (!atomic_exchange(&journal_full, true))
-            fputs("knot: trace: the journal is full; recording stops here\n", stderr);
-        return NULL;
-    }
-    chunk_next = seg + idx % RECS_PER_SEGMENT;
-    chunk_end = chunk_next + KNOT__JOURNAL_CHUNK;
-    knot__rec *r = chunk_next;
-    chunk_next += n;
-    return r;
+    return reserve_chunk(n);
 }
 
 static uint64_t now_ns(void) {
@@ -135,8 +144,6 @@ static uint64_t clock_pair(uint64_t *ns) {
     uint64_t t1 = __rdtsc();
     return t0 + (t1 - t0) / 2;
 }
-
-static knot__rec *reserve(uint32_t n);
 
 static __attribute__((noinline)) uint64_t clock_sync(void) {
     uint64_t ns, t = clock_pair(&ns);
@@ -188,6 +195,21 @@ static uint32_t payload_records(uint32_t n) {
     return 1 + (n + (uint32_t)sizeof(knot__rec) - 1) / (uint32_t)sizeof(knot__rec);
 }
 
+/* Sites this thread has seen written (or being written): most events come
+ * from a few call sites, which this spares the shared table. */
+#define SITES_KNOWN 16
+static KNOT__TLS uintptr_t sites_known[SITES_KNOWN];
+
+/* Whether this thread knows key to be interned; if not, it will be once
+ * the caller has interned it. */
+static inline bool known_here(uintptr_t key) {
+    uintptr_t *slot = &sites_known[(key * 0x9E3779B97F4A7C15ull) >> 60];
+    if (KNOT__LIKELY(*slot == key))
+        return true;
+    *slot = key;
+    return false;
+}
+
 /* Whether key is seen for the first time (then the caller writes it). */
 static bool first_sight(uintptr_t key) {
     size_t h = (size_t)((key >> 4) * 0x9E3779B97F4A7C15ull) & (SITE_TABLE - 1);
@@ -208,7 +230,7 @@ static bool first_sight(uintptr_t key) {
 /* Write a site's strings the first time the site is seen. */
 static void intern_site(const knot_site *site) {
     uintptr_t key = (uintptr_t)site;
-    if (!first_sight(key))
+    if (known_here(key) || !first_sight(key))
         return;
     char buf[(KNOT__JOURNAL_CHUNK - 1) * sizeof(knot__rec)];
     int n = snprintf(buf, sizeof buf, "%s%c%s", site->file ? site->file : "", 0,
@@ -232,8 +254,9 @@ static knot__task runtime_task;
 /* A call site known only by its return address (an interposed pthread call):
  * recorded as module + offset, symbolised when the trace is imported. */
 static void intern_address(uintptr_t ra) {
-    if (!first_sight(ra))
+    if (known_here(ra) || !first_sight(ra))
         return;
+    int saved = errno; /* the program must see libc's, not what dladdr, readlink left */
     Dl_info info = {0};
     bool found = dladdr((void *)ra, &info) && info.dli_fname;
     const char *module = found ? info.dli_fname : "";
@@ -249,6 +272,7 @@ static void intern_address(uintptr_t ra) {
         }
     }
     uint32_t len = (uint32_t)strnlen(module, (KNOT__JOURNAL_CHUNK - 2) * sizeof(knot__rec)) + 1;
+    errno = saved;
     knot__rec *r = reserve(payload_records(len));
     if (!r)
         return;
@@ -293,29 +317,24 @@ static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, 
 
 KNOT__TLS unsigned knot__recording;
 
-/* Both keep errno: the program must see libc's, not what interning a site
- * (dladdr, readlink) left. */
+/* Both keep errno (the slow paths that could change it restore it). */
 uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, uint64_t *obj_clock,
                     const knot_site *site, uint64_t a, uint64_t b) {
-    int saved = errno;
     knot__recording++;
     if (site)
         intern_site(site);
     uint64_t id = emit(kind, phase, t, obj, obj_clock, (uintptr_t)site, a, b);
     knot__recording--;
-    errno = saved;
     return id;
 }
 
 uint64_t knot__emit_at(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
                        uint64_t *obj_clock, const void *return_address, uint64_t a, uint64_t b) {
-    int saved = errno;
     knot__recording++;
     if (return_address)
         intern_address((uintptr_t)return_address);
     uint64_t id = emit(kind, phase, t, obj, obj_clock, (uintptr_t)return_address, a, b);
     knot__recording--;
-    errno = saved;
     return id;
 }
 
@@ -388,6 +407,9 @@ static bool open_journal(const char *trace) {
  * task 1, whose start is the first event). */
 static void forget_journal(void) {
     chunk_next = chunk_end = NULL;
+    /* The only thread left (after fork), or the one that yields, forgets
+     * what it knew of the old journal's sites. */
+    memset(sites_known, 0, sizeof sites_known);
     tsc_clock = false;
     for (size_t i = 0; i < MAX_SEGMENTS; i++) {
         knot__rec *seg = atomic_load_explicit(&segments[i], memory_order_relaxed);
