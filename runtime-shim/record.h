@@ -19,7 +19,12 @@
 #define KNOT__JOURNAL_VERSION 2 /* 1: time_ns always nanoseconds, no clock records */
 #define KNOT__JOURNAL_HEADER  4096
 #define KNOT__JOURNAL_SEGMENT (8u << 20)
-#define KNOT__JOURNAL_CHUNK   64 /* records a thread reserves at a time */
+/* Where the first segment starts in the file. The records between the
+ * header and here are never used (a hole in the file, read as empty
+ * records): segments at multiples of 2 MiB can be mapped with huge pages,
+ * so that writing a fresh journal page is not a page-table miss per 4 KiB. */
+#define KNOT__JOURNAL_DATA  (2u << 20)
+#define KNOT__JOURNAL_CHUNK 64 /* records a thread reserves at a time */
 
 typedef struct knot__journal_header {
     char magic[8];
