@@ -109,6 +109,15 @@ typedef struct importer {
     id_map events;        /* event id → events.seq */
     const knot__rec **ev; /* event records, to be put in order */
     size_t nev, capev;
+    unsigned last_type; /* the last record type this journal's version knows */
+    /* Times in ticks (see knot__journal_header): the counter paired with
+     * the clock (the start and the clock records), by count; ns per tick. */
+    bool ticks;
+    struct clock_pair {
+        uint64_t ticks, ns;
+    } * clk;
+    size_t nclk, capclk;
+    double ns_per_tick;
     knot_import_stats *stats;
     char *err;
     size_t errsize;
@@ -340,6 +349,67 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     }
 }
 
+static int add_clock(importer *im, uint64_t ticks, uint64_t ns) {
+    if (im->nclk == im->capclk) {
+        size_t cap = im->capclk ? im->capclk * 2 : 256;
+        struct clock_pair *c = realloc(im->clk, cap * sizeof *c);
+        if (!c)
+            return fail(im, "out of memory");
+        im->clk = c;
+        im->capclk = cap;
+    }
+    im->clk[im->nclk++] = (struct clock_pair){ticks, ns};
+    return 0;
+}
+
+static int by_ticks(const void *pa, const void *pb) {
+    const struct clock_pair *a = pa, *b = pb;
+    return (a->ticks > b->ticks) - (a->ticks < b->ticks);
+}
+
+/* Order the pairs by count, with times that never go back (two threads'
+ * pairs may be a few ns out of step), and take the rate over the whole run
+ * when it spans enough ticks to be better than the one measured at start. */
+static void clocks_ready(importer *im) {
+    struct clock_pair *c = im->clk;
+    size_t n = im->nclk;
+    qsort(c, n, sizeof *c, by_ticks);
+    for (size_t k = 1; k < n; k++)
+        if (c[k].ns < c[k - 1].ns)
+            c[k].ns = c[k - 1].ns;
+    if (n >= 2 && c[n - 1].ticks - c[0].ticks >= (1u << 24) && c[n - 1].ns > c[0].ns)
+        im->ns_per_tick = (double)(c[n - 1].ns - c[0].ns) / (double)(c[n - 1].ticks - c[0].ticks);
+}
+
+/* base + delta ns, kept within what the trace's INTEGER column holds. */
+static uint64_t ns_plus(uint64_t base, double delta) {
+    double v = (double)base + delta;
+    if (!(v > 0))
+        return 0;
+    return v >= 9.2e18 ? (uint64_t)INT64_MAX : (uint64_t)v;
+}
+
+/* An event's time in ns: as recorded, or converted from ticks between the
+ * clock pairs around it (beyond them, at the run's rate). */
+static uint64_t event_ns(const importer *im, uint64_t t) {
+    if (!im->ticks)
+        return t > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : t;
+    const struct clock_pair *c = im->clk;
+    size_t lo = 0, hi = im->nclk; /* the first pair after t */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c[mid].ticks <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return ns_plus(c[0].ns, -(double)(c[0].ticks - t) * im->ns_per_tick);
+    const struct clock_pair *p = &c[lo - 1], *q = lo < im->nclk ? &c[lo] : NULL;
+    double per_tick = q ? (double)(q->ns - p->ns) / (double)(q->ticks - p->ticks) : im->ns_per_tick;
+    return ns_plus(p->ns, (double)(t - p->ticks) * per_tick);
+}
+
 static int import_event(importer *im, const knot__rec *r, long long seq) {
     const char *kind = kind_name(r->kind);
     if (!kind)
@@ -361,7 +431,7 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
     bind_or_null(st, 7, has_m, m);
     bind_or_null(st, 8, has_r, res);
     bind_or_null(st, 9, has_v, v);
-    sqlite3_bind_int64(st, 10, (sqlite3_int64)r->time_ns);
+    sqlite3_bind_int64(st, 10, (sqlite3_int64)event_ns(im, r->time_ns));
     if (step(im, st))
         return -1;
     im->stats->events++;
@@ -432,6 +502,8 @@ static int by_order(const void *pa, const void *pb) {
 static int import_events(importer *im) {
     if (im->nev == 0)
         return 0;
+    if (im->ticks)
+        clocks_ready(im);
     qsort(im->ev, im->nev, sizeof *im->ev, by_order);
     for (size_t i = 0; i < im->nev; i++)
         if (!id_map_put(&im->events, im->ev[i]->id, (long long)i + 1))
@@ -460,7 +532,10 @@ static int scan(importer *im, const knot__rec *recs, size_t n, int which) {
                 rc = import_name(im, r, recs + n);
             else if (type == KNOT__REC_EVENT)
                 rc = collect(im, r);
-        } else if (type > KNOT__REC_NAME) {
+        } else if (type == KNOT__REC_CLOCK && which == KNOT__REC_EVENT && type <= im->last_type) {
+            if (im->ticks)
+                rc = add_clock(im, r->a, r->b);
+        } else if (type > im->last_type) {
             rc = fail(im, "corrupt journal: unknown record type %u at record %zu", type, i);
         }
         if (rc)
@@ -555,15 +630,22 @@ static void close_importer(importer *im) {
     free(im->events.keys);
     free(im->events.ids);
     free(im->ev);
+    free(im->clk);
 }
 
 static int check_header(importer *im, const char *path, const void *map, size_t size) {
     const knot__journal_header *h = map;
     if (size < KNOT__JOURNAL_HEADER || memcmp(h->magic, KNOT__JOURNAL_MAGIC, 8) != 0)
         return fail(im, "%s: not a knot journal", path);
-    if (h->version != KNOT__JOURNAL_VERSION || h->record_size != sizeof(knot__rec))
-        return fail(im, "%s: journal version %u is not supported (this knot reads %d)", path,
+    if (h->version < 1 || h->version > KNOT__JOURNAL_VERSION || h->record_size != sizeof(knot__rec))
+        return fail(im, "%s: journal version %u is not supported (this knot reads 1 to %d)", path,
                     h->version, KNOT__JOURNAL_VERSION);
+    im->last_type = h->version == 1 ? KNOT__REC_NAME : KNOT__REC_CLOCK;
+    if (h->version >= 2 && h->tsc_hz) {
+        im->ticks = true;
+        im->ns_per_tick = 1e9 / (double)h->tsc_hz;
+        return add_clock(im, h->tsc_start, h->start_ns);
+    }
     return 0;
 }
 

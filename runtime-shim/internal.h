@@ -17,6 +17,11 @@
 #define KNOT__LIKELY(x)   __builtin_expect(!!(x), 1)
 #define KNOT__UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+/* Thread-locals of the hot paths: a fixed offset from the thread pointer,
+ * not a __tls_get_addr call per access. The runtime is linked in or
+ * preloaded, so it is there when the program starts. */
+#define KNOT__TLS _Thread_local __attribute__((tls_model("initial-exec")))
+
 /* ---- lock.c: futex lock and parker --------------------------------------
  * The runtime uses its own futex-based primitives rather than pthreads so
  * that interposing the pthread API (for recording) never recurses into it. */
@@ -315,7 +320,7 @@ KNOT__HIDDEN extern bool knot__tracing;
 /* Non-zero while this thread is inside the recorder (or holds a side-table
  * entry's lock to record): a signal handler that interrupted it there must
  * not record (sem_post is async-signal-safe, so handlers call it). */
-KNOT__HIDDEN extern _Thread_local unsigned knot__recording;
+KNOT__HIDDEN extern KNOT__TLS unsigned knot__recording;
 /* Record an event of task t (NULL: the runtime) on object obj, whose clock
  * (NULL for none) the caller holds the lock of. Returns the event's id. */
 KNOT__HIDDEN uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,

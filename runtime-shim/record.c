@@ -24,6 +24,11 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#include <x86intrin.h>
+#define HAVE_TSC 1
+#endif
 
 #define RECS_PER_SEGMENT (KNOT__JOURNAL_SEGMENT / sizeof(knot__rec))
 #define MAX_SEGMENTS     8192 /* 64 GiB of journal */
@@ -38,10 +43,36 @@ static _Atomic uint64_t next_slot;
 static _Atomic uintptr_t sites_seen[SITE_TABLE];
 static _Atomic bool journal_full;
 
-static _Thread_local knot__rec *chunk_next, *chunk_end;
+static KNOT__TLS knot__rec *chunk_next, *chunk_end;
 
 static void rec_warn(const char *what) {
     fprintf(stderr, "knot: trace: %s: %s\n", what, strerror(errno));
+}
+
+/* A mapping of the journal segment at file offset off, at a 2 MiB boundary
+ * and with huge pages where the kernel and file system allow it (first
+ * touching a 4 KiB page costs microseconds under some hypervisors). */
+static void *map_segment(off_t off) {
+    const uintptr_t align = KNOT__JOURNAL_DATA;
+    size_t span = KNOT__JOURNAL_SEGMENT + align;
+    char *area = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (area == MAP_FAILED)
+        return MAP_FAILED;
+    char *at = area + (-(uintptr_t)area & (align - 1));
+    void *m = mmap(at, KNOT__JOURNAL_SEGMENT, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+                   journal_fd, off);
+    if (m == MAP_FAILED) {
+        munmap(area, span);
+        return MAP_FAILED;
+    }
+    if (at > area)
+        munmap(area, (size_t)(at - area));
+    if (at + KNOT__JOURNAL_SEGMENT < area + span)
+        munmap(at + KNOT__JOURNAL_SEGMENT, (size_t)(area + span - (at + KNOT__JOURNAL_SEGMENT)));
+#ifdef MADV_HUGEPAGE
+    (void)madvise(m, KNOT__JOURNAL_SEGMENT, MADV_HUGEPAGE);
+#endif
+    return m;
 }
 
 /* Map segment seg of the journal, growing the file to hold it. */
@@ -54,14 +85,13 @@ static knot__rec *segment(uint64_t seg) {
     knot__lock_acquire(&map_lock);
     s = atomic_load_explicit(&segments[seg], memory_order_relaxed);
     if (!s) {
-        off_t off = (off_t)(KNOT__JOURNAL_HEADER + seg * (uint64_t)KNOT__JOURNAL_SEGMENT);
+        off_t off = (off_t)(KNOT__JOURNAL_DATA + seg * (uint64_t)KNOT__JOURNAL_SEGMENT);
         struct stat st;
         if (fstat(journal_fd, &st) == 0 && st.st_size < off + (off_t)KNOT__JOURNAL_SEGMENT &&
             ftruncate(journal_fd, off + (off_t)KNOT__JOURNAL_SEGMENT) != 0) {
             rec_warn("cannot grow the journal");
         } else {
-            void *m = mmap(NULL, KNOT__JOURNAL_SEGMENT, PROT_READ | PROT_WRITE, MAP_SHARED,
-                           journal_fd, off);
+            void *m = map_segment(off);
             if (m == MAP_FAILED) {
                 rec_warn("cannot map the journal");
             } else {
@@ -78,9 +108,31 @@ static knot__rec *segment(uint64_t seg) {
     return s;
 }
 
+/* The slow half of reserve(): a new chunk, perhaps a new segment. Keeps
+ * errno: the program must see libc's, not what growing the journal left. */
+static __attribute__((noinline)) knot__rec *reserve_chunk(uint32_t n) {
+    if (atomic_load_explicit(&journal_full, memory_order_relaxed))
+        return NULL;
+    int saved = errno;
+    uint64_t idx = atomic_fetch_add_explicit(&next_slot, KNOT__JOURNAL_CHUNK, memory_order_relaxed);
+    knot__rec *seg = segment(idx / RECS_PER_SEGMENT);
+    if (!seg) {
+        if (!atomic_exchange(&journal_full, true))
+            fputs("knot: trace: the journal is full; recording stops here\n", stderr);
+        errno = saved;
+        return NULL;
+    }
+    chunk_next = seg + idx % RECS_PER_SEGMENT;
+    chunk_end = chunk_next + KNOT__JOURNAL_CHUNK;
+    knot__rec *r = chunk_next;
+    chunk_next += n;
+    errno = saved;
+    return r;
+}
+
 /* n consecutive free records in this thread's chunk (n <= CHUNK), or NULL
  * when the journal cannot grow: then recording stops, the program goes on. */
-static knot__rec *reserve(uint32_t n) {
+static inline knot__rec *reserve(uint32_t n) {
     if (KNOT__LIKELY(chunk_next && chunk_end - chunk_next >= (ptrdiff_t)n)) {
         knot__rec *r = chunk_next;
         chunk_next += n;
@@ -88,26 +140,73 @@ static knot__rec *reserve(uint32_t n) {
         __builtin_prefetch(chunk_next + 8, 1, 0);
         return r;
     }
-    if (atomic_load_explicit(&journal_full, memory_order_relaxed))
-        return NULL;
-    uint64_t idx = atomic_fetch_add_explicit(&next_slot, KNOT__JOURNAL_CHUNK, memory_order_relaxed);
-    knot__rec *seg = segment(idx / RECS_PER_SEGMENT);
-    if (!seg) {
-        if (!atomic_exchange(&journal_full, true))
-            fputs("knot: trace: the journal is full; recording stops here\n", stderr);
-        return NULL;
-    }
-    chunk_next = seg + idx % RECS_PER_SEGMENT;
-    chunk_end = chunk_next + KNOT__JOURNAL_CHUNK;
-    knot__rec *r = chunk_next;
-    chunk_next += n;
-    return r;
+    return reserve_chunk(n);
 }
 
 static uint64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Timestamps. clock_gettime costs as much as the rest of an event (more
+ * under a hypervisor's clock source), so where the CPU has an invariant time
+ * stamp counter, events carry its raw count instead, and each thread pairs
+ * the counter with the monotonic clock in a clock record at least every
+ * SYNC_TICKS (well under a millisecond): the importer converts the counts
+ * to nanoseconds between those pairs. Elsewhere events take the clock. */
+#define SYNC_TICKS (1ull << 20)
+
+static bool tsc_clock;
+static KNOT__TLS uint64_t sync_ticks; /* the count at this thread's last clock record */
+
+#ifdef HAVE_TSC
+/* The counter and the clock at one moment: the counter read on both sides
+ * of the clock, and the middle taken. */
+static uint64_t clock_pair(uint64_t *ns) {
+    uint64_t t0 = __rdtsc();
+    *ns = now_ns();
+    uint64_t t1 = __rdtsc();
+    return t0 + (t1 - t0) / 2;
+}
+
+static __attribute__((noinline)) uint64_t clock_sync(void) {
+    uint64_t ns, t = clock_pair(&ns);
+    sync_ticks = t;
+    knot__rec *r = reserve(1);
+    if (r) {
+        r->a = t;
+        r->b = ns;
+        atomic_store_explicit(&r->type, KNOT__REC_CLOCK, memory_order_release);
+    }
+    return t;
+}
+
+/* Whether the counter runs at a constant rate in every power state (and so
+ * can stand for time), and if so its rate against the monotonic clock,
+ * measured over 100 µs from *t0 (the count at *ns0). 0: take the clock. */
+static uint64_t tsc_calibrate(uint64_t *t0, uint64_t *ns0) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(0x80000007, &a, &b, &c, &d) || !(d & (1u << 8)))
+        return 0;
+    *t0 = clock_pair(ns0);
+    uint64_t ns, t;
+    do
+        t = clock_pair(&ns);
+    while (ns - *ns0 < 100000);
+    uint64_t hz = (uint64_t)((double)(t - *t0) * 1e9 / (double)(ns - *ns0));
+    return hz >= 100000000u && hz <= 100000000000u ? hz : 0; /* 0.1 to 100 GHz, or nonsense */
+}
+#endif
+
+static inline uint64_t event_time(void) {
+#ifdef HAVE_TSC
+    if (KNOT__LIKELY(tsc_clock)) {
+        uint64_t t = __rdtsc();
+        return KNOT__LIKELY(t - sync_ticks < SYNC_TICKS) ? t : clock_sync();
+    }
+#endif
+    return now_ns();
 }
 
 /* A record followed by a payload of bytes, committed by its type. */
@@ -119,6 +218,21 @@ static void write_with_payload(knot__rec *head, uint8_t type, const char *bytes,
 
 static uint32_t payload_records(uint32_t n) {
     return 1 + (n + (uint32_t)sizeof(knot__rec) - 1) / (uint32_t)sizeof(knot__rec);
+}
+
+/* Sites this thread has seen written (or being written): most events come
+ * from a few call sites, which this spares the shared table. */
+#define SITES_KNOWN 16
+static KNOT__TLS uintptr_t sites_known[SITES_KNOWN];
+
+/* Whether this thread knows key to be interned; if not, it will be once
+ * the caller has interned it. */
+static inline bool known_here(uintptr_t key) {
+    uintptr_t *slot = &sites_known[(key * 0x9E3779B97F4A7C15ull) >> 60];
+    if (KNOT__LIKELY(*slot == key))
+        return true;
+    *slot = key;
+    return false;
 }
 
 /* Whether key is seen for the first time (then the caller writes it). */
@@ -141,7 +255,7 @@ static bool first_sight(uintptr_t key) {
 /* Write a site's strings the first time the site is seen. */
 static void intern_site(const knot_site *site) {
     uintptr_t key = (uintptr_t)site;
-    if (!first_sight(key))
+    if (known_here(key) || !first_sight(key))
         return;
     char buf[(KNOT__JOURNAL_CHUNK - 1) * sizeof(knot__rec)];
     int n = snprintf(buf, sizeof buf, "%s%c%s", site->file ? site->file : "", 0,
@@ -165,8 +279,9 @@ static knot__task runtime_task;
 /* A call site known only by its return address (an interposed pthread call):
  * recorded as module + offset, symbolised when the trace is imported. */
 static void intern_address(uintptr_t ra) {
-    if (!first_sight(ra))
+    if (known_here(ra) || !first_sight(ra))
         return;
+    int saved = errno; /* the program must see libc's, not what dladdr, readlink left */
     Dl_info info = {0};
     bool found = dladdr((void *)ra, &info) && info.dli_fname;
     const char *module = found ? info.dli_fname : "";
@@ -182,6 +297,7 @@ static void intern_address(uintptr_t ra) {
         }
     }
     uint32_t len = (uint32_t)strnlen(module, (KNOT__JOURNAL_CHUNK - 2) * sizeof(knot__rec)) + 1;
+    errno = saved;
     knot__rec *r = reserve(payload_records(len));
     if (!r)
         return;
@@ -206,6 +322,7 @@ static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, 
     if (obj_clock)
         *obj_clock = clock;
     uint64_t id = KNOT__EVENT_ID(t->id, ++t->events);
+    uint64_t time = event_time();
     knot__rec *r = reserve(1);
     if (!r)
         return id;
@@ -218,36 +335,31 @@ static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, 
     r->site = site;
     r->a = a;
     r->b = b;
-    r->time_ns = now_ns();
+    r->time_ns = time;
     atomic_store_explicit(&r->type, KNOT__REC_EVENT, memory_order_release);
     return id;
 }
 
-_Thread_local unsigned knot__recording;
+KNOT__TLS unsigned knot__recording;
 
-/* Both keep errno: the program must see libc's, not what interning a site
- * (dladdr, readlink) left. */
+/* Both keep errno (the slow paths that could change it restore it). */
 uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, uint64_t *obj_clock,
                     const knot_site *site, uint64_t a, uint64_t b) {
-    int saved = errno;
     knot__recording++;
     if (site)
         intern_site(site);
     uint64_t id = emit(kind, phase, t, obj, obj_clock, (uintptr_t)site, a, b);
     knot__recording--;
-    errno = saved;
     return id;
 }
 
 uint64_t knot__emit_at(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
                        uint64_t *obj_clock, const void *return_address, uint64_t a, uint64_t b) {
-    int saved = errno;
     knot__recording++;
     if (return_address)
         intern_address((uintptr_t)return_address);
     uint64_t id = emit(kind, phase, t, obj, obj_clock, (uintptr_t)return_address, a, b);
     knot__recording--;
-    errno = saved;
     return id;
 }
 
@@ -298,8 +410,14 @@ static bool open_journal(const char *trace) {
     knot__journal_header h = {.version = KNOT__JOURNAL_VERSION,
                               .record_size = sizeof(knot__rec),
                               .pid = (uint64_t)getpid(),
-                              .start_ns = now_ns(),
                               .segment_size = KNOT__JOURNAL_SEGMENT};
+#ifdef HAVE_TSC
+    h.tsc_hz = tsc_calibrate(&h.tsc_start, &h.start_ns);
+#endif
+    if (!h.tsc_hz)
+        h.start_ns = now_ns();
+    tsc_clock = h.tsc_hz != 0;
+    sync_ticks = 0;
     memcpy(h.magic, KNOT__JOURNAL_MAGIC, sizeof h.magic);
     if (pwrite(journal_fd, &h, sizeof h, 0) != (ssize_t)sizeof h) {
         fprintf(stderr, "knot: trace: cannot write %s: %s; not recording\n", path, strerror(errno));
@@ -314,6 +432,10 @@ static bool open_journal(const char *trace) {
  * task 1, whose start is the first event). */
 static void forget_journal(void) {
     chunk_next = chunk_end = NULL;
+    /* The only thread left (after fork), or the one that yields, forgets
+     * what it knew of the old journal's sites. */
+    memset(sites_known, 0, sizeof sites_known);
+    tsc_clock = false;
     for (size_t i = 0; i < MAX_SEGMENTS; i++) {
         knot__rec *seg = atomic_load_explicit(&segments[i], memory_order_relaxed);
         if (!seg)

@@ -16,10 +16,15 @@
  * it dies. A record is committed by storing its type last; slots of type 0
  * were reserved but never written and are skipped. */
 #define KNOT__JOURNAL_MAGIC   "KNOTJNL1"
-#define KNOT__JOURNAL_VERSION 1
+#define KNOT__JOURNAL_VERSION 2 /* 1: time_ns always nanoseconds, no clock records */
 #define KNOT__JOURNAL_HEADER  4096
 #define KNOT__JOURNAL_SEGMENT (8u << 20)
-#define KNOT__JOURNAL_CHUNK   64 /* records a thread reserves at a time */
+/* Where the first segment starts in the file. The records between the
+ * header and here are never used (a hole in the file, read as empty
+ * records): segments at multiples of 2 MiB can be mapped with huge pages,
+ * so that writing a fresh journal page is not a page-table miss per 4 KiB. */
+#define KNOT__JOURNAL_DATA  (2u << 20)
+#define KNOT__JOURNAL_CHUNK 64 /* records a thread reserves at a time */
 
 typedef struct knot__journal_header {
     char magic[8];
@@ -28,6 +33,12 @@ typedef struct knot__journal_header {
     uint64_t pid;
     uint64_t start_ns;
     uint64_t segment_size;
+    /* Version 2. When tsc_hz is not 0, events' time_ns hold time stamp
+     * counter ticks, not nanoseconds: tsc_start is the count at start_ns and
+     * tsc_hz the ticks per second measured at the start; clock records pair
+     * later counts with the monotonic clock, and the importer converts. */
+    uint64_t tsc_start;
+    uint64_t tsc_hz;
 } knot__journal_header;
 
 enum knot__rec_type {
@@ -37,6 +48,7 @@ enum knot__rec_type {
                           * phase 1: a raw address a, the bytes a module path, b the
                           * address's offset in it */
     KNOT__REC_NAME = 3,  /* object `obj` is named; `nbytes` bytes follow */
+    KNOT__REC_CLOCK = 4, /* version 2: a = time stamp counter, b = monotonic ns at that count */
 };
 
 enum knot__phase { KNOT__POINT = 0, KNOT__BEGIN = 1, KNOT__END = 2 };
@@ -107,7 +119,7 @@ typedef struct knot__rec {
     uint64_t obj;
     uint64_t site; /* a site's identity: its address in the program */
     uint64_t a, b;
-    uint64_t time_ns;
+    uint64_t time_ns; /* nanoseconds, or ticks: see knot__journal_header */
 } knot__rec;
 
 #define KNOT__EVENT_ID(task, n) (((uint64_t)(task) << 40) | (n))

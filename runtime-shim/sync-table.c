@@ -15,8 +15,23 @@
 #define SLOTS (1u << 16)
 static _Atomic(knot__sync_info *) slots[SLOTS];
 
+static size_t slot_of(const void *addr) {
+    return (size_t)(((uintptr_t)addr >> 3) * 0x9E3779B97F4A7C15ull >> 48) & (SLOTS - 1);
+}
+
+static __attribute__((noinline)) knot__sync_info *insert(const void *addr, size_t h);
+
 knot__sync_info *knot__sync_info_of(const void *addr) {
-    size_t h = (size_t)(((uintptr_t)addr >> 3) * 0x9E3779B97F4A7C15ull >> 48) & (SLOTS - 1);
+    /* The common case first: the object's entry in its own slot. */
+    size_t h = slot_of(addr);
+    knot__sync_info *i = atomic_load_explicit(&slots[h], memory_order_acquire);
+    if (KNOT__LIKELY(i && i->addr == addr))
+        return i;
+    return insert(addr, h);
+}
+
+/* Find addr's entry from slot h on, or make it. */
+static knot__sync_info *insert(const void *addr, size_t h) {
     knot__sync_info *mine = NULL;
     for (unsigned probe = 0; probe < SLOTS; probe++, h = (h + 1) & (SLOTS - 1)) {
         knot__sync_info *i = atomic_load_explicit(&slots[h], memory_order_acquire);

@@ -21,7 +21,7 @@ static knot__task *registry_head;
 static _Atomic uint64_t next_task_id = 1;
 static pthread_key_t exit_key;
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
-static _Thread_local knot__task *current;
+static KNOT__TLS knot__task *current;
 
 static void registry_add(knot__task *t) {
     knot__lock_acquire(&registry_lock);

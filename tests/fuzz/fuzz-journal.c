@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size == 0)
         return 0;
     /* Even first byte: the rest are records behind a valid header, which lets
-     * the fuzzer reach the record parser. Odd: the bytes are the whole file. */
+     * the fuzzer reach the record parser; with bit 1 set too, one whose
+     * events' times are counter ticks. Odd: the bytes are the whole file. */
     int with_header = (data[0] & 1) == 0;
     size_t len = (with_header ? KNOT__JOURNAL_HEADER : 0) + size - 1;
     unsigned char *buf = aligned_alloc(64, (len + 63) / 64 * 64 + 64);
@@ -26,6 +27,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                   .record_size = sizeof(knot__rec),
                                   .pid = 1,
                                   .segment_size = KNOT__JOURNAL_SEGMENT};
+        if (data[0] & 2) {
+            h.start_ns = 5000;
+            h.tsc_start = 1000;
+            h.tsc_hz = 2400000000u;
+        }
         memcpy(h.magic, KNOT__JOURNAL_MAGIC, sizeof h.magic);
         memcpy(buf, &h, sizeof h);
         memcpy(buf + KNOT__JOURNAL_HEADER, data + 1, size - 1);

@@ -21,8 +21,10 @@ journal)
     seed=$out/seed.db
     rm -f "$seed" "$seed.knot-journal"
     KNOT_TRACE=$seed "$build/tests/rec-chan" >/dev/null
-    { printf '\0'; dd if="$seed.knot-journal" bs=4096 skip=1 count=2 2>/dev/null; } \
+    { printf '\0'; dd if="$seed.knot-journal" bs=4096 skip=512 count=2 2>/dev/null; } \
         >"$out/corpus/real-journal"
+    { printf '\2'; dd if="$seed.knot-journal" bs=4096 skip=512 count=2 2>/dev/null; } \
+        >"$out/corpus/real-journal-ticks"
     max_len=16384
     ;;
 trace)
