@@ -57,6 +57,8 @@ struct knot_replay_hb {
     bool *joined; /* per task: some join names its end */
     bool *nested; /* without lock edges: the locks whose edges are left out */
     size_t nnested;
+    long long *held_last; /* per task: the last lock it took, and how many */
+    int *held_count;
     knot_vc_t **spare; /* clocks freed for reuse: a send's clock lives only
                         * until its receive, so most allocations recycle */
     size_t nspare, capspare;
@@ -148,49 +150,48 @@ static knot_replay nolock_view(const knot_replay *r) {
 /* The locks that can be on a lock-order cycle: those taken while the same
  * task holds another, or held while it takes another. Only their edges are
  * left out of the model without lock edges; a lock never nested (a flag
- * polled under its own mutex, say) still orders what it orders. One pass
- * over the lock events, following what each task holds. */
-static bool *nested_locks(const knot_replay *r, size_t *n) {
-    *n = r->nobjects + 1;
-    bool *nested = calloc(*n, sizeof *nested);
-    long long *held = calloc(r->ntasks ? r->ntasks : 1, sizeof *held); /* last lock held */
-    int *count = calloc(r->ntasks ? r->ntasks : 1, sizeof *count);
-    if (!nested || !held || !count)
-        abort();
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(r->db,
-                           "SELECT task, object, kind LIKE '%unlock' FROM events WHERE phase != "
-                           "'begin' AND (result IS NULL OR result = 0) AND kind IN ('mutex_lock',"
-                           " 'mutex_trylock', 'mutex_timedlock', 'mutex_unlock', 'rwlock_rdlock',"
-                           " 'rwlock_wrlock', 'rwlock_unlock') ORDER BY seq",
-                           -1, &st, NULL) == SQLITE_OK) {
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            int t = sqlite3_column_int(st, 0);
-            long long obj = sqlite3_column_int64(st, 1);
-            if (t < 0 || (size_t)t >= r->ntasks || obj <= 0 || (size_t)obj >= *n)
-                continue;
-            if (sqlite3_column_int(st, 2)) {
-                count[t] -= count[t] > 0;
-                continue;
-            }
-            if (count[t] > 0 && held[t] != obj) {
-                nested[obj] = true;
-                nested[held[t]] = true;
-            }
-            held[t] = obj;
-            count[t]++;
-        }
+ * polled under its own mutex, say) still orders what it orders. Followed as
+ * the events stream: a lock nested only later has ordered what came before,
+ * which can hide a cycle but never invent one. */
+static void follow_nesting(struct knot_replay_hb *hb, const knot_event *e) {
+    bool unlock = e->kind == KNOT_EV_MUTEX_UNLOCK || e->kind == KNOT_EV_RW_UNLOCK;
+    bool lock = e->kind == KNOT_EV_MUTEX_LOCK || e->kind == KNOT_EV_MUTEX_TRYLOCK ||
+                e->kind == KNOT_EV_MUTEX_TIMEDLOCK || e->kind == KNOT_EV_RW_RDLOCK ||
+                e->kind == KNOT_EV_RW_WRLOCK;
+    if ((!lock && !unlock) || e->object <= 0 || (size_t)e->task >= hb->n)
+        return;
+    if (unlock) {
+        if (!e->has_result || e->result == 0)
+            hb->held_count[e->task] -= hb->held_count[e->task] > 0;
+        return;
     }
-    sqlite3_finalize(st);
-    free(held);
-    free(count);
-    return nested;
+    if (!knot_lock_taken(e))
+        return;
+    if ((size_t)e->object >= hb->nnested) {
+        size_t n =
+            (size_t)e->object + 1 > hb->nnested * 2 ? (size_t)e->object + 1 : hb->nnested * 2;
+        bool *v = realloc(hb->nested, n * sizeof *v);
+        if (!v)
+            abort();
+        memset(v + hb->nnested, 0, (n - hb->nnested) * sizeof *v);
+        hb->nested = v;
+        hb->nnested = n;
+    }
+    long long last = hb->held_last[e->task];
+    if (hb->held_count[e->task] > 0 && last != e->object && last > 0 &&
+        (size_t)last < hb->nnested) {
+        hb->nested[e->object] = true;
+        hb->nested[last] = true;
+    }
+    hb->held_last[e->task] = e->object;
+    hb->held_count[e->task]++;
 }
 
 int knot_hb_init(knot_replay *r) {
     knot_replay view = *r;
     model_init(&view, false);
-    view.hb->nested = nested_locks(r, &view.hb->nnested);
+    view.hb->held_last = xcalloc(r->ntasks, sizeof *view.hb->held_last);
+    view.hb->held_count = xcalloc(r->ntasks, sizeof *view.hb->held_count);
     r->hb_nolock = view.hb;
     r->vc_nolock = view.vc;
     model_init(r, true);
@@ -229,6 +230,8 @@ static void model_free(knot_replay *r) {
     free(hb->ends);
     free(hb->joined);
     free(hb->nested);
+    free(hb->held_last);
+    free(hb->held_count);
     for (size_t i = 0; i < hb->nspare; i++)
         free(hb->spare[i]);
     free(hb->spare);
@@ -521,6 +524,7 @@ static void model_event(knot_replay *r, knot_event *e) {
 }
 
 void knot_hb_event(knot_replay *r, knot_event *e) {
+    follow_nesting(r->hb_nolock, e);
     knot_replay view = nolock_view(r);
     knot_event copy = *e;
     model_event(&view, &copy);
