@@ -112,10 +112,9 @@ static size_t read_window(const knot_replay *r, const knot_hb_window *w, hb_even
 
 static void event_label(const knot_replay *r, const hb_event *e, char *out, size_t size) {
     char where[256] = "", what[320] = "";
-    if (e->site > 0 && (size_t)e->site < r->nsites && r->sites[e->site].file) {
-        const char *file = r->sites[e->site].file, *base = strrchr(file, '/');
-        snprintf(where, sizeof where, "\n%s:%d", base ? base + 1 : file, r->sites[e->site].line);
-    }
+    knot_replay_site_text(r, e->site, "", where + 1, sizeof where - 1);
+    if (where[1]) /* on a line of its own */
+        where[0] = '\n';
     if (e->object > 0 && strcmp(e->kind, "chan_make") != 0) {
         what[0] = ' ';
         knot_replay_describe(r, e->object, what + 1, sizeof what - 1);

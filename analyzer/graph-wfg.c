@@ -22,15 +22,6 @@ static bool same_wait(const knot_replay *r, const knot_wfg *g, int a, int b) {
            x->kind == y->kind && r->tasks[a].join_target == r->tasks[b].join_target;
 }
 
-static void site_line(const knot_replay *r, long long site, char *out, size_t size) {
-    if (site > 0 && (size_t)site < r->nsites && r->sites[site].file) {
-        const char *file = r->sites[site].file, *base = strrchr(file, '/');
-        snprintf(out, size, "%s:%d", base ? base + 1 : file, r->sites[site].line);
-    } else {
-        snprintf(out, size, "?");
-    }
-}
-
 static Agnode_t *task_node(builder *b, int t) {
     const knot_replay *r = b->r;
     int rep = b->group[t] ? b->group[t] : t;
@@ -51,7 +42,7 @@ static Agnode_t *task_node(builder *b, int t) {
         }
     if (count > 6)
         snprintf(members + len, sizeof members - len, ", ...");
-    site_line(r, r->tasks[rep].spawn_site, spawn, sizeof spawn);
+    knot_replay_site_text(r, r->tasks[rep].spawn_site, "?", spawn, sizeof spawn);
     const knot_event *last = &r->tasks[rep].last;
     if (b->g->stuck[rep] && last->site > 0 && (size_t)last->site < r->nsites &&
         r->sites[last->site].function)
@@ -142,7 +133,7 @@ static void draw_wait(builder *b, int t) {
     const knot_event *last = &r->tasks[t].last;
     Agnode_t *me = task_node(b, t);
     char label[320], line[256];
-    site_line(r, last->site, line, sizeof line);
+    knot_replay_site_text(r, last->site, "?", line, sizeof line);
     snprintf(label, sizeof label, "%s\n%s", knot_replay_verb(last->kind), line);
     int c = g->cycle[t];
     if (last->kind == KNOT_EV_THREAD_JOIN && r->tasks[t].join_target > 0 &&
@@ -178,39 +169,35 @@ static void draw_wait(builder *b, int t) {
 }
 
 Agraph_t *knot_graph_wfg(const knot_replay *r) {
-    knot_wfg g;
-    knot_wfg_build(r, &g);
+    const knot_wfg *g = r->wfg;
     bool any = false;
-    for (size_t t = 1; t < g.n; t++)
-        any |= g.stuck[t];
-    if (!any) {
-        knot_wfg_free(&g);
+    for (size_t t = 1; g && t < g->n; t++)
+        any |= g->stuck[t];
+    if (!any)
         return NULL;
-    }
-    builder b = {r, &g, agopen("wait_for", Agstrictdirected, NULL), calloc(g.n, sizeof(int))};
+    builder b = {r, g, agopen("wait_for", Agstrictdirected, NULL), calloc(g->n, sizeof(int))};
     if (!b.group)
         abort();
     agsafeset(b.graph, "rankdir", "LR", "");
     agattr(b.graph, AGRAPH, "label",
-           g.all_asleep ? "wait-for graph: every task asleep" : "wait-for graph at the end");
+           g->all_asleep ? "wait-for graph: every task asleep" : "wait-for graph at the end");
     agsafeset(b.graph, "fontname", "Helvetica", "");
     agattr(b.graph, AGNODE, "fontname", "Helvetica");
     agattr(b.graph, AGEDGE, "fontname", "Helvetica");
     agattr(b.graph, AGEDGE, "fontsize", "10");
-    for (size_t t = 1; t < g.n; t++) {
-        if (!g.stuck[t])
+    for (size_t t = 1; t < g->n; t++) {
+        if (!g->stuck[t])
             continue;
         b.group[t] = (int)t;
         for (size_t u = 1; u < t; u++)
-            if (g.stuck[u] && b.group[u] == (int)u && same_wait(r, &g, (int)u, (int)t)) {
+            if (g->stuck[u] && b.group[u] == (int)u && same_wait(r, g, (int)u, (int)t)) {
                 b.group[t] = (int)u;
                 break;
             }
     }
-    for (size_t t = 1; t < g.n; t++)
-        if (g.stuck[t] && b.group[t] == (int)t)
+    for (size_t t = 1; t < g->n; t++)
+        if (g->stuck[t] && b.group[t] == (int)t)
             draw_wait(&b, (int)t);
     free(b.group);
-    knot_wfg_free(&g);
     return b.graph;
 }

@@ -167,16 +167,8 @@ static void follow_nesting(struct knot_replay_hb *hb, const knot_event *e) {
     }
     if (!knot_lock_taken(e))
         return;
-    if ((size_t)e->object >= hb->nnested) {
-        size_t n =
-            (size_t)e->object + 1 > hb->nnested * 2 ? (size_t)e->object + 1 : hb->nnested * 2;
-        bool *v = realloc(hb->nested, n * sizeof *v);
-        if (!v)
-            abort();
-        memset(v + hb->nnested, 0, (n - hb->nnested) * sizeof *v);
-        hb->nested = v;
-        hb->nnested = n;
-    }
+    hb->nested =
+        knot_grow_zeroed(hb->nested, &hb->nnested, (size_t)e->object + 1, sizeof *hb->nested);
     long long last = hb->held_last[e->task];
     if (hb->held_count[e->task] > 0 && last != e->object && last > 0 &&
         (size_t)last < hb->nnested) {
@@ -306,16 +298,7 @@ static pending_send sends_take(struct knot_replay_hb *hb, long long seq) {
 
 static obj_hb *obj(knot_replay *r, long long id) {
     struct knot_replay_hb *hb = r->hb;
-    if ((size_t)id >= hb->nobjs) {
-        size_t n = (size_t)id + 1 > hb->nobjs * 2 ? (size_t)id + 1 : hb->nobjs * 2;
-        obj_hb *o = realloc(hb->objs, n * sizeof *o);
-        if (!o)
-            abort();
-        for (size_t i = hb->nobjs; i < n; i++)
-            o[i] = (obj_hb){0};
-        hb->objs = o;
-        hb->nobjs = n;
-    }
+    hb->objs = knot_grow_zeroed(hb->objs, &hb->nobjs, (size_t)id + 1, sizeof *hb->objs);
     return &hb->objs[id];
 }
 

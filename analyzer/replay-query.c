@@ -18,13 +18,14 @@ knot_loc knot_replay_loc(const knot_replay *r, long long site) {
     return loc;
 }
 
-static void site_text(const knot_replay *r, long long site, char *out, size_t size) {
+void knot_replay_site_text(const knot_replay *r, long long site, const char *unknown, char *out,
+                           size_t size) {
     if (site > 0 && (size_t)site < r->nsites && r->sites[site].file) {
         const char *file = r->sites[site].file;
         const char *base = strrchr(file, '/');
         snprintf(out, size, "%s:%d", base ? base + 1 : file, r->sites[site].line);
     } else {
-        snprintf(out, size, "an unknown site");
+        snprintf(out, size, "%s", unknown);
     }
 }
 
@@ -38,7 +39,7 @@ void knot_replay_describe(const knot_replay *r, long long object, char *out, siz
     bool is_chan = strcmp(kind, "chan") == 0 || strcmp(kind, "timer") == 0;
     const char *noun = is_chan ? "channel" : kind;
     char made[256];
-    site_text(r, o->site, made, sizeof made);
+    knot_replay_site_text(r, o->site, "an unknown site", made, sizeof made);
     char cap[64] = "";
     if (is_chan)
         snprintf(cap, sizeof cap, o->capacity > 0 ? " (capacity %lld)" : " (unbuffered)",
@@ -48,7 +49,7 @@ void knot_replay_describe(const knot_replay *r, long long object, char *out, siz
     } else if (o->site > 0) {
         snprintf(out, size, "%s made at %s%s", noun, made, cap);
     } else if (o->nuses > 0) { /* a pthread object: known by where it was first used */
-        site_text(r, o->uses[0].site, made, sizeof made);
+        knot_replay_site_text(r, o->uses[0].site, "an unknown site", made, sizeof made);
         snprintf(out, size, "%s #%lld first used at %s", noun, object, made);
     } else
         snprintf(out, size, "%s #%lld%s", noun, object, cap);
@@ -119,4 +120,17 @@ void *knot_rule_state_new(size_t size, knot_findings *out) {
         abort();
     *state = out;
     return state;
+}
+
+void *knot_grow_zeroed(void *p, size_t *n, size_t want, size_t elem) {
+    if (want <= *n)
+        return p;
+    if (want < *n * 2) /* ids mostly arrive in order: grow geometrically */
+        want = *n * 2;
+    char *q = realloc(p, want * elem);
+    if (!q)
+        abort();
+    memset(q + *n * elem, 0, (want - *n) * elem);
+    *n = want;
+    return q;
 }

@@ -4,6 +4,7 @@
 #include "replay.h"
 #include "replay-hb.h"
 #include "trace-schema.h"
+#include "waitfor.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,19 +34,6 @@ static int fail(char *err, size_t size, const char *fmt, ...) {
 static char *dup_text(sqlite3_stmt *st, int col) {
     const unsigned char *s = sqlite3_column_text(st, col);
     return s ? strdup((const char *)s) : NULL;
-}
-
-static void *grow_zeroed(void *p, size_t *n, size_t want, size_t elem) {
-    if (want <= *n)
-        return p;
-    if (want < *n * 2) /* ids mostly arrive in order: grow geometrically */
-        want = *n * 2;
-    char *q = realloc(p, want * elem);
-    if (!q)
-        abort();
-    memset(q + *n * elem, 0, (want - *n) * elem);
-    *n = want;
-    return q;
 }
 
 /* ---- opening ---- */
@@ -99,7 +87,7 @@ static int each_row(knot_replay *r, const char *sql, row_fn fn, char *err, size_
 
 static int load_site(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
     (void)err, (void)size;
-    r->sites = grow_zeroed(r->sites, &r->nsites, (size_t)id + 1, sizeof *r->sites);
+    r->sites = knot_grow_zeroed(r->sites, &r->nsites, (size_t)id + 1, sizeof *r->sites);
     knot_site_info *s = &r->sites[id];
     free(s->file); /* a corrupt file may repeat an id */
     free(s->function);
@@ -116,7 +104,7 @@ static int load_task(knot_replay *r, sqlite3_stmt *st, long long id, char *err, 
     if (id >= MAX_TASKS)
         return fail(err, size, "%s: task %lld: traces of more than %d tasks are not supported",
                     r->path, id, MAX_TASKS);
-    r->tasks = grow_zeroed(r->tasks, &r->ntasks, (size_t)id + 1, sizeof *r->tasks);
+    r->tasks = knot_grow_zeroed(r->tasks, &r->ntasks, (size_t)id + 1, sizeof *r->tasks);
     knot_task_info *t = &r->tasks[id];
     free(t->ended);
     t->present = true;
@@ -130,7 +118,7 @@ static int load_task(knot_replay *r, sqlite3_stmt *st, long long id, char *err, 
 
 static int load_object(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
     (void)err, (void)size;
-    r->objects = grow_zeroed(r->objects, &r->nobjects, (size_t)id + 1, sizeof *r->objects);
+    r->objects = knot_grow_zeroed(r->objects, &r->nobjects, (size_t)id + 1, sizeof *r->objects);
     knot_object_info *o = &r->objects[id];
     free(o->kind);
     free(o->name);
@@ -198,15 +186,20 @@ int knot_replay_attach(knot_replay *r, sqlite3 *db, const char *name, char *err,
             used = t + 1;
     r->ntasks = used;
     /* Task 0 is the runtime itself (timers); task ids start at 1. */
-    r->tasks = grow_zeroed(r->tasks, &r->ntasks, r->ntasks < 2 ? 2 : r->ntasks, sizeof *r->tasks);
-    r->objects = grow_zeroed(r->objects, &r->nobjects, r->nobjects < 1 ? 1 : r->nobjects,
-                             sizeof *r->objects);
-    r->sites = grow_zeroed(r->sites, &r->nsites, r->nsites < 1 ? 1 : r->nsites, sizeof *r->sites);
+    r->tasks =
+        knot_grow_zeroed(r->tasks, &r->ntasks, r->ntasks < 2 ? 2 : r->ntasks, sizeof *r->tasks);
+    r->objects = knot_grow_zeroed(r->objects, &r->nobjects, r->nobjects < 1 ? 1 : r->nobjects,
+                                  sizeof *r->objects);
+    r->sites =
+        knot_grow_zeroed(r->sites, &r->nsites, r->nsites < 1 ? 1 : r->nsites, sizeof *r->sites);
     return 0;
 }
 
 void knot_replay_close(knot_replay *r) {
     knot_hb_free(r);
+    if (r->wfg)
+        knot_wfg_free(r->wfg);
+    free(r->wfg);
     for (size_t i = 0; i < r->nsites; i++) {
         free(r->sites[i].file);
         free(r->sites[i].function);
@@ -514,7 +507,7 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
         /* An object with events but no row of its own (a kind this knot
          * does not describe) still gets its state. */
         r->objects =
-            grow_zeroed(r->objects, &r->nobjects, (size_t)e.object + 1, sizeof *r->objects);
+            knot_grow_zeroed(r->objects, &r->nobjects, (size_t)e.object + 1, sizeof *r->objects);
         r->events++;
         if (!r->state_only)
             knot_hb_event(r, &e);
@@ -527,6 +520,12 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
     if (ret == 0 && st && rc != SQLITE_DONE)
         ret = fail(err, errsize, "%s: corrupt trace: %s", r->path, sqlite3_errmsg(r->db));
     sqlite3_finalize(st);
+    if (ret == 0) { /* the final state's wait-for graph, for every rule and picture */
+        r->wfg = calloc(1, sizeof *r->wfg);
+        if (!r->wfg)
+            abort();
+        knot_wfg_build(r, r->wfg);
+    }
     for (size_t i = 0; i < n; i++)
         if (checks[i]->finish)
             checks[i]->finish(states[i], r, ret == 0 ? out : NULL);

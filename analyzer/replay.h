@@ -183,6 +183,7 @@ struct knot_replay {
     knot_vc_t **vc_nolock; /* the same without lock edges: what lock-order's
                             * goodlock filter asks ("ordered by other means?") */
     struct knot_replay_hb *hb, *hb_nolock; /* private to replay-hb.c */
+    struct knot_wfg *wfg; /* the final state's wait-for graph (waitfor.h), once run */
 };
 
 /* Open a trace (rejecting anything that is not one, with a one-line reason
@@ -198,6 +199,14 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
                     knot_findings *out, char *err, size_t errsize);
 
 void knot_replay_close(knot_replay *r);
+
+/* Grow an array of *n elements of elem bytes to hold at least want (to
+ * twice its size, ids mostly arriving in order), zeroing the new ones. */
+void *knot_grow_zeroed(void *p, size_t *n, size_t want, size_t elem);
+
+/* "file.c:12" for a site (the file's base name), or unknown. */
+void knot_replay_site_text(const knot_replay *r, long long site, const char *unknown, char *out,
+                           size_t size);
 
 /* A zeroed rule state of size bytes whose first member is a knot_findings *
  * sink, set to out. */

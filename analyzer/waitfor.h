@@ -8,7 +8,7 @@
 
 #include "replay.h"
 
-typedef struct knot_wfg {
+struct knot_wfg {
     size_t n;    /* tasks (indexed as in the replay) */
     bool *stuck; /* blocked forever when the trace ended */
     int **rel;   /* rel[t]: the tasks that could release t */
@@ -16,7 +16,8 @@ typedef struct knot_wfg {
     int *cycle; /* cycle[t]: 1.. the deadlocked group t belongs to, 0 none */
     int ncycles;
     bool all_asleep; /* the program hung with every live task blocked */
-} knot_wfg;
+};
+typedef struct knot_wfg knot_wfg;
 
 void knot_wfg_build(const knot_replay *r, knot_wfg *g);
 void knot_wfg_free(knot_wfg *g);

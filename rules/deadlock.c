@@ -99,13 +99,11 @@ static void finish(void *state, const knot_replay *r, knot_findings *out) {
     (void)state;
     if (!out)
         return;
-    knot_wfg g;
-    knot_wfg_build(r, &g);
-    for (int c = 1; c <= g.ncycles; c++)
-        report_cycle(r, &g, c, g.all_asleep && c == 1, out);
-    if (g.all_asleep && g.ncycles == 0)
-        report_asleep(r, &g, out);
-    knot_wfg_free(&g);
+    const knot_wfg *g = r->wfg;
+    for (int c = 1; c <= g->ncycles; c++)
+        report_cycle(r, g, c, g->all_asleep && c == 1, out);
+    if (g->all_asleep && g->ncycles == 0)
+        report_asleep(r, g, out);
 }
 
 const knot_dynamic_check knot_check_deadlock = {&knot_rule_deadlock, NULL, NULL, finish};

@@ -91,21 +91,19 @@ static void finish(void *state, const knot_replay *r, knot_findings *out) {
     (void)state;
     if (!out)
         return;
-    knot_wfg g;
-    knot_wfg_build(r, &g);
+    const knot_wfg *g = r->wfg;
     /* A hung program's blocked tasks are the deadlock rule's finding; a
      * program that panicked or crashed left its tasks wherever they were,
      * and the crash is the finding (as goleak checks only tests that pass). */
-    if (!g.all_asleep && !r->crashed) {
-        bool *done = calloc(g.n ? g.n : 1, sizeof *done);
+    if (!g->all_asleep && !r->crashed) {
+        bool *done = calloc(g->n ? g->n : 1, sizeof *done);
         if (!done)
             abort();
-        for (size_t t = 1; t < g.n; t++)
-            if (g.stuck[t] && !g.cycle[t] && !done[t])
-                report(r, &g, (int)t, done, out);
+        for (size_t t = 1; t < g->n; t++)
+            if (g->stuck[t] && !g->cycle[t] && !done[t])
+                report(r, g, (int)t, done, out);
         free(done);
     }
-    knot_wfg_free(&g);
 }
 
 const knot_dynamic_check knot_check_leak = {&knot_rule_leak, NULL, NULL, finish};

@@ -52,16 +52,7 @@ static void *start(const knot_replay *r, knot_findings *out) {
 }
 
 static mutex_state *obj(state *s, long long id) {
-    if ((size_t)id >= s->nobjs) {
-        size_t n = (size_t)id + 1 > s->nobjs * 2 ? (size_t)id + 1 : s->nobjs * 2;
-        mutex_state *v = realloc(s->objs, n * sizeof *v);
-        if (!v)
-            abort();
-        for (size_t i = s->nobjs; i < n; i++)
-            v[i] = (mutex_state){0, 0, 0, 0};
-        s->objs = v;
-        s->nobjs = n;
-    }
+    s->objs = knot_grow_zeroed(s->objs, &s->nobjs, (size_t)id + 1, sizeof *s->objs);
     return &s->objs[id];
 }
 

@@ -44,16 +44,7 @@ static void *start(const knot_replay *r, knot_findings *out) {
 }
 
 static wg *wg_of(state *s, long long obj) {
-    if ((size_t)obj >= s->n) {
-        size_t n = (size_t)obj + 1 > s->n * 2 ? (size_t)obj + 1 : s->n * 2;
-        wg *v = realloc(s->wgs, n * sizeof *v);
-        if (!v)
-            abort();
-        for (size_t i = s->n; i < n; i++)
-            v[i] = (wg){NULL, 0};
-        s->wgs = v;
-        s->n = n;
-    }
+    s->wgs = knot_grow_zeroed(s->wgs, &s->n, (size_t)obj + 1, sizeof *s->wgs);
     return &s->wgs[obj];
 }
 
