@@ -1,5 +1,6 @@
 /* Building the final state's wait-for graph; see waitfor.h. */
 #include "waitfor.h"
+#include "scc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -93,81 +94,40 @@ static bool *closed_set(const knot_wfg *g) {
     return in;
 }
 
-/* Tarjan's strongly connected components over the closed set; a component of
- * two or more tasks, or one task releasing itself, is a deadlock. */
-typedef struct tarjan {
-    const knot_wfg *g;
-    const bool *in;
-    int *index, *low, *stack;
-    bool *on;
-    int next, top;
-    int *cycle;
-    int ncycles;
-} tarjan;
+static size_t rel_degree(void *ctx, size_t v) { return ((const knot_wfg *)ctx)->nrel[v]; }
 
-static bool self_edge(const knot_wfg *g, int t) {
+static size_t rel_succ(void *ctx, size_t v, size_t k) {
+    return (size_t)((const knot_wfg *)ctx)->rel[v][k];
+}
+
+static bool self_edge(const knot_wfg *g, size_t t) {
     for (size_t i = 0; i < g->nrel[t]; i++)
-        if (g->rel[t][i] == t)
+        if (g->rel[t][i] == (int)t)
             return true;
     return false;
 }
 
-static void strong(tarjan *s, int v) {
-    s->index[v] = s->low[v] = ++s->next;
-    s->stack[s->top++] = v;
-    s->on[v] = true;
-    for (size_t i = 0; i < s->g->nrel[v]; i++) {
-        int w = s->g->rel[v][i];
-        if (!s->in[w])
-            continue;
-        if (!s->index[w]) {
-            strong(s, w);
-            if (s->low[w] < s->low[v])
-                s->low[v] = s->low[w];
-        } else if (s->on[w] && s->index[w] < s->low[v]) {
-            s->low[v] = s->index[w];
-        }
-    }
-    if (s->low[v] != s->index[v])
-        return;
-    int size = 0, first = s->top;
-    do
-        first--, size++;
-    while (s->stack[first] != v);
-    bool is_cycle = size > 1 || self_edge(s->g, v);
-    if (is_cycle)
-        s->ncycles++;
-    for (int k = first; k < s->top; k++) {
-        s->on[s->stack[k]] = false;
-        if (is_cycle)
-            s->cycle[s->stack[k]] = s->ncycles;
-    }
-    s->top = first;
-}
-
+/* The strongly connected groups of the closed set; one of two or more
+ * tasks, or one task releasing itself, is a deadlock. */
 static void find_cycles(knot_wfg *g) {
     bool *in = closed_set(g);
     size_t n = g->n ? g->n : 1;
-    tarjan s = {g,
-                in,
-                calloc(n, sizeof(int)),
-                calloc(n, sizeof(int)),
-                calloc(n, sizeof(int)),
-                calloc(n, sizeof(bool)),
-                0,
-                0,
-                g->cycle,
-                0};
-    if (!s.index || !s.low || !s.stack || !s.on)
+    int *comp = calloc(n, sizeof *comp), *size = calloc(n, sizeof *size),
+        *number = calloc(n, sizeof *number);
+    if (!comp || !size || !number)
         abort();
-    for (size_t t = 0; t < g->n; t++)
-        if (in[t] && !s.index[t])
-            strong(&s, (int)t);
-    g->ncycles = s.ncycles;
-    free(s.index);
-    free(s.low);
-    free(s.stack);
-    free(s.on);
+    knot_graph_view view = {g->n, in, g, rel_degree, rel_succ};
+    knot_scc(&view, comp, size);
+    for (size_t t = 0; t < g->n; t++) {
+        if (comp[t] < 0 || (size[comp[t]] < 2 && !self_edge(g, t)))
+            continue;
+        if (!number[comp[t]]) /* deadlocks numbered 1.. in task order */
+            number[comp[t]] = ++g->ncycles;
+        g->cycle[t] = number[comp[t]];
+    }
+    free(comp);
+    free(size);
+    free(number);
     free(in);
 }
 

@@ -10,6 +10,7 @@
  * ThreadSanitizer and Helgrind report the gate-lock case; this rule does not.
  * Only blocking acquisitions close a cycle: a trylock or timed lock gives up. */
 #include "../analyzer/replay.h"
+#include "../analyzer/scc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,7 @@ typedef struct graph {
     long long *locks; /* sorted ids */
     size_t n;
     size_t *first, *adj; /* adj[first[i] .. first[i+1]): edges out of lock i */
+    const edge *edges;
     int *scc, *scc_size;
 } graph;
 
@@ -229,37 +231,14 @@ static size_t index_of(const graph *g, long long lock) {
     return (size_t)(hit - g->locks);
 }
 
-typedef struct tarjan {
-    const state *s;
-    graph *g;
-    int *index, *low, *stack, next, top, count;
-    bool *on;
-} tarjan;
+static size_t lock_degree(void *ctx, size_t v) {
+    const graph *g = ctx;
+    return g->first[v + 1] - g->first[v];
+}
 
-static void strong(tarjan *t, size_t v) {
-    t->index[v] = t->low[v] = ++t->next;
-    t->stack[t->top++] = (int)v;
-    t->on[v] = true;
-    for (size_t k = t->g->first[v]; k < t->g->first[v + 1]; k++) {
-        size_t w = index_of(t->g, t->s->edges[t->g->adj[k]].to);
-        if (!t->index[w]) {
-            strong(t, w);
-            if (t->low[w] < t->low[v])
-                t->low[v] = t->low[w];
-        } else if (t->on[w] && t->index[w] < t->low[v]) {
-            t->low[v] = t->index[w];
-        }
-    }
-    if (t->low[v] != t->index[v])
-        return;
-    int id = t->count++, size = 0, w;
-    do {
-        w = t->stack[--t->top];
-        t->on[w] = false;
-        t->g->scc[w] = id;
-        size++;
-    } while (w != (int)v);
-    t->g->scc_size[id] = size;
+static size_t lock_succ(void *ctx, size_t v, size_t k) {
+    const graph *g = ctx;
+    return index_of(g, g->edges[g->adj[g->first[v] + k]].to);
 }
 
 static void *xcalloc(size_t n, size_t size) {
@@ -295,16 +274,9 @@ static void graph_build(const state *s, graph *g) {
     free(fill);
     g->scc = xcalloc(g->n, sizeof *g->scc);
     g->scc_size = xcalloc(g->n, sizeof *g->scc_size);
-    tarjan t = {
-        s, g, xcalloc(g->n, sizeof(int)), xcalloc(g->n, sizeof(int)), xcalloc(g->n, sizeof(int)), 0,
-        0, 0, xcalloc(g->n, sizeof(bool))};
-    for (size_t v = 0; v < g->n; v++)
-        if (!t.index[v])
-            strong(&t, v);
-    free(t.index);
-    free(t.low);
-    free(t.stack);
-    free(t.on);
+    g->edges = s->edges;
+    knot_graph_view view = {g->n, NULL, g, lock_degree, lock_succ};
+    knot_scc(&view, g->scc, g->scc_size);
 }
 
 static void graph_free(graph *g) {
