@@ -3,7 +3,8 @@
  * (timer, watchdog) must be started afresh when next needed.
  *
  * What the child inherits, as documented in docs/guide.md: channels and their
- * buffered values; not the parent's other tasks (waiters they left queued on
+ * buffered values; the forking task, still a coroutine if it was one, on
+ * the scheduler's processor it was using; not the parent's other tasks (waiters they left queued on
  * a channel stay there, unanswerable), and not the parent's pending timers. */
 #include "internal.h"
 
@@ -15,9 +16,11 @@ static void prepare(void) {
     knot__threads_fork(KNOT__FORK_PREPARE);
     knot__timers_fork(KNOT__FORK_PREPARE);
     knot__tasks_fork(KNOT__FORK_PREPARE);
+    knot__sched_fork(KNOT__FORK_PREPARE);
 }
 
 static void parent(void) {
+    knot__sched_fork(KNOT__FORK_PARENT);
     knot__tasks_fork(KNOT__FORK_PARENT);
     knot__timers_fork(KNOT__FORK_PARENT);
     knot__threads_fork(KNOT__FORK_PARENT);
@@ -28,6 +31,8 @@ static void child(void) {
     knot__recorder_fork_child();
     knot__watchdog_fork_child(); /* zeroes the counts the others rebuild */
     knot__tasks_fork(KNOT__FORK_CHILD);
+    knot__sched_fork(KNOT__FORK_CHILD); /* after the counts are zeroed */
+    knot__stacks_fork_child();
     knot__timers_fork(KNOT__FORK_CHILD);
     knot__threads_fork(KNOT__FORK_CHILD);
 }

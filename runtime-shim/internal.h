@@ -47,8 +47,9 @@ static inline void knot__lock_release(knot__lock *l) {
 
 /* A one-shot wake-up slot owned by one task: park() returns after unpark(). */
 typedef struct knot__parker {
-    _Atomic uint32_t state; /* 0 empty, 1 notified, 2 sleeping */
+    _Atomic uint32_t state; /* 0 empty, 1 notified, 2 sleeping (a thread), 3 parked (a coroutine) */
 } knot__parker;
+#define KNOT__PARKED_TASK 3u
 
 KNOT__HIDDEN void knot__park(knot__parker *p);
 KNOT__HIDDEN void knot__unpark(knot__parker *p);
@@ -57,6 +58,58 @@ KNOT__HIDDEN void knot__futex_wait(_Atomic uint32_t *word, uint32_t expect);
 KNOT__HIDDEN int knot__futex_wait_until(_Atomic uint32_t *word, uint32_t expect,
                                         uint64_t deadline_ns);
 KNOT__HIDDEN void knot__futex_wake(_Atomic uint32_t *word, int n);
+
+/* ---- stack.c: task stacks ---------------------------------------------------- */
+
+/* A task's stack; this header sits in its top bytes. */
+typedef struct knot__stack {
+    char *lo;    /* lowest usable byte, where the canary is */
+    size_t size; /* usable bytes, up to this header */
+    char *guard; /* the mapping, starting with its guard page; NULL: packed in a slab */
+    size_t map_size;
+    struct knot__stack *next; /* in the reuse lists */
+} knot__stack;
+
+struct knot__task;
+KNOT__HIDDEN size_t knot__stack_default_size(void);
+/* A stack of size bytes (0: the default, KNOT_STACK); NULL without memory. */
+KNOT__HIDDEN knot__stack *knot__stack_get(size_t size);
+KNOT__HIDDEN void knot__stack_put(knot__stack *s);
+/* Whether the canary at the bottom of s is still there. */
+KNOT__HIDDEN bool knot__stack_intact(const knot__stack *s);
+KNOT__HIDDEN KNOT__NORETURN void knot__stack_overflow(const struct knot__task *t);
+/* Report overflows into guard pages (process-wide), on an alternate signal
+ * stack (per thread: each scheduler thread calls it). */
+KNOT__HIDDEN void knot__stack_catch_overflow(void);
+KNOT__HIDDEN void knot__stack_signal_stack(void);
+KNOT__HIDDEN void knot__stacks_fork_child(void);
+
+/* ---- context.c: the user-space switch -------------------------------------------- */
+
+/* Save the current context, storing its stack pointer in *save, and resume
+ * the one whose stack pointer is to. */
+KNOT__HIDDEN void knot__ctx_switch(void **save, void *to);
+/* A context that, switched to, calls fn (which never returns) on the stack
+ * below top. Returns its stack pointer. */
+KNOT__HIDDEN void *knot__ctx_make(void *top, void (*fn)(void));
+
+/* ThreadSanitizer must be told of every switch between stacks. */
+#if defined(__SANITIZE_THREAD__)
+#define KNOT__TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define KNOT__TSAN 1
+#endif
+#endif
+#ifndef KNOT__TSAN
+#define KNOT__TSAN 0
+#endif
+#if KNOT__TSAN
+void *__tsan_get_current_fiber(void);
+void *__tsan_create_fiber(unsigned flags);
+void __tsan_destroy_fiber(void *fiber);
+void __tsan_switch_to_fiber(void *fiber, unsigned flags);
+#endif
 
 /* ---- task.c: tasks --------------------------------------------------------- */
 
@@ -90,7 +143,30 @@ typedef struct knot__task {
     struct knot__task *joiner;                /* a task blocked joining it, under the join lock */
     uint64_t end_event;                       /* traced: its task_end */
     const void *exit_return_address;          /* where it called pthread_exit */
+    /* A coroutine (sched.c): a task of knot_go's, or main once the scheduler
+     * runs; the others are threads. */
+    bool coroutine;
+    uint32_t wired;                /* pthread locks held, knot_lock_thread depth: keep the thread */
+    void *ctx_sp;                  /* its saved context while it does not run */
+    knot__stack *stack;            /* NULL for main, on the main thread's stack */
+    size_t stack_request;          /* knot_go_stack's size; 0: the default */
+    struct knot__task *sched_next; /* in the global run queue */
+    int saved_errno;               /* errno belongs to the task */
+#if KNOT__TSAN
+    void *tsan_fiber;
+#endif
 } knot__task;
+
+/* The task running on this thread (NULL on a thread knot has not seen, or
+ * in the scheduler's loop). */
+KNOT__HIDDEN extern KNOT__TLS knot__task *knot__current;
+/* A coroutine's life between its start and end events: runs its function. */
+KNOT__HIDDEN void knot__task_run(knot__task *t);
+/* Free an ended coroutine's record, once off its stack. */
+KNOT__HIDDEN void knot__task_free(knot__task *t);
+/* The running task takes (delta 1) or lets go of (-1) something that ties
+ * it to its thread: a pthread mutex or rwlock, or knot_lock_thread. */
+KNOT__HIDDEN void knot__wire(int delta);
 
 /* A task for a thread about to be created (counted, registered, its spawn
  * recorded at site or return_address); undone by spawn_failed. */
@@ -182,6 +258,29 @@ KNOT__HIDDEN extern const knot_site knot__unknown_site;
 /* Iterate tasks under the registry lock (watchdog report). */
 KNOT__HIDDEN void knot__tasks_foreach(void (*fn)(knot__task *, void *), void *ctx);
 
+/* ---- sched.c: the M:N scheduler ---------------------------------------------------- */
+
+/* Start the scheduler if it is not running; false without memory. */
+KNOT__HIDDEN bool knot__sched_start(void);
+/* Run t, a new task, as a coroutine with a stack of stack_size (0: default). */
+KNOT__HIDDEN int knot__sched_spawn(knot__task *t, size_t stack_size);
+/* Whether this thread is one of the scheduler's (runs coroutines). */
+KNOT__HIDDEN bool knot__sched_on_m(void);
+/* The coroutine running on this thread, if any (async-signal-safe). */
+KNOT__HIDDEN const knot__task *knot__sched_running(void);
+/* Park t, the running coroutine, until its parker is notified. */
+KNOT__HIDDEN void knot__sched_park(knot__task *t);
+/* t, a parked coroutine, can run. */
+KNOT__HIDDEN void knot__sched_ready(knot__task *t);
+/* The running coroutine ends; never returns. */
+KNOT__HIDDEN KNOT__NORETURN void knot__sched_exit(knot__task *t);
+/* The running task is about to block outside knot, and is back. */
+KNOT__HIDDEN void knot__sched_block_enter(void);
+KNOT__HIDDEN void knot__sched_block_exit(void);
+/* A wired task is about to sleep keeping its thread: its P goes elsewhere. */
+KNOT__HIDDEN void knot__sched_release_p(void);
+KNOT__HIDDEN int knot__sched_procs(void);
+
 /* ---- watchdog.c: blocked accounting and the "all tasks asleep" detector ---- */
 
 /* A task is about to park on a knot primitive; op names it for reports.
@@ -219,6 +318,12 @@ KNOT__HIDDEN void knot__task_count(int delta);
 /* Start a detached runtime-internal thread (timer, watchdog): not a task,
  * but counted, so the detector can match the kernel's thread count. */
 KNOT__HIDDEN bool knot__start_internal_thread(void *(*fn)(void *));
+KNOT__HIDDEN bool knot__start_internal_thread_arg(void *(*fn)(void *), void *arg);
+/* Threads that serve the runtime (the main thread, once it runs the
+ * scheduler) and coroutine tasks (which have no thread of their own): what
+ * the detector expects the kernel to count is tasks - coroutines + internal. */
+KNOT__HIDDEN void knot__internal_threads(int delta);
+KNOT__HIDDEN void knot__coroutines(int delta);
 /* Timers pending: a pending timer may wake a task, so it is not a deadlock. */
 KNOT__HIDDEN void knot__timers_pending(int delta);
 /* Park forever, as a nil channel or an empty select does. */
@@ -354,6 +459,7 @@ KNOT__HIDDEN void knot__sync_table_fork_child(void);
  * caller can then reset what it guards. */
 KNOT__HIDDEN bool knot__lock_fork(knot__lock *l, enum knot__fork_phase phase);
 KNOT__HIDDEN void knot__watchdog_fork_child(void);
+KNOT__HIDDEN void knot__sched_fork(enum knot__fork_phase phase);
 
 /* ---- timer.c ---------------------------------------------------------------- */
 

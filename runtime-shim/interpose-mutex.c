@@ -120,7 +120,33 @@ static int traced_unlock(pthread_mutex_t *m, const void *ra) {
 
 /* ---- the interposed functions, and the same for C11's mtx_* ------------------------------ */
 
+/* A task holding a pthread mutex stays on its thread: glibc records the
+ * owner by thread. EOWNERDEAD hands the lock over too. */
+static int wired(int rc) {
+    if (rc == 0 || rc == EOWNERDEAD)
+        knot__wire(1);
+    return rc;
+}
+
+static int unwired(int rc) {
+    if (rc == 0)
+        knot__wire(-1);
+    return rc;
+}
+
+static int mutex_lock(pthread_mutex_t *m, const knot__deadline *d, const void *ra);
+static int mutex_trylock(pthread_mutex_t *m, const void *ra);
+static int mutex_unlock(pthread_mutex_t *m, const void *ra);
+
 int knot__mutex_lock(pthread_mutex_t *m, const knot__deadline *d, const void *ra) {
+    return wired(mutex_lock(m, d, ra));
+}
+
+int knot__mutex_trylock(pthread_mutex_t *m, const void *ra) { return wired(mutex_trylock(m, ra)); }
+
+int knot__mutex_unlock(pthread_mutex_t *m, const void *ra) { return unwired(mutex_unlock(m, ra)); }
+
+static int mutex_lock(pthread_mutex_t *m, const knot__deadline *d, const void *ra) {
     if (KNOT__LIKELY(!knot__tracing)) {
         int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
         return rc == EBUSY ? lock_slow(m, d, ra) : rc;
@@ -128,13 +154,13 @@ int knot__mutex_lock(pthread_mutex_t *m, const knot__deadline *d, const void *ra
     return traced_lock(m, d, ra);
 }
 
-int knot__mutex_trylock(pthread_mutex_t *m, const void *ra) {
+static int mutex_trylock(pthread_mutex_t *m, const void *ra) {
     if (KNOT__LIKELY(!knot__tracing))
         return real(&real_trylock, "pthread_mutex_trylock")(m);
     return traced_trylock(m, ra);
 }
 
-int knot__mutex_unlock(pthread_mutex_t *m, const void *ra) {
+static int mutex_unlock(pthread_mutex_t *m, const void *ra) {
     if (KNOT__LIKELY(!knot__tracing))
         return real(&real_unlock, "pthread_mutex_unlock")(m);
     return traced_unlock(m, ra);

@@ -28,6 +28,8 @@ static uint64_t emit(uint16_t kind, knot__sync_info *i, const void *ra, uint64_t
 
 /* Record a (write) lock call that returned rc; returns rc. */
 static int locked(pthread_rwlock_t *l, bool write, int rc, const void *ra) {
+    if (rc == 0)
+        knot__wire(1); /* glibc records a writer by its thread: stay on it */
     if (KNOT__LIKELY(!knot__tracing))
         return rc;
     knot__sync_info *i = knot__sync_info_of(l);
@@ -86,7 +88,16 @@ int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t clock,
     return locked(l, true, f(l, clock, abstime), __builtin_return_address(0));
 }
 
+static int unlock(pthread_rwlock_t *l, const void *ra);
+
 int pthread_rwlock_unlock(pthread_rwlock_t *l) {
+    int rc = unlock(l, __builtin_return_address(0));
+    if (rc == 0)
+        knot__wire(-1);
+    return rc;
+}
+
+static int unlock(pthread_rwlock_t *l, const void *ra) {
     rw_fn f = REAL_RW(real_unlock, "pthread_rwlock_unlock");
     if (KNOT__LIKELY(!knot__tracing))
         return f(l);
@@ -100,7 +111,7 @@ int pthread_rwlock_unlock(pthread_rwlock_t *l) {
 #else
         bool writer = true; /* cannot tell: order readers after it too */
 #endif
-        uint64_t id = emit(KNOT__EV_RW_UNLOCK, i, __builtin_return_address(0), 0, 0, true);
+        uint64_t id = emit(KNOT__EV_RW_UNLOCK, i, ra, 0, 0, true);
         __atomic_store_n(&i->last_unlock, id, __ATOMIC_RELEASE);
         if (writer)
             __atomic_store_n(&i->last_write_unlock, id, __ATOMIC_RELEASE);

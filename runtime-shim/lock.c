@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -112,7 +113,8 @@ bool knot__lock_fork(knot__lock *l, enum knot__fork_phase phase) {
     return false;
 }
 
-void knot__park(knot__parker *p) {
+/* A thread's wait: spin, yield, then sleep on the futex. */
+static void thread_park(knot__parker *p) {
     int limit = spin_limit();
     /* Spin only while a core is idle: with every core busy with running
      * tasks, spinning takes the CPU from the very task that would wake us. */
@@ -140,8 +142,33 @@ notified:
     atomic_store_explicit(&p->state, 0, memory_order_relaxed);
 }
 
+static knot__task *owner_of(knot__parker *p) {
+    return (knot__task *)(void *)((char *)p - offsetof(knot__task, parker));
+}
+
+void knot__park(knot__parker *p) {
+    knot__task *t = owner_of(p);
+    if (!t->coroutine) {
+        thread_park(p);
+        return;
+    }
+    if (!t->wired) {
+        knot__sched_park(t); /* returns once notified, on whichever thread resumed it */
+        atomic_store_explicit(&p->state, 0, memory_order_relaxed);
+        return;
+    }
+    /* Wired to its thread: the thread waits with it, its processor moves on. */
+    knot__sched_release_p();
+    thread_park(p);
+    knot__sched_block_exit();
+}
+
 void knot__unpark(knot__parker *p) {
-    /* Touch nothing of the waiter after this exchange: it may return at once. */
-    if (atomic_exchange_explicit(&p->state, 1, memory_order_release) == 2)
+    /* Touch nothing of a thread waiter after this exchange: it may return at
+     * once. A parked coroutine cannot: it runs again only once readied. */
+    uint32_t was = atomic_exchange_explicit(&p->state, 1, memory_order_acq_rel);
+    if (was == 2)
         knot__futex_wake(&p->state, 1);
+    else if (was == KNOT__PARKED_TASK)
+        knot__sched_ready(owner_of(p));
 }

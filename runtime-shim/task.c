@@ -1,9 +1,12 @@
-/* Tasks: OS threads with an identity, a spawn site and a parker.
+/* Tasks: an identity, a spawn site and a parker.
  *
- * Every thread that touches knot becomes a task: the ones knot_go starts, the
- * main thread (task 1, registered before main runs) and any foreign thread on
- * its first knot call. A thread-specific-data destructor unregisters foreign
- * threads when they exit, so the deadlock detector's count stays exact. */
+ * knot_go's tasks are coroutines that the scheduler (sched.c) runs on a few
+ * threads. Every other thread that touches knot is a task too, one thread
+ * each: the main thread (task 1, registered before main runs; a coroutine
+ * once the scheduler starts on it), threads made by pthread_create or
+ * thrd_create, and any foreign thread on its first knot call. A
+ * thread-specific-data destructor unregisters foreign threads when they
+ * exit, so the deadlock detector's count stays exact. */
 #include "internal.h"
 
 #include <errno.h>
@@ -21,7 +24,7 @@ static knot__task *registry_head;
 static _Atomic uint64_t next_task_id = 1;
 static pthread_key_t exit_key;
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
-static KNOT__TLS knot__task *current;
+KNOT__TLS knot__task *knot__current;
 
 static void registry_add(knot__task *t) {
     knot__lock_acquire(&registry_lock);
@@ -68,7 +71,8 @@ static knot__task *task_new(const knot_site *spawn_site) {
     return t;
 }
 
-static void task_exit(knot__task *t, uint64_t how) {
+/* The task's end; returns whether its record must be kept for a joiner. */
+static bool task_ended(knot__task *t, uint64_t how) {
     uint64_t end = 0;
     if (KNOT__UNLIKELY(knot__tracing)) /* its site: where it called pthread_exit, if it did */
         end = knot__emit_at(KNOT__EV_TASK_END, KNOT__POINT, t, 0, NULL, t->exit_return_address, how,
@@ -82,8 +86,14 @@ static void task_exit(knot__task *t, uint64_t how) {
         knot__block_self_end(t, true);
     /* A joinable pthread's record outlives it: the joiner still needs it. */
     bool keep = knot__thread_exited(t, end);
+    if (t->coroutine)
+        knot__coroutines(-1);
     knot__task_count(-1);
-    if (!keep)
+    return keep;
+}
+
+static void task_exit(knot__task *t, uint64_t how) {
+    if (!task_ended(t, how))
         free(t);
 }
 
@@ -91,7 +101,7 @@ static void task_exit(knot__task *t, uint64_t how) {
  * ends: the same bookkeeping as a task returning. */
 static void exit_destructor(void *p) {
     knot__task *t = p;
-    current = NULL;
+    knot__current = NULL;
     task_exit(t, 2); /* ended by pthread_exit, or a foreign thread's end */
 }
 
@@ -100,12 +110,12 @@ static void make_exit_key(void) { pthread_key_create(&exit_key, exit_destructor)
 static void adopt(knot__task *t) {
     t->tid = (int)syscall(SYS_gettid);
     pthread_once(&exit_key_once, make_exit_key);
-    current = t;
+    knot__current = t;
     pthread_setspecific(exit_key, t);
 }
 
 knot__task *knot__self(void) {
-    knot__task *t = current;
+    knot__task *t = knot__current;
     if (KNOT__LIKELY(t != NULL))
         return t;
     t = task_new(&knot__unknown_site);
@@ -129,11 +139,11 @@ void knot__tasks_fork(enum knot__fork_phase phase) {
     /* Only the forking thread survives. The other tasks' records are
      * left allocated: stale waiters on channels may still point at them. */
     for (knot__task *t = registry_head; t; t = t->reg_next)
-        t->gone = t != current;
+        t->gone = t != knot__current;
     registry_head = NULL;
-    if (current) {
-        current->reg_prev = current->reg_next = NULL;
-        registry_head = current;
+    if (knot__current) {
+        knot__current->reg_prev = knot__current->reg_next = NULL;
+        registry_head = knot__current;
         knot__task_count(1);
     }
 }
@@ -167,17 +177,32 @@ void knot__task_leave(knot__task *t) {
     /* Normal return: unregister here rather than in the TSD destructor so the
      * count drops before the thread's remaining teardown. */
     pthread_setspecific(exit_key, NULL);
-    current = NULL;
+    knot__current = NULL;
     task_exit(t, 0);
 }
 
-static void *trampoline(void *p) {
-    knot__task *t = p;
-    knot__task_enter(t);
+void knot__task_run(knot__task *t) {
+    if (KNOT__UNLIKELY(knot__tracing))
+        (void)knot__emit(KNOT__EV_TASK_START, KNOT__POINT, t, 0, NULL, t->spawn_site, t->parent_id,
+                         0);
     t->fn(t->arg);
-    knot__task_leave(t);
-    return NULL;
+    (void)task_ended(t, 0);
 }
+
+void knot__task_free(knot__task *t) { free(t); }
+
+void knot__wire(int delta) {
+    knot__task *t = knot__current;
+    if (!t)
+        return;
+    if (delta > 0)
+        t->wired++;
+    else if (t->wired > 0) /* an unlock by a thread that did not lock: not ours to count */
+        t->wired--;
+}
+
+void knot_lock_thread(void) { knot__wire(1); }
+void knot_unlock_thread(void) { knot__wire(-1); }
 
 knot__task *knot__task_spawning(const knot_site *site, const void *return_address) {
     knot__task *parent = knot__self();
@@ -206,22 +231,17 @@ void knot__task_spawn_failed(knot__task *t) {
     free(t);
 }
 
-static int spawn(void (*fn)(void *), void *arg, void *copy, const knot_site *site,
-                 uint64_t *child) {
+static int spawn(void (*fn)(void *), void *arg, void *copy, size_t stack_size,
+                 const knot_site *site, uint64_t *child) {
     knot__task *t = knot__task_spawning(site, NULL);
     if (!t)
         return ENOMEM;
     if (child)
-        *child = t->id; /* read now: a detached task may be gone once started */
+        *child = t->id; /* read now: the task may be gone once started */
     t->fn = fn;
     t->arg = copy ? copy : arg;
     t->arg_copy = copy;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_t th;
-    int err = knot__pthread_create(&th, &attr, trampoline, t);
-    pthread_attr_destroy(&attr);
+    int err = knot__sched_spawn(t, stack_size);
     if (err) {
         t->arg_copy = NULL; /* the copy stays the caller's to free */
         knot__task_spawn_failed(t);
@@ -237,7 +257,7 @@ int knot_go_at(void (*fn)(void *), void *arg, const knot_site *site) {
 int knot__go_task(void (*fn)(void *), void *arg, const knot_site *site, uint64_t *child) {
     if (!fn)
         return EINVAL;
-    return spawn(fn, arg, NULL, site, child);
+    return spawn(fn, arg, NULL, 0, site, child);
 }
 
 int knot_go_copy_at(void (*fn)(void *), const void *arg, size_t size, const knot_site *site) {
@@ -248,13 +268,23 @@ int knot_go_copy_at(void (*fn)(void *), const void *arg, size_t size, const knot
         return ENOMEM;
     if (size)
         memcpy(copy, arg, size);
-    int err = spawn(fn, NULL, copy, site, NULL);
+    int err = spawn(fn, NULL, copy, 0, site, NULL);
     if (err)
         free(copy);
     return err;
 }
 
+int knot_go_stack_at(void (*fn)(void *), void *arg, size_t stack_size, const knot_site *site) {
+    if (!fn)
+        return EINVAL;
+    return spawn(fn, arg, NULL, stack_size, site, NULL);
+}
+
 int knot_go(void (*fn)(void *), void *arg) { return knot_go_at(fn, arg, NULL); }
+
+int knot_go_stack(void (*fn)(void *), void *arg, size_t stack_size) {
+    return knot_go_stack_at(fn, arg, stack_size, NULL);
+}
 
 int knot_go_copy(void (*fn)(void *), const void *arg, size_t size) {
     return knot_go_copy_at(fn, arg, size, NULL);

@@ -33,6 +33,7 @@
 static _Atomic uint64_t state;
 static _Atomic int timers;
 static _Atomic int internal;
+static _Atomic int coroutines;
 static _Atomic uint32_t kick;
 static pthread_once_t watchdog_once = PTHREAD_ONCE_INIT;
 
@@ -74,6 +75,7 @@ void knot__block_begin(knot__task *t, const char *op, const knot_site *site) {
  * set before it counts, cleared after it no longer does. */
 bool knot__block_self_begin(knot__task *t, const char *op, const void *return_address,
                             bool shared) {
+    knot__sched_block_enter(); /* its processor may serve others meanwhile */
     if (shared)
         return false;
     atomic_store_explicit(&t->self_blocked, true, memory_order_release);
@@ -82,6 +84,7 @@ bool knot__block_self_begin(knot__task *t, const char *op, const void *return_ad
 }
 
 void knot__block_self_end(knot__task *t, bool counted) {
+    knot__sched_block_exit();
     if (!counted)
         return;
     knot__block_claimed();
@@ -111,22 +114,29 @@ void knot__watchdog_fork_child(void) {
     atomic_store(&state, 0);
     atomic_store(&timers, 0);
     atomic_store(&internal, 0);
+    atomic_store(&coroutines, 0);
     atomic_store(&kick, 0);
     watchdog_once = (pthread_once_t)PTHREAD_ONCE_INIT;
 }
 
-static void internal_threads(int delta) { atomic_fetch_add(&internal, delta); }
+void knot__internal_threads(int delta) { atomic_fetch_add(&internal, delta); }
+
+void knot__coroutines(int delta) { atomic_fetch_add(&coroutines, delta); }
 
 bool knot__start_internal_thread(void *(*fn)(void *)) {
+    return knot__start_internal_thread_arg(fn, NULL);
+}
+
+bool knot__start_internal_thread_arg(void *(*fn)(void *), void *arg) {
     pthread_t th;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, (size_t)64 * 1024); /* they call nothing deep */
-    internal_threads(1); /* before it exists, so the count never falls short */
-    bool ok = knot__pthread_create(&th, &attr, fn, NULL) == 0;
+    knot__internal_threads(1); /* before it exists, so the count never falls short */
+    bool ok = knot__pthread_create(&th, &attr, fn, arg) == 0;
     if (!ok)
-        internal_threads(-1);
+        knot__internal_threads(-1);
     pthread_attr_destroy(&attr);
     return ok;
 }
@@ -214,7 +224,7 @@ static bool confirmed(void) {
     if (!suspect(w) || atomic_load(&timers) > 0 || self_blocked_can_run())
         return false;
     int threads = kernel_threads();
-    int known = (int)tasks_of(w) + atomic_load(&internal);
+    int known = (int)tasks_of(w) - atomic_load(&coroutines) + atomic_load(&internal);
     if (threads < known || threads > known + SANITIZER_THREADS)
         return false;
     return !self_blocked_can_run() && atomic_load(&state) == w;

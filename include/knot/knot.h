@@ -124,8 +124,16 @@ int knot_select_nb(knot_case *cases, size_t n);
  * ------------------------------------------------------------------------- */
 
 /* Run fn(arg) in a new task. Returns 0 or an errno value (EAGAIN, ENOMEM).
- * As in Go, tasks still running when main returns are ended with the process. */
+ * As in Go, tasks still running when main returns are ended with the process.
+ * A task is a coroutine with a stack of its own (64 KiB unless KNOT_STACK
+ * says otherwise; an overflow is caught and reported), run by the scheduler
+ * on KNOT_PROCS threads (default: the CPUs the process may use). A task may
+ * resume on another thread after any blocking knot call, unless wired to its
+ * thread: see knot_lock_thread. */
 int knot_go(void (*fn)(void *), void *arg);
+
+/* As knot_go, with a stack of stack_size bytes for this task alone. */
+int knot_go_stack(void (*fn)(void *), void *arg, size_t stack_size);
 
 /* As knot_go, but fn receives a private copy of the size bytes at arg, made
  * before knot_go returns and freed when fn returns: the safe way to hand a
@@ -134,6 +142,13 @@ int knot_go_copy(void (*fn)(void *), const void *arg, size_t size);
 
 /* The current task's id: 1 for the main thread, then in spawn order. */
 uint64_t knot_task_id(void);
+
+/* Wire the calling task to its thread until the matching knot_unlock_thread
+ * (calls nest), like Go's runtime.LockOSThread: while wired, a blocking knot
+ * call keeps the thread, so thread-locals and pthread_self() stay the same.
+ * Holding a pthread mutex or rwlock wires a task the same way, by itself. */
+void knot_lock_thread(void);
+void knot_unlock_thread(void);
 
 /* ---------------------------------------------------------------------------
  * Wait groups
@@ -216,6 +231,7 @@ int knot_select_at(knot_case *cases, size_t n, const knot_site *site);
 int knot_select_nb_at(knot_case *cases, size_t n, const knot_site *site);
 int knot_go_at(void (*fn)(void *), void *arg, const knot_site *site);
 int knot_go_copy_at(void (*fn)(void *), const void *arg, size_t size, const knot_site *site);
+int knot_go_stack_at(void (*fn)(void *), void *arg, size_t stack_size, const knot_site *site);
 void knot_wg_add_at(knot_wg *wg, int delta, const knot_site *site);
 void knot_wg_done_at(knot_wg *wg, const knot_site *site);
 void knot_wg_wait_at(knot_wg *wg, const knot_site *site);
@@ -237,6 +253,7 @@ int knot_group_wait_at(knot_group *g, const knot_site *site);
 #define knot_select_nb(cases, n)       knot_select_nb_at((cases), (n), KNOT_SITE)
 #define knot_go(fn, arg)               knot_go_at((fn), (arg), KNOT_SITE)
 #define knot_go_copy(fn, arg, size)    knot_go_copy_at((fn), (arg), (size), KNOT_SITE)
+#define knot_go_stack(fn, arg, size)   knot_go_stack_at((fn), (arg), (size), KNOT_SITE)
 #define knot_wg_add(wg, delta)         knot_wg_add_at((wg), (delta), KNOT_SITE)
 #define knot_wg_done(wg)               knot_wg_done_at((wg), KNOT_SITE)
 #define knot_wg_wait(wg)               knot_wg_wait_at((wg), KNOT_SITE)
