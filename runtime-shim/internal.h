@@ -3,6 +3,7 @@
 #define KNOT_INTERNAL_H
 
 #define KNOT_NO_SITE_MACROS
+#define KNOT_NO_ERRNO_MACRO /* the runtime reads errno afresh where it matters */
 #include <knot/knot.h>
 
 #include <pthread.h>

@@ -201,6 +201,8 @@ void knot__wire(int delta) {
         t->wired--;
 }
 
+int *knot_errno(void) { return &errno; }
+
 void knot_lock_thread(void) { knot__wire(1); }
 void knot_unlock_thread(void) { knot__wire(-1); }
 

@@ -22,6 +22,7 @@
 #ifndef KNOT_KNOT_H
 #define KNOT_KNOT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -149,6 +150,17 @@ uint64_t knot_task_id(void);
  * Holding a pthread mutex or rwlock wires a task the same way, by itself. */
 void knot_lock_thread(void);
 void knot_unlock_thread(void);
+
+/* errno belongs to the task: its value is kept across every switch. But a
+ * task may resume on another thread, and C compilers keep the address of
+ * the thread's errno across calls (glibc declares __errno_location const),
+ * so code that includes this header reads errno through knot_errno(), which
+ * they must call afresh. Define KNOT_NO_ERRNO_MACRO to keep libc's. */
+int *knot_errno(void);
+#ifndef KNOT_NO_ERRNO_MACRO
+#undef errno
+#define errno (*knot_errno())
+#endif
 
 /* ---------------------------------------------------------------------------
  * Wait groups
