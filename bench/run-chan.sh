@@ -34,17 +34,19 @@ done
 n() { local x=$(($1 / scale)); echo $((x > 0 ? x : 1)); }
 
 # name | program | arguments | goal: the largest acceptable knot/Go ratio,
-# in hundredths. Throughput must match Go; a ping-pong round trip is pure
-# wake-up latency, where OS threads are allowed twice goroutines' cost.
+# in hundredths. Tasks are coroutines like goroutines: every workload must
+# match Go, the spawn of 10^5 tasks and 10^6 parked at once included.
 workloads=(
-    "pingpong|pingpong|$(n 200000)|200"
+    "pingpong|pingpong|$(n 200000)|100"
     "buffered cap=1|buffered|$(n 2000000) 1|100"
     "buffered cap=128|buffered|$(n 2000000) 128|100"
     "fanin 8->1 cap=64|fanin|$(n 2000000) 64|100"
     "select4|select4|$(n 500000)|100"
     "pipeline3|pipeline3|$(n 500000)|100"
+    "spawn 10^5|spawn|$(n 100000)|100"
+    "parked 10^6|parked|$(n 1000000)|100"
 )
-programs=(pingpong buffered fanin select4 pipeline3)
+programs=(pingpong buffered fanin select4 pipeline3 spawn parked)
 
 # Go's defaults (GOMAXPROCS = nproc), whatever the caller's environment says.
 unset GOMAXPROCS GOGC GODEBUG
@@ -144,6 +146,14 @@ if [[ -x $cbin/bench_cacheline ]]; then
     echo "cache-line round trip between two threads: ${cacheline_before} ns before, $("$cbin/bench_cacheline" 1000000) ns after"
     echo "  (the floor under any cross-thread hand-off; Go's goroutines on one core do not pay it)"
 fi
+# Resident memory per parked task, as each program measured it while all
+# its tasks were parked (the goal: at most twice a goroutine's).
+rss_of() {
+    "$@" 2>&1 >/dev/null | sed -n 's/^rss_per_task_bytes \([0-9]*\)$/\1/p'
+}
+krss=$(rss_of "$cbin/bench_parked" "$(n 1000000)")
+grss=$(rss_of "$gobin/parked" "$(n 1000000)")
+
 echo
 fmt='%-18s | %14s | %12s | %13s | %9s | %s\n'
 printf "$fmt" workload "knot median ms" "Go median ms" "ratio knot/Go" goal "within goal?"
@@ -152,6 +162,15 @@ for row in "${rows[@]}"; do
     IFS='|' read -ra c <<<"$row"
     printf "$fmt" "${c[@]}"
 done
+if [[ $krss =~ ^[0-9]+$ && $grss =~ ^[0-9]+$ && $grss -gt 0 ]]; then
+    rr=$(((krss * 100 + grss / 2) / grss))
+    echo
+    echo "resident memory per parked task: knot $krss bytes, Go $grss bytes," \
+         "ratio $(x100 "$rr") (goal <= 2.00x: $( ((rr <= 200)) && echo yes || echo no))"
+else
+    fail "parked did not report its resident memory per task (knot: '$krss', Go: '$grss')"
+    status=1
+fi
 if ((${#problems[@]})); then
     echo
     printf 'FAIL: %s\n' "${problems[@]}"

@@ -64,11 +64,13 @@ KNOT__HIDDEN void knot__futex_wake(_Atomic uint32_t *word, int n);
 
 /* A task's stack; this header sits in its top bytes. */
 typedef struct knot__stack {
-    char *lo;    /* lowest usable byte, where the canary is */
+    char *lo;    /* lowest usable byte */
     size_t size; /* usable bytes, up to this header */
     char *guard; /* the mapping, starting with its guard page; NULL: packed in a slab */
     size_t map_size;
+    uint64_t *canary;         /* packed: the word an overflow would reach first; NULL: guarded */
     struct knot__stack *next; /* in the reuse lists */
+    uint64_t top_canary;      /* the stack's top word: the canary of the one above in a slab */
 } knot__stack;
 
 struct knot__task;
@@ -76,7 +78,7 @@ KNOT__HIDDEN size_t knot__stack_default_size(void);
 /* A stack of size bytes (0: the default, KNOT_STACK); NULL without memory. */
 KNOT__HIDDEN knot__stack *knot__stack_get(size_t size);
 KNOT__HIDDEN void knot__stack_put(knot__stack *s);
-/* Whether the canary at the bottom of s is still there. */
+/* Whether s's canary is still there (true for a guarded stack). */
 KNOT__HIDDEN bool knot__stack_intact(const knot__stack *s);
 KNOT__HIDDEN KNOT__NORETURN void knot__stack_overflow(const struct knot__task *t);
 /* Report overflows into guard pages (process-wide), on an alternate signal

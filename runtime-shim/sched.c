@@ -472,9 +472,11 @@ void knot__sched_exit(knot__task *t) {
 
 void knot__sched_ready(knot__task *t) {
     knot__machine *m = this_m;
-    if (m && owns(m, m->p))
+    if (m && owns(m, m->p)) {
         runq_put(m->p, t, true);
-    else
+        /* Its task makes knot calls: not stuck outside knot. */
+        atomic_fetch_add_explicit(&m->p->tick, 1, memory_order_relaxed);
+    } else
         gq_put(t);
     wakep();
 }

@@ -64,8 +64,9 @@ static knot__task *task_new(const knot_site *spawn_site) {
         return NULL;
     t->id = atomic_fetch_add(&next_task_id, 1);
     t->spawn_site = spawn_site;
-    /* Seed the select RNG from the id and the clock; any non-zero value works. */
-    t->rng = (t->id * 0x9E3779B97F4A7C15ull) ^ (uint64_t)clock();
+    /* Seed the select RNG from the id and the record's address; any non-zero
+     * value works. (Not the clock: clock() is a system call, once a spawn.) */
+    t->rng = (t->id * 0x9E3779B97F4A7C15ull) ^ (uint64_t)(uintptr_t)t;
     if (!t->rng)
         t->rng = 0x2545F4914F6CDD1Dull;
     return t;
