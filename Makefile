@@ -17,7 +17,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 # with npm (any npm on PATH will do: see deps).
 DEPS       := cmake make gcc clang libclang-rt-14-dev llvm clang-format clang-tidy pkg-config \
               libsqlite3-dev sqlite3 libjansson-dev python3-jsonschema libclang-14-dev \
-              libgraphviz-dev graphviz chromium
+              libgraphviz-dev graphviz chromium gdb
 BENCH_DEPS := golang-go valgrind
 
 .PHONY: all deps bench-deps configure build run test bench fuzz clean
