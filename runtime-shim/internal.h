@@ -107,6 +107,22 @@ KNOT__HIDDEN void *knot__ctx_make(void *top, void (*fn)(void));
 #ifndef KNOT__TSAN
 #define KNOT__TSAN 0
 #endif
+/* ... and AddressSanitizer, of which stack it runs on. */
+#if defined(__SANITIZE_ADDRESS__)
+#define KNOT__ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KNOT__ASAN 1
+#endif
+#endif
+#ifndef KNOT__ASAN
+#define KNOT__ASAN 0
+#endif
+#if KNOT__ASAN
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom, size_t size);
+void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old,
+                                     size_t *size_old);
+#endif
 #if KNOT__TSAN
 void *__tsan_get_current_fiber(void);
 void *__tsan_create_fiber(unsigned flags);
@@ -157,6 +173,11 @@ typedef struct knot__task {
     int saved_errno;               /* errno belongs to the task */
 #if KNOT__TSAN
     void *tsan_fiber;
+#endif
+#if KNOT__ASAN
+    void *asan_fake_stack;
+    const void *asan_bottom; /* its stack, for AddressSanitizer */
+    size_t asan_size;
 #endif
 } knot__task;
 

@@ -47,6 +47,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,11 @@ struct knot__machine {
     uint64_t rng;
 #if KNOT__TSAN
     void *tsan_fiber;
+#endif
+#if KNOT__ASAN
+    void *asan_fake_stack;
+    const void *asan_bottom; /* the loop's stack */
+    size_t asan_size;
 #endif
 };
 
@@ -383,14 +389,40 @@ static void handoff(knot__proc *p) {
 
 /* ---- switching ------------------------------------------------------------------------------ */
 
-static void switch_annotate(knot__task *to, knot__machine *m) {
+/* Tell the sanitizers the running context is about to become `to`'s (a
+ * task, or with to NULL the M's loop); `fake` keeps the leaving context's
+ * AddressSanitizer state, NULL when it never runs again. */
+static void switch_annotate(knot__task *to, knot__machine *m, void **fake) {
 #if KNOT__TSAN
     __tsan_switch_to_fiber(to ? to->tsan_fiber : m->tsan_fiber, 0);
+#endif
+#if KNOT__ASAN
+    __sanitizer_start_switch_fiber(fake, to ? to->asan_bottom : m->asan_bottom,
+                                   to ? to->asan_size : m->asan_size);
 #else
     (void)to;
     (void)m;
+    (void)fake;
 #endif
 }
+
+/* A context runs again (fake: what switch_annotate kept for it), or for
+ * the first time (fake NULL). */
+static void switched_in(void *fake) {
+#if KNOT__ASAN
+    __sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#else
+    (void)fake;
+#endif
+}
+
+#if KNOT__ASAN
+#define FAKE_STACK(x) (&(x)->asan_fake_stack)
+#define FAKE_OF(x)    ((x)->asan_fake_stack)
+#else
+#define FAKE_STACK(x) NULL
+#define FAKE_OF(x)    NULL
+#endif
 
 /* Complete what the context that switched to this one left to do, now that
  * nothing runs on its stack. Runs on every path into a context. */
@@ -441,20 +473,24 @@ static void switch_out(knot__task *t, enum after what) {
     t->saved_errno = *e;
     knot__proc *p = owns(m, m->p) ? m->p : NULL;
     knot__task *next = p ? runq_get(p) : NULL;
+    void **fake = NULL; /* an ended task never runs again */
+    if (what != AFTER_EXIT)
+        fake = FAKE_STACK(t);
     if (next) {
         enter(m, p, next);
-        switch_annotate(next, m);
+        switch_annotate(next, m, fake);
         knot__ctx_switch(&t->ctx_sp, next->ctx_sp);
     } else {
         m->running = NULL;
         knot__current = NULL;
-        switch_annotate(NULL, m);
+        switch_annotate(NULL, m, fake);
         knot__ctx_switch(&t->ctx_sp, m->sched_sp);
     }
 }
 
 /* t runs again, on whichever M resumed it. */
 static void resumed(knot__task *t) {
+    switched_in(FAKE_OF(t));
     knot__machine *m = current_m();
     finish(m);
     *errno_slot() = t->saved_errno;
@@ -601,10 +637,17 @@ static __attribute__((noreturn)) void sched_loop(void) {
     for (;;) {
         knot__task *t = find_runnable(m);
         enter(m, m->p, t);
-        switch_annotate(t, m);
+        switch_annotate(t, m, FAKE_STACK(m));
         knot__ctx_switch(&m->sched_sp, t->ctx_sp);
+        switched_in(FAKE_OF(m));
         finish(m);
     }
+}
+
+/* The main thread's loop, on a stack of its own: entered by a switch. */
+static __attribute__((noreturn)) void sched_loop_entered(void) {
+    switched_in(NULL);
+    sched_loop();
 }
 
 static knot__machine *m_new(void) {
@@ -624,9 +667,26 @@ static void m_adopt(knot__machine *m) {
     knot__stack_signal_stack();
 }
 
+#if KNOT__ASAN
+static void thread_stack(const void **bottom, size_t *size) {
+    pthread_attr_t a;
+    void *lo = NULL;
+    size_t n = 0;
+    if (pthread_getattr_np(pthread_self(), &a) == 0) {
+        (void)pthread_attr_getstack(&a, &lo, &n);
+        pthread_attr_destroy(&a);
+    }
+    *bottom = lo;
+    *size = n;
+}
+#endif
+
 static void *m_thread_main(void *arg) {
     knot__machine *m = arg;
     m_adopt(m);
+#if KNOT__ASAN
+    thread_stack(&m->asan_bottom, &m->asan_size);
+#endif
 #if KNOT__TSAN
     m->tsan_fiber = __tsan_get_current_fiber();
 #endif
@@ -649,6 +709,7 @@ static void m_start_thread(knot__proc *p, bool spinning) {
 /* ---- a coroutine's first and last moments -------------------------------------------------- */
 
 static void task_main(void) {
+    switched_in(NULL);
     knot__task *t = knot__current;
     finish(current_m());
     knot__task_run(t); /* the task's function, between its start and end events */
@@ -664,6 +725,10 @@ int knot__sched_spawn(knot__task *t, size_t stack_size) {
     t->stack = s;
     t->coroutine = true;
     t->ctx_sp = knot__ctx_make(s->lo + s->size, task_main);
+#if KNOT__ASAN
+    t->asan_bottom = s->lo;
+    t->asan_size = s->size;
+#endif
 #if KNOT__TSAN
     t->tsan_fiber = __tsan_create_fiber(0);
 #endif
@@ -804,7 +869,12 @@ static void adopt_main(knot__task *t1) {
     if (stack == MAP_FAILED)
         return; /* main stays a thread task; the other tasks still run */
     m_adopt(m);
-    m->sched_sp = knot__ctx_make((char *)stack + M0_STACK, sched_loop);
+    m->sched_sp = knot__ctx_make((char *)stack + M0_STACK, sched_loop_entered);
+#if KNOT__ASAN
+    m->asan_bottom = stack;
+    m->asan_size = M0_STACK;
+    thread_stack(&t1->asan_bottom, &t1->asan_size); /* main runs on the main thread's */
+#endif
 #if KNOT__TSAN
     m->tsan_fiber = __tsan_create_fiber(0);
     t1->tsan_fiber = __tsan_get_current_fiber();
