@@ -4,6 +4,9 @@
  *   relock of a non-recursive mutex by its holder, destroy while locked,
  *   a task ending while it holds a lock, a cond wait without its mutex,
  *   and one condition variable used with two mutexes.
+ * Read-write locks the same way: an unlock when nobody holds one, an unlock
+ * of a write lock by another task, a relock by the writer, a task ending
+ * with one held.
  * Ownership is followed from the trace itself: a lock that succeeded while
  * its task already held the mutex shows the mutex is recursive. */
 #include "../analyzer/replay.h"
@@ -20,10 +23,17 @@ const knot_rule knot_rule_lock_misuse = {
 #define EDEADLK_ 35 /* Linux errno values, as traces record them */
 #define EBUSY_   16
 
+typedef struct reader {
+    int task, count;
+    long long site; /* where it first took its read lock */
+} reader;
+
 typedef struct mutex_state {
     int owner, depth;
     long long site;       /* where the owner locked it */
     long long cond_mutex; /* for a cond: the mutex of its first wait */
+    reader *readers;      /* an rwlock's read holders */
+    size_t nreaders;
 } mutex_state;
 
 /* An unlock that looked wrong, held back one event: if the same task's next
@@ -54,6 +64,14 @@ static void *start(const knot_replay *r, knot_findings *out) {
 static mutex_state *obj(state *s, long long id) {
     s->objs = knot_grow_zeroed(s->objs, &s->nobjs, (size_t)id + 1, sizeof *s->objs);
     return &s->objs[id];
+}
+
+/* The read holds of task t on m, or NULL. */
+static reader *reader_of(mutex_state *m, int t) {
+    for (size_t i = 0; i < m->nreaders; i++)
+        if (m->readers[i].task == t)
+            return &m->readers[i];
+    return NULL;
 }
 
 static knot_finding *misuse(state *s, const knot_replay *r, long long seq, long long site, int task,
@@ -154,12 +172,72 @@ static void cond_wait(state *s, const knot_replay *r, const knot_event *e) {
 }
 
 static void task_ended(state *s, const knot_replay *r, const knot_event *e) {
-    for (size_t i = 1; i < s->nobjs; i++)
-        if (s->objs[i].owner == e->task) {
-            misuse(s, r, e->seq, s->objs[i].site, e->task, "task ended while still holding",
-                   (long long)i);
-            s->objs[i].owner = s->objs[i].depth = 0;
+    for (size_t i = 1; i < s->nobjs; i++) {
+        mutex_state *m = &s->objs[i];
+        if (m->owner == e->task) {
+            misuse(s, r, e->seq, m->site, e->task, "task ended while still holding", (long long)i);
+            m->owner = m->depth = 0;
         }
+        reader *rd = reader_of(m, e->task);
+        if (rd) {
+            misuse(s, r, e->seq, rd->site, e->task, "task ended while still read-holding",
+                   (long long)i);
+            *rd = m->readers[--m->nreaders];
+        }
+    }
+}
+
+static void read_locked(state *s, const knot_replay *r, const knot_event *e) {
+    mutex_state *m = obj(s, e->object);
+    if (e->has_result && e->result == EDEADLK_) { /* glibc: a read lock by the writer */
+        knot_finding *f = misuse(s, r, e->seq, e->site, e->task,
+                                 "read lock, by its writer, of write-locked", e->object);
+        knot_finding_relate(f, knot_replay_loc(r, m->site), "the task write-locked it here");
+        return;
+    }
+    if (!knot_lock_taken(e))
+        return;
+    reader *rd = reader_of(m, e->task);
+    if (rd) {
+        rd->count++;
+        return;
+    }
+    reader *v = realloc(m->readers, (m->nreaders + 1) * sizeof *v);
+    if (!v)
+        abort();
+    m->readers = v;
+    m->readers[m->nreaders++] = (reader){e->task, 1, e->site};
+}
+
+/* An rwlock unlock ends the task's write hold, or one of its read holds.
+ * With neither, it is a misuse: of an unlocked rwlock, or of one another
+ * task has write-locked. A task that unlocks another's read hold is not
+ * told apart from a reader: glibc counts readers, not which ones. */
+static void rw_unlocked(state *s, const knot_replay *r, const knot_event *e) {
+    mutex_state *m = obj(s, e->object);
+    if (m->owner == e->task) {
+        if (--m->depth <= 0)
+            m->owner = m->depth = 0;
+        return;
+    }
+    reader *rd = reader_of(m, e->task);
+    if (!rd && m->owner == 0 && m->nreaders > 0)
+        rd = &m->readers[0];
+    if (rd) {
+        if (--rd->count <= 0)
+            *rd = m->readers[--m->nreaders];
+        return;
+    }
+    if (m->owner == 0) {
+        misuse(s, r, e->seq, e->site, e->task, "unlock of unlocked", e->object);
+        return;
+    }
+    knot_finding *f =
+        misuse(s, r, e->seq, e->site, e->task, "unlock by a task that does not hold", e->object);
+    knot_finding_relate(f, knot_replay_loc(r, m->site), "task %d holds it for writing, locked here",
+                        m->owner);
+    knot_replay_add_task(r, f, m->owner);
+    m->owner = m->depth = 0; /* glibc let it go */
 }
 
 static void event(void *st, const knot_replay *r, const knot_event *e) {
@@ -180,6 +258,18 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
         break;
     case KNOT_EV_MUTEX_UNLOCK:
         unlocked(s, r, e);
+        break;
+    case KNOT_EV_RW_WRLOCK:
+        if (e->object > 0)
+            locked(s, r, e);
+        break;
+    case KNOT_EV_RW_RDLOCK:
+        if (e->object > 0)
+            read_locked(s, r, e);
+        break;
+    case KNOT_EV_RW_UNLOCK:
+        if (e->object > 0)
+            rw_unlocked(s, r, e);
         break;
     case KNOT_EV_MUTEX_DESTROY:
         if (e->object > 0 && (obj(s, e->object)->owner != 0 || e->result == EBUSY_)) {
@@ -202,6 +292,8 @@ static void finish(void *st, const knot_replay *r, knot_findings *out) {
     state *s = st;
     for (size_t t = 0; out && t < s->ntasks; t++)
         flush(s, r, (int)t);
+    for (size_t i = 0; i < s->nobjs; i++)
+        free(s->objs[i].readers);
     free(s->objs);
     free(s->pend);
     free(s);
