@@ -172,15 +172,24 @@ static void cond_wait(state *s, const knot_replay *r, const knot_event *e) {
 }
 
 static void task_ended(state *s, const knot_replay *r, const knot_event *e) {
+    /* Main's end is the program's: its return or an exit() on its thread. */
+    bool main_task = e->task == 1;
     for (size_t i = 1; i < s->nobjs; i++) {
         mutex_state *m = &s->objs[i];
         if (m->owner == e->task) {
-            misuse(s, r, e->seq, m->site, e->task, "task ended while still holding", (long long)i);
+            misuse(s, r, e->seq, m->site, e->task,
+                   main_task ? "program ended (main returned or called exit) while main still "
+                               "holds"
+                             : "task ended while still holding",
+                   (long long)i);
             m->owner = m->depth = 0;
         }
         reader *rd = reader_of(m, e->task);
         if (rd) {
-            misuse(s, r, e->seq, rd->site, e->task, "task ended while still read-holding",
+            misuse(s, r, e->seq, rd->site, e->task,
+                   main_task ? "program ended (main returned or called exit) while main still "
+                               "read-holds"
+                             : "task ended while still read-holding",
                    (long long)i);
             *rd = m->readers[--m->nreaders];
         }
