@@ -263,6 +263,10 @@ static const struct {
     {"barrier_wait", KNOT_EV_BARRIER_WAIT},
     {"group_go", KNOT_EV_GROUP_GO},
     {"group_wait", KNOT_EV_GROUP_WAIT},
+    /* A spinlock is a mutex to every rule: an owner, an order, a holder. */
+    {"spin_lock", KNOT_EV_MUTEX_LOCK},
+    {"spin_trylock", KNOT_EV_MUTEX_TRYLOCK},
+    {"spin_unlock", KNOT_EV_MUTEX_UNLOCK},
 };
 
 /* Kind names repeat on every row: a small hash of the text finds them

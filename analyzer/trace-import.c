@@ -177,6 +177,9 @@ static const char *kind_name(unsigned kind) {
         [KNOT__EV_THREAD_DETACH] = "thread_detach",
         [KNOT__EV_GROUP_GO] = "group_go",
         [KNOT__EV_GROUP_WAIT] = "group_wait",
+        [KNOT__EV_SPIN_LOCK] = "spin_lock",
+        [KNOT__EV_SPIN_TRYLOCK] = "spin_trylock",
+        [KNOT__EV_SPIN_UNLOCK] = "spin_unlock",
     };
     return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
 }
@@ -289,6 +292,8 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     case KNOT__EV_SEM_TRYWAIT:
     case KNOT__EV_SEM_TIMEDWAIT:
     case KNOT__EV_BARRIER_WAIT:
+    case KNOT__EV_SPIN_LOCK:
+    case KNOT__EV_SPIN_TRYLOCK:
         *has_m = r->phase != KNOT__BEGIN && r->a != 0;
         *m = r->a;
         *has_r = r->phase != KNOT__BEGIN;
@@ -305,6 +310,7 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     case KNOT__EV_SEM_POST:
     case KNOT__EV_SEM_DESTROY:
     case KNOT__EV_BARRIER_DESTROY:
+    case KNOT__EV_SPIN_UNLOCK:
         *has_r = true;
         *res = r->b;
         break;
@@ -454,6 +460,8 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
         return import_object(im, r, seq, "barrier", site);
     if (r->kind == KNOT__EV_GROUP_GO || r->kind == KNOT__EV_GROUP_WAIT)
         return import_object(im, r, seq, "group", 0);
+    if (r->kind >= KNOT__EV_SPIN_LOCK && r->kind <= KNOT__EV_SPIN_UNLOCK)
+        return import_object(im, r, seq, "spinlock", 0);
     if (r->kind == KNOT__EV_TASK_START) {
         sqlite3_bind_int64(im->task_start, 1, (sqlite3_int64)r->u32);
         bind_or_null(im->task_start, 2, r->a != 0, r->a);
