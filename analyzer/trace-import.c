@@ -180,6 +180,7 @@ static const char *kind_name(unsigned kind) {
         [KNOT__EV_SPIN_LOCK] = "spin_lock",
         [KNOT__EV_SPIN_TRYLOCK] = "spin_trylock",
         [KNOT__EV_SPIN_UNLOCK] = "spin_unlock",
+        [KNOT__EV_MUTEX_CONSISTENT] = "mutex_consistent",
     };
     return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
 }
@@ -311,6 +312,7 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     case KNOT__EV_SEM_DESTROY:
     case KNOT__EV_BARRIER_DESTROY:
     case KNOT__EV_SPIN_UNLOCK:
+    case KNOT__EV_MUTEX_CONSISTENT:
         *has_r = true;
         *res = r->b;
         break;
@@ -462,6 +464,8 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
         return import_object(im, r, seq, "group", 0);
     if (r->kind >= KNOT__EV_SPIN_LOCK && r->kind <= KNOT__EV_SPIN_UNLOCK)
         return import_object(im, r, seq, "spinlock", 0);
+    if (r->kind == KNOT__EV_MUTEX_CONSISTENT)
+        return import_object(im, r, seq, "mutex", 0);
     if (r->kind == KNOT__EV_TASK_START) {
         sqlite3_bind_int64(im->task_start, 1, (sqlite3_int64)r->u32);
         bind_or_null(im->task_start, 2, r->a != 0, r->a);

@@ -44,8 +44,19 @@ typedef struct pending {
     int owner, depth;
 } pending;
 
+/* A lock a task still held when it ended, reported at the end of the trace
+ * unless a later locker makes the (robust) mutex consistent: an owner's
+ * death is then what the robust mutex is for, handled as intended. */
+typedef struct abandoned {
+    long long seq, site, object;
+    int task;
+    const char *what;
+} abandoned;
+
 typedef struct state {
     knot_findings *out;
+    abandoned *gone;
+    size_t ngone;
     mutex_state *objs;
     size_t nobjs;
     pending *pend; /* by task */
@@ -171,26 +182,45 @@ static void cond_wait(state *s, const knot_replay *r, const knot_event *e) {
     }
 }
 
-static void task_ended(state *s, const knot_replay *r, const knot_event *e) {
+static void abandon(state *s, const knot_event *e, long long site, long long object,
+                    const char *what) {
+    abandoned *v = realloc(s->gone, (s->ngone + 1) * sizeof *v);
+    if (!v)
+        abort();
+    s->gone = v;
+    s->gone[s->ngone++] = (abandoned){e->seq, site, object, e->task, what};
+}
+
+/* A locker that got EOWNERDEAD repaired the mutex: its dead owner's hold
+ * was handled. */
+static void made_consistent(state *s, const knot_event *e) {
+    if (e->has_result && e->result != 0)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < s->ngone; i++)
+        if (s->gone[i].object != e->object)
+            s->gone[k++] = s->gone[i];
+    s->ngone = k;
+}
+
+static void task_ended(state *s, const knot_event *e) {
     /* Main's end is the program's: its return or an exit() on its thread. */
     bool main_task = e->task == 1;
     for (size_t i = 1; i < s->nobjs; i++) {
         mutex_state *m = &s->objs[i];
         if (m->owner == e->task) {
-            misuse(s, r, e->seq, m->site, e->task,
-                   main_task ? "program ended (main returned or called exit) while main still "
-                               "holds"
-                             : "task ended while still holding",
-                   (long long)i);
+            abandon(s, e, m->site, (long long)i,
+                    main_task ? "program ended (main returned or called exit) while main still "
+                                "holds"
+                              : "task ended while still holding");
             m->owner = m->depth = 0;
         }
         reader *rd = reader_of(m, e->task);
         if (rd) {
-            misuse(s, r, e->seq, rd->site, e->task,
-                   main_task ? "program ended (main returned or called exit) while main still "
-                               "read-holds"
-                             : "task ended while still read-holding",
-                   (long long)i);
+            abandon(s, e, rd->site, (long long)i,
+                    main_task ? "program ended (main returned or called exit) while main still "
+                                "read-holds"
+                              : "task ended while still read-holding");
             *rd = m->readers[--m->nreaders];
         }
     }
@@ -290,7 +320,10 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
         }
         break;
     case KNOT_EV_TASK_END:
-        task_ended(s, r, e);
+        task_ended(s, e);
+        break;
+    case KNOT_EV_MUTEX_CONSISTENT:
+        made_consistent(s, e);
         break;
     default:
         break;
@@ -301,6 +334,10 @@ static void finish(void *st, const knot_replay *r, knot_findings *out) {
     state *s = st;
     for (size_t t = 0; out && t < s->ntasks; t++)
         flush(s, r, (int)t);
+    for (size_t i = 0; out && i < s->ngone; i++)
+        misuse(s, r, s->gone[i].seq, s->gone[i].site, s->gone[i].task, s->gone[i].what,
+               s->gone[i].object);
+    free(s->gone);
     for (size_t i = 0; i < s->nobjs; i++)
         free(s->objs[i].readers);
     free(s->objs);

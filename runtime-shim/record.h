@@ -103,6 +103,7 @@ enum knot__kind {
     KNOT__EV_SPIN_LOCK = 40,    /* as mutex_lock: a = the unlock it followed; b = result */
     KNOT__EV_SPIN_TRYLOCK = 41, /* as mutex_trylock; b = EBUSY when it did not take it */
     KNOT__EV_SPIN_UNLOCK = 42,
+    KNOT__EV_MUTEX_CONSISTENT = 43, /* pthread_mutex_consistent; b = result */
 };
 
 /* Events carry no global sequence number: a counter shared by all threads
