@@ -69,7 +69,8 @@ static void report(const knot_replay *r, const knot_wfg *g, int t, bool *done, k
     else if (ti->last.object > 0) {
         obj[0] = ' ';
         knot_replay_describe(r, ti->last.object, obj + 1, sizeof obj - 1);
-    }
+    } else if (ti->last.kind == KNOT_EV_CHAN_SEND || ti->last.kind == KNOT_EV_CHAN_RECV)
+        snprintf(obj, sizeof obj, " a nil channel, which nothing can ever make ready");
     knot_finding *f = count == 1 ? knot_findings_add(out, knot_rule_leak.id, KNOT_WARNING, false,
                                                      knot_replay_loc(r, ti->last.site),
                                                      "task %d is blocked forever %s%s", t,

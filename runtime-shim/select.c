@@ -157,6 +157,7 @@ static int do_select(knot_case *cases, size_t n, bool block, const knot_site *si
         free(heap);
         if (!block)
             return -1;
+        (void)KNOT__TRACE(KNOT__EV_SELECT, KNOT__BEGIN, self, 0, NULL, site, n, 0);
         knot__block_forever(n ? "select (nil chans)" : "select (no cases)", site);
     }
     lock_all(&s);
