@@ -90,7 +90,7 @@ static void nest(int locks, int tasks, bool gated) {
 
 static void rwlock_stress(long long events, int tasks) {
     long long last_unlock[RWLOCKS + 1] = {0}, last_write[RWLOCKS + 1] = {0};
-    while (seq < events - 2 * tasks) {
+    while (seq < events - 2LL * tasks) {
         int t = 2 + (int)(next_rand() % (unsigned)(tasks - 1));
         int depth = 1 + (int)(next_rand() % 4);
         long long held[4];
@@ -127,8 +127,8 @@ int main(int argc, char **argv) {
               stderr);
         return 2;
     }
-    long long n = atoll(argv[3]);
-    int tasks = atoi(argv[4]);
+    long long n = strtoll(argv[3], NULL, 10);
+    int tasks = (int)strtol(argv[4], NULL, 10);
     rng = strtoull(argv[5], NULL, 10) * 2654435761ULL + 1;
     if (tasks < 2 || n < 2) {
         fputs("gen-locks: need TASKS >= 2 and a size >= 2\n", stderr);
