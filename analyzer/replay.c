@@ -268,6 +268,7 @@ static const struct {
     {"spin_trylock", KNOT_EV_MUTEX_TRYLOCK},
     {"spin_unlock", KNOT_EV_MUTEX_UNLOCK},
     {"mutex_consistent", KNOT_EV_MUTEX_CONSISTENT},
+    {"select_case", KNOT_EV_SELECT_CASE},
 };
 
 /* Kind names repeat on every row: a small hash of the text finds them

@@ -181,6 +181,7 @@ static const char *kind_name(unsigned kind) {
         [KNOT__EV_SPIN_TRYLOCK] = "spin_trylock",
         [KNOT__EV_SPIN_UNLOCK] = "spin_unlock",
         [KNOT__EV_MUTEX_CONSISTENT] = "mutex_consistent",
+        [KNOT__EV_SELECT_CASE] = "select_case",
     };
     return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
 }
@@ -319,6 +320,10 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     case KNOT__EV_GROUP_WAIT:
         *has_r = r->phase != KNOT__BEGIN;
         *res = r->b;
+        break;
+    case KNOT__EV_SELECT_CASE: /* value: the direction, 1 send, 2 receive */
+        *has_v = true;
+        *v = r->a;
         break;
     case KNOT__EV_SEM_INIT:      /* value: the initial value */
     case KNOT__EV_BARRIER_INIT:  /* value: the count */

@@ -104,6 +104,8 @@ enum knot__kind {
     KNOT__EV_SPIN_TRYLOCK = 41, /* as mutex_trylock; b = EBUSY when it did not take it */
     KNOT__EV_SPIN_UNLOCK = 42,
     KNOT__EV_MUTEX_CONSISTENT = 43, /* pthread_mutex_consistent; b = result */
+    KNOT__EV_SELECT_CASE = 44,      /* before a blocking select's begin, when one of its
+                                     * channels is a timer: obj = a case's channel; a = dir */
 };
 
 /* Events carry no global sequence number: a counter shared by all threads
