@@ -54,7 +54,10 @@ struct knot_replay_hb {
     size_t cap, count;
     end_entry *ends; /* task_end seq → task, sorted */
     size_t nends;
-    bool *joined; /* per task: some join names its end */
+    bool *joined;   /* per task: some join names its end */
+    bool *unpaired; /* without pairings: the channels whose send/receive pairing
+                     * edges are left out (bool per object id, nunpaired of them) */
+    size_t nunpaired;
     bool *nested; /* without lock edges: the locks whose edges are left out */
     size_t nnested;
     long long *held_last; /* per task: the last lock it took, and how many */
@@ -147,6 +150,47 @@ static knot_replay nolock_view(const knot_replay *r) {
     return view;
 }
 
+static knot_replay unpaired_view(const knot_replay *r) {
+    knot_replay view = *r;
+    view.hb = r->hb_unpaired;
+    view.vc = r->vc_unpaired;
+    return view;
+}
+
+/* Is ch one whose pairings the model without pairings leaves out? */
+static bool unpaired(const struct knot_replay_hb *hb, long long ch) {
+    return hb->unpaired && ch > 0 && (size_t)ch < hb->nunpaired && hb->unpaired[ch];
+}
+
+bool knot_replay_unpaired(const knot_replay *r, long long ch) {
+    return r->hb_unpaired && unpaired(r->hb_unpaired, ch);
+}
+
+/* The channels a receive could have paired differently on, as far as
+ * send-on-closed cares: closed ones that two or more tasks send on. Only
+ * when some exist does the replay keep the model without their pairings. */
+static bool *find_unpaired(sqlite3 *db, size_t *n) {
+    bool *v = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT object FROM events WHERE kind IN ('chan_send', 'select',"
+                           " 'select_nb') AND phase != 'begin' AND object IN (SELECT object FROM"
+                           " events WHERE kind = 'chan_close') GROUP BY object"
+                           " HAVING count(DISTINCT task) >= 2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        long long ch = sqlite3_column_int64(st, 0);
+        if (ch <= 0 || ch > (1LL << 23))
+            continue;
+        v = knot_grow_zeroed(v, n, (size_t)ch + 1, sizeof *v);
+        v[ch] = true;
+    }
+    sqlite3_finalize(st);
+    return v;
+}
+
 /* The locks that can be on a lock-order cycle: those taken while the same
  * task holds another, or held while it takes another. Only their edges are
  * left out of the model without lock edges; a lock never nested (a flag
@@ -186,6 +230,15 @@ int knot_hb_init(knot_replay *r) {
     view.hb->held_count = xcalloc(r->ntasks, sizeof *view.hb->held_count);
     r->hb_nolock = view.hb;
     r->vc_nolock = view.vc;
+    size_t n;
+    bool *chans = find_unpaired(r->db, &n);
+    if (chans) {
+        model_init(&view, true);
+        view.hb->unpaired = chans;
+        view.hb->nunpaired = n;
+        r->hb_unpaired = view.hb;
+        r->vc_unpaired = view.vc;
+    }
     model_init(r, true);
     return 0;
 }
@@ -222,6 +275,7 @@ static void model_free(knot_replay *r) {
     free(hb->ends);
     free(hb->joined);
     free(hb->nested);
+    free(hb->unpaired);
     free(hb->held_last);
     free(hb->held_count);
     for (size_t i = 0; i < hb->nspare; i++)
@@ -238,6 +292,10 @@ void knot_hb_free(knot_replay *r) {
     model_free(&view);
     r->hb_nolock = NULL;
     r->vc_nolock = NULL;
+    view = unpaired_view(r);
+    model_free(&view);
+    r->hb_unpaired = NULL;
+    r->vc_unpaired = NULL;
     model_free(r);
 }
 
@@ -312,6 +370,8 @@ static void sent(knot_replay *r, const knot_event *e) {
     obj_hb *o = obj(r, e->object);
     size_t cap = capacity(r, e->object);
     knot_vc_t *me = r->vc[e->task];
+    if (unpaired(hb, e->object))
+        return; /* its receive could have taken another sender's value */
     /* The runtime (task 0) sends on every timer: it must not carry one
      * task's past to another through them, so it joins nothing. */
     if (cap > 0 && o->ring && e->task != 0) {
@@ -333,6 +393,8 @@ static void received(knot_replay *r, const knot_event *e) {
         knot_vc_join(me, o->close, hb->n);
         return;
     }
+    if (unpaired(hb, e->object))
+        return;
     pending_send s = sends_take(hb, e->matched);
     if (!s.vc)
         return;
@@ -511,5 +573,10 @@ void knot_hb_event(knot_replay *r, knot_event *e) {
     knot_replay view = nolock_view(r);
     knot_event copy = *e;
     model_event(&view, &copy);
+    if (r->hb_unpaired) {
+        view = unpaired_view(r);
+        copy = *e;
+        model_event(&view, &copy);
+    }
     model_event(r, e);
 }

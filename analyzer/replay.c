@@ -263,6 +263,12 @@ static const struct {
     {"barrier_wait", KNOT_EV_BARRIER_WAIT},
     {"group_go", KNOT_EV_GROUP_GO},
     {"group_wait", KNOT_EV_GROUP_WAIT},
+    /* A spinlock is a mutex to every rule: an owner, an order, a holder. */
+    {"spin_lock", KNOT_EV_MUTEX_LOCK},
+    {"spin_trylock", KNOT_EV_MUTEX_TRYLOCK},
+    {"spin_unlock", KNOT_EV_MUTEX_UNLOCK},
+    {"mutex_consistent", KNOT_EV_MUTEX_CONSISTENT},
+    {"select_case", KNOT_EV_SELECT_CASE},
 };
 
 /* Kind names repeat on every row: a small hash of the text finds them
@@ -467,6 +473,38 @@ static void track_task(knot_replay *r, const knot_event *e) {
 
 /* ---- the stream ---- */
 
+static void feed(knot_replay *r, const knot_dynamic_check *const *checks, void **states, size_t n,
+                 knot_event *e) {
+    r->events++;
+    if (!r->state_only)
+        knot_hb_event(r, e);
+    track_task(r, e);
+    track_object(r, e);
+    for (size_t i = 0; i < n; i++)
+        if (checks[i]->event)
+            checks[i]->event(states[i], r, e);
+}
+
+/* A cond wait that began and was followed by anything but its end was
+ * unwound: the thread was cancelled in it (pthread_cond_wait is a
+ * cancellation point). libc retakes the mutex before the cleanup handlers
+ * run, but no lock event says so; make the lock the wait ended with, at the
+ * wait's site, so that a cleanup handler's unlock unlocks a held mutex. */
+static bool unwound_wait(const knot_replay *r, const knot_event *e, knot_event *lock) {
+    const knot_event *w = &r->tasks[e->task].last;
+    if (w->kind != KNOT_EV_COND_WAIT || w->phase != KNOT_BEGIN || !w->has_value || w->value <= 0 ||
+        w->value >= (long long)r->nobjects ||
+        (e->kind == KNOT_EV_COND_WAIT && e->phase == KNOT_END))
+        return false;
+    *lock = (knot_event){.seq = e->seq,
+                         .task = e->task,
+                         .object = w->value,
+                         .kind = KNOT_EV_MUTEX_LOCK,
+                         .phase = KNOT_POINT,
+                         .site = w->site};
+    return true;
+}
+
 int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, size_t n,
                     knot_findings *out, char *err, size_t errsize) {
     kind_table_init();
@@ -508,14 +546,12 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
          * does not describe) still gets its state. */
         r->objects =
             knot_grow_zeroed(r->objects, &r->nobjects, (size_t)e.object + 1, sizeof *r->objects);
-        r->events++;
-        if (!r->state_only)
-            knot_hb_event(r, &e);
-        track_task(r, &e);
-        track_object(r, &e);
-        for (size_t i = 0; i < n; i++)
-            if (checks[i]->event)
-                checks[i]->event(states[i], r, &e);
+        knot_event retaken;
+        if (unwound_wait(r, &e, &retaken)) {
+            feed(r, checks, states, n, &retaken);
+            r->events--; /* not in the trace */
+        }
+        feed(r, checks, states, n, &e);
     }
     if (ret == 0 && st && rc != SQLITE_DONE)
         ret = fail(err, errsize, "%s: corrupt trace: %s", r->path, sqlite3_errmsg(r->db));

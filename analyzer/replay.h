@@ -55,6 +55,8 @@ enum knot_ev {
     KNOT_EV_BARRIER_WAIT,
     KNOT_EV_GROUP_GO,
     KNOT_EV_GROUP_WAIT,
+    KNOT_EV_MUTEX_CONSISTENT,
+    KNOT_EV_SELECT_CASE,
     KNOT_EV_COUNT
 };
 
@@ -174,15 +176,19 @@ struct knot_replay {
     knot_object_info *objects; /* indexed by object id */
     size_t nobjects;
     long long events;
-    bool detector_fired;   /* the live detector reported every task asleep */
-    bool crashed;          /* a panic, or a signal of the program's own, ended it */
-    bool state_only;       /* set before knot_replay_run: follow the final state (for the
-                            * wait-for graph) without the clocks */
-    bool program_ended;    /* the main task ended, or exit was recorded */
-    knot_vc_t **vc;        /* each task's current clock */
-    knot_vc_t **vc_nolock; /* the same without lock edges: what lock-order's
-                            * goodlock filter asks ("ordered by other means?") */
-    struct knot_replay_hb *hb, *hb_nolock; /* private to replay-hb.c */
+    bool detector_fired;     /* the live detector reported every task asleep */
+    bool crashed;            /* a panic, or a signal of the program's own, ended it */
+    bool state_only;         /* set before knot_replay_run: follow the final state (for the
+                              * wait-for graph) without the clocks */
+    bool program_ended;      /* the main task ended, or exit was recorded */
+    knot_vc_t **vc;          /* each task's current clock */
+    knot_vc_t **vc_nolock;   /* the same without lock edges: what lock-order's
+                              * goodlock filter asks ("ordered by other means?") */
+    knot_vc_t **vc_unpaired; /* the same without the send/receive pairings of closed
+                              * channels two or more tasks send on (NULL when the
+                              * trace has none): what send-on-closed asks of
+                              * "ordered whichever sender a receive took?" */
+    struct knot_replay_hb *hb, *hb_nolock, *hb_unpaired; /* private to replay-hb.c */
     struct knot_wfg *wfg; /* the final state's wait-for graph (waitfor.h), once run */
 };
 
@@ -223,6 +229,16 @@ static inline bool knot_replay_hb(const knot_replay *r, int task, knot_vc_t cloc
 static inline bool knot_replay_hb_nolock(const knot_replay *r, int task, knot_vc_t clock, int t) {
     return r->vc_nolock[t] && r->vc_nolock[t][task] >= clock;
 }
+
+/* The same, counting no edge from a send to the receive that took its value
+ * (nor back) on the channels the model without pairings covers. False when
+ * the replay keeps no such model. */
+static inline bool knot_replay_hb_unpaired(const knot_replay *r, int task, knot_vc_t clock, int t) {
+    return r->vc_unpaired && r->vc_unpaired[t] && r->vc_unpaired[t][task] >= clock;
+}
+
+/* Does the model without pairings leave out channel ch's pairings? */
+bool knot_replay_unpaired(const knot_replay *r, long long ch);
 
 /* A location for a site id (0 gives an unknown location). */
 knot_loc knot_replay_loc(const knot_replay *r, long long site);

@@ -5,9 +5,9 @@
 #include <string.h>
 
 extern const knot_rule knot_rule_leak, knot_rule_deadlock, knot_rule_send_on_closed,
-    knot_rule_close_of_closed, knot_rule_close_of_nil, knot_rule_lock_order, knot_rule_lock_misuse,
-    knot_rule_wg_negative, knot_rule_loop_capture, knot_rule_close_by_receiver,
-    knot_rule_unreceived_send;
+    knot_rule_close_of_closed, knot_rule_close_of_nil, knot_rule_lock_order,
+    knot_rule_lock_order_latent, knot_rule_lock_misuse, knot_rule_wg_negative,
+    knot_rule_loop_capture, knot_rule_close_by_receiver, knot_rule_unreceived_send;
 
 /* Dynamic rules (checked by the replayer), then static ones (the linter). */
 const knot_rule *const knot_rules[] = {
@@ -17,6 +17,7 @@ const knot_rule *const knot_rules[] = {
     &knot_rule_close_of_closed,
     &knot_rule_close_of_nil,
     &knot_rule_lock_order,
+    &knot_rule_lock_order_latent,
     &knot_rule_lock_misuse,
     &knot_rule_wg_negative,
     &knot_rule_loop_capture,

@@ -177,6 +177,11 @@ static const char *kind_name(unsigned kind) {
         [KNOT__EV_THREAD_DETACH] = "thread_detach",
         [KNOT__EV_GROUP_GO] = "group_go",
         [KNOT__EV_GROUP_WAIT] = "group_wait",
+        [KNOT__EV_SPIN_LOCK] = "spin_lock",
+        [KNOT__EV_SPIN_TRYLOCK] = "spin_trylock",
+        [KNOT__EV_SPIN_UNLOCK] = "spin_unlock",
+        [KNOT__EV_MUTEX_CONSISTENT] = "mutex_consistent",
+        [KNOT__EV_SELECT_CASE] = "select_case",
     };
     return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
 }
@@ -289,6 +294,8 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     case KNOT__EV_SEM_TRYWAIT:
     case KNOT__EV_SEM_TIMEDWAIT:
     case KNOT__EV_BARRIER_WAIT:
+    case KNOT__EV_SPIN_LOCK:
+    case KNOT__EV_SPIN_TRYLOCK:
         *has_m = r->phase != KNOT__BEGIN && r->a != 0;
         *m = r->a;
         *has_r = r->phase != KNOT__BEGIN;
@@ -305,12 +312,18 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     case KNOT__EV_SEM_POST:
     case KNOT__EV_SEM_DESTROY:
     case KNOT__EV_BARRIER_DESTROY:
+    case KNOT__EV_SPIN_UNLOCK:
+    case KNOT__EV_MUTEX_CONSISTENT:
         *has_r = true;
         *res = r->b;
         break;
     case KNOT__EV_GROUP_WAIT:
         *has_r = r->phase != KNOT__BEGIN;
         *res = r->b;
+        break;
+    case KNOT__EV_SELECT_CASE: /* value: the direction, 1 send, 2 receive */
+        *has_v = true;
+        *v = r->a;
         break;
     case KNOT__EV_SEM_INIT:      /* value: the initial value */
     case KNOT__EV_BARRIER_INIT:  /* value: the count */
@@ -454,6 +467,10 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
         return import_object(im, r, seq, "barrier", site);
     if (r->kind == KNOT__EV_GROUP_GO || r->kind == KNOT__EV_GROUP_WAIT)
         return import_object(im, r, seq, "group", 0);
+    if (r->kind >= KNOT__EV_SPIN_LOCK && r->kind <= KNOT__EV_SPIN_UNLOCK)
+        return import_object(im, r, seq, "spinlock", 0);
+    if (r->kind == KNOT__EV_MUTEX_CONSISTENT)
+        return import_object(im, r, seq, "mutex", 0);
     if (r->kind == KNOT__EV_TASK_START) {
         sqlite3_bind_int64(im->task_start, 1, (sqlite3_int64)r->u32);
         bind_or_null(im->task_start, 2, r->a != 0, r->a);

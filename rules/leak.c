@@ -1,7 +1,15 @@
 /* Rule `leak`: tasks still blocked when the program ended (goleak's question,
  * asked of a trace). Tasks of a deadlocked cycle are the deadlock rule's;
  * the rest are reported here, one finding per blocked operation and object,
- * with where the object was made and who else used it. */
+ * with where the object was made and who else used it.
+ *
+ * A task waiting in a select on a ticker is not blocked: the ticker fires
+ * for ever. But when every other case of that select is on a channel no
+ * other task could still send on or close, the task loops on the ticker
+ * forever, a leak goleak reports too. The trace says which channels a
+ * select with a timer waits on (select_case events before its begin); any
+ * other task still running at the end (not ended, not blocked forever) could
+ * hold a channel's other end, and keeps the task silent. */
 #include "../analyzer/replay.h"
 #include "../analyzer/waitfor.h"
 
@@ -15,6 +23,118 @@ const knot_rule knot_rule_leak = {
     .severity = KNOT_WARNING,
     .summary = "a task blocked forever when the program ended",
 };
+
+/* The channels of each task's latest select with a timer among its cases. */
+typedef struct cases {
+    long long *v;
+    size_t n, cap;
+    bool open;       /* the task's last event was one of them: a case event adds to them */
+    long long begin; /* the begin of the select they are the cases of */
+    int since;       /* the task's events after that begin */
+} cases;
+
+typedef struct state {
+    knot_findings *out;
+    cases *tasks;
+    size_t ntasks;
+} state;
+
+static void *start(const knot_replay *r, knot_findings *out) {
+    state *s = knot_rule_state_new(sizeof(state), out);
+    s->ntasks = r->ntasks;
+    s->tasks = calloc(r->ntasks ? r->ntasks : 1, sizeof *s->tasks);
+    if (!s->tasks)
+        abort();
+    return s;
+}
+
+static void event(void *st, const knot_replay *r, const knot_event *e) {
+    (void)r;
+    state *s = st;
+    if ((size_t)e->task >= s->ntasks)
+        return;
+    cases *c = &s->tasks[e->task];
+    if (e->kind != KNOT_EV_SELECT_CASE) {
+        if (c->open && e->kind == KNOT_EV_SELECT && e->phase == KNOT_BEGIN) {
+            c->begin = e->seq;
+            c->since = 0;
+        } else {
+            c->since++;
+        }
+        c->open = false;
+        return;
+    }
+    if (!c->open)
+        c->n = 0; /* a new select's cases */
+    c->open = true;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 4;
+        c->v = realloc(c->v, c->cap * sizeof *c->v);
+        if (!c->v)
+            abort();
+    }
+    c->v[c->n++] = e->object;
+}
+
+/* A ticker: a timer channel that fired more than once and is still live. */
+static bool ticker(const knot_replay *r, long long ch) {
+    const knot_object_info *o = ch > 0 && (size_t)ch < r->nobjects ? &r->objects[ch] : NULL;
+    return o && o->kind && strcmp(o->kind, "timer") == 0 && !o->freed && o->sent >= 2;
+}
+
+/* Could a task other than t still run, and so send on or close a channel
+ * it holds? Any task alive at the end, not blocked forever, could. */
+static bool others_running(const knot_replay *r, int t) {
+    for (size_t u = 1; u < r->ntasks; u++) {
+        const knot_task_info *ti = &r->tasks[u];
+        if ((int)u == t || !ti->present || ti->last.kind == KNOT_EV_TASK_END || ti->ended)
+            continue;
+        if (ti->last.seq == 0 || !knot_replay_blocked_forever(r, (int)u))
+            return true;
+    }
+    return false;
+}
+
+/* Task t waits in a select on a ticker whose other cases nothing can ever
+ * make ready. */
+static bool ticker_loop(const knot_replay *r, const cases *c, int t) {
+    const knot_task_info *ti = &r->tasks[t];
+    /* Waiting in that select, or just woken from it by a tick when the
+     * program ended. */
+    bool waiting = ti->blocked && ti->last.kind == KNOT_EV_SELECT && c->begin == ti->last.seq;
+    bool ticked = c->since == 1 && ti->last.kind == KNOT_EV_SELECT && ti->last.phase == KNOT_END &&
+                  ticker(r, ti->last.object);
+    if (c->n == 0 || c->begin == 0 || !(waiting || ticked))
+        return false;
+    bool tick = false;
+    for (size_t i = 0; i < c->n; i++)
+        tick |= ticker(r, c->v[i]);
+    for (size_t i = 0; i < c->n; i++) {
+        const knot_object_info *o =
+            c->v[i] > 0 && (size_t)c->v[i] < r->nobjects ? &r->objects[c->v[i]] : NULL;
+        if (!ticker(r, c->v[i]) && (!o || o->closed || (o->kind && strcmp(o->kind, "timer") == 0)))
+            return false; /* closed: ready for ever; another timer: it fires */
+    }
+    return tick && !others_running(r, t);
+}
+
+static void report_ticker(const knot_replay *r, int t, const cases *c, knot_findings *out) {
+    const knot_task_info *ti = &r->tasks[t];
+    knot_finding *f = knot_findings_add(
+        out, knot_rule_leak.id, KNOT_WARNING, false, knot_replay_loc(r, ti->last.site),
+        "task %d loops forever on a ticker: the other cases of its select are on channels no "
+        "other task can still send on or close",
+        t);
+    f->seq = ti->last.seq;
+    for (size_t i = 0; i < c->n; i++) {
+        const knot_object_info *o = &r->objects[c->v[i]];
+        if (!ticker(r, c->v[i]) && o->site > 0)
+            knot_finding_relate(f, knot_replay_loc(r, o->site),
+                                "the channel of another case was made here; nothing can make "
+                                "it ready");
+    }
+    knot_replay_add_task(r, f, t);
+}
 
 static bool same_wait(const knot_task_info *a, const knot_task_info *b) {
     return a->last.site == b->last.site && a->last.object == b->last.object &&
@@ -69,7 +189,8 @@ static void report(const knot_replay *r, const knot_wfg *g, int t, bool *done, k
     else if (ti->last.object > 0) {
         obj[0] = ' ';
         knot_replay_describe(r, ti->last.object, obj + 1, sizeof obj - 1);
-    }
+    } else if (ti->last.kind == KNOT_EV_CHAN_SEND || ti->last.kind == KNOT_EV_CHAN_RECV)
+        snprintf(obj, sizeof obj, " a nil channel, which nothing can ever make ready");
     knot_finding *f = count == 1 ? knot_findings_add(out, knot_rule_leak.id, KNOT_WARNING, false,
                                                      knot_replay_loc(r, ti->last.site),
                                                      "task %d is blocked forever %s%s", t,
@@ -87,10 +208,19 @@ static void report(const knot_replay *r, const knot_wfg *g, int t, bool *done, k
         }
 }
 
-static void finish(void *state, const knot_replay *r, knot_findings *out) {
-    (void)state;
-    if (!out)
+static void free_state(state *s) {
+    for (size_t t = 0; t < s->ntasks; t++)
+        free(s->tasks[t].v);
+    free(s->tasks);
+    free(s);
+}
+
+static void finish(void *st, const knot_replay *r, knot_findings *out) {
+    state *s = st;
+    if (!out) {
+        free_state(s);
         return;
+    }
     const knot_wfg *g = r->wfg;
     /* A hung program's blocked tasks are the deadlock rule's finding; a
      * program that panicked or crashed left its tasks wherever they were,
@@ -102,8 +232,12 @@ static void finish(void *state, const knot_replay *r, knot_findings *out) {
         for (size_t t = 1; t < g->n; t++)
             if (g->stuck[t] && !g->cycle[t] && !done[t])
                 report(r, g, (int)t, done, out);
+        for (size_t t = 1; t < g->n && t < s->ntasks && r->program_ended; t++)
+            if (!g->stuck[t] && ticker_loop(r, &s->tasks[t], (int)t))
+                report_ticker(r, (int)t, &s->tasks[t], out);
         free(done);
     }
+    free_state(s);
 }
 
-const knot_dynamic_check knot_check_leak = {&knot_rule_leak, NULL, NULL, finish};
+const knot_dynamic_check knot_check_leak = {&knot_rule_leak, start, event, finish};

@@ -4,6 +4,9 @@
  *   relock of a non-recursive mutex by its holder, destroy while locked,
  *   a task ending while it holds a lock, a cond wait without its mutex,
  *   and one condition variable used with two mutexes.
+ * Read-write locks the same way: an unlock when nobody holds one, an unlock
+ * of a write lock by another task, a relock by the writer, a task ending
+ * with one held.
  * Ownership is followed from the trace itself: a lock that succeeded while
  * its task already held the mutex shows the mutex is recursive. */
 #include "../analyzer/replay.h"
@@ -20,10 +23,17 @@ const knot_rule knot_rule_lock_misuse = {
 #define EDEADLK_ 35 /* Linux errno values, as traces record them */
 #define EBUSY_   16
 
+typedef struct reader {
+    int task, count;
+    long long site; /* where it first took its read lock */
+} reader;
+
 typedef struct mutex_state {
     int owner, depth;
     long long site;       /* where the owner locked it */
     long long cond_mutex; /* for a cond: the mutex of its first wait */
+    reader *readers;      /* an rwlock's read holders */
+    size_t nreaders;
 } mutex_state;
 
 /* An unlock that looked wrong, held back one event: if the same task's next
@@ -34,8 +44,19 @@ typedef struct pending {
     int owner, depth;
 } pending;
 
+/* A lock a task still held when it ended, reported at the end of the trace
+ * unless a later locker makes the (robust) mutex consistent: an owner's
+ * death is then what the robust mutex is for, handled as intended. */
+typedef struct abandoned {
+    long long seq, site, object;
+    int task;
+    const char *what;
+} abandoned;
+
 typedef struct state {
     knot_findings *out;
+    abandoned *gone;
+    size_t ngone;
     mutex_state *objs;
     size_t nobjs;
     pending *pend; /* by task */
@@ -54,6 +75,14 @@ static void *start(const knot_replay *r, knot_findings *out) {
 static mutex_state *obj(state *s, long long id) {
     s->objs = knot_grow_zeroed(s->objs, &s->nobjs, (size_t)id + 1, sizeof *s->objs);
     return &s->objs[id];
+}
+
+/* The read holds of task t on m, or NULL. */
+static reader *reader_of(mutex_state *m, int t) {
+    for (size_t i = 0; i < m->nreaders; i++)
+        if (m->readers[i].task == t)
+            return &m->readers[i];
+    return NULL;
 }
 
 static knot_finding *misuse(state *s, const knot_replay *r, long long seq, long long site, int task,
@@ -153,13 +182,101 @@ static void cond_wait(state *s, const knot_replay *r, const knot_event *e) {
     }
 }
 
-static void task_ended(state *s, const knot_replay *r, const knot_event *e) {
-    for (size_t i = 1; i < s->nobjs; i++)
-        if (s->objs[i].owner == e->task) {
-            misuse(s, r, e->seq, s->objs[i].site, e->task, "task ended while still holding",
-                   (long long)i);
-            s->objs[i].owner = s->objs[i].depth = 0;
+static void abandon(state *s, const knot_event *e, long long site, long long object,
+                    const char *what) {
+    abandoned *v = realloc(s->gone, (s->ngone + 1) * sizeof *v);
+    if (!v)
+        abort();
+    s->gone = v;
+    s->gone[s->ngone++] = (abandoned){e->seq, site, object, e->task, what};
+}
+
+/* A locker that got EOWNERDEAD repaired the mutex: its dead owner's hold
+ * was handled. */
+static void made_consistent(state *s, const knot_event *e) {
+    if (e->has_result && e->result != 0)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < s->ngone; i++)
+        if (s->gone[i].object != e->object)
+            s->gone[k++] = s->gone[i];
+    s->ngone = k;
+}
+
+static void task_ended(state *s, const knot_event *e) {
+    /* Main's end is the program's: its return or an exit() on its thread. */
+    bool main_task = e->task == 1;
+    for (size_t i = 1; i < s->nobjs; i++) {
+        mutex_state *m = &s->objs[i];
+        if (m->owner == e->task) {
+            abandon(s, e, m->site, (long long)i,
+                    main_task ? "program ended (main returned or called exit) while main still "
+                                "holds"
+                              : "task ended while still holding");
+            m->owner = m->depth = 0;
         }
+        reader *rd = reader_of(m, e->task);
+        if (rd) {
+            abandon(s, e, rd->site, (long long)i,
+                    main_task ? "program ended (main returned or called exit) while main still "
+                                "read-holds"
+                              : "task ended while still read-holding");
+            *rd = m->readers[--m->nreaders];
+        }
+    }
+}
+
+static void read_locked(state *s, const knot_replay *r, const knot_event *e) {
+    mutex_state *m = obj(s, e->object);
+    if (e->has_result && e->result == EDEADLK_) { /* glibc: a read lock by the writer */
+        knot_finding *f = misuse(s, r, e->seq, e->site, e->task,
+                                 "read lock, by its writer, of write-locked", e->object);
+        knot_finding_relate(f, knot_replay_loc(r, m->site), "the task write-locked it here");
+        return;
+    }
+    if (!knot_lock_taken(e))
+        return;
+    reader *rd = reader_of(m, e->task);
+    if (rd) {
+        rd->count++;
+        return;
+    }
+    reader *v = realloc(m->readers, (m->nreaders + 1) * sizeof *v);
+    if (!v)
+        abort();
+    m->readers = v;
+    m->readers[m->nreaders++] = (reader){e->task, 1, e->site};
+}
+
+/* An rwlock unlock ends the task's write hold, or one of its read holds.
+ * With neither, it is a misuse: of an unlocked rwlock, or of one another
+ * task has write-locked. A task that unlocks another's read hold is not
+ * told apart from a reader: glibc counts readers, not which ones. */
+static void rw_unlocked(state *s, const knot_replay *r, const knot_event *e) {
+    mutex_state *m = obj(s, e->object);
+    if (m->owner == e->task) {
+        if (--m->depth <= 0)
+            m->owner = m->depth = 0;
+        return;
+    }
+    reader *rd = reader_of(m, e->task);
+    if (!rd && m->owner == 0 && m->nreaders > 0)
+        rd = &m->readers[0];
+    if (rd) {
+        if (--rd->count <= 0)
+            *rd = m->readers[--m->nreaders];
+        return;
+    }
+    if (m->owner == 0) {
+        misuse(s, r, e->seq, e->site, e->task, "unlock of unlocked", e->object);
+        return;
+    }
+    knot_finding *f =
+        misuse(s, r, e->seq, e->site, e->task, "unlock by a task that does not hold", e->object);
+    knot_finding_relate(f, knot_replay_loc(r, m->site), "task %d holds it for writing, locked here",
+                        m->owner);
+    knot_replay_add_task(r, f, m->owner);
+    m->owner = m->depth = 0; /* glibc let it go */
 }
 
 static void event(void *st, const knot_replay *r, const knot_event *e) {
@@ -181,6 +298,18 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
     case KNOT_EV_MUTEX_UNLOCK:
         unlocked(s, r, e);
         break;
+    case KNOT_EV_RW_WRLOCK:
+        if (e->object > 0)
+            locked(s, r, e);
+        break;
+    case KNOT_EV_RW_RDLOCK:
+        if (e->object > 0)
+            read_locked(s, r, e);
+        break;
+    case KNOT_EV_RW_UNLOCK:
+        if (e->object > 0)
+            rw_unlocked(s, r, e);
+        break;
     case KNOT_EV_MUTEX_DESTROY:
         if (e->object > 0 && (obj(s, e->object)->owner != 0 || e->result == EBUSY_)) {
             knot_finding *f =
@@ -191,7 +320,10 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
         }
         break;
     case KNOT_EV_TASK_END:
-        task_ended(s, r, e);
+        task_ended(s, e);
+        break;
+    case KNOT_EV_MUTEX_CONSISTENT:
+        made_consistent(s, e);
         break;
     default:
         break;
@@ -202,6 +334,12 @@ static void finish(void *st, const knot_replay *r, knot_findings *out) {
     state *s = st;
     for (size_t t = 0; out && t < s->ntasks; t++)
         flush(s, r, (int)t);
+    for (size_t i = 0; out && i < s->ngone; i++)
+        misuse(s, r, s->gone[i].seq, s->gone[i].site, s->gone[i].task, s->gone[i].what,
+               s->gone[i].object);
+    free(s->gone);
+    for (size_t i = 0; i < s->nobjs; i++)
+        free(s->objs[i].readers);
     free(s->objs);
     free(s->pend);
     free(s);

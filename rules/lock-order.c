@@ -1,13 +1,16 @@
-/* Rule `lock-order`: locks taken in inconsistent orders by concurrent tasks,
- * a deadlock waiting for the wrong schedule — found whether or not this run
- * deadlocked. Each acquisition of L while holding H adds an edge H → L to the
- * lock-order graph; a cycle is reported only when it could really close, the
- * goodlock way:
+/* Rules `lock-order` and `lock-order-latent`: locks taken in inconsistent
+ * orders — found whether or not this run deadlocked. Each acquisition of L
+ * while holding H adds an edge H → L to the lock-order graph. A cycle is
+ * reported as `lock-order` only when it could really close, the goodlock way:
  *   - its edges come from different tasks (one task cannot wait on itself);
  *   - no lock is held across two of its edges (a gate lock serialises them);
  *   - no two of its edges are ordered by happens-before other than through
  *     the locks themselves (create/join, channels, wait groups).
- * ThreadSanitizer and Helgrind report the gate-lock case; this rule does not.
+ * A cycle that fails only the first or the last test is what lockdep
+ * reports: this run's ordering kept the paths apart, but the two code paths
+ * deadlock if they ever run at once. It is reported as `lock-order-latent`,
+ * a note. A gate lock keeps both silent (ThreadSanitizer and Helgrind report
+ * that case; these rules do not).
  * Only blocking acquisitions close a cycle: a trylock or timed lock gives up. */
 #include "../analyzer/replay.h"
 #include "../analyzer/scc.h"
@@ -21,6 +24,14 @@ const knot_rule knot_rule_lock_order = {
     .kind = KNOT_RULE_DYNAMIC,
     .severity = KNOT_WARNING,
     .summary = "locks taken in inconsistent orders by concurrent tasks: a potential deadlock",
+};
+
+const knot_rule knot_rule_lock_order_latent = {
+    .id = "lock-order-latent",
+    .kind = KNOT_RULE_DYNAMIC,
+    .severity = KNOT_NOTE,
+    .summary = "a lock-order cycle this run's ordering prevented: the paths deadlock if they ever "
+               "run at once",
 };
 
 #define MAX_GATES     4 /* other locks remembered as held across an edge */
@@ -60,6 +71,8 @@ typedef struct state {
     size_t ntasks;
     edge *edges;
     size_t nedges, capedges;
+    size_t *slots; /* open addressing on (from, to): edge index + 1, 0 empty */
+    size_t nslots;
 } state;
 
 static void *start(const knot_replay *r, knot_findings *out) {
@@ -75,20 +88,61 @@ static bool is_blocking_lock(enum knot_ev k) {
     return k == KNOT_EV_MUTEX_LOCK || k == KNOT_EV_RW_WRLOCK;
 }
 
-static edge *edge_of(state *s, long long from, long long to) {
+static size_t edge_hash(long long from, long long to, size_t nslots) {
+    unsigned long long h = (unsigned long long)from * 0x9E3779B97F4A7C15ULL;
+    h ^= (unsigned long long)to + 0x632BE59BD9B4E019ULL + (h << 6) + (h >> 2);
+    return (size_t)(h * 0xBF58476D1CE4E5B9ULL >> 17) & (nslots - 1);
+}
+
+/* The slot of edge from → to: its own, or the empty one it would take. */
+static size_t *edge_slot(const state *s, long long from, long long to) {
+    size_t i = edge_hash(from, to, s->nslots);
+    while (s->slots[i] &&
+           (s->edges[s->slots[i] - 1].from != from || s->edges[s->slots[i] - 1].to != to))
+        i = (i + 1) & (s->nslots - 1);
+    return &s->slots[i];
+}
+
+/* The edge from → to, or NULL. */
+static const edge *edge_find(const state *s, long long from, long long to) {
+    if (!s->nslots)
+        return NULL;
+    size_t slot = *edge_slot(s, from, to);
+    return slot ? &s->edges[slot - 1] : NULL;
+}
+
+static void rehash(state *s) {
+    size_t n = s->nslots ? s->nslots * 2 : 64;
+    free(s->slots);
+    s->slots = calloc(n, sizeof *s->slots);
+    if (!s->slots)
+        abort();
+    s->nslots = n;
     for (size_t i = 0; i < s->nedges; i++)
-        if (s->edges[i].from == from && s->edges[i].to == to)
-            return &s->edges[i];
+        *edge_slot(s, s->edges[i].from, s->edges[i].to) = i + 1;
+}
+
+/* The edge from → to, made on first use: a lookup is constant time however
+ * many locks are nested. */
+static edge *edge_of(state *s, long long from, long long to) {
+    if (s->nslots) {
+        size_t slot = *edge_slot(s, from, to);
+        if (slot)
+            return &s->edges[slot - 1];
+    }
     if (s->nedges == s->capedges) {
         s->capedges = s->capedges ? s->capedges * 2 : 32;
         s->edges = realloc(s->edges, s->capedges * sizeof *s->edges);
         if (!s->edges)
             abort();
     }
+    if (2 * (s->nedges + 1) > s->nslots)
+        rehash(s);
     edge *e = &s->edges[s->nedges++];
     memset(e, 0, sizeof *e);
     e->from = from;
     e->to = to;
+    *edge_slot(s, from, to) = s->nedges;
     return e;
 }
 
@@ -196,19 +250,28 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
 
 /* ---- cycles ---- */
 
-/* Can instances a and b be in place at once? */
-static bool compatible(const knot_replay *r, const instance *a, const instance *b) {
-    if (a->task == b->task)
-        return false;
+/* Do instances a and b share a gate lock (one held across both)? */
+static bool common_gate(const instance *a, const instance *b) {
     for (int i = 0; i < a->ngates; i++)
         for (int k = 0; k < b->ngates; k++)
             if (a->gates[i] == b->gates[k])
-                return false; /* a common gate lock */
-    (void)r;
+                return true;
+    return false;
+}
+
+/* Can instances a and b be in place at once, in some schedule of this
+ * program? */
+static bool compatible(const instance *a, const instance *b) {
+    if (a->task == b->task || common_gate(a, b))
+        return false;
     /* a's second acquisition ordered before b's first (or the reverse):
      * a finished its segment before b began, in every schedule. */
     return a->to_clock > b->from_vc[a->task] && b->to_clock > a->from_vc[b->task];
 }
+
+/* Could they be, if the two paths ever ran at once (lockdep's view)? Only
+ * a gate lock keeps them apart whatever calls the paths. */
+static bool latent_compatible(const instance *a, const instance *b) { return !common_gate(a, b); }
 
 /* The lock-order graph as adjacency lists over the locks that appear in it,
  * with each lock's strongly connected component: only locks of a component
@@ -217,6 +280,7 @@ typedef struct graph {
     long long *locks; /* sorted ids */
     size_t n;
     size_t *first, *adj; /* adj[first[i] .. first[i+1]): edges out of lock i */
+    size_t *adj_to;      /* the lock each of those edges goes to */
     const edge *edges;
     int *scc, *scc_size;
 } graph;
@@ -238,7 +302,7 @@ static size_t lock_degree(void *ctx, size_t v) {
 
 static size_t lock_succ(void *ctx, size_t v, size_t k) {
     const graph *g = ctx;
-    return index_of(g, g->edges[g->adj[g->first[v] + k]].to);
+    return g->adj_to[g->first[v] + k];
 }
 
 static void *xcalloc(size_t n, size_t size) {
@@ -262,6 +326,7 @@ static void graph_build(const state *s, graph *g) {
     g->n = u;
     g->first = xcalloc(g->n + 1, sizeof *g->first);
     g->adj = xcalloc(s->nedges, sizeof *g->adj);
+    g->adj_to = xcalloc(s->nedges, sizeof *g->adj_to);
     for (size_t i = 0; i < s->nedges; i++)
         g->first[index_of(g, s->edges[i].from) + 1]++;
     for (size_t i = 0; i < g->n; i++)
@@ -269,6 +334,7 @@ static void graph_build(const state *s, graph *g) {
     size_t *fill = xcalloc(g->n, sizeof *fill);
     for (size_t i = 0; i < s->nedges; i++) {
         size_t f = index_of(g, s->edges[i].from);
+        g->adj_to[g->first[f] + fill[f]] = index_of(g, s->edges[i].to);
         g->adj[g->first[f] + fill[f]++] = i;
     }
     free(fill);
@@ -283,125 +349,210 @@ static void graph_free(graph *g) {
     free(g->locks);
     free(g->first);
     free(g->adj);
+    free(g->adj_to);
     free(g->scc);
     free(g->scc_size);
 }
 
-/* Past this many steps in one component the search gives up: a tangle that
- * large is reported by the cycles already found, not enumerated. */
-#define SEARCH_BUDGET 200000
+/* Past this many edges looked at from one lock, or from all of them, the
+ * search gives up: a tangle that large is reported by the cycles already
+ * found, not enumerated. Shorter cycles are searched first. */
+#define SEARCH_BUDGET 20000
+#define TOTAL_BUDGET  4000000
+
+/* A cycle: path[i] → path[i+1 mod len] by edges[i], using sample chosen[i]. */
+typedef struct cycle {
+    int len;
+    long long path[MAX_CYCLE];
+    const edge *edges[MAX_CYCLE];
+    const instance *chosen[MAX_CYCLE];
+} cycle;
 
 typedef struct search {
     state *s;
     const knot_replay *r;
     const graph *g;
-    long budget;
-    long long start;
-    long long path[MAX_CYCLE];    /* locks */
-    const edge *edges[MAX_CYCLE]; /* edges[i]: path[i] → path[i+1] */
-    const instance *chosen[MAX_CYCLE];
-    int depth;
-    bool found;
+    long budget, *total;
+    size_t start; /* the cycle's smallest lock, an index into g->locks */
+    int maxlen;   /* the length searched in this round */
+    cycle c;
+    bool found;  /* a reachable cycle reported from this start */
+    bool latent; /* ... or a latent one kept, reported if no reachable one turns up */
+    cycle kept;
 } search;
 
-static bool pick(search *q, int i, int len) {
-    if (i == len)
+static bool pick(cycle *c, int i, bool (*ok)(const instance *, const instance *)) {
+    if (i == c->len)
         return true;
-    const edge *ed = q->edges[i];
+    const edge *ed = c->edges[i];
     for (int k = 0; k < ed->ninst; k++) {
-        bool ok = true;
-        for (int j = 0; j < i && ok; j++)
-            ok = compatible(q->r, &ed->inst[k], q->chosen[j]);
-        if (!ok)
+        bool fits = true;
+        for (int j = 0; j < i && fits; j++)
+            fits = ok(&ed->inst[k], c->chosen[j]);
+        if (!fits)
             continue;
-        q->chosen[i] = &ed->inst[k];
-        if (pick(q, i + 1, len))
+        c->chosen[i] = &ed->inst[k];
+        if (pick(c, i + 1, ok))
             return true;
     }
     return false;
 }
 
-static void report(search *q, int len) {
+/* The sample of the cycle whose second acquisition came last in the trace:
+ * it closes the cycle. */
+static int closing(const cycle *c) {
     int last = 0;
-    for (int i = 1; i < len; i++)
-        if (q->chosen[i]->to_seq > q->chosen[last]->to_seq)
+    for (int i = 1; i < c->len; i++)
+        if (c->chosen[i]->to_seq > c->chosen[last]->to_seq)
             last = i;
-    const instance *closing = q->chosen[last];
-    char locks[512] = "";
-    size_t n = 0;
-    for (int i = 0; i < len && n + 64 < sizeof locks; i++) {
-        char d[320];
-        knot_replay_describe(q->r, q->path[i], d, sizeof d);
-        n += (size_t)snprintf(locks + n, sizeof locks - n, "%s%s", i ? " -> " : "", d);
-    }
-    char first[320];
-    knot_replay_describe(q->r, q->path[0], first, sizeof first);
-    knot_finding *f = knot_findings_add(
-        q->s->out, knot_rule_lock_order.id, KNOT_WARNING, true,
-        knot_replay_loc(q->r, closing->to_site),
-        "lock-order inversion: %d tasks take %s -> %s in opposite orders; another schedule "
-        "deadlocks",
-        len, locks, first);
-    f->seq = closing->to_seq;
-    for (int i = 0; i < len; i++) {
-        const instance *in = q->chosen[(last + 1 + i) % len];
-        int e = (last + 1 + i) % len;
+    return last;
+}
+
+/* Notes for each path of the cycle, starting after the closing one. */
+static void relate_paths(const knot_replay *r, const cycle *c, int last, knot_finding *f) {
+    for (int i = 0; i < c->len; i++) {
+        int e = (last + 1 + i) % c->len;
+        const instance *in = c->chosen[e];
         char a[320], b[320];
-        knot_replay_describe(q->r, q->edges[e]->from, a, sizeof a);
-        knot_replay_describe(q->r, q->edges[e]->to, b, sizeof b);
-        knot_finding_relate(f, knot_replay_loc(q->r, in->from_site), "task %d takes %s here",
-                            in->task, a);
-        if (in != closing)
-            knot_finding_relate(f, knot_replay_loc(q->r, in->to_site),
+        knot_replay_describe(r, c->edges[e]->from, a, sizeof a);
+        knot_replay_describe(r, c->edges[e]->to, b, sizeof b);
+        knot_finding_relate(f, knot_replay_loc(r, in->from_site), "task %d takes %s here", in->task,
+                            a);
+        if (e != last)
+            knot_finding_relate(f, knot_replay_loc(r, in->to_site),
                                 "... and then %s here, still holding it", b);
-        knot_replay_add_task(q->r, f, in->task);
+        knot_replay_add_task(r, f, in->task);
     }
 }
 
-static void dfs(search *q, long long lock) {
-    if (q->found || q->depth >= MAX_CYCLE || --q->budget < 0)
-        return;
+static void locks_text(const knot_replay *r, const cycle *c, char *out, size_t size) {
+    size_t n = 0;
+    out[0] = 0;
+    for (int i = 0; i <= c->len && n + 64 < size; i++) {
+        char d[320];
+        knot_replay_describe(r, c->path[i % c->len], d, sizeof d);
+        n += (size_t)snprintf(out + n, size - n, "%s%s", i ? " -> " : "", d);
+    }
+}
+
+static void report(search *q, const cycle *c) {
+    int last = closing(c);
+    char locks[512];
+    locks_text(q->r, c, locks, sizeof locks);
+    knot_finding *f = knot_findings_add(
+        q->s->out, knot_rule_lock_order.id, KNOT_WARNING, true,
+        knot_replay_loc(q->r, c->chosen[last]->to_site),
+        "lock-order inversion: %d tasks take %s in opposite orders; another schedule deadlocks",
+        c->len, locks);
+    f->seq = c->chosen[last]->to_seq;
+    relate_paths(q->r, c, last, f);
+}
+
+/* A latent cycle: say which paths deadlock together, and what kept them
+ * apart in this run. */
+static void report_latent(search *q, const cycle *c) {
+    int last = closing(c);
+    bool one_task = true;
+    for (int i = 1; i < c->len; i++)
+        one_task &= c->chosen[i]->task == c->chosen[0]->task;
+    char paths[512], why[64];
+    size_t n = 0;
+    paths[0] = 0;
+    for (int i = 0; i < c->len && n + 96 < sizeof paths; i++) {
+        int e = (last + 1 + i) % c->len;
+        char from[160], to[160];
+        knot_replay_site_text(q->r, c->chosen[e]->from_site, "?", from, sizeof from);
+        knot_replay_site_text(q->r, c->chosen[e]->to_site, "?", to, sizeof to);
+        n += (size_t)snprintf(paths + n, sizeof paths - n, "%s%s then %s",
+                              i == 0            ? ""
+                              : i == c->len - 1 ? " and "
+                                                : ", ",
+                              from, to);
+    }
+    if (one_task)
+        snprintf(why, sizeof why, "task %d runs them one after the other", c->chosen[0]->task);
+    else
+        snprintf(why, sizeof why, "this run's synchronisation orders them");
+    knot_finding *f = knot_findings_add(
+        q->s->out, knot_rule_lock_order_latent.id, KNOT_NOTE, false,
+        knot_replay_loc(q->r, c->chosen[last]->to_site),
+        "latent lock-order inversion: the paths %s take %d locks in %s; %s, but they deadlock if "
+        "they ever run at once",
+        paths, c->len, c->len == 2 ? "opposite orders" : "a cycle", why);
+    f->seq = c->chosen[last]->to_seq;
+    relate_paths(q->r, c, last, f);
+}
+
+/* A cycle of maxlen locks closed: report it if some schedule of this
+ * program closes it, else keep it as latent if nothing gates it. */
+static void closed(search *q) {
+    cycle c = q->c; /* q->c.path holds indices, still in use by the search */
+    c.len = q->maxlen;
+    for (int i = 0; i < c.len; i++)
+        c.path[i] = q->g->locks[i == 0 ? q->start : (size_t)c.path[i]];
+    if (pick(&c, 0, compatible)) {
+        report(q, &c);
+        q->found = true;
+    } else if (!q->latent && pick(&c, 0, latent_compatible)) {
+        q->kept = c;
+        q->latent = true;
+    }
+}
+
+/* Depth-first from lock v at depth d of the path, for cycles of exactly
+ * maxlen locks back to the start. c.path holds lock indices while
+ * searching; the last hop is one hash lookup. */
+static void dfs(search *q, size_t v, int d) {
     const graph *g = q->g;
-    size_t v = index_of(g, lock);
-    int component = g->scc[index_of(g, q->start)];
-    for (size_t k = g->first[v]; k < g->first[v + 1] && !q->found; k++) {
-        const edge *ed = &q->s->edges[g->adj[k]];
-        if (ed->to < q->start || g->scc[index_of(g, ed->to)] != component)
-            continue; /* each cycle is found from its smallest lock, inside one component */
-        q->edges[q->depth] = ed;
-        if (ed->to == q->start) {
-            if (q->depth >= 1 && pick(q, 0, q->depth + 1)) {
-                report(q, q->depth + 1);
-                q->found = true;
-            }
-            continue;
+    int component = g->scc[q->start];
+    if (d == q->maxlen - 1) {
+        if (--q->budget < 0 || --*q->total < 0)
+            return;
+        const edge *back = edge_find(q->s, g->locks[v], g->locks[q->start]);
+        if (back) {
+            q->c.edges[d] = back;
+            closed(q);
         }
+        return;
+    }
+    for (size_t k = g->first[v]; k < g->first[v + 1] && !q->found; k++) {
+        if (--q->budget < 0 || --*q->total < 0)
+            return;
+        size_t to = g->adj_to[k];
+        if (to <= q->start || g->scc[to] != component)
+            continue; /* each cycle is found from its smallest lock, inside one component */
         bool on_path = false;
-        for (int d = 0; d <= q->depth; d++)
-            on_path |= q->path[d] == ed->to;
+        for (int i = 1; i <= d; i++)
+            on_path |= (size_t)q->c.path[i] == to;
         if (on_path)
             continue;
-        q->path[++q->depth] = ed->to;
-        dfs(q, ed->to);
-        q->depth--;
+        q->c.edges[d] = &q->s->edges[g->adj[k]];
+        q->c.path[d + 1] = (long long)to;
+        dfs(q, to, d + 1);
     }
+}
+
+static void search_cycles(state *s, const knot_replay *r) {
+    graph g = {0};
+    graph_build(s, &g);
+    long total = TOTAL_BUDGET;
+    /* One report per smallest lock keeps a tangle of cycles readable. */
+    for (size_t v = 0; v < g.n && total > 0; v++) {
+        if (g.scc_size[g.scc[v]] < 2)
+            continue;
+        search q = {.s = s, .r = r, .g = &g, .budget = SEARCH_BUDGET, .total = &total, .start = v};
+        for (q.maxlen = 2; q.maxlen <= MAX_CYCLE && !q.found && q.budget > 0; q.maxlen++)
+            dfs(&q, v, 0);
+        if (!q.found && q.latent)
+            report_latent(&q, &q.kept);
+    }
+    graph_free(&g);
 }
 
 static void finish(void *st, const knot_replay *r, knot_findings *out) {
     state *s = st;
-    if (out && s->nedges) {
-        graph g = {0};
-        graph_build(s, &g);
-        /* One report per smallest lock keeps a tangle of cycles readable. */
-        for (size_t v = 0; v < g.n; v++) {
-            if (g.scc_size[g.scc[v]] < 2)
-                continue;
-            search q = {.s = s, .r = r, .g = &g, .budget = SEARCH_BUDGET, .start = g.locks[v]};
-            q.path[0] = g.locks[v];
-            dfs(&q, g.locks[v]);
-        }
-        graph_free(&g);
-    }
+    if (out && s->nedges)
+        search_cycles(s, r);
     for (size_t t = 0; t < s->ntasks; t++) {
         for (size_t i = 0; i < s->tasks[t].n; i++)
             free(s->tasks[t].v[i].vc);
@@ -412,6 +563,7 @@ static void finish(void *st, const knot_replay *r, knot_findings *out) {
             free(s->edges[i].inst[k].from_vc);
     free(s->tasks);
     free(s->edges);
+    free(s->slots);
     free(s);
 }
 

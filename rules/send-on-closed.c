@@ -2,7 +2,16 @@
  * panicked. Predicted: a send that nothing orders before the close (no
  * channel, wait group, lock or join between them), so another schedule runs
  * it after the close and panics — the race that Go's runtime only reports
- * the day it happens. */
+ * the day it happens.
+ *
+ * A receive took one sender's value, but could have taken another's: when
+ * two producers share a channel, which of them a receive paired with orders
+ * one producer's send before the other's close in this run, and not in the
+ * next. For closed channels two or more tasks send on, the replay also keeps
+ * the happens-before order without those pairing edges; a send ordered
+ * before the close only through them is predicted too, unless the receives
+ * ordered before the close without them are as many as the sends: then every
+ * send was received before the close, whichever receive took it. */
 #include "../analyzer/replay.h"
 
 #include <stdlib.h>
@@ -22,10 +31,26 @@ typedef struct last_send {
     knot_vc_t clock;
 } last_send;
 
+/* Per channel: the sends that delivered a value, and the receives that took
+ * one (their epochs), for the count above. Kept only for the channels the
+ * model without pairings covers. */
+typedef struct epoch {
+    int task;
+    knot_vc_t clock;
+} epoch;
+
+typedef struct chan_count {
+    long long sends;
+    epoch *recvs;
+    size_t nrecvs;
+} chan_count;
+
 typedef struct state {
     knot_findings *out;
     last_send *v;
     size_t n, cap;
+    chan_count *chans; /* by object id */
+    size_t nchans;
 } state;
 
 static void *start(const knot_replay *r, knot_findings *out) {
@@ -48,7 +73,23 @@ static void remember(state *s, const knot_event *e) {
     s->v[s->n++] = (last_send){e->object, e->seq, e->site, e->task, e->clock};
 }
 
+static chan_count *count_of(state *s, long long ch) {
+    s->chans = knot_grow_zeroed(s->chans, &s->nchans, (size_t)ch + 1, sizeof *s->chans);
+    return &s->chans[ch];
+}
+
+/* Did every send on the channel have to be received before the close,
+ * whichever receive took which value? */
+static bool all_received_before(state *s, const knot_replay *r, const knot_event *close) {
+    chan_count *c = count_of(s, close->object);
+    long long before = 0;
+    for (size_t i = 0; i < c->nrecvs; i++)
+        before += knot_replay_hb_unpaired(r, c->recvs[i].task, c->recvs[i].clock, close->task);
+    return before >= c->sends;
+}
+
 static void closed(state *s, const knot_replay *r, const knot_event *close) {
+    bool repair = knot_replay_unpaired(r, close->object) && !all_received_before(s, r, close);
     size_t keep = 0;
     for (size_t i = 0; i < s->n; i++) {
         last_send *ls = &s->v[i];
@@ -56,14 +97,20 @@ static void closed(state *s, const knot_replay *r, const knot_event *close) {
             s->v[keep++] = *ls;
             continue;
         }
-        if (ls->task == close->task || knot_replay_hb(r, ls->task, ls->clock, close->task))
+        if (ls->task == close->task)
+            continue;
+        bool paired = knot_replay_hb(r, ls->task, ls->clock, close->task);
+        if (paired && (!repair || knot_replay_hb_unpaired(r, ls->task, ls->clock, close->task)))
             continue;
         char ch[320];
         knot_replay_describe(r, close->object, ch, sizeof ch);
         knot_finding *f = knot_findings_add(
             s->out, knot_rule_send_on_closed.id, KNOT_ERROR, true, knot_replay_loc(r, ls->site),
-            "send on %s is not ordered before its close: in another schedule it runs after the "
-            "close and panics",
+            paired ? "send on %s is ordered before its close only by which sender a receive "
+                     "happened to take: in another schedule a receive takes another sender's "
+                     "value, this send runs after the close and panics"
+                   : "send on %s is not ordered before its close: in another schedule it runs "
+                     "after the close and panics",
             ch);
         f->seq = close->seq;
         knot_finding_relate(f, knot_replay_loc(r, close->site),
@@ -90,9 +137,30 @@ static void actual(state *s, const knot_replay *r, const knot_event *e) {
     }
 }
 
+/* Count the values through a channel the model without pairings covers. */
+static void count(state *s, const knot_replay *r, const knot_event *e, bool send) {
+    if (!knot_replay_unpaired(r, e->object))
+        return;
+    chan_count *c = count_of(s, e->object);
+    if (send) {
+        c->sends++;
+        return;
+    }
+    if (e->has_matched && e->matched == r->objects[e->object].close_seq)
+        return; /* saw it closed: took no value */
+    epoch *v = realloc(c->recvs, (c->nrecvs + 1) * sizeof *v);
+    if (!v)
+        abort();
+    c->recvs = v;
+    c->recvs[c->nrecvs++] = (epoch){e->task, e->clock};
+}
+
 static void event(void *st, const knot_replay *r, const knot_event *e) {
     state *s = st;
-    if (knot_event_is_send(e) && !(e->kind == KNOT_EV_CHAN_SEND && e->has_matched))
+    bool send = knot_event_is_send(e) && !(e->kind == KNOT_EV_CHAN_SEND && e->has_matched);
+    if (send || knot_event_is_recv(e))
+        count(s, r, e, send);
+    if (send)
         remember(s, e);
     else if (e->kind == KNOT_EV_CHAN_CLOSE && r->objects[e->object].close_seq == e->seq)
         closed(s, r, e); /* the first close; a second one is close-of-closed's */
@@ -103,6 +171,9 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
 static void finish(void *st, const knot_replay *r, knot_findings *out) {
     (void)r, (void)out;
     state *s = st;
+    for (size_t i = 0; i < s->nchans; i++)
+        free(s->chans[i].recvs);
+    free(s->chans);
     free(s->v);
     free(s);
 }

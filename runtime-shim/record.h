@@ -99,6 +99,13 @@ enum knot__kind {
     /* knot_group (sites are knot sites again) */
     KNOT__EV_GROUP_GO = 38,   /* obj = the group; a = the child task */
     KNOT__EV_GROUP_WAIT = 39, /* obj = the group; end: b = the first error */
+    /* Interposed pthread spinlocks (sites are return addresses again) */
+    KNOT__EV_SPIN_LOCK = 40,    /* as mutex_lock: a = the unlock it followed; b = result */
+    KNOT__EV_SPIN_TRYLOCK = 41, /* as mutex_trylock; b = EBUSY when it did not take it */
+    KNOT__EV_SPIN_UNLOCK = 42,
+    KNOT__EV_MUTEX_CONSISTENT = 43, /* pthread_mutex_consistent; b = result */
+    KNOT__EV_SELECT_CASE = 44,      /* before a blocking select's begin, when one of its
+                                     * channels is a timer: obj = a case's channel; a = dir */
 };
 
 /* Events carry no global sequence number: a counter shared by all threads

@@ -90,6 +90,23 @@ static int poll_ready(sel *s, const knot_site *site, knot__task *task, bool bloc
     return -1;
 }
 
+/* A select that waits on a timer among other channels says which channels:
+ * a task looping forever on a ticker, with nothing that could ever make its
+ * other cases ready, is a leak only the case list shows. Other selects do
+ * not pay for it. */
+static void trace_cases(sel *s, knot__task *self, const knot_site *site) {
+    if (KNOT__LIKELY(!knot__tracing))
+        return;
+    bool timer = false;
+    for (size_t k = 0; k < s->norder; k++)
+        timer |= s->cases[s->order[k]].ch->is_timer;
+    for (size_t k = 0; timer && k < s->norder; k++) {
+        const knot_case *c = &s->cases[s->order[k]];
+        (void)knot__emit(KNOT__EV_SELECT_CASE, KNOT__POINT, self, c->ch->id, NULL, site,
+                         (uint64_t)c->dir, 0);
+    }
+}
+
 static int wait_for_partner(sel *s, knot__task *self, const knot_site *site) {
     _Atomic int selected;
     atomic_init(&selected, -1);
@@ -105,6 +122,7 @@ static int wait_for_partner(sel *s, knot__task *self, const knot_site *site) {
                             .kind = KNOT__EV_SELECT};
         knot__waitq_push(c->dir == KNOT_SEND ? &c->ch->sendq : &c->ch->recvq, w);
     }
+    trace_cases(s, self, site);
     (void)KNOT__TRACE(KNOT__EV_SELECT, KNOT__BEGIN, self, 0, NULL, site, s->n, 0);
     knot__block_begin(self, "select", site);
     unlock_all(s);
@@ -157,6 +175,7 @@ static int do_select(knot_case *cases, size_t n, bool block, const knot_site *si
         free(heap);
         if (!block)
             return -1;
+        (void)KNOT__TRACE(KNOT__EV_SELECT, KNOT__BEGIN, self, 0, NULL, site, n, 0);
         knot__block_forever(n ? "select (nil chans)" : "select (no cases)", site);
     }
     lock_all(&s);

@@ -35,6 +35,8 @@ for entry in "${programs[@]}"; do
     "$knot" cc -O0 "$c" -o "$work/$name-knot" 2>/dev/null
     "$knot" run -o "$work/$name.db" --format json --output "$work/$name.json" -- "$work/$name-knot" \
         >/dev/null 2>&1
-    kn=$(grep -q '"rule": "lock-order"' "$work/$name.json" && echo reports || echo silent)
+    kn=$(grep -q '"rule": "lock-order"' "$work/$name.json" && echo reports ||
+        { grep -q '"rule": "lock-order-latent"' "$work/$name.json" && echo "latent (note)" ||
+            echo silent; })
     printf '%-30s %-20s %-10s %-10s %-10s\n' "$name" "$truth" "$tsan" "$hg" "$kn"
 done

@@ -1,7 +1,7 @@
 /* A reporter thread waits for the statistics lock, which main took to print a
  * summary and, on its error path, never released. main then returns normally:
- * the reporter is still blocked in pthread_mutex_lock. (main returning with
- * the lock held ends the process; the finding here is the stuck thread.) */
+ * the reporter is still blocked in pthread_mutex_lock, and main ended the
+ * program while it still held the lock. */
 #include <knot/knot.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -25,7 +25,7 @@ static void *reporter(void *arg) {
 }
 
 static int print_summary(struct stats *s) {
-    pthread_mutex_lock(&s->mu);
+    pthread_mutex_lock(&s->mu); // want: lock-misuse
     if (s->requests == 0)
         return -1; /* BUG: returns with s->mu held */
     printf("error rate %.2f\n", (double)s->errors / (double)s->requests);
