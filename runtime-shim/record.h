@@ -99,6 +99,14 @@ enum knot__kind {
     /* knot_group (sites are knot sites again) */
     KNOT__EV_GROUP_GO = 38,   /* obj = the group; a = the child task */
     KNOT__EV_GROUP_WAIT = 39, /* obj = the group; end: b = the first error */
+    /* Object lifetimes of the interposed kinds that had none recorded: an
+     * init starts a new object (a new id, even at an address used before),
+     * a destroy ends one. b = result. */
+    KNOT__EV_MUTEX_INIT = 40,
+    KNOT__EV_COND_INIT = 41,
+    KNOT__EV_COND_DESTROY = 42,
+    KNOT__EV_RW_INIT = 43,
+    KNOT__EV_RW_DESTROY = 44,
 };
 
 /* Events carry no global sequence number: a counter shared by all threads

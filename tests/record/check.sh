@@ -249,14 +249,17 @@ timedlock)
         "$(q "SELECT s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.object=$m AND e.kind='mutex_destroy'")" \
         "$(line_of rec-timedlock.c '/\* DESTROY \*/')"
     r=$(object_at rec-timedlock.c REC_LOCK_1 mutex_lock)
-    expect "a recursive relock is two locks" "$(history "$r")" \
-        "mutex_lock/point/0 mutex_lock/point/0 mutex_unlock/point/0 mutex_unlock/point/0 mutex_destroy/point/0"
+    expect "a recursive relock is two locks, after the init" "$(history "$r")" \
+        "mutex_init/point/0 mutex_lock/point/0 mutex_lock/point/0 mutex_unlock/point/0 mutex_unlock/point/0 mutex_destroy/point/0"
     e=$(object_at rec-timedlock.c ERRCHK_LOCK mutex_lock)
     expect "an error-checking relock fails with EDEADLK, a destroy while locked with EBUSY" "$(history "$e")" \
-        "mutex_lock/point/0 mutex_lock/end/35 mutex_destroy/point/16 mutex_unlock/point/0 mutex_destroy/point/0"
+        "mutex_init/point/0 mutex_lock/point/0 mutex_lock/end/35 mutex_destroy/point/16 mutex_unlock/point/0 mutex_destroy/point/0"
     expect "a mutex destroyed and made again at the same address is another object" \
         "$([[ -n $r && -n $e && $r != "$e" ]] && echo yes)" yes
     expect "all three are mutexes" "$(q "SELECT group_concat(DISTINCT kind) FROM objects WHERE id IN ($m,$r,$e)")" mutex
+    expect "pthread_mutex_init made them, at its line" \
+        "$(q "SELECT group_concat(DISTINCT s.line) FROM objects o JOIN sites s ON s.id=o.site WHERE o.id IN ($r,$e)")" \
+        "$(line_of rec-timedlock.c 'pthread_mutex_init(&m')"
     cm=$(object_at rec-timedlock.c COND_MUTEX mutex_lock)
     expect "pthread_cond_clockwait: the unlock and lock it performs on the mutex" "$(history "$cm")" \
         "mutex_lock/point/0 mutex_unlock/point/0 mutex_lock/point/0 mutex_unlock/point/0"
@@ -360,10 +363,10 @@ c11)
     c=$(object_at rec-c11.c C11_SIGNAL cond_signal)
     expect "cnd_*: cond events per task, with results and lines" \
         "$(q "SELECT group_concat(x, ' ') FROM (SELECT e.task||':'||e.kind||'/'||e.phase||'/'||ifnull(e.result,'')||'@'||s.line AS x FROM events e JOIN sites s ON s.id=e.site WHERE e.object=$c ORDER BY e.task, e.seq)")" \
-        "1:cond_signal/point/@$(line_of rec-c11.c C11_SIGNAL) 1:cond_broadcast/point/@$(line_of rec-c11.c C11_BROADCAST) 1:cond_wait/begin/@$(line_of rec-c11.c C11_TIMEDWAIT) 1:cond_wait/end/110@$(line_of rec-c11.c C11_TIMEDWAIT) 2:cond_wait/begin/@$(line_of rec-c11.c C11_WAIT) 2:cond_wait/end/0@$(line_of rec-c11.c C11_WAIT)"
+        "1:cond_init/point/0@$(line_of rec-c11.c 'cnd_init(&cond)') 1:cond_signal/point/@$(line_of rec-c11.c C11_SIGNAL) 1:cond_broadcast/point/@$(line_of rec-c11.c C11_BROADCAST) 1:cond_wait/begin/@$(line_of rec-c11.c C11_TIMEDWAIT) 1:cond_wait/end/110@$(line_of rec-c11.c C11_TIMEDWAIT) 2:cond_wait/begin/@$(line_of rec-c11.c C11_WAIT) 2:cond_wait/end/0@$(line_of rec-c11.c C11_WAIT)"
     t=$(object_at rec-c11.c C11_HOLD mutex_lock)
-    expect "mtx_trylock busy (EBUSY), mtx_timedlock timed out (ETIMEDOUT), mtx_destroy" "$(history "$t")" \
-        "mutex_lock/point/0 mutex_trylock/point/16 mutex_timedlock/end/110 mutex_unlock/point/0 mutex_destroy/point/0"
+    expect "mtx_init, mtx_trylock busy (EBUSY), mtx_timedlock timed out (ETIMEDOUT), mtx_destroy" "$(history "$t")" \
+        "mutex_init/point/0 mutex_lock/point/0 mutex_trylock/point/16 mutex_timedlock/end/110 mutex_unlock/point/0 mutex_destroy/point/0"
     expect "the trylock and the timed lock at their lines" \
         "$(q "SELECT group_concat(s.line, ',') FROM (SELECT * FROM events WHERE object=$t AND kind IN ('mutex_trylock','mutex_timedlock') AND phase!='begin' ORDER BY seq) e JOIN sites s ON s.id=e.site")" \
         "$(line_of rec-c11.c C11_TRYLOCK),$(line_of rec-c11.c C11_TIMEDLOCK)"
