@@ -616,6 +616,15 @@ static int finish(importer *im, const knot__journal_header *h) {
             return -1;
         }
     }
+    size_t program_len = strnlen(h->program, sizeof h->program);
+    if (program_len) {
+        sqlite3_bind_text(st, 1, "program", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, h->program, (int)program_len, SQLITE_TRANSIENT);
+        if (step(im, st)) {
+            sqlite3_finalize(st);
+            return -1;
+        }
+    }
     sqlite3_finalize(st);
     knot_symbolize_sites(im->db);
     /* Wait groups and timers are made known by their events; name the kinds. */

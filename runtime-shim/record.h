@@ -39,6 +39,9 @@ typedef struct knot__journal_header {
      * later counts with the monotonic clock, and the importer converts. */
     uint64_t tsc_start;
     uint64_t tsc_hz;
+    /* The program (its argv[0]), so that the trace of a child process says
+     * whose it is; all zeros in journals written before it was added. */
+    char program[256];
 } knot__journal_header;
 
 enum knot__rec_type {

@@ -192,6 +192,26 @@ join)
         "$(q "SELECT group_concat(kind, ',') FROM (SELECT kind FROM blocked_at_end ORDER BY kind)")" \
         "chan_recv,thread_join"
     ;;
+children)
+    # The program is a shell; the lock inversion happens in a program it runs.
+    # `sh -c CMD` may exec CMD in place; `true; CMD` makes it fork first.
+    for how in "" "true; "; do
+        rm -f "$work"/children*
+        db=$work/children.db
+        run 1 -o "$db" -- sh -c "$how$bin/rec-invert"
+        expect "sh -c '$how...': the child's lock-order finding is reported" \
+            "$(grep -c "lock-order\]" "$work/err")" 1
+        expect "at the child's line" "$(grep -c "rec-invert.c:$(line_of rec-invert.c INVERTED):.*lock-order\]" "$work/err")" 1
+        [[ -n $how ]] && expect "labelled with the child's program and pid" \
+            "$(grep -cE "warning: (predicted: )?child process rec-invert \(pid [0-9]+\): .*\[lock-order\]" "$work/err")" 1
+        expect "no journal left unread" "$(ls "$work" | grep -c knot-journal)" 0
+    done
+    # Processes that record nothing (sh forking true) leave no trace and say nothing.
+    rm -f "$work"/children*
+    run 0 -o "$work/children.db" -- sh -c 'true; true; ls / >/dev/null'
+    expect "no child trace is left" "$(ls "$work" | grep -c 'children-')" 0
+    expect "nothing said of them" "$(grep -c -e 'children-' -e 'too short' "$work/err")" 0
+    ;;
 abba)
     "$bin/rec-abba" >/dev/null 2>"$work/err"
     expect "AB-BA on pthread mutexes, untraced: exit status" "$?" 2
