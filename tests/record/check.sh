@@ -212,6 +212,13 @@ children)
     expect "no child trace is left" "$(ls "$work" | grep -c 'children-')" 0
     expect "nothing said of them" "$(grep -c -e 'children-' -e 'too short' "$work/err")" 0
     ;;
+nodebug)
+    # Built without -g: the sites are module + address, named by the symbol table.
+    db=$work/nodebug.db
+    run 1 -o "$db" -- "$bin/rec-invert-nodebug"
+    expect "the lock-order finding names the function from the symbol table" \
+        "$(grep -cE "^[^ ]*rec-invert-nodebug\+0x[0-9a-f]+: warning: .*\(in ba\) \[lock-order\]" "$work/err")" 1
+    ;;
 abba)
     "$bin/rec-abba" >/dev/null 2>"$work/err"
     expect "AB-BA on pthread mutexes, untraced: exit status" "$?" 2
