@@ -1,6 +1,8 @@
 /* A pool fed through semaphores: workers wait on `jobs` for a unit of work
  * and post `results`; main posts the jobs, takes the results and returns,
- * leaving the workers idle on the semaphore. */
+ * leaving the workers idle on the semaphore - or on their way to it: nothing
+ * tells main they are back waiting, so the note for them is not required.
+ * idle-note: optional */
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>

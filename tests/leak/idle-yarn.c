@@ -53,13 +53,17 @@ struct job {
 };
 
 static lock *compress_have; /* value: jobs on the list */
+static int parked;          /* compression threads waiting for a job, under compress_have */
 static struct job *head, **tail = &head;
 
 static void *compress_thread(void *arg) {
     (void)arg;
     for (;;) {
         possess(compress_have);
-        wait_for_not(compress_have, 0); /* idle here when the program ends */
+        parked++;
+        pthread_cond_broadcast(&compress_have->cond); /* main waits for all to be parked */
+        wait_for_not(compress_have, 0);               /* idle here when the program ends */
+        parked--;
         struct job *j = head;
         head = j->next;
         if (!head)
@@ -99,6 +103,10 @@ int main(void) {
         free_lock(j->calc);
         free(j);
     }
+    possess(compress_have);  /* once all wait for jobs again (their waits are */
+    while (parked < THREADS) /* recorded before they let the lock go) */
+        pthread_cond_wait(&compress_have->cond, &compress_have->mutex);
+    release(compress_have);
     printf("%ld\n", total);
     return 0; /* the compression threads are still waiting for jobs */
 }
