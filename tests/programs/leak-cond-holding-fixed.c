@@ -5,16 +5,18 @@
 #include <knot/knot.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <unistd.h>
 
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t signal_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t refresh = PTHREAD_COND_INITIALIZER;
-static int cache, wanted;
+static pthread_cond_t parked_cv = PTHREAD_COND_INITIALIZER;
+static int cache, wanted, parked;
 
 static void *refresher(void *arg) {
     (void)arg;
     pthread_mutex_lock(&signal_mu);
+    parked = 1;                      /* main waits for this; the wait below is recorded before */
+    pthread_cond_signal(&parked_cv); /* signal_mu is let go */
     while (!wanted)
         pthread_cond_wait(&refresh, &signal_mu); // want: leak (a note: idle, nobody waits for it)
     pthread_mutex_unlock(&signal_mu);
@@ -36,7 +38,10 @@ int main(void) {
     pthread_t a, b;
     if (pthread_create(&a, NULL, refresher, NULL) != 0)
         return 1;
-    usleep(20 * 1000);
+    pthread_mutex_lock(&signal_mu); /* the refresher is parked (holding the cache, if buggy) */
+    while (!parked)
+        pthread_cond_wait(&parked_cv, &signal_mu);
+    pthread_mutex_unlock(&signal_mu);
     if (pthread_create(&b, NULL, reader, NULL) != 0)
         return 1;
     pthread_join(b, NULL);
