@@ -78,7 +78,45 @@ int knot_check_parse_option(knot_check_opts *opts, int argc, char **argv, int *i
     return 1;
 }
 
+/* Move the findings of a child process's trace into fs, labelled. */
+static int take_child(knot_findings *fs, const char *trace, const char *label) {
+    knot_findings child = {0};
+    char err[1024];
+    if (knot_check_trace(trace, &child, err, sizeof err) != 0) {
+        fprintf(stderr, "knot: %s\n", err);
+        knot_findings_free(&child);
+        return -1;
+    }
+    for (size_t k = 0; k < child.n; k++) {
+        knot_finding *f = &child.v[k];
+        if (fs->n == fs->cap) {
+            size_t cap = fs->cap ? 2 * fs->cap : 8;
+            knot_finding *v = realloc(fs->v, cap * sizeof *v);
+            if (!v)
+                abort();
+            fs->v = v;
+            fs->cap = cap;
+        }
+        size_t len = strlen(label) + strlen(f->message) + 3;
+        char *message = malloc(len);
+        if (!message)
+            abort();
+        snprintf(message, len, "%s: %s", label, f->message);
+        free(f->message);
+        f->message = message;
+        fs->v[fs->n++] = *f; /* moved: child keeps no pointer into it */
+    }
+    child.n = 0;
+    knot_findings_free(&child);
+    return 0;
+}
+
 int knot_check_report(const char *trace, const knot_check_opts *opts) {
+    return knot_check_report_run(trace, NULL, NULL, 0, opts);
+}
+
+int knot_check_report_run(const char *trace, const char *const *children, const char *const *labels,
+                          size_t nchildren, const knot_check_opts *opts) {
     knot_findings fs = {0};
     char err[1024];
     if (knot_check_trace(trace, &fs, err, sizeof err) != 0) {
@@ -86,6 +124,9 @@ int knot_check_report(const char *trace, const knot_check_opts *opts) {
         knot_findings_free(&fs);
         return 2;
     }
+    bool failed = false;
+    for (size_t k = 0; k < nchildren; k++)
+        failed |= take_child(&fs, children[k], labels[k]) != 0;
     knot_findings_filter_rules(&fs, opts->rules, opts->nrules);
     FILE *std = opts->to_stderr ? stderr : stdout;
     FILE *out = std;
@@ -109,5 +150,5 @@ int knot_check_report(const char *trace, const knot_check_opts *opts) {
     if (opts->format == KNOT_FORMAT_TEXT && fs.n == 0 && out == std)
         fprintf(stderr, "knot: %s: no findings\n", trace);
     knot_findings_free(&fs);
-    return max >= opts->fail_on ? 1 : 0;
+    return failed ? 2 : max >= opts->fail_on ? 1 : 0;
 }

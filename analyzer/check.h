@@ -35,4 +35,10 @@ int knot_check_parse_option(knot_check_opts *opts, int argc, char **argv, int *i
  * 0 clean, 1 findings at or above fail_on, 2 error. */
 int knot_check_report(const char *trace, const knot_check_opts *opts);
 
+/* The same for a run that left more traces (its child processes'): their
+ * findings join the trace's in one report, each message led by the child's
+ * label ("child process sh (pid 12)"), and count for the exit status. */
+int knot_check_report_run(const char *trace, const char *const *children, const char *const *labels,
+                          size_t nchildren, const knot_check_opts *opts);
+
 #endif

@@ -237,9 +237,53 @@ static int import_journal(const char *trace) {
     return rc < 0 ? 2 : rc;
 }
 
+/* The traces a run's child processes left, to be checked with its own. */
+typedef struct child_traces {
+    char **paths, **labels;
+    size_t n;
+} child_traces;
+
+static void child_traces_free(child_traces *c) {
+    for (size_t k = 0; k < c->n; k++) {
+        free(c->paths[k]);
+        free(c->labels[k]);
+    }
+    free(c->paths);
+    free(c->labels);
+    memset(c, 0, sizeof *c);
+}
+
+/* Whether a child's trace holds nothing but its main task starting and
+ * ending (a shell that only ran other programs, say); else its label, "child
+ * process NAME (pid N)", into label. */
+static bool recorded_nothing(const char *path, char *label, size_t size) {
+    sqlite3 *db;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return false;
+    }
+    bool nothing = count(db, "SELECT count(*) FROM events WHERE kind NOT IN "
+                             "('task_start','task_end')") == 0 &&
+                   count(db, "SELECT count(*) FROM tasks") <= 1;
+    const char *program = "?";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='program'", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        program = (const char *)sqlite3_column_text(st, 0);
+    const char *base = strrchr(program, '/');
+    snprintf(label, size, "child process %s (pid %lld)", base ? base + 1 : program,
+             count(db, "SELECT value FROM meta WHERE key='pid'"));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return nothing;
+}
+
 /* Child processes (forked, or programs the traced one ran) left traces of
- * their own beside it: "app-PID.db". Import and summarise each. */
-static void import_children(const char *trace) {
+ * their own beside it: "app-PID.db". Import each; one that recorded nothing
+ * leaves no file and says nothing, the others are summarised and kept for
+ * the check. */
+static void import_children(const char *trace, child_traces *out) {
     char pattern[PATH_MAX + 64];
     knot__trace_child_path(trace, 0, pattern, sizeof pattern);
     char *zero = strrchr(pattern, '0'); /* the pid's place: make it a wildcard */
@@ -252,11 +296,34 @@ static void import_children(const char *trace) {
     if (glob(glob_pattern, 0, NULL, &g) != 0)
         return;
     for (size_t k = 0; k < g.gl_pathc; k++) {
-        char child[PATH_MAX];
+        char child[PATH_MAX], label[PATH_MAX + 64];
         size_t n = strlen(g.gl_pathv[k]) - strlen(".knot-journal");
         snprintf(child, sizeof child, "%.*s", (int)n, g.gl_pathv[k]);
-        if (import_journal(child) == 0)
-            summarise(child);
+        struct stat st;
+        if (stat(g.gl_pathv[k], &st) == 0 && st.st_size < (off_t)KNOT__JOURNAL_HEADER) {
+            unlink(g.gl_pathv[k]); /* a header and no event: nothing recorded */
+            continue;
+        }
+        if (import_journal(child) != 0)
+            continue;
+        if (recorded_nothing(child, label, sizeof label)) {
+            unlink(child);
+            continue;
+        }
+        summarise_trace(child, false);
+        char **paths = realloc(out->paths, (out->n + 1) * sizeof *paths);
+        if (paths)
+            out->paths = paths;
+        char **labels = realloc(out->labels, (out->n + 1) * sizeof *labels);
+        if (labels)
+            out->labels = labels;
+        if (!paths || !labels)
+            break;
+        out->paths[out->n] = strdup(child);
+        out->labels[out->n] = strdup(label);
+        if (!out->paths[out->n] || !out->labels[out->n])
+            break;
+        out->n++;
     }
     globfree(&g);
 }
@@ -444,15 +511,19 @@ static int cmd_run(int argc, char **argv) {
         record_exit(abs_trace, status, timed_out);
     if (rc == 0)
         summarise_trace(trace, false);
-    import_children(abs_trace);
+    child_traces children = {0};
+    import_children(abs_trace, &children);
 
     int checked = 0;
     if (rc == 0) {
         /* Text findings go to stderr, beside the program's own diagnostics;
-         * JSON and SARIF to stdout or --output. */
+         * JSON and SARIF to stdout or --output. The children's findings are
+         * the run's too. */
         opts.to_stderr = opts.format == KNOT_FORMAT_TEXT;
-        checked = knot_check_report(abs_trace, &opts);
+        checked = knot_check_report_run(abs_trace, (const char *const *)children.paths,
+                                        (const char *const *)children.labels, children.n, &opts);
     }
+    child_traces_free(&children);
     free(opts.rules);
     if (status < 0 || rc == 2 || checked == 2)
         return 2;

@@ -1,7 +1,8 @@
 /* Naming the sites of interposed calls: module + address → file, line,
  * function, through llvm-symbolizer (or binutils' addr2line) reading the
- * module's DWARF. A program built with -g gets file:line; without a
- * symbolizer or debug information the site stays module + address. */
+ * module's DWARF. A program built with -g gets file:line; without debug
+ * information the site stays module + address, named by the function the
+ * symbol table gives; without a symbolizer, module + address alone. */
 #include "symbolize.h"
 
 #include <errno.h>
@@ -82,9 +83,13 @@ static void one_module(sqlite3 *db, const char *tool, bool llvm, const char *mod
                            "SELECT id, address, offset FROM raw_sites WHERE module=? ORDER BY id",
                            -1, &sel, NULL) != SQLITE_OK)
         return;
+    sqlite3_stmt *fn_only = NULL;
     if (sqlite3_prepare_v2(db, "UPDATE sites SET file=?, line=?, function=? WHERE id=?", -1, &upd,
-                           NULL) != SQLITE_OK) {
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "UPDATE sites SET function=? WHERE id=?", -1, &fn_only, NULL) !=
+            SQLITE_OK) {
         sqlite3_finalize(sel);
+        sqlite3_finalize(upd);
         return;
     }
     char tmpl[] = "/tmp/knot-symbolize-XXXXXX";
@@ -123,12 +128,19 @@ static void one_module(sqlite3 *db, const char *tool, bool llvm, const char *mod
             }
             /* "file:line:column" (llvm) or "file:line" (binutils); "??" when unknown */
             char *colon = strchr(where, ':');
-            if (!colon || where[0] == '?')
+            long line = colon && where[0] != '?' ? strtol(colon + 1, NULL, 10) : 0;
+            if (line <= 0) {
+                /* No debug information: the symbol table still names the
+                 * function; the site keeps its module + address. */
+                if (func[0] && func[0] != '?') {
+                    sqlite3_bind_text(fn_only, 1, func, -1, SQLITE_TRANSIENT);
+                    sqlite3_bind_int64(fn_only, 2, ids[k]);
+                    sqlite3_step(fn_only);
+                    sqlite3_reset(fn_only);
+                }
                 continue;
+            }
             *colon = '\0';
-            long line = strtol(colon + 1, NULL, 10);
-            if (line <= 0)
-                continue;
             sqlite3_bind_text(upd, 1, where, -1, SQLITE_TRANSIENT);
             sqlite3_bind_int64(upd, 2, line);
             sqlite3_bind_text(upd, 3, func[0] == '?' ? NULL : func, -1, SQLITE_TRANSIENT);
@@ -143,6 +155,7 @@ static void one_module(sqlite3 *db, const char *tool, bool llvm, const char *mod
 out:
     sqlite3_finalize(sel);
     sqlite3_finalize(upd);
+    sqlite3_finalize(fn_only);
 }
 
 void knot_symbolize_sites(sqlite3 *db) {

@@ -182,6 +182,11 @@ static const char *kind_name(unsigned kind) {
         [KNOT__EV_SPIN_UNLOCK] = "spin_unlock",
         [KNOT__EV_MUTEX_CONSISTENT] = "mutex_consistent",
         [KNOT__EV_SELECT_CASE] = "select_case",
+        [KNOT__EV_MUTEX_INIT] = "mutex_init",
+        [KNOT__EV_COND_INIT] = "cond_init",
+        [KNOT__EV_COND_DESTROY] = "cond_destroy",
+        [KNOT__EV_RW_INIT] = "rwlock_init",
+        [KNOT__EV_RW_DESTROY] = "rwlock_destroy",
     };
     return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
 }
@@ -261,13 +266,15 @@ static void bind_or_null(sqlite3_stmt *st, int i, bool present, uint64_t v) {
  * initial value, a barrier's count) and site. */
 static int import_object(importer *im, const knot__rec *r, long long seq, const char *kind,
                          long long site) {
-    bool makes = r->kind == KNOT__EV_CHAN_MAKE || r->kind == KNOT__EV_SEM_INIT ||
+    bool sized = r->kind == KNOT__EV_CHAN_MAKE || r->kind == KNOT__EV_SEM_INIT ||
                  r->kind == KNOT__EV_BARRIER_INIT;
+    bool makes = sized || r->kind == KNOT__EV_MUTEX_INIT || r->kind == KNOT__EV_COND_INIT ||
+                 r->kind == KNOT__EV_RW_INIT;
     if (!makes)
         site = 0;
     sqlite3_bind_int64(im->object, 1, (sqlite3_int64)r->obj);
     sqlite3_bind_text(im->object, 2, kind, -1, SQLITE_STATIC);
-    bind_or_null(im->object, 3, makes, r->a);
+    bind_or_null(im->object, 3, sized, r->a);
     bind_or_null(im->object, 4, r->kind == KNOT__EV_CHAN_MAKE, r->b);
     bind_or_null(im->object, 5, site != 0, (uint64_t)site);
     sqlite3_bind_int64(im->object, 6, seq);
@@ -314,6 +321,11 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
     case KNOT__EV_BARRIER_DESTROY:
     case KNOT__EV_SPIN_UNLOCK:
     case KNOT__EV_MUTEX_CONSISTENT:
+    case KNOT__EV_MUTEX_INIT:
+    case KNOT__EV_COND_INIT:
+    case KNOT__EV_COND_DESTROY:
+    case KNOT__EV_RW_INIT:
+    case KNOT__EV_RW_DESTROY:
         *has_r = true;
         *res = r->b;
         break;
@@ -459,8 +471,13 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
         return import_object(im, r, seq, "cond", 0);
     if (r->kind >= KNOT__EV_RW_RDLOCK && r->kind <= KNOT__EV_RW_UNLOCK)
         return import_object(im, r, seq, "rwlock", 0);
-    if (r->kind == KNOT__EV_MUTEX_TIMEDLOCK || r->kind == KNOT__EV_MUTEX_DESTROY)
-        return import_object(im, r, seq, "mutex", 0);
+    if (r->kind == KNOT__EV_MUTEX_TIMEDLOCK || r->kind == KNOT__EV_MUTEX_DESTROY ||
+        r->kind == KNOT__EV_MUTEX_INIT)
+        return import_object(im, r, seq, "mutex", site);
+    if (r->kind == KNOT__EV_COND_INIT || r->kind == KNOT__EV_COND_DESTROY)
+        return import_object(im, r, seq, "cond", site);
+    if (r->kind == KNOT__EV_RW_INIT || r->kind == KNOT__EV_RW_DESTROY)
+        return import_object(im, r, seq, "rwlock", site);
     if (r->kind >= KNOT__EV_SEM_INIT && r->kind <= KNOT__EV_SEM_DESTROY)
         return import_object(im, r, seq, "semaphore", site);
     if (r->kind >= KNOT__EV_BARRIER_INIT && r->kind <= KNOT__EV_BARRIER_DESTROY)
@@ -611,6 +628,15 @@ static int finish(importer *im, const knot__journal_header *h) {
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         sqlite3_bind_text(st, 1, rows[i].key, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, rows[i].value);
+        if (step(im, st)) {
+            sqlite3_finalize(st);
+            return -1;
+        }
+    }
+    size_t program_len = strnlen(h->program, sizeof h->program);
+    if (program_len) {
+        sqlite3_bind_text(st, 1, "program", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, h->program, (int)program_len, SQLITE_TRANSIENT);
         if (step(im, st)) {
             sqlite3_finalize(st);
             return -1;

@@ -9,7 +9,13 @@
  * forever, a leak goleak reports too. The trace says which channels a
  * select with a timer waits on (select_case events before its begin); any
  * other task still running at the end (not ended, not blocked forever) could
- * hold a channel's other end, and keeps the task silent. */
+ * hold a channel's other end, and keeps the task silent.
+ *
+ * A thread parked on a condition variable or a semaphore is how a pool's
+ * helper waits for work; a program that ends without shutting its pool down
+ * leaves them there by design (xz, libuv). Such an idle thread is a note,
+ * not a warning, unless another stuck task waits for it: for a lock it
+ * holds, or in a join of it. */
 #include "../analyzer/replay.h"
 #include "../analyzer/waitfor.h"
 
@@ -141,6 +147,31 @@ static bool same_wait(const knot_task_info *a, const knot_task_info *b) {
            a->last.kind == b->last.kind;
 }
 
+/* Does another stuck task wait for t: for a mutex or rwlock t holds, or to
+ * join t? */
+static bool waited_for(const knot_replay *r, const knot_wfg *g, int t) {
+    for (size_t u = 1; u < g->n; u++) {
+        const knot_event *e = &r->tasks[u].last;
+        if (!g->stuck[u] || (int)u == t)
+            continue;
+        if (e->kind == KNOT_EV_THREAD_JOIN && r->tasks[u].join_target == t)
+            return true;
+        bool locks = e->kind == KNOT_EV_MUTEX_LOCK || e->kind == KNOT_EV_MUTEX_TIMEDLOCK ||
+                     e->kind == KNOT_EV_RW_WRLOCK || e->kind == KNOT_EV_RW_RDLOCK;
+        if (locks && e->object > 0 && (size_t)e->object < r->nobjects &&
+            r->objects[e->object].holder == t)
+            return true;
+    }
+    return false;
+}
+
+/* A helper thread idle in a pool: parked on a condition variable or a
+ * semaphore, and nothing stuck waits for it. */
+static bool idle(const knot_replay *r, const knot_wfg *g, int t) {
+    enum knot_ev k = r->tasks[t].last.kind;
+    return (k == KNOT_EV_COND_WAIT || k == KNOT_EV_SEM_WAIT) && !waited_for(r, g, t);
+}
+
 /* The other end of a blocked channel operation, and its wording. */
 static enum knot_ev partner_kind(enum knot_ev k, const char **what) {
     if (k == KNOT_EV_CHAN_SEND) {
@@ -177,11 +208,12 @@ static void relate_partners(const knot_replay *r, knot_finding *f, const knot_ev
                             "task %d locked it here and never unlocked it", o->holder);
 }
 
-static void report(const knot_replay *r, const knot_wfg *g, int t, bool *done, knot_findings *out) {
+static void report(const knot_replay *r, const knot_wfg *g, int t, const bool *idles, bool *done,
+                   knot_findings *out) {
     const knot_task_info *ti = &r->tasks[t];
     int count = 0;
     for (size_t u = (size_t)t; u < g->n; u++)
-        if (g->stuck[u] && !g->cycle[u] && same_wait(ti, &r->tasks[u]))
+        if (g->stuck[u] && !g->cycle[u] && idles[u] == idles[t] && same_wait(ti, &r->tasks[u]))
             count++;
     char obj[320] = "";
     if (ti->last.kind == KNOT_EV_THREAD_JOIN)
@@ -189,20 +221,32 @@ static void report(const knot_replay *r, const knot_wfg *g, int t, bool *done, k
     else if (ti->last.object > 0) {
         obj[0] = ' ';
         knot_replay_describe(r, ti->last.object, obj + 1, sizeof obj - 1);
-    } else if (ti->last.kind == KNOT_EV_CHAN_SEND || ti->last.kind == KNOT_EV_CHAN_RECV)
+    } else if (ti->last.kind == KNOT_EV_CHAN_SEND || ti->last.kind == KNOT_EV_CHAN_RECV) {
         snprintf(obj, sizeof obj, " a nil channel, which nothing can ever make ready");
-    knot_finding *f = count == 1 ? knot_findings_add(out, knot_rule_leak.id, KNOT_WARNING, false,
-                                                     knot_replay_loc(r, ti->last.site),
-                                                     "task %d is blocked forever %s%s", t,
-                                                     knot_replay_verb(ti->last.kind), obj)
-                                 : knot_findings_add(out, knot_rule_leak.id, KNOT_WARNING, false,
-                                                     knot_replay_loc(r, ti->last.site),
-                                                     "%d tasks are blocked forever %s%s", count,
-                                                     knot_replay_verb(ti->last.kind), obj);
+    }
+    knot_loc at = knot_replay_loc(r, ti->last.site);
+    const char *verb = knot_replay_verb(ti->last.kind);
+    knot_finding *f;
+    if (idles[t] && count == 1)
+        f = knot_findings_add(out, knot_rule_leak.id, KNOT_NOTE, false, at,
+                              "task %d was left idle %s%s (a helper the program did not shut "
+                              "down)",
+                              t, verb, obj);
+    else if (idles[t])
+        f = knot_findings_add(out, knot_rule_leak.id, KNOT_NOTE, false, at,
+                              "%d tasks were left idle %s%s (helpers the program did not shut "
+                              "down)",
+                              count, verb, obj);
+    else if (count == 1)
+        f = knot_findings_add(out, knot_rule_leak.id, KNOT_WARNING, false, at,
+                              "task %d is blocked forever %s%s", t, verb, obj);
+    else
+        f = knot_findings_add(out, knot_rule_leak.id, KNOT_WARNING, false, at,
+                              "%d tasks are blocked forever %s%s", count, verb, obj);
     f->seq = ti->last.seq;
     relate_partners(r, f, &ti->last);
     for (size_t u = (size_t)t; u < g->n; u++)
-        if (g->stuck[u] && !g->cycle[u] && same_wait(ti, &r->tasks[u])) {
+        if (g->stuck[u] && !g->cycle[u] && idles[u] == idles[t] && same_wait(ti, &r->tasks[u])) {
             done[u] = true;
             knot_replay_add_task(r, f, (int)u);
         }
@@ -227,14 +271,18 @@ static void finish(void *st, const knot_replay *r, knot_findings *out) {
      * and the crash is the finding (as goleak checks only tests that pass). */
     if (!g->all_asleep && !r->crashed) {
         bool *done = calloc(g->n ? g->n : 1, sizeof *done);
-        if (!done)
+        bool *idles = calloc(g->n ? g->n : 1, sizeof *idles);
+        if (!done || !idles)
             abort();
         for (size_t t = 1; t < g->n; t++)
+            idles[t] = g->stuck[t] && idle(r, g, (int)t);
+        for (size_t t = 1; t < g->n; t++)
             if (g->stuck[t] && !g->cycle[t] && !done[t])
-                report(r, g, (int)t, done, out);
+                report(r, g, (int)t, idles, done, out);
         for (size_t t = 1; t < g->n && t < s->ntasks && r->program_ended; t++)
             if (!g->stuck[t] && ticker_loop(r, &s->tasks[t], (int)t))
                 report_ticker(r, (int)t, &s->tasks[t], out);
+        free(idles);
         free(done);
     }
     free_state(s);

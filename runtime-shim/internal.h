@@ -238,6 +238,15 @@ KNOT__HIDDEN knot__sync_info *knot__sync_info_locked(const void *addr);
  * pthread_barrier_init) or destroyed: a new id, and no state of its
  * predecessor. Called with the entry locked, or unused (destroyed). */
 KNOT__HIDDEN void knot__sync_info_renew(knot__sync_info *i);
+/* The object at addr was initialised (kind: its init event) or destroyed
+ * (its destroy event), with result rc, at ra: record it, and when it worked,
+ * let the entry's next use be another object. No-ops untraced; return the
+ * event's id, or 0. */
+KNOT__HIDDEN uint64_t knot__sync_made(const void *addr, uint16_t kind, int rc, const void *ra);
+KNOT__HIDDEN uint64_t knot__sync_ended(const void *addr, uint16_t kind, int rc, const void *ra);
+/* The memory [start, start+size) is freed or unmapped: the objects it held
+ * are gone, whether or not the program destroyed them. */
+KNOT__HIDDEN void knot__sync_forget(const void *start, size_t size);
 /* Room for a semaphore's post ring of n ids, and its release. */
 KNOT__HIDDEN uint64_t *knot__ring_alloc(uint32_t n);
 KNOT__HIDDEN void knot__ring_free(uint64_t *ring, uint32_t n);
@@ -260,6 +269,7 @@ KNOT__HIDDEN int knot__mutex_destroy(pthread_mutex_t *m, const void *ra);
 KNOT__HIDDEN int knot__cond_wait(pthread_cond_t *c, pthread_mutex_t *m, const knot__deadline *d,
                                  const void *ra);
 KNOT__HIDDEN int knot__cond_signal(pthread_cond_t *c, bool all, const void *ra);
+KNOT__HIDDEN int knot__cond_destroy(pthread_cond_t *c, const void *ra);
 /* pthread_create of fn, or (fn NULL) of C11's int-returning c11_fn. */
 KNOT__HIDDEN int knot__thread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *),
                                      int (*c11_fn)(void *), void *arg, const void *ra);

@@ -8,8 +8,8 @@
  * through the pthread interposers, so C11 calls are recorded with the same
  * kinds as their pthread twins, with the pthread error (0, EBUSY,
  * ETIMEDOUT, ...) as the result, and count for the live detector alike.
- * mtx_init, cnd_init and cnd_destroy record nothing (as pthread's init
- * functions) and are left to libc. */
+ * mtx_init and cnd_init are libc's, followed by the record of the new
+ * object, as for pthread's init functions. */
 #include "internal.h"
 
 #include <errno.h>
@@ -71,6 +71,24 @@ int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict abstime) {
 int mtx_trylock(mtx_t *m) { return thrd_result(knot__mutex_trylock((pthread_mutex_t *)m, RA)); }
 
 int mtx_unlock(mtx_t *m) { return thrd_result(knot__mutex_unlock((pthread_mutex_t *)m, RA)); }
+
+typedef int (*mtx_init_fn)(mtx_t *, int);
+typedef int (*cnd_init_fn)(cnd_t *);
+static _Atomic(void *) real_mtx_init, real_cnd_init;
+
+int mtx_init(mtx_t *m, int type) {
+    int rc = ((mtx_init_fn)knot__libc(&real_mtx_init, "mtx_init"))(m, type);
+    knot__sync_made(m, KNOT__EV_MUTEX_INIT, rc == thrd_success ? 0 : EINVAL, RA);
+    return rc;
+}
+
+int cnd_init(cnd_t *c) {
+    int rc = ((cnd_init_fn)knot__libc(&real_cnd_init, "cnd_init"))(c);
+    knot__sync_made(c, KNOT__EV_COND_INIT, rc == thrd_success ? 0 : ENOMEM, RA);
+    return rc;
+}
+
+void cnd_destroy(cnd_t *c) { (void)knot__cond_destroy((pthread_cond_t *)c, RA); }
 
 void mtx_destroy(mtx_t *m) { (void)knot__mutex_destroy((pthread_mutex_t *)m, RA); }
 

@@ -18,6 +18,8 @@
 
 typedef int (*mutex_fn)(pthread_mutex_t *);
 
+#define REAL_INIT(slot, type, name) ((type)knot__libc(&(slot), (name)))
+
 static _Atomic(mutex_fn) real_lock, real_trylock, real_unlock;
 
 static mutex_fn real(_Atomic(mutex_fn) *slot, const char *name) {
@@ -182,6 +184,15 @@ int knot__mutex_destroy(pthread_mutex_t *m, const void *ra) {
     return rc;
 }
 
+typedef int (*mutex_init_fn)(pthread_mutex_t *, const pthread_mutexattr_t *);
+static _Atomic(void *) real_mutex_init;
+
+int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr) {
+    int rc = REAL_INIT(real_mutex_init, mutex_init_fn, "pthread_mutex_init")(m, attr);
+    knot__sync_made(m, KNOT__EV_MUTEX_INIT, rc, __builtin_return_address(0));
+    return rc;
+}
+
 int pthread_mutex_lock(pthread_mutex_t *m) {
     return knot__mutex_lock(m, NULL, __builtin_return_address(0));
 }
@@ -291,6 +302,28 @@ int knot__cond_signal(pthread_cond_t *c, bool all, const void *ra) {
         knot__emit_at(all ? KNOT__EV_COND_BROADCAST : KNOT__EV_COND_SIGNAL, KNOT__POINT,
                       knot__self(), cond->id, NULL, ra, 0, 0);
     return f(c);
+}
+
+/* A cond's life: a cond made later at the same address (pigz makes and
+ * frees a mutex and a cond per job) is another cond, whose waits may use
+ * another mutex. */
+typedef int (*cond_init_fn)(pthread_cond_t *, const pthread_condattr_t *);
+static _Atomic(void *) real_cond_init, real_cond_destroy;
+
+int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr) {
+    int rc = REAL_INIT(real_cond_init, cond_init_fn, "pthread_cond_init")(c, attr);
+    knot__sync_made(c, KNOT__EV_COND_INIT, rc, __builtin_return_address(0));
+    return rc;
+}
+
+int knot__cond_destroy(pthread_cond_t *c, const void *ra) {
+    int rc = REAL_INIT(real_cond_destroy, cond_fn, "pthread_cond_destroy")(c);
+    knot__sync_ended(c, KNOT__EV_COND_DESTROY, rc, ra);
+    return rc;
+}
+
+int pthread_cond_destroy(pthread_cond_t *c) {
+    return knot__cond_destroy(c, __builtin_return_address(0));
 }
 
 int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {

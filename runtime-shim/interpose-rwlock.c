@@ -118,3 +118,20 @@ static int unlock(pthread_rwlock_t *l, const void *ra) {
     }
     return f(l);
 }
+
+/* An rwlock's life, as a mutex's: one made later at the same address is
+ * another lock. */
+typedef int (*rw_init_fn)(pthread_rwlock_t *, const pthread_rwlockattr_t *);
+static _Atomic(void *) real_init, real_destroy;
+
+int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *attr) {
+    int rc = ((rw_init_fn)knot__libc(&real_init, "pthread_rwlock_init"))(l, attr);
+    knot__sync_made(l, KNOT__EV_RW_INIT, rc, __builtin_return_address(0));
+    return rc;
+}
+
+int pthread_rwlock_destroy(pthread_rwlock_t *l) {
+    int rc = REAL_RW(real_destroy, "pthread_rwlock_destroy")(l);
+    knot__sync_ended(l, KNOT__EV_RW_DESTROY, rc, __builtin_return_address(0));
+    return rc;
+}

@@ -419,6 +419,7 @@ static bool open_journal(const char *trace) {
     tsc_clock = h.tsc_hz != 0;
     sync_ticks = 0;
     memcpy(h.magic, KNOT__JOURNAL_MAGIC, sizeof h.magic);
+    snprintf(h.program, sizeof h.program, "%s", program_invocation_name);
     if (pwrite(journal_fd, &h, sizeof h, 0) != (ssize_t)sizeof h) {
         fprintf(stderr, "knot: trace: cannot write %s: %s; not recording\n", path, strerror(errno));
         close(journal_fd);

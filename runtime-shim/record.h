@@ -39,6 +39,9 @@ typedef struct knot__journal_header {
      * later counts with the monotonic clock, and the importer converts. */
     uint64_t tsc_start;
     uint64_t tsc_hz;
+    /* The program (its argv[0]), so that the trace of a child process says
+     * whose it is; all zeros in journals written before it was added. */
+    char program[256];
 } knot__journal_header;
 
 enum knot__rec_type {
@@ -106,6 +109,14 @@ enum knot__kind {
     KNOT__EV_MUTEX_CONSISTENT = 43, /* pthread_mutex_consistent; b = result */
     KNOT__EV_SELECT_CASE = 44,      /* before a blocking select's begin, when one of its
                                      * channels is a timer: obj = a case's channel; a = dir */
+    /* Object lifetimes of the interposed kinds that had none recorded: an
+     * init starts a new object (a new id, even at an address used before),
+     * a destroy ends one. b = result. */
+    KNOT__EV_MUTEX_INIT = 45,
+    KNOT__EV_COND_INIT = 46,
+    KNOT__EV_COND_DESTROY = 47,
+    KNOT__EV_RW_INIT = 48,
+    KNOT__EV_RW_DESTROY = 49,
 };
 
 /* Events carry no global sequence number: a counter shared by all threads

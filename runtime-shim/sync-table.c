@@ -5,8 +5,10 @@
  *
  * Open addressing, lock-free: a lookup is a few loads, and two threads using
  * the same object share nothing here but read-only lines. Entries are never
- * removed (an address may be reused; then it is the same object to the
- * trace, which is harmless for ordering). */
+ * removed; an object's lifetime is its entry's id instead: an init, a
+ * destroy, or the free or unmap of the memory that holds the object gives
+ * the entry a new id, so an object made later at the same address is
+ * another object to the trace. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -20,6 +22,39 @@ static size_t slot_of(const void *addr) {
 }
 
 static __attribute__((noinline)) knot__sync_info *insert(const void *addr, size_t h);
+
+/* Which 256-byte lines of memory may hold an entry's object: one bit per
+ * hashed line, set when the entry is made, so that freeing memory that holds
+ * no object (nearly every free) costs a few bit tests. A false positive only
+ * costs lookups. */
+#define LINE_SHIFT 8
+#define LINE_BITS  (1u << 22)
+static _Atomic uint64_t lines[LINE_BITS / 64];
+
+static size_t line_bit(uintptr_t line) {
+    return (size_t)((line * 0x9E3779B97F4A7C15ull) >> 42) & (LINE_BITS - 1);
+}
+
+static void mark_line(const void *addr) {
+    size_t b = line_bit((uintptr_t)addr >> LINE_SHIFT);
+    atomic_fetch_or_explicit(&lines[b / 64], 1ull << (b % 64), memory_order_relaxed);
+}
+
+static bool line_marked(uintptr_t line) {
+    size_t b = line_bit(line);
+    return atomic_load_explicit(&lines[b / 64], memory_order_relaxed) & (1ull << (b % 64));
+}
+
+/* addr's entry, if it has one; never makes one. */
+static knot__sync_info *find(const void *addr) {
+    size_t h = slot_of(addr);
+    for (unsigned probe = 0; probe < SLOTS; probe++, h = (h + 1) & (SLOTS - 1)) {
+        knot__sync_info *i = atomic_load_explicit(&slots[h], memory_order_acquire);
+        if (!i || i->addr == addr)
+            return i;
+    }
+    return NULL;
+}
 
 knot__sync_info *knot__sync_info_of(const void *addr) {
     /* The common case first: the object's entry in its own slot. */
@@ -47,8 +82,10 @@ static knot__sync_info *insert(const void *addr, size_t h) {
         if (!mine->id)
             mine->id = knot__object_id();
         if (atomic_compare_exchange_strong_explicit(&slots[h], &i, mine, memory_order_acq_rel,
-                                                    memory_order_acquire))
+                                                    memory_order_acquire)) {
+            mark_line(addr);
             return mine;
+        }
         if (i->addr == addr) { /* another thread inserted it first */
             free(mine);
             return i;
@@ -87,6 +124,55 @@ void knot__sync_info_renew(knot__sync_info *i) {
     i->round = 0;
     i->last_unlock = i->last_write_unlock = 0;
     i->id = knot__object_id();
+}
+
+uint64_t knot__sync_made(const void *addr, uint16_t kind, int rc, const void *ra) {
+    knot__sync_info *i = KNOT__UNLIKELY(knot__tracing) ? knot__sync_info_of(addr) : NULL;
+    if (!i)
+        return 0;
+    if (rc == 0)
+        knot__sync_info_renew(i);
+    return knot__emit_at(kind, KNOT__POINT, knot__self(), i->id, &i->clock, ra, 0, (uint64_t)rc);
+}
+
+uint64_t knot__sync_ended(const void *addr, uint16_t kind, int rc, const void *ra) {
+    knot__sync_info *i = KNOT__UNLIKELY(knot__tracing) ? knot__sync_info_of(addr) : NULL;
+    if (!i)
+        return 0;
+    uint64_t id =
+        knot__emit_at(kind, KNOT__POINT, knot__self(), i->id, &i->clock, ra, 0, (uint64_t)rc);
+    if (rc == 0)
+        knot__sync_info_renew(i);
+    return id;
+}
+
+/* The entries of objects in [lo, hi): by the line bits for a block of a few
+ * lines (objects are at least 8-byte aligned, as their addresses in the
+ * table are), by a walk over the table for a large mapping. */
+void knot__sync_forget(const void *start, size_t size) {
+    uintptr_t lo = (uintptr_t)start, hi = lo + size;
+    if (!size || hi < lo)
+        return;
+    if (size >> LINE_SHIFT > SLOTS) {
+        for (size_t h = 0; h < SLOTS; h++) {
+            knot__sync_info *i = atomic_load_explicit(&slots[h], memory_order_acquire);
+            if (i && (uintptr_t)i->addr >= lo && (uintptr_t)i->addr < hi)
+                knot__sync_info_renew(i);
+        }
+        return;
+    }
+    for (uintptr_t line = lo >> LINE_SHIFT; line <= (hi - 1) >> LINE_SHIFT; line++) {
+        if (!line_marked(line))
+            continue;
+        uintptr_t a = line << LINE_SHIFT, end = a + (1u << LINE_SHIFT);
+        a = a < lo ? (lo + 7) & ~(uintptr_t)7 : a;
+        end = end > hi ? hi : end;
+        for (; a < end; a += 8) {
+            knot__sync_info *i = find((const void *)a);
+            if (i)
+                knot__sync_info_renew(i);
+        }
+    }
 }
 
 void knot__sync_table_fork_child(void) {

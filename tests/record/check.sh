@@ -192,6 +192,33 @@ join)
         "$(q "SELECT group_concat(kind, ',') FROM (SELECT kind FROM blocked_at_end ORDER BY kind)")" \
         "chan_recv,thread_join"
     ;;
+children)
+    # The program is a shell; the lock inversion happens in a program it runs.
+    # `sh -c CMD` may exec CMD in place; `true; CMD` makes it fork first.
+    for how in "" "true; "; do
+        rm -f "$work"/children*
+        db=$work/children.db
+        run 1 -o "$db" -- sh -c "$how$bin/rec-invert"
+        expect "sh -c '$how...': the child's lock-order finding is reported" \
+            "$(grep -c "lock-order\]" "$work/err")" 1
+        expect "at the child's line" "$(grep -c "rec-invert.c:$(line_of rec-invert.c INVERTED):.*lock-order\]" "$work/err")" 1
+        [[ -n $how ]] && expect "labelled with the child's program and pid" \
+            "$(grep -cE "warning: (predicted: )?child process rec-invert \(pid [0-9]+\): .*\[lock-order\]" "$work/err")" 1
+        expect "no journal left unread" "$(ls "$work" | grep -c knot-journal)" 0
+    done
+    # Processes that record nothing (sh forking true) leave no trace and say nothing.
+    rm -f "$work"/children*
+    run 0 -o "$work/children.db" -- sh -c 'true; true; ls / >/dev/null'
+    expect "no child trace is left" "$(ls "$work" | grep -c 'children-')" 0
+    expect "nothing said of them" "$(grep -c -e 'children-' -e 'too short' "$work/err")" 0
+    ;;
+nodebug)
+    # Built without -g: the sites are module + address, named by the symbol table.
+    db=$work/nodebug.db
+    run 1 -o "$db" -- "$bin/rec-invert-nodebug"
+    expect "the lock-order finding names the function from the symbol table" \
+        "$(grep -cE "^[^ ]*rec-invert-nodebug\+0x[0-9a-f]+: warning: .*\(in ba\) \[lock-order\]" "$work/err")" 1
+    ;;
 abba)
     "$bin/rec-abba" >/dev/null 2>"$work/err"
     expect "AB-BA on pthread mutexes, untraced: exit status" "$?" 2
@@ -249,14 +276,17 @@ timedlock)
         "$(q "SELECT s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.object=$m AND e.kind='mutex_destroy'")" \
         "$(line_of rec-timedlock.c '/\* DESTROY \*/')"
     r=$(object_at rec-timedlock.c REC_LOCK_1 mutex_lock)
-    expect "a recursive relock is two locks" "$(history "$r")" \
-        "mutex_lock/point/0 mutex_lock/point/0 mutex_unlock/point/0 mutex_unlock/point/0 mutex_destroy/point/0"
+    expect "a recursive relock is two locks, after the init" "$(history "$r")" \
+        "mutex_init/point/0 mutex_lock/point/0 mutex_lock/point/0 mutex_unlock/point/0 mutex_unlock/point/0 mutex_destroy/point/0"
     e=$(object_at rec-timedlock.c ERRCHK_LOCK mutex_lock)
     expect "an error-checking relock fails with EDEADLK, a destroy while locked with EBUSY" "$(history "$e")" \
-        "mutex_lock/point/0 mutex_lock/end/35 mutex_destroy/point/16 mutex_unlock/point/0 mutex_destroy/point/0"
+        "mutex_init/point/0 mutex_lock/point/0 mutex_lock/end/35 mutex_destroy/point/16 mutex_unlock/point/0 mutex_destroy/point/0"
     expect "a mutex destroyed and made again at the same address is another object" \
         "$([[ -n $r && -n $e && $r != "$e" ]] && echo yes)" yes
     expect "all three are mutexes" "$(q "SELECT group_concat(DISTINCT kind) FROM objects WHERE id IN ($m,$r,$e)")" mutex
+    expect "pthread_mutex_init made them, at its line" \
+        "$(q "SELECT group_concat(DISTINCT s.line) FROM objects o JOIN sites s ON s.id=o.site WHERE o.id IN ($r,$e)")" \
+        "$(line_of rec-timedlock.c 'pthread_mutex_init(&m')"
     cm=$(object_at rec-timedlock.c COND_MUTEX mutex_lock)
     expect "pthread_cond_clockwait: the unlock and lock it performs on the mutex" "$(history "$cm")" \
         "mutex_lock/point/0 mutex_unlock/point/0 mutex_lock/point/0 mutex_unlock/point/0"
@@ -360,10 +390,10 @@ c11)
     c=$(object_at rec-c11.c C11_SIGNAL cond_signal)
     expect "cnd_*: cond events per task, with results and lines" \
         "$(q "SELECT group_concat(x, ' ') FROM (SELECT e.task||':'||e.kind||'/'||e.phase||'/'||ifnull(e.result,'')||'@'||s.line AS x FROM events e JOIN sites s ON s.id=e.site WHERE e.object=$c ORDER BY e.task, e.seq)")" \
-        "1:cond_signal/point/@$(line_of rec-c11.c C11_SIGNAL) 1:cond_broadcast/point/@$(line_of rec-c11.c C11_BROADCAST) 1:cond_wait/begin/@$(line_of rec-c11.c C11_TIMEDWAIT) 1:cond_wait/end/110@$(line_of rec-c11.c C11_TIMEDWAIT) 2:cond_wait/begin/@$(line_of rec-c11.c C11_WAIT) 2:cond_wait/end/0@$(line_of rec-c11.c C11_WAIT)"
+        "1:cond_init/point/0@$(line_of rec-c11.c 'cnd_init(&cond)') 1:cond_signal/point/@$(line_of rec-c11.c C11_SIGNAL) 1:cond_broadcast/point/@$(line_of rec-c11.c C11_BROADCAST) 1:cond_wait/begin/@$(line_of rec-c11.c C11_TIMEDWAIT) 1:cond_wait/end/110@$(line_of rec-c11.c C11_TIMEDWAIT) 2:cond_wait/begin/@$(line_of rec-c11.c C11_WAIT) 2:cond_wait/end/0@$(line_of rec-c11.c C11_WAIT)"
     t=$(object_at rec-c11.c C11_HOLD mutex_lock)
-    expect "mtx_trylock busy (EBUSY), mtx_timedlock timed out (ETIMEDOUT), mtx_destroy" "$(history "$t")" \
-        "mutex_lock/point/0 mutex_trylock/point/16 mutex_timedlock/end/110 mutex_unlock/point/0 mutex_destroy/point/0"
+    expect "mtx_init, mtx_trylock busy (EBUSY), mtx_timedlock timed out (ETIMEDOUT), mtx_destroy" "$(history "$t")" \
+        "mutex_init/point/0 mutex_lock/point/0 mutex_trylock/point/16 mutex_timedlock/end/110 mutex_unlock/point/0 mutex_destroy/point/0"
     expect "the trylock and the timed lock at their lines" \
         "$(q "SELECT group_concat(s.line, ',') FROM (SELECT * FROM events WHERE object=$t AND kind IN ('mutex_trylock','mutex_timedlock') AND phase!='begin' ORDER BY seq) e JOIN sites s ON s.id=e.site")" \
         "$(line_of rec-c11.c C11_TRYLOCK),$(line_of rec-c11.c C11_TIMEDLOCK)"
