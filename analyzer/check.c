@@ -1,10 +1,12 @@
 /* The dynamic pipeline and the options `knot check` and `knot run` share. */
 #include "check.h"
+#include "outfile.h"
 #include "replay.h"
 #include "rules.h"
 #include "trace-import.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,9 +80,30 @@ int knot_check_parse_option(knot_check_opts *opts, int argc, char **argv, int *i
     return 1;
 }
 
+static enum knot_out_kind out_kind(int format) {
+    return format == KNOT_FORMAT_JSON    ? KNOT_OUT_JSON
+           : format == KNOT_FORMAT_SARIF ? KNOT_OUT_SARIF
+                                         : KNOT_OUT_TEXT;
+}
+
+int knot_check_output_ok(const char *trace, const knot_check_opts *opts) {
+    if (!opts->output)
+        return 0;
+    knot_out_input inputs[] = {{trace, "the trace it reads"},
+                               {opts->program, "the program it runs"}};
+    char err[PATH_MAX + 128];
+    if (knot_outfile_check(opts->output, out_kind(opts->format), inputs, 2, err, sizeof err) != 0) {
+        fprintf(stderr, "knot: %s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
 int knot_check_report(const char *trace, const knot_check_opts *opts) {
+    if (knot_check_output_ok(trace, opts) != 0)
+        return 2;
     knot_findings fs = {0};
-    char err[1024];
+    char err[PATH_MAX + 1024];
     if (knot_check_trace(trace, &fs, err, sizeof err) != 0) {
         fprintf(stderr, "knot: %s\n", err);
         knot_findings_free(&fs);
@@ -89,19 +112,32 @@ int knot_check_report(const char *trace, const knot_check_opts *opts) {
     knot_findings_filter_rules(&fs, opts->rules, opts->nrules);
     FILE *std = opts->to_stderr ? stderr : stdout;
     FILE *out = std;
-    if (opts->output && !(out = fopen(opts->output, "w"))) {
-        fprintf(stderr, "knot: cannot write %s: %s\n", opts->output, strerror(errno));
-        knot_findings_free(&fs);
-        return 2;
+    knot_outfile file;
+    knot_out_input inputs[] = {{trace, "the trace it reads"},
+                               {opts->program, "the program it runs"}};
+    if (opts->output) {
+        if (knot_outfile_open(&file, opts->output, out_kind(opts->format), inputs, 2, err,
+                              sizeof err) != 0) {
+            fprintf(stderr, "knot: %s\n", err);
+            knot_findings_free(&fs);
+            return 2;
+        }
+        out = file.f;
     }
     bool color = out == std && isatty(fileno(std)) && !getenv("NO_COLOR");
     int rc = knot_findings_write(&fs, (enum knot_format)opts->format, out, color);
-    if (out != std && fclose(out) != 0)
-        rc = -1;
-    else if (out == std)
+    if (out == std) {
         fflush(std);
+        if (rc != 0)
+            snprintf(err, sizeof err, "cannot write the findings: %s", strerror(errno));
+    } else if (rc != 0) {
+        snprintf(err, sizeof err, "cannot write %s: %s", opts->output, strerror(errno));
+        knot_outfile_abort(&file);
+    } else {
+        rc = knot_outfile_commit(&file, err, sizeof err);
+    }
     if (rc != 0) {
-        fprintf(stderr, "knot: cannot write the findings: %s\n", strerror(errno));
+        fprintf(stderr, "knot: %s\n", err);
         knot_findings_free(&fs);
         return 2;
     }

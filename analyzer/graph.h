@@ -38,7 +38,11 @@ knot_hb_window knot_hb_window_for(const knot_finding *f, int *tasks_buf, size_t 
 
 /* Render g to path, the format taken from its extension (.svg, .png, .pdf,
  * .dot). Returns 0, or -1 with a one-line reason. */
-int knot_render_file(Agraph_t *g, const char *path, char *err, size_t errsize);
+int knot_render_file(Agraph_t *g, const char *path, const char *trace, char *err, size_t errsize);
+
+/* 0 if path names a picture format and may be written (never over trace:
+ * see outfile.h), else -1 with a one-line reason. */
+int knot_render_check(const char *path, const char *trace, char *err, size_t errsize);
 
 /* Render g as SVG into memory, without the XML prolog (ready to inline in
  * HTML). Returns a malloc'd string, or NULL. */

@@ -11,9 +11,11 @@
 #include "../runtime-shim/record.h"
 #include "check.h"
 #include "commands.h"
+#include "outfile.h"
 #include "trace-import.h"
 #include "trace-schema.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -296,9 +299,13 @@ static pid_t start(char **argv, const char *trace) {
     int pipefd[2];
     if (pipe2(pipefd, O_CLOEXEC) != 0)
         return -1;
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         close(pipefd[0]);
+        /* The program does not outlive a knot run that is killed. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+            _exit(127);
         setenv("KNOT_TRACE", trace, 1);
         /* Preload the runtime so that programs not linked with knot (plain
          * pthread programs) are recorded too; in one linked with it, the
@@ -373,6 +380,55 @@ static void record_exit(const char *trace, int status, bool timed_out) {
     sqlite3_close(db);
 }
 
+/* A statically linked ELF executable: one without a program interpreter,
+ * into which the runtime cannot be preloaded. */
+static bool statically_linked(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    Elf64_Ehdr eh;
+    bool is_static = false;
+    if (read(fd, &eh, sizeof eh) == (ssize_t)sizeof eh && !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
+        eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_type == ET_EXEC) {
+        is_static = true;
+        for (int k = 0; k < eh.e_phnum; k++) {
+            Elf64_Phdr ph;
+            if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + (Elf64_Off)k * eh.e_phentsize)) !=
+                (ssize_t)sizeof ph)
+                break;
+            if (ph.p_type == PT_INTERP)
+                is_static = false;
+        }
+    }
+    close(fd);
+    return is_static;
+}
+
+/* The absolute form of path, whose file need not exist yet. */
+static bool absolute_path(const char *path, char *out, size_t size) {
+    char dir[PATH_MAX], real[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (!*base)
+        return false;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+             slash ? path : ".");
+    if (!realpath(dir, real))
+        return false;
+    return snprintf(out, size, "%s%s%s", real, strcmp(real, "/") ? "/" : "", base) < (int)size;
+}
+
+/* How the program ended, for the user and the trace. */
+static void say_end(const char *prog, int status, bool timed_out, double timeout) {
+    if (timed_out)
+        fprintf(stderr, "knot: %s timed out after %g s and was killed\n", prog, timeout);
+    else if (WIFSIGNALED(status))
+        fprintf(stderr, "knot: %s was killed by signal %d (%s)\n", prog, WTERMSIG(status),
+                strsignal(WTERMSIG(status)));
+    else if (WEXITSTATUS(status))
+        fprintf(stderr, "knot: %s exited with status %d\n", prog, WEXITSTATUS(status));
+}
+
 static int cmd_run(int argc, char **argv) {
     const char *trace = DEFAULT_TRACE;
     double timeout = 0;
@@ -408,16 +464,40 @@ static int cmd_run(int argc, char **argv) {
     if (i >= argc)
         return usage_error("run: no program given%s", "");
 
-    /* The trace path must be writable before the program runs, not after. */
-    int probe = open(trace, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (probe < 0) {
-        fprintf(stderr, "knot: cannot write %s: %s\n", trace, strerror(errno));
+    /* Everything that can refuse does so before the program runs. */
+    char program[PATH_MAX];
+    if (!knot_find_program(argv[i], program, sizeof program)) {
+        fprintf(stderr, "knot: cannot run %s: %s\n", argv[i], strerror(ENOENT));
+        free(opts.rules);
         return 2;
     }
-    close(probe);
-    char abs_trace[PATH_MAX];
-    if (!realpath(trace, abs_trace)) {
-        fprintf(stderr, "knot: %s: %s\n", trace, strerror(errno));
+    opts.program = program;
+    char abs_trace[PATH_MAX], err[PATH_MAX + 256];
+    if (!absolute_path(trace, abs_trace, sizeof abs_trace)) {
+        fprintf(stderr, "knot: cannot write %s: %s\n", trace, strerror(errno ? errno : EINVAL));
+        free(opts.rules);
+        return 2;
+    }
+    knot_out_input prog = {program, "the program it runs"};
+    if (knot_outfile_check(trace, KNOT_OUT_TRACE, &prog, 1, err, sizeof err) != 0 ||
+        (opts.output && !strcmp(opts.output, trace) &&
+         snprintf(err, sizeof err, "%s is the trace it writes: refusing to write over it",
+                  opts.output) > 0)) {
+        fprintf(stderr, "knot: %s\n", err);
+        free(opts.rules);
+        return 2;
+    }
+    if (knot_check_output_ok(trace, &opts) != 0) {
+        free(opts.rules);
+        return 2;
+    }
+    int locked = knot_trace_lock(abs_trace, err, sizeof err);
+    if (locked != 0) {
+        if (locked == -2)
+            fprintf(stderr, "knot: %s: another knot run is recording into this trace\n", trace);
+        else
+            fprintf(stderr, "knot: %s\n", err);
+        free(opts.rules);
         return 2;
     }
 
@@ -428,18 +508,31 @@ static int cmd_run(int argc, char **argv) {
 
     signal(SIGINT, forward);
     signal(SIGTERM, forward);
+    signal(SIGHUP, forward);
     child_pid = start(argv + i, abs_trace);
-    if (child_pid < 0)
+    if (child_pid < 0) {
+        knot_trace_unlock();
+        free(opts.rules);
         return 2;
+    }
     bool timed_out = false;
     int status = wait_for(child_pid, timeout, &timed_out);
-    if (timed_out)
-        fprintf(stderr, "knot: %s timed out after %g s and was killed\n", argv[i], timeout);
+    if (status >= 0)
+        say_end(argv[i], status, timed_out, timeout);
 
     int rc = import_journal(abs_trace);
-    if (rc == 1)
-        fprintf(stderr, "knot: %s wrote no trace (is it linked with knot? build it with knot cc)\n",
-                argv[i]);
+    if (rc == 1) {
+        if (statically_linked(program))
+            fprintf(stderr,
+                    "knot: %s is statically linked: the recorder could not be loaded into it, "
+                    "so nothing was recorded (build it with knot cc)\n",
+                    argv[i]);
+        else
+            fprintf(stderr,
+                    "knot: %s wrote no trace (is it linked with knot? build it with knot cc)\n",
+                    argv[i]);
+        rc = 2;
+    }
     if (rc == 0 && status >= 0)
         record_exit(abs_trace, status, timed_out);
     if (rc == 0)
@@ -448,11 +541,12 @@ static int cmd_run(int argc, char **argv) {
 
     int checked = 0;
     if (rc == 0) {
-        /* Text findings go to stderr, beside the program's own diagnostics;
-         * JSON and SARIF to stdout or --output. */
-        opts.to_stderr = opts.format == KNOT_FORMAT_TEXT;
+        /* The findings go to --output or to stderr, beside the program's
+         * own diagnostics: never into its output. */
+        opts.to_stderr = true;
         checked = knot_check_report(abs_trace, &opts);
     }
+    knot_trace_unlock();
     free(opts.rules);
     if (status < 0 || rc == 2 || checked == 2)
         return 2;

@@ -7,6 +7,7 @@
  * transaction and renamed over the target, so a reader never sees half a
  * trace. */
 #include "trace-import.h"
+#include "outfile.h"
 
 #include "../runtime-shim/record.h"
 #include "symbolize.h"
@@ -35,10 +36,16 @@ int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char 
     knot_trace_journal_path(trace, journal, sizeof journal);
     if (access(journal, F_OK) != 0)
         return 1;
-    if (knot_trace_import(journal, trace, stats, err, errsize) != 0)
+    /* A journal a knot run is still writing is not ours to take. */
+    bool lock = !knot_trace_lock_held(trace);
+    if (lock && knot_trace_lock(trace, err, errsize) != 0)
         return -1;
-    unlink(journal);
-    return 0;
+    int rc = knot_trace_import(journal, trace, stats, err, errsize);
+    if (rc == 0)
+        unlink(journal);
+    if (lock)
+        knot_trace_unlock();
+    return rc;
 }
 
 /* ---- identities: a site's program address, or an event's id → row number ---- */

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The command line as a careful user expects it: nothing overwritten, nothing
+# mixed, nothing silently partial. Each case checks the exact exit status,
+# the exact one-line message, and that the inputs are byte-identical after.
+# usage: check-cli.sh CASE BUILD_DIR
+set -u
+case_name=$1
+build=$2
+knot=$build/bin/knot
+bin=$build/tests
+work=$build/tests/cli-work/$case_name
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { echo "ok   $*"; }
+# refuses STATUS "MESSAGE" knot-args...: knot exits STATUS, its stderr is
+# exactly MESSAGE (one line), and its stdout is empty.
+refuses() {
+    local want=$1 msg=$2
+    shift 2
+    "$knot" "$@" >"$work/out" 2>"$work/err"
+    local got=$?
+    if [[ $got == "$want" && "$(cat "$work/err")" == "$msg" && ! -s "$work/out" ]]; then
+        ok "knot $*: $want, $msg"
+    else
+        fail "knot $*: status $got (want $want), stderr: $(cat "$work/err") (want: $msg)"
+    fi
+}
+# Remember files' sums; unchanged checks them again.
+remember() { sha256sum "$@" >"$work/sums"; }
+unchanged() {
+    if sha256sum --quiet -c "$work/sums"; then ok "inputs byte-identical"; else fail "an input changed"; fi
+}
+no_leftovers() {
+    local left
+    left=$(find . -name '*.tmp-*' -o -name '*.knot-lock' -o -name '*.knot-journal')
+    if [[ -z $left ]]; then ok "no temporary files left"; else fail "left behind: $left"; fi
+}
+
+case $case_name in
+overwrite)
+    cp "$bin/rec-chan" app
+    printf 'int main(void) { return 0; }\n' >app.c
+    "$knot" run -o t.db -- ./app >/dev/null 2>&1 || fail "recording t.db"
+    remember app app.c t.db
+    refuses 2 "knot: app is the program it runs: refusing to write over it" run -o app -- ./app
+    refuses 2 "knot: app.c exists and is not a knot trace: refusing to write over it" \
+        run -o app.c -- ./app
+    refuses 2 "knot: t.db is the trace it reads: refusing to write over it" report t.db -o t.db
+    refuses 2 "knot: t.db is the trace it reads: refusing to write over it" \
+        check t.db --format sarif --output t.db
+    refuses 2 "knot: t.db is the trace it reads: refusing to write over it" check t.db -o t.db
+    refuses 2 "knot: app.c exists and is not knot's text findings: refusing to write over it" \
+        check t.db -o app.c
+    refuses 2 "knot: app.c exists and is not a SARIF log: refusing to write over it" \
+        check t.db --format sarif -o app.c
+    refuses 2 "knot: app.c exists and is not a knot report: refusing to write over it" \
+        report t.db -o app.c
+    cp app.c app.dot && remember app app.c app.dot t.db
+    refuses 2 "knot: app.dot exists and is not a picture of that format: refusing to write over it" \
+        graph t.db -o app.dot
+    refuses 2 "knot: app is the program it runs: refusing to write over it" \
+        run -o u.db --format json --output app -- ./app
+    [[ ! -e u.db ]] && ok "a refused run records nothing" || fail "a refused run left u.db"
+    unchanged
+    # What knot wrote itself it may write again.
+    for i in 1 2; do
+        "$knot" check t.db -o r.json --format json 2>/dev/null || fail "check -o r.json ($i)"
+        "$knot" report t.db -o r.html 2>/dev/null || fail "report -o r.html ($i)"
+        "$knot" graph t.db --kind hb -o r.svg 2>/dev/null || fail "graph -o r.svg ($i)"
+        "$knot" run -o t.db -- ./app >/dev/null 2>&1 || fail "run -o t.db again ($i)"
+    done
+    no_leftovers
+    ;;
+stdout)
+    # The program's output is the program's: the report goes to stderr.
+    "$bin/rec-chan" >own 2>/dev/null || fail "rec-chan alone"
+    for format in text json sarif; do
+        "$knot" run -o t.db --format "$format" -- "$bin/rec-chan" >out 2>err
+        status=$?
+        if [[ $status == 0 ]] && cmp -s out own; then
+            ok "--format $format: stdout is the program's alone"
+        else
+            fail "--format $format: status $status, stdout: $(head -c 300 out)"
+        fi
+    done
+    grep -q '"version"' err && ok "the SARIF report is on stderr" || fail "no report on stderr"
+    "$knot" run -o t.db --format json --output r.json -- "$bin/rec-chan" >out 2>err
+    cmp -s out own && grep -q '"findings"' r.json && ok "--output takes the report" ||
+        fail "--output: $(cat out)"
+    ;;
+concurrent)
+    # A run holds its trace: a second run naming it refuses and changes
+    # nothing; the first run's events are all its own.
+    mkfifo started release
+    "$knot" run -o t.db -- sh -c 'echo up >started; read -r x <release' >/dev/null 2>first.err &
+    first=$!
+    read -r _ <started
+    remember "$bin/rec-chan"
+    refuses 2 "knot: t.db: another knot run is recording into this trace" \
+        run -o t.db -- "$bin/rec-chan"
+    refuses 2 "knot: t.db: another knot run is recording into this trace" \
+        run -o t.db --format json --output r.json -- "$bin/rec-chan"
+    [[ ! -e r.json ]] && ok "the refused run wrote no report" || fail "r.json written"
+    echo go >release
+    wait "$first"
+    status=$?
+    [[ $status == 0 ]] && ok "the first run ends normally" || fail "first run: $status $(cat first.err)"
+    unchanged
+    "$knot" run -o t.db -- "$bin/rec-chan" >/dev/null 2>&1 || fail "the trace is free again"
+    ok "the trace is free once the first run is over"
+    no_leftovers
+    ;;
+unrecorded)
+    refuses 2 "knot: cannot run ./no-such-program: No such file or directory" \
+        run -o m.db -- ./no-such-program
+    [[ ! -e m.db ]] && ok "a missing program leaves no trace file" || fail "m.db left behind"
+    printf 'int main(void) { return 0; }\n' >static.c
+    if cc -static -o static static.c 2>/dev/null; then
+        remember static
+        "$knot" run -o s.db -- ./static >out 2>err
+        status=$?
+        msg="knot: ./static is statically linked: the recorder could not be loaded into it, so nothing was recorded (build it with knot cc)"
+        [[ $status == 2 && "$(tail -n1 err)" == "$msg" ]] && ok "a static binary: status 2 and why" ||
+            fail "static: status $status: $(cat err)"
+        [[ ! -e s.db ]] && ok "and no trace file" || fail "s.db left behind"
+        unchanged
+    else
+        echo "skip static: no static libc"
+    fi
+    no_leftovers
+    ;;
+orphan)
+    # SIGKILL of knot run takes its program with it.
+    mkfifo pid
+    "$knot" run -o t.db -- sh -c 'echo $$ >pid; exec sleep 600' >/dev/null 2>&1 &
+    runner=$!
+    read -r child <pid
+    kill -KILL "$runner"
+    wait "$runner" 2>/dev/null
+    for _ in $(seq 100); do
+        state=$(awk '{print $3}' "/proc/$child/stat" 2>/dev/null)
+        [[ -z $state || $state == Z ]] && break
+        sleep 0.1
+    done
+    if [[ -z $state || $state == Z ]]; then
+        ok "the program died with knot run"
+    else
+        fail "the program outlived knot run"
+        kill -KILL "$child" 2>/dev/null
+    fi
+    ;;
+*)
+    echo "unknown case $case_name"
+    exit 2
+    ;;
+esac
+[[ $failures == 0 ]] && echo "all $case_name checks passed"
+exit $((failures > 0))
