@@ -47,7 +47,7 @@ int knot_check_trace(const char *path, knot_findings *out, char *err, size_t err
 }
 
 static int bad(const char *what, const char *value) {
-    fprintf(stderr, "knot: %s '%s' (see knot --help)\n", what, value);
+    fprintf(stderr, "knot: %s '%s'\n", what, value);
     return -1;
 }
 
@@ -67,8 +67,11 @@ int knot_check_parse_option(knot_check_opts *opts, int argc, char **argv, int *i
         if ((opts->fail_on = knot_severity_parse(v)) < 0)
             return bad("unknown --fail-on (note, warning or error):", v);
     } else if (!strcmp(a, "--rule")) {
-        if (!knot_rule_find(v))
+        const knot_rule *rule = knot_rule_find(v);
+        if (!rule)
             return bad("unknown rule (knot rules lists them):", v);
+        if (rule->kind != KNOT_RULE_DYNAMIC)
+            return bad("a static rule, which knot lint checks, not the trace:", v);
         const char **rules = realloc(opts->rules, (opts->nrules + 1) * sizeof *rules);
         if (!rules)
             return bad("out of memory at", v);

@@ -26,7 +26,7 @@ int knot_cmd_check(int argc, char **argv) {
         if (got < 0) {
             rc = 2;
         } else if (got == 0 && argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "knot: check: unknown option '%s' (see knot --help)\n", argv[i]);
+            fprintf(stderr, "knot: check: unknown option '%s' (see knot check --help)\n", argv[i]);
             rc = 2;
         } else if (got == 0 && trace) {
             fprintf(stderr, "knot: check: one trace at a time ('%s' and '%s')\n", trace, argv[i]);
@@ -36,7 +36,7 @@ int knot_cmd_check(int argc, char **argv) {
         }
     }
     if (rc == 0 && !trace) {
-        fputs("knot: check: no trace given (see knot --help)\n", stderr);
+        fputs("knot: check: no trace given (see knot check --help)\n", stderr);
         rc = 2;
     }
     if (rc == 0)

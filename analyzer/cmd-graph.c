@@ -24,7 +24,7 @@ typedef struct graph_opts {
 } graph_opts;
 
 static int usage(const char *what, const char *arg) {
-    fprintf(stderr, "knot: graph: %s%s%s (see knot --help)\n", what, arg ? " " : "",
+    fprintf(stderr, "knot: graph: %s%s%s (see knot graph --help)\n", what, arg ? " " : "",
             arg ? arg : "");
     return 2;
 }

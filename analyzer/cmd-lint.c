@@ -49,7 +49,7 @@ static void help(void) {
 static int usage(const char *fmt, const char *arg) {
     fputs("knot: lint: ", stderr);
     fprintf(stderr, fmt, arg);
-    fputs(" (see knot --help)\n", stderr);
+    fputs(" (see knot lint --help)\n", stderr);
     return 2;
 }
 

@@ -17,7 +17,8 @@ int knot_cmd_report(int argc, char **argv) {
         if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc) {
             output = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "knot: report: unknown option '%s' (see knot --help)\n", argv[i]);
+            fprintf(stderr, "knot: report: unknown option '%s' (see knot report --help)\n",
+                    argv[i]);
             return 2;
         } else if (trace) {
             fprintf(stderr, "knot: report: one trace at a time ('%s' and '%s')\n", trace, argv[i]);
@@ -27,7 +28,8 @@ int knot_cmd_report(int argc, char **argv) {
         }
     }
     if (!trace || !output) {
-        fputs("knot: report: usage: knot report TRACE -o FILE.html\n", stderr);
+        fputs("knot: report: usage: knot report TRACE -o FILE.html (see knot report --help)\n",
+              stderr);
         return 2;
     }
     char err[PATH_MAX + 1024];

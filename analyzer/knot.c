@@ -34,31 +34,58 @@
 
 #define DEFAULT_TRACE "knot-trace.db"
 
-static int usage_error(const char *fmt, const char *arg) {
-    fputs("knot: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (see knot --help)\n", stderr);
-    return 2;
-}
+/* Each subcommand's usage, for `knot --help` and `knot CMD --help`. */
+static const struct {
+    const char *cmd, *text;
+} usages[] = {
+    {"cc", "knot cc ARGS...                  compile and link with knot's runtime\n"},
+    {"run",
+     "knot run [-o TRACE] [--timeout SECONDS] [CHECK OPTIONS] [--] PROGRAM ARGS...\n"
+     "                                        run PROGRAM, record it into TRACE\n"
+     "                                        (default " DEFAULT_TRACE ") and check it; the\n"
+     "                                        findings go to --output FILE or stderr\n"},
+    {"import", "knot import TRACE                import the journal a traced program left\n"},
+    {"summary", "knot summary TRACE               tasks, objects, events, blocked tasks\n"},
+    {"check", "knot check TRACE [--format text|json|sarif] [--fail-on note|warning|error]\n"
+              "                  [--rule ID]... [-o|--output FILE]\n"
+              "                                        report what the trace shows and predicts\n"},
+    {"graph",
+     "knot graph TRACE [--kind wfg|hb] [--finding N] [--tasks 1,2,...] [--window N]\n"
+     "                  -o FILE.svg|.png|.pdf|.dot\n"
+     "                                        draw the wait-for graph or happens-before\n"},
+    {"report", "knot report TRACE -o FILE.html   one page: findings, sources, pictures\n"},
+    {"rules", "knot rules                       list the rules and what each finds\n"},
+    {"lint",
+     "knot lint [-p BUILD_DIR] [FILES...] [-- COMPILER_ARGS...]\n"
+     "                                        check the source statically (see docs/ci.md)\n"},
+};
 
 static void help(void) {
-    puts("usage: knot cc ARGS...                  compile and link with knot's runtime\n"
-         "       knot run [-o TRACE] [--timeout SECONDS] [CHECK OPTIONS] [--] PROGRAM ARGS...\n"
-         "                                        run PROGRAM, record it into TRACE\n"
-         "                                        (default " DEFAULT_TRACE ") and check it\n"
-         "       knot import TRACE                import the journal a traced program left\n"
-         "       knot summary TRACE               tasks, objects, events, blocked tasks\n"
-         "       knot check TRACE [--format text|json|sarif] [--fail-on note|warning|error]\n"
-         "                  [--rule ID]... [--output FILE]\n"
-         "                                        report what the trace shows and predicts\n"
-         "       knot graph TRACE [--kind wfg|hb] [--finding N] [--tasks 1,2,...] [--window N]\n"
-         "                  -o FILE.svg|.png|.pdf|.dot\n"
-         "                                        draw the wait-for graph or happens-before\n"
-         "       knot report TRACE -o FILE.html   one page: findings, sources, pictures\n"
-         "       knot rules                       list the rules and what each finds\n"
-         "       knot lint [-p BUILD_DIR] [FILES...] [-- COMPILER_ARGS...]\n"
-         "                                        check the source statically (see docs/ci.md)\n"
-         "       knot --version");
+    for (size_t k = 0; k < sizeof usages / sizeof usages[0]; k++)
+        printf("%s%s", k ? "       " : "usage: ", usages[k].text);
+    puts("       knot --version\n"
+         "exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error\n"
+         "(knot run: the program's own status when it failed)");
+}
+
+/* knot CMD --help: CMD's usage alone. False if CMD has none of its own. */
+static bool command_help(const char *cmd) {
+    for (size_t k = 0; k < sizeof usages / sizeof usages[0]; k++)
+        if (!strcmp(usages[k].cmd, cmd)) {
+            printf("usage: %s", usages[k].text);
+            return true;
+        }
+    return false;
+}
+
+static bool is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
+/* A usage error: one line, pointing at the subcommand's own help. */
+static int usage_error(const char *cmd, const char *fmt, const char *arg) {
+    fprintf(stderr, "knot: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see knot %s%s--help)\n", cmd ? cmd : "", cmd ? " " : "");
+    return 2;
 }
 
 /* ---- where the runtime lives ------------------------------------------------------ */
@@ -96,7 +123,7 @@ static void runtime_dirs(char *inc, char *lib, size_t size) {
 
 static int cmd_cc(int argc, char **argv) {
     if (argc < 1)
-        return usage_error("cc: no arguments given to the compiler%s", "");
+        return usage_error("cc", "no arguments given to the compiler%s", "");
     char inc[PATH_MAX + 64], lib[PATH_MAX + 64];
     runtime_dirs(inc, lib, sizeof inc);
     bool link = true;
@@ -112,7 +139,7 @@ static int cmd_cc(int argc, char **argv) {
     snprintf(rpath, sizeof rpath, "-Wl,-rpath,%s", lib);
     char **args = calloc((size_t)argc + 8, sizeof *args);
     if (!args)
-        return usage_error("cc: %s", strerror(ENOMEM));
+        return usage_error("cc", "%s", strerror(ENOMEM));
     int k = 0;
     args[k++] = (char *)cc;
     args[k++] = iflag;
@@ -266,7 +293,7 @@ static void import_children(const char *trace) {
 
 static int cmd_import(int argc, char **argv) {
     if (argc != 1)
-        return usage_error("import: expected one trace path%s", "");
+        return usage_error("import", "expected one trace path%s", "");
     int rc = import_journal(argv[0]);
     if (rc == 1) {
         fprintf(stderr, "knot: %s: no journal to import (%s.knot-journal)\n", argv[0], argv[0]);
@@ -277,7 +304,7 @@ static int cmd_import(int argc, char **argv) {
 
 static int cmd_summary(int argc, char **argv) {
     if (argc != 1)
-        return usage_error("summary: expected one trace path%s", "");
+        return usage_error("summary", "expected one trace path%s", "");
     if (import_journal(argv[0]) == 2)
         return 2;
     return summarise(argv[0]);
@@ -439,6 +466,11 @@ static int cmd_run(int argc, char **argv) {
             i++;
             break;
         }
+        if (is_help(argv[i])) {
+            command_help("run");
+            free(opts.rules);
+            return 0;
+        }
         int got = knot_check_parse_option(&opts, argc, argv, &i);
         if (got < 0)
             return 2;
@@ -446,23 +478,23 @@ static int cmd_run(int argc, char **argv) {
             continue;
         if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--timeout")) {
             if (i + 1 >= argc)
-                return usage_error("run: %s needs a value", argv[i]);
+                return usage_error("run", "%s needs a value", argv[i]);
             if (argv[i][1] == 'o') {
                 trace = argv[++i];
             } else {
                 char *end;
                 timeout = strtod(argv[++i], &end);
                 if (*end || timeout <= 0)
-                    return usage_error("run: bad --timeout '%s' (seconds > 0)", argv[i]);
+                    return usage_error("run", "bad --timeout '%s' (seconds > 0)", argv[i]);
             }
         } else if (argv[i][0] == '-') {
-            return usage_error("run: unknown option '%s'", argv[i]);
+            return usage_error("run", "unknown option '%s'", argv[i]);
         } else {
             break;
         }
     }
     if (i >= argc)
-        return usage_error("run: no program given%s", "");
+        return usage_error("run", "no program given%s", "");
 
     /* Everything that can refuse does so before the program runs. */
     char program[PATH_MAX];
@@ -559,7 +591,7 @@ static int cmd_run(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     if (argc < 2)
-        return usage_error("no command given%s", "");
+        return usage_error(NULL, "no command given%s", "");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         help();
@@ -569,6 +601,11 @@ int main(int argc, char **argv) {
         printf("knot %s\n", KNOT_VERSION_STRING);
         return 0;
     }
+    /* knot CMD --help, for every subcommand whose arguments are knot's. */
+    if (strcmp(cmd, "cc") != 0 && strcmp(cmd, "run") != 0 && strcmp(cmd, "lint") != 0)
+        for (int i = 2; i < argc; i++)
+            if (is_help(argv[i]) && command_help(cmd))
+                return 0;
     if (!strcmp(cmd, "cc"))
         return cmd_cc(argc - 2, argv + 2);
     if (!strcmp(cmd, "run"))
@@ -587,5 +624,5 @@ int main(int argc, char **argv) {
         return knot_cmd_rules(argc - 2, argv + 2);
     if (!strcmp(cmd, "lint"))
         return knot_cmd_lint(argc - 2, argv + 2);
-    return usage_error("unknown command '%s'", cmd);
+    return usage_error(NULL, "unknown command '%s'", cmd);
 }

@@ -151,6 +151,35 @@ orphan)
         kill -KILL "$child" 2>/dev/null
     fi
     ;;
+options)
+    "$knot" run -o t.db -- "$bin/rec-chan" >/dev/null 2>&1 || fail "recording t.db"
+    remember t.db
+    for cmd in run import summary check graph report rules lint; do
+        "$knot" "$cmd" --help >out 2>err
+        status=$?
+        [[ $status == 0 && ! -s err ]] && grep -q "^usage: knot $cmd" out &&
+            ok "knot $cmd --help" || fail "knot $cmd --help: $status $(cat err)"
+    done
+    refuses 2 "knot: a static rule, which knot lint checks, not the trace: 'loop-capture'" \
+        check t.db --rule loop-capture
+    refuses 2 "knot: a static rule, which knot lint checks, not the trace: 'unreceived-send'" \
+        run -o u.db --rule unreceived-send -- "$bin/rec-chan"
+    refuses 2 "knot: unknown rule (knot rules lists them): 'no-such-rule'" check t.db --rule no-such-rule
+    refuses 2 "knot: check: no trace given (see knot check --help)" check
+    refuses 2 "knot: run: no program given (see knot run --help)" run
+    refuses 2 "knot: t.gif: unknown picture format (use .svg, .png, .pdf or .dot)" graph t.db -o t.gif
+    refuses 2 "knot: no-such.db: no such trace" check no-such.db
+    "$knot" check t.db -o r.txt 2>err
+    status=$?
+    [[ $status == 0 && -e r.txt ]] && ok "check takes -o" || fail "check -o: $status $(cat err)"
+    # A clean trace draws an empty wait-for graph, says so, and is status 0.
+    "$knot" graph t.db -o clean.dot >out 2>err
+    status=$?
+    [[ $status == 0 && "$(cat err)" == "knot: t.db: no task was blocked at the end: the wait-for graph is empty" ]] &&
+        grep -q "digraph" clean.dot && ok "a clean trace graphs as empty" ||
+        fail "clean graph: $status $(cat err)"
+    unchanged
+    ;;
 *)
     echo "unknown case $case_name"
     exit 2
