@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +26,31 @@ const knot_dynamic_check *const knot_dynamic_checks[] = {
 
 const size_t knot_dynamic_checks_count = sizeof knot_dynamic_checks / sizeof knot_dynamic_checks[0];
 
+/* How the program ended, if knot run recorded it. */
+static void read_end(const char *path, knot_run_end *end) {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT key, value FROM meta WHERE key IN "
+                           "('exit_status', 'exit_signal', 'timed_out_signal')",
+                           -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *key = (const char *)sqlite3_column_text(st, 0);
+            end->value = sqlite3_column_int(st, 1);
+            end->how = !strcmp(key, "exit_status")   ? KNOT_END_EXIT
+                       : !strcmp(key, "exit_signal") ? KNOT_END_SIGNAL
+                                                     : KNOT_END_TIMEOUT;
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+}
+
 int knot_check_replay(knot_replay *r, knot_findings *out, char *err, size_t errsize) {
     int rc = knot_replay_run(r, knot_dynamic_checks, knot_dynamic_checks_count, out, err, errsize);
     if (rc == 0) {
+        read_end(r->path, &out->end);
         knot_findings_apply_suppressions(out);
         knot_findings_sort(out);
     }

@@ -549,10 +549,10 @@ static int cmd_run(int argc, char **argv) {
     }
     bool timed_out = false;
     int status = wait_for(child_pid, timeout, &timed_out);
-    if (status >= 0)
-        say_end(argv[i], status, timed_out, timeout);
-
     int rc = import_journal(abs_trace);
+    /* With a text report on stderr, the report says how the program ended. */
+    if (status >= 0 && (timed_out || rc != 0 || opts.output || opts.format != KNOT_FORMAT_TEXT))
+        say_end(argv[i], status, timed_out, timeout);
     if (rc == 1) {
         if (statically_linked(program))
             fprintf(stderr,

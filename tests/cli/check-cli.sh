@@ -180,6 +180,33 @@ options)
         fail "clean graph: $status $(cat err)"
     unchanged
     ;;
+end)
+    # How the program ended is in every output, not only in the status.
+    "$knot" run -o c.db -- "$bin/rec-crash" segv >out 2>err
+    status=$?
+    [[ $status == 139 ]] && grep -qx "the program was killed by signal 11 (SIGSEGV)" err &&
+        ok "run: 139 and the signal in the text report" || fail "run segv: $status $(cat err)"
+    remember c.db
+    "$knot" check c.db >out 2>err
+    [[ $? == 0 && "$(cat out)" == "the program was killed by signal 11 (SIGSEGV)" ]] &&
+        ok "check: text" || fail "check text: $(cat out err)"
+    "$knot" check c.db --format json >out 2>err
+    python3 -c 'import json,sys; e=json.load(open("out"))["program_end"]; sys.exit(e != {"signal": 11, "signal_name": "SIGSEGV", "timed_out": False})' &&
+        ok "check: JSON program_end" || fail "check json: $(cat out)"
+    "$knot" check c.db --format sarif >out 2>err
+    python3 -c 'import json,sys; i=json.load(open("out"))["runs"][0]["invocations"][0]; sys.exit(not (i["exitSignalName"] == "SIGSEGV" and i["executionSuccessful"] is False))' &&
+        ok "check: SARIF invocation" || fail "check sarif: $(cat out)"
+    "$knot" report c.db -o c.html 2>err
+    grep -q "The program was killed by signal 11 (SIGSEGV)." c.html && ok "report: the end" ||
+        fail "report: no end"
+    grep -q "raced" c.html && fail "the report claims races" || ok "the report claims no races"
+    unchanged
+    "$knot" run -o h.db --timeout 1 -- "$bin/rec-hang" >out 2>err
+    status=$?
+    "$knot" check h.db --format json >out 2>/dev/null
+    [[ $status == 137 ]] && python3 -c 'import json,sys; sys.exit(not json.load(open("out"))["program_end"]["timed_out"])' &&
+        ok "a --timeout kill is marked as one" || fail "timeout: $status $(cat out)"
+    ;;
 *)
     echo "unknown case $case_name"
     exit 2
