@@ -121,6 +121,46 @@ static void runtime_dirs(char *inc, char *lib, size_t size) {
 
 /* ---- knot cc --------------------------------------------------------------------- */
 
+/* A C or C++ source file named on a compiler's command line. */
+static bool is_source(const char *arg) {
+    const char *dot = strrchr(arg, '.');
+    static const char *const exts[] = {".c", ".cc", ".cpp", ".cxx", ".C", ".i"};
+    if (!dot || arg[0] == '-')
+        return false;
+    for (size_t k = 0; k < sizeof exts / sizeof exts[0]; k++)
+        if (!strcmp(dot, exts[k]))
+            return exists(arg);
+    return false;
+}
+
+/* Sources and include directories by absolute path, so that the sites
+ * recorded (__FILE__, debug info) name the same files from any directory:
+ * knot check, report and `knot:ignore` read them from wherever they run.
+ * Returns arg itself or a malloc'd absolute form. */
+static char *absolute_arg(const char *prev, char *arg) {
+    char real[PATH_MAX];
+    const char *dir_opts[] = {"-I", "-iquote", "-isystem", "-idirafter"};
+    if (prev && (!strcmp(prev, "-o") || !strcmp(prev, "-MF") || !strcmp(prev, "-MT") ||
+                 !strcmp(prev, "-MQ") || !strcmp(prev, "-x")))
+        return arg;
+    for (size_t k = 0; prev && k < sizeof dir_opts / sizeof dir_opts[0]; k++) {
+        if (!strcmp(prev, dir_opts[k]) && arg[0] != '/' && realpath(arg, real)) {
+            char *copy = strdup(real);
+            return copy ? copy : arg;
+        }
+    }
+    if (!strncmp(arg, "-I", 2) && arg[2] && arg[2] != '/' && realpath(arg + 2, real)) {
+        char *out = malloc(strlen(real) + 3);
+        if (out)
+            sprintf(out, "-I%s", real);
+        return out ? out : arg;
+    }
+    char *copy = NULL;
+    if (arg[0] != '/' && is_source(arg) && realpath(arg, real))
+        copy = strdup(real);
+    return copy ? copy : arg;
+}
+
 static int cmd_cc(int argc, char **argv) {
     if (argc < 1)
         return usage_error("cc", "no arguments given to the compiler%s", "");
@@ -146,7 +186,7 @@ static int cmd_cc(int argc, char **argv) {
     args[k++] = "-g";
     args[k++] = "-pthread";
     for (int i = 0; i < argc; i++)
-        args[k++] = argv[i];
+        args[k++] = absolute_arg(i ? argv[i - 1] : NULL, argv[i]);
     if (link) {
         args[k++] = lflag;
         args[k++] = rpath;

@@ -207,6 +207,23 @@ end)
     [[ $status == 137 ]] && python3 -c 'import json,sys; sys.exit(not json.load(open("out"))["program_end"]["timed_out"])' &&
         ok "a --timeout kill is marked as one" || fail "timeout: $status $(cat out)"
     ;;
+paths)
+    # knot cc records sources by absolute path: check, report and
+    # knot:ignore work from any directory.
+    mkdir src elsewhere
+    here=$(cd "$(dirname "$0")" && pwd)
+    sed 's|// want: leak|// knot:ignore leak|' "$here/../programs/leak-unbuffered.c" >src/quiet.c
+    cp "$here/../programs/leak-unbuffered.c" src/loud.c
+    (cd src && "$knot" cc quiet.c -o ../quiet && "$knot" cc loud.c -o ../loud) || fail "knot cc"
+    cd elsewhere || exit 1
+    "$knot" run -o quiet.db -- ../quiet >/dev/null 2>err
+    status=$?
+    [[ $status == 0 ]] && grep -q "no findings" err && ok "knot:ignore holds from another directory" ||
+        fail "quiet: $status $(cat err)"
+    "$knot" run -o loud.db --format json --output loud.json -- ../loud >/dev/null 2>&1
+    python3 -c 'import json,sys; f=json.load(open("loud.json"))["findings"]; sys.exit(not f or f[0]["location"]["file"] != sys.argv[1])' "$work/src/loud.c" &&
+        ok "findings name the source by absolute path" || fail "loud: $(head -c 400 loud.json)"
+    ;;
 *)
     echo "unknown case $case_name"
     exit 2
