@@ -59,7 +59,8 @@ int knot_check_replay(knot_replay *r, knot_findings *out, char *err, size_t errs
 
 int knot_check_trace(const char *path, knot_findings *out, char *err, size_t errsize) {
     knot_import_stats stats;
-    if (knot_trace_import_pending(path, &stats, err, errsize) < 0)
+    if (knot_trace_import_pending(path, &stats, err, errsize) < 0 ||
+        knot_trace_validate(path, err, errsize) != 0)
         return -1;
     knot_replay r;
     if (knot_replay_open(&r, path, err, errsize) != 0)

@@ -146,6 +146,7 @@ int knot_cmd_graph(int argc, char **argv) {
     knot_import_stats stats;
     knot_replay r;
     if (knot_trace_import_pending(o.trace, &stats, err, sizeof err) < 0 ||
+        knot_trace_validate(o.trace, err, sizeof err) != 0 ||
         knot_replay_open(&r, o.trace, err, sizeof err) != 0) {
         fprintf(stderr, "knot: %s\n", err);
         return 2;

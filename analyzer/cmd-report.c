@@ -41,6 +41,7 @@ int knot_cmd_report(int argc, char **argv) {
     knot_import_stats stats;
     knot_replay r;
     if (knot_trace_import_pending(trace, &stats, err, sizeof err) < 0 ||
+        knot_trace_validate(trace, err, sizeof err) != 0 ||
         knot_replay_open(&r, trace, err, sizeof err) != 0) {
         fprintf(stderr, "knot: %s\n", err);
         return 2;

@@ -203,8 +203,9 @@ static int cmd_cc(int argc, char **argv) {
 
 /* Open a trace for reading, rejecting anything that is not one. */
 static sqlite3 *open_trace(const char *path) {
-    if (!exists(path)) {
-        fprintf(stderr, "knot: %s: no such trace\n", path);
+    char err[PATH_MAX + 256];
+    if (knot_trace_validate(path, err, sizeof err) != 0) {
+        fprintf(stderr, "knot: %s\n", err);
         return NULL;
     }
     sqlite3 *db;

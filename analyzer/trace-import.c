@@ -43,6 +43,11 @@ int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char 
     int rc = knot_trace_import(journal, trace, stats, err, errsize);
     if (rc == 0)
         unlink(journal);
+    if (rc == 0 && stats->cut_at)
+        fprintf(stderr,
+                "knot: %s: the journal was cut short (it ends inside a segment, at %lld bytes): "
+                "imported what it holds\n",
+                trace, stats->cut_at);
     if (lock)
         knot_trace_unlock();
     return rc;
@@ -186,6 +191,13 @@ static const char *kind_name(unsigned kind) {
         [KNOT__EV_GROUP_WAIT] = "group_wait",
     };
     return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
+}
+
+bool knot_trace_kind_known(const char *name) {
+    for (unsigned k = 0; k < 256; k++)
+        if (kind_name(k) && !strcmp(kind_name(k), name))
+            return true;
+    return false;
 }
 
 static const char *phase_name(unsigned phase) {
@@ -597,8 +609,9 @@ static int finish(importer *im, const knot__journal_header *h) {
         long long value;
     } rows[] = {{"pid", (long long)h->pid},
                 {"start_ns", (long long)h->start_ns},
-                {"journal_version", (long long)h->version}};
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+                {"journal_version", (long long)h->version},
+                {"journal_cut_at", im->stats->cut_at}};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0] - (im->stats->cut_at == 0); i++) {
         sqlite3_bind_text(st, 1, rows[i].key, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, rows[i].value);
         if (step(im, st)) {
@@ -664,6 +677,14 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
     memset(im.stats, 0, sizeof *im.stats);
     if (check_header(&im, name, journal, size))
         return -1;
+    /* The recorder grows its journal a whole segment at a time: one that
+     * ends inside a segment was cut short (a full disk, a copy interrupted).
+     * What it holds is still sound; the caller says it is partial. */
+    const knot__journal_header *h = journal;
+    if (h->version >= 2 && h->segment_size &&
+        (size < KNOT__JOURNAL_DATA + h->segment_size ||
+         (size - KNOT__JOURNAL_DATA) % h->segment_size != 0))
+        im.stats->cut_at = (long long)size;
     const knot__rec *recs = (const knot__rec *)((const char *)journal + KNOT__JOURNAL_HEADER);
     size_t n = (size - KNOT__JOURNAL_HEADER) / sizeof(knot__rec);
     int rc = create(&im, db_path) || scan(&im, recs, n, KNOT__REC_SITE) ||

@@ -224,6 +224,43 @@ paths)
     python3 -c 'import json,sys; f=json.load(open("loud.json"))["findings"]; sys.exit(not f or f[0]["location"]["file"] != sys.argv[1])' "$work/src/loud.c" &&
         ok "findings name the source by absolute path" || fail "loud: $(head -c 400 loud.json)"
     ;;
+corrupt)
+    # One validator: every command refuses a broken trace with the same line.
+    "$knot" run -o t.db -- "$bin/rec-chan" >/dev/null 2>&1 || fail "recording t.db"
+    cp t.db task.db && sqlite3 task.db "UPDATE events SET task=999 WHERE seq=3"
+    cp t.db object.db && sqlite3 object.db "UPDATE events SET object=777 WHERE seq=3"
+    cp t.db kind.db && sqlite3 kind.db "UPDATE events SET kind='frob' WHERE seq=3"
+    cp t.db gone.db && sqlite3 gone.db "DROP VIEW blocked_at_end; DROP TABLE events"
+    remember task.db object.db kind.db gone.db
+    for cmd in summary check "graph --kind hb -o x.svg" "graph -o x.svg" "report -o x.html"; do
+        # shellcheck disable=SC2086
+        refuses 2 "knot: task.db: corrupt trace: event 3 names task 999, which it does not hold" $cmd task.db
+        # shellcheck disable=SC2086
+        refuses 2 "knot: object.db: corrupt trace: event 3 names object 777, which it does not hold" $cmd object.db
+        # shellcheck disable=SC2086
+        refuses 2 "knot: kind.db: corrupt trace: event 3 is of unknown kind frob" $cmd kind.db
+        # shellcheck disable=SC2086
+        refuses 2 "knot: gone.db: not a readable knot trace: no such table: events" $cmd gone.db
+    done
+    unchanged
+    [[ ! -e x.svg && ! -e x.html ]] && ok "no output for a broken trace" || fail "output written"
+    # A journal cut short imports what it holds, and says so.
+    KNOT_TRACE=$work/j.db LD_PRELOAD=$build/runtime-shim/libknot.so "$bin/rec-plain" >/dev/null 2>&1
+    cp j.db.knot-journal full.journal
+    truncate -s 3000000 j.db.knot-journal
+    "$knot" import j.db >out 2>err
+    status=$?
+    [[ $status == 0 && "$(head -n1 err)" == "knot: j.db: the journal was cut short (it ends inside a segment, at 3000000 bytes): imported what it holds" ]] &&
+        ok "a journal cut short: imported, and said" || fail "cut short: $status $(cat err)"
+    [[ $(sqlite3 j.db "SELECT value FROM meta WHERE key='journal_cut_at'") == 3000000 ]] &&
+        ok "the trace remembers it" || fail "no journal_cut_at"
+    cp full.journal j.db.knot-journal
+    "$knot" import j.db >out 2>err
+    [[ $? == 0 ]] && ! grep -q "cut short" err && ok "a whole journal is not cut short" ||
+        fail "whole journal: $(cat err)"
+    head -c 10000 /dev/urandom >j.db.knot-journal
+    refuses 2 "knot: j.db.knot-journal: not a knot journal" import j.db
+    ;;
 *)
     echo "unknown case $case_name"
     exit 2
