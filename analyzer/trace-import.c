@@ -36,6 +36,9 @@ int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char 
     knot_trace_journal_path(trace, journal, sizeof journal);
     if (access(journal, F_OK) != 0)
         return 1;
+    /* The import replaces trace: only if it is a trace (or nothing). */
+    if (knot_outfile_check(trace, KNOT_OUT_TRACE, NULL, 0, err, errsize) != 0)
+        return -1;
     /* A journal a knot run is still writing is not ours to take. */
     bool lock = !knot_trace_lock_held(trace);
     if (lock && knot_trace_lock(trace, err, errsize) != 0)

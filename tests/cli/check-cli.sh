@@ -62,6 +62,9 @@ overwrite)
         graph t.db -o app.dot
     refuses 2 "knot: app is the program it runs: refusing to write over it" \
         run -o u.db --format json --output app -- ./app
+    cp t.db app.c.knot-journal
+    refuses 2 "knot: app.c exists and is not a knot trace: refusing to write over it" import app.c
+    rm app.c.knot-journal
     [[ ! -e u.db ]] && ok "a refused run records nothing" || fail "a refused run left u.db"
     unchanged
     # What knot wrote itself it may write again.
