@@ -1,10 +1,13 @@
 /* The dynamic pipeline and the options `knot check` and `knot run` share. */
 #include "check.h"
+#include "outfile.h"
 #include "replay.h"
 #include "rules.h"
 #include "trace-import.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +26,31 @@ const knot_dynamic_check *const knot_dynamic_checks[] = {
 
 const size_t knot_dynamic_checks_count = sizeof knot_dynamic_checks / sizeof knot_dynamic_checks[0];
 
+/* How the program ended, if knot run recorded it. */
+static void read_end(const char *path, knot_run_end *end) {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT key, value FROM meta WHERE key IN "
+                           "('exit_status', 'exit_signal', 'timed_out_signal')",
+                           -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *key = (const char *)sqlite3_column_text(st, 0);
+            end->value = sqlite3_column_int(st, 1);
+            end->how = !strcmp(key, "exit_status")   ? KNOT_END_EXIT
+                       : !strcmp(key, "exit_signal") ? KNOT_END_SIGNAL
+                                                     : KNOT_END_TIMEOUT;
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+}
+
 int knot_check_replay(knot_replay *r, knot_findings *out, char *err, size_t errsize) {
     int rc = knot_replay_run(r, knot_dynamic_checks, knot_dynamic_checks_count, out, err, errsize);
     if (rc == 0) {
+        read_end(r->path, &out->end);
         knot_findings_apply_suppressions(out);
         knot_findings_sort(out);
     }
@@ -34,7 +59,8 @@ int knot_check_replay(knot_replay *r, knot_findings *out, char *err, size_t errs
 
 int knot_check_trace(const char *path, knot_findings *out, char *err, size_t errsize) {
     knot_import_stats stats;
-    if (knot_trace_import_pending(path, &stats, err, errsize) < 0)
+    if (knot_trace_import_pending(path, &stats, err, errsize) < 0 ||
+        knot_trace_validate(path, err, errsize) != 0)
         return -1;
     knot_replay r;
     if (knot_replay_open(&r, path, err, errsize) != 0)
@@ -45,7 +71,7 @@ int knot_check_trace(const char *path, knot_findings *out, char *err, size_t err
 }
 
 static int bad(const char *what, const char *value) {
-    fprintf(stderr, "knot: %s '%s' (see knot --help)\n", what, value);
+    fprintf(stderr, "knot: %s '%s'\n", what, value);
     return -1;
 }
 
@@ -65,8 +91,11 @@ int knot_check_parse_option(knot_check_opts *opts, int argc, char **argv, int *i
         if ((opts->fail_on = knot_severity_parse(v)) < 0)
             return bad("unknown --fail-on (note, warning or error):", v);
     } else if (!strcmp(a, "--rule")) {
-        if (!knot_rule_find(v))
+        const knot_rule *rule = knot_rule_find(v);
+        if (!rule)
             return bad("unknown rule (knot rules lists them):", v);
+        if (rule->kind != KNOT_RULE_DYNAMIC)
+            return bad("a static rule, which knot lint checks, not the trace:", v);
         const char **rules = realloc(opts->rules, (opts->nrules + 1) * sizeof *rules);
         if (!rules)
             return bad("out of memory at", v);
@@ -111,14 +140,35 @@ static int take_child(knot_findings *fs, const char *trace, const char *label) {
     return 0;
 }
 
+static enum knot_out_kind out_kind(int format) {
+    return format == KNOT_FORMAT_JSON    ? KNOT_OUT_JSON
+           : format == KNOT_FORMAT_SARIF ? KNOT_OUT_SARIF
+                                         : KNOT_OUT_TEXT;
+}
+
+int knot_check_output_ok(const char *trace, const knot_check_opts *opts) {
+    if (!opts->output)
+        return 0;
+    knot_out_input inputs[] = {{trace, "the trace it reads"},
+                               {opts->program, "the program it runs"}};
+    char err[PATH_MAX + 128];
+    if (knot_outfile_check(opts->output, out_kind(opts->format), inputs, 2, err, sizeof err) != 0) {
+        fprintf(stderr, "knot: %s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
 int knot_check_report(const char *trace, const knot_check_opts *opts) {
     return knot_check_report_run(trace, NULL, NULL, 0, opts);
 }
 
 int knot_check_report_run(const char *trace, const char *const *children, const char *const *labels,
                           size_t nchildren, const knot_check_opts *opts) {
+    if (knot_check_output_ok(trace, opts) != 0)
+        return 2;
     knot_findings fs = {0};
-    char err[1024];
+    char err[PATH_MAX + 1024];
     if (knot_check_trace(trace, &fs, err, sizeof err) != 0) {
         fprintf(stderr, "knot: %s\n", err);
         knot_findings_free(&fs);
@@ -130,19 +180,32 @@ int knot_check_report_run(const char *trace, const char *const *children, const 
     knot_findings_filter_rules(&fs, opts->rules, opts->nrules);
     FILE *std = opts->to_stderr ? stderr : stdout;
     FILE *out = std;
-    if (opts->output && !(out = fopen(opts->output, "w"))) {
-        fprintf(stderr, "knot: cannot write %s: %s\n", opts->output, strerror(errno));
-        knot_findings_free(&fs);
-        return 2;
+    knot_outfile file;
+    knot_out_input inputs[] = {{trace, "the trace it reads"},
+                               {opts->program, "the program it runs"}};
+    if (opts->output) {
+        if (knot_outfile_open(&file, opts->output, out_kind(opts->format), inputs, 2, err,
+                              sizeof err) != 0) {
+            fprintf(stderr, "knot: %s\n", err);
+            knot_findings_free(&fs);
+            return 2;
+        }
+        out = file.f;
     }
     bool color = out == std && isatty(fileno(std)) && !getenv("NO_COLOR");
     int rc = knot_findings_write(&fs, (enum knot_format)opts->format, out, color);
-    if (out != std && fclose(out) != 0)
-        rc = -1;
-    else if (out == std)
+    if (out == std) {
         fflush(std);
+        if (rc != 0)
+            snprintf(err, sizeof err, "cannot write the findings: %s", strerror(errno));
+    } else if (rc != 0) {
+        snprintf(err, sizeof err, "cannot write %s: %s", opts->output, strerror(errno));
+        knot_outfile_abort(&file);
+    } else {
+        rc = knot_outfile_commit(&file, err, sizeof err);
+    }
     if (rc != 0) {
-        fprintf(stderr, "knot: cannot write the findings: %s\n", strerror(errno));
+        fprintf(stderr, "knot: %s\n", err);
         knot_findings_free(&fs);
         return 2;
     }

@@ -19,9 +19,10 @@ int knot_check_replay(knot_replay *r, knot_findings *out, char *err, size_t errs
 
 /* Options shared by `knot check` and `knot run`. */
 typedef struct knot_check_opts {
-    int format;         /* enum knot_format */
-    int fail_on;        /* enum knot_severity */
-    const char *output; /* NULL: stdout (or stderr, with to_stderr) */
+    int format;          /* enum knot_format */
+    int fail_on;         /* enum knot_severity */
+    const char *output;  /* NULL: stdout (or stderr, with to_stderr) */
+    const char *program; /* knot run's program: never written over */
     bool to_stderr;
     const char **rules; /* --rule ids */
     size_t nrules;
@@ -40,5 +41,7 @@ int knot_check_report(const char *trace, const knot_check_opts *opts);
  * label ("child process sh (pid 12)"), and count for the exit status. */
 int knot_check_report_run(const char *trace, const char *const *children, const char *const *labels,
                           size_t nchildren, const knot_check_opts *opts);
+/* 0 if opts->output may be written (see outfile.h), else 2 after a line. */
+int knot_check_output_ok(const char *trace, const knot_check_opts *opts);
 
 #endif

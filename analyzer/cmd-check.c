@@ -1,5 +1,5 @@
 /* knot check TRACE [--format text|json|sarif] [--fail-on SEVERITY]
- *                  [--rule ID ...] [--output FILE] */
+ *                  [--rule ID ...] [-o|--output FILE] */
 #include "check.h"
 #include "commands.h"
 
@@ -12,11 +12,21 @@ int knot_cmd_check(int argc, char **argv) {
     const char *trace = NULL;
     int rc = 0;
     for (int i = 0; i < argc && rc == 0; i++) {
-        int got = knot_check_parse_option(&opts, argc, argv, &i);
+        int got = 0;
+        if (!strcmp(argv[i], "-o")) { /* as graph, report and lint take it */
+            if (i + 1 >= argc) {
+                fputs("knot: check: -o needs a file\n", stderr);
+                rc = 2;
+                continue;
+            }
+            opts.output = argv[++i];
+            continue;
+        }
+        got = knot_check_parse_option(&opts, argc, argv, &i);
         if (got < 0) {
             rc = 2;
         } else if (got == 0 && argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "knot: check: unknown option '%s' (see knot --help)\n", argv[i]);
+            fprintf(stderr, "knot: check: unknown option '%s' (see knot check --help)\n", argv[i]);
             rc = 2;
         } else if (got == 0 && trace) {
             fprintf(stderr, "knot: check: one trace at a time ('%s' and '%s')\n", trace, argv[i]);
@@ -26,7 +36,7 @@ int knot_cmd_check(int argc, char **argv) {
         }
     }
     if (rc == 0 && !trace) {
-        fputs("knot: check: no trace given (see knot --help)\n", stderr);
+        fputs("knot: check: no trace given (see knot check --help)\n", stderr);
         rc = 2;
     }
     if (rc == 0)

@@ -8,6 +8,8 @@
 #include "graph.h"
 #include "trace-import.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,7 @@ typedef struct graph_opts {
 } graph_opts;
 
 static int usage(const char *what, const char *arg) {
-    fprintf(stderr, "knot: graph: %s%s%s (see knot --help)\n", what, arg ? " " : "",
+    fprintf(stderr, "knot: graph: %s%s%s (see knot graph --help)\n", what, arg ? " " : "",
             arg ? arg : "");
     return 2;
 }
@@ -109,11 +111,15 @@ static Agraph_t *build(const graph_opts *o, knot_replay *r, const knot_findings 
     bool hb = o->hb || (f && f->predicted);
     if (!hb) {
         Agraph_t *g = knot_graph_wfg(r);
+        if (!g && (g = agopen("wait_for", Agdirected, NULL)) != NULL) {
+            /* A clean end is an answer, not an error: draw it as such. */
+            knot_graph_label(g, "no task was blocked at the end");
+            fprintf(stderr,
+                    "knot: %s: no task was blocked at the end: the wait-for graph is empty\n",
+                    o->trace);
+        }
         if (!g)
-            snprintf(err, errsize,
-                     "%s: no task was blocked at the end: the wait-for graph is "
-                     "empty (try --kind hb)",
-                     o->trace);
+            snprintf(err, errsize, "%s: %s", o->trace, strerror(ENOMEM));
         return g;
     }
     int buf[256];
@@ -132,10 +138,15 @@ int knot_cmd_graph(int argc, char **argv) {
     int rc = parse(&o, argc, argv);
     if (rc)
         return rc;
-    char err[1024];
+    char err[PATH_MAX + 1024];
+    if (knot_render_check(o.output, o.trace, err, sizeof err) != 0) {
+        fprintf(stderr, "knot: %s\n", err);
+        return 2;
+    }
     knot_import_stats stats;
     knot_replay r;
     if (knot_trace_import_pending(o.trace, &stats, err, sizeof err) < 0 ||
+        knot_trace_validate(o.trace, err, sizeof err) != 0 ||
         knot_replay_open(&r, o.trace, err, sizeof err) != 0) {
         fprintf(stderr, "knot: %s\n", err);
         return 2;
@@ -153,7 +164,7 @@ int knot_cmd_graph(int argc, char **argv) {
     }
     if (rc_run == 0)
         g = build(&o, &r, &fs, err, sizeof err);
-    rc = g && knot_render_file(g, o.output, err, sizeof err) == 0 ? 0 : 2;
+    rc = g && knot_render_file(g, o.output, o.trace, err, sizeof err) == 0 ? 0 : 2;
     if (rc)
         fprintf(stderr, "knot: %s\n", err);
     knot_graph_free(g);

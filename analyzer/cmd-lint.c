@@ -7,6 +7,7 @@
  * libclang index per thread. */
 #include "commands.h"
 #include "lint.h"
+#include "outfile.h"
 #include "rules.h"
 
 #include <clang-c/CXCompilationDatabase.h>
@@ -48,7 +49,7 @@ static void help(void) {
 static int usage(const char *fmt, const char *arg) {
     fputs("knot: lint: ", stderr);
     fprintf(stderr, fmt, arg);
-    fputs(" (see knot --help)\n", stderr);
+    fputs(" (see knot lint --help)\n", stderr);
     return 2;
 }
 
@@ -310,14 +311,26 @@ static int lint_all(const jobs *js, long nthreads, knot_findings *out) {
 
 static int write_findings(knot_findings *fs, const options *o) {
     FILE *out = stdout;
-    if (o->output && !(out = fopen(o->output, "w"))) {
-        fprintf(stderr, "knot: lint: cannot write %s: %s\n", o->output, strerror(errno));
-        return 2;
+    knot_outfile file;
+    char err[PATH_MAX + 128];
+    enum knot_out_kind kind = o->format == KNOT_FORMAT_JSON    ? KNOT_OUT_JSON
+                              : o->format == KNOT_FORMAT_SARIF ? KNOT_OUT_SARIF
+                                                               : KNOT_OUT_TEXT;
+    if (o->output) {
+        if (knot_outfile_open(&file, o->output, kind, NULL, 0, err, sizeof err) != 0) {
+            fprintf(stderr, "knot: lint: %s\n", err);
+            return 2;
+        }
+        out = file.f;
     }
     bool color = o->format == KNOT_FORMAT_TEXT && !o->output && isatty(fileno(stdout));
     int rc = knot_findings_write(fs, o->format, out, color);
-    if (out != stdout && fclose(out) != 0)
-        rc = -1;
+    if (out != stdout && rc != 0) {
+        knot_outfile_abort(&file);
+    } else if (out != stdout && knot_outfile_commit(&file, err, sizeof err) != 0) {
+        fprintf(stderr, "knot: lint: %s\n", err);
+        return 2;
+    }
     if (rc != 0) {
         fprintf(stderr, "knot: lint: write error: %s\n", strerror(errno));
         return 2;

@@ -2,10 +2,12 @@
  * pictures on one self-contained page. */
 #include "check.h"
 #include "commands.h"
+#include "outfile.h"
 #include "report-html.h"
 #include "trace-import.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,7 +17,8 @@ int knot_cmd_report(int argc, char **argv) {
         if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc) {
             output = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "knot: report: unknown option '%s' (see knot --help)\n", argv[i]);
+            fprintf(stderr, "knot: report: unknown option '%s' (see knot report --help)\n",
+                    argv[i]);
             return 2;
         } else if (trace) {
             fprintf(stderr, "knot: report: one trace at a time ('%s' and '%s')\n", trace, argv[i]);
@@ -25,13 +28,20 @@ int knot_cmd_report(int argc, char **argv) {
         }
     }
     if (!trace || !output) {
-        fputs("knot: report: usage: knot report TRACE -o FILE.html\n", stderr);
+        fputs("knot: report: usage: knot report TRACE -o FILE.html (see knot report --help)\n",
+              stderr);
         return 2;
     }
-    char err[1024];
+    char err[PATH_MAX + 1024];
+    knot_out_input input = {trace, "the trace it reads"};
+    if (knot_outfile_check(output, KNOT_OUT_HTML, &input, 1, err, sizeof err) != 0) {
+        fprintf(stderr, "knot: %s\n", err);
+        return 2;
+    }
     knot_import_stats stats;
     knot_replay r;
     if (knot_trace_import_pending(trace, &stats, err, sizeof err) < 0 ||
+        knot_trace_validate(trace, err, sizeof err) != 0 ||
         knot_replay_open(&r, trace, err, sizeof err) != 0) {
         fprintf(stderr, "knot: %s\n", err);
         return 2;
@@ -43,16 +53,14 @@ int knot_cmd_report(int argc, char **argv) {
         rc = -1;
     }
     if (rc == 0) {
-        FILE *out = fopen(output, "w");
-        if (!out) {
+        knot_outfile out;
+        rc = knot_outfile_open(&out, output, KNOT_OUT_HTML, &input, 1, err, sizeof err);
+        if (rc == 0 && knot_report_html(out.f, &r, &fs) != 0) {
             snprintf(err, sizeof err, "cannot write %s: %s", output, strerror(errno));
+            knot_outfile_abort(&out);
             rc = -1;
-        } else {
-            rc = knot_report_html(out, &r, &fs);
-            if (fclose(out) != 0 || rc != 0) {
-                snprintf(err, sizeof err, "cannot write %s", output);
-                rc = -1;
-            }
+        } else if (rc == 0) {
+            rc = knot_outfile_commit(&out, err, sizeof err);
         }
     }
     if (rc != 0)

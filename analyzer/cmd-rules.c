@@ -7,7 +7,7 @@
 int knot_cmd_rules(int argc, char **argv) {
     (void)argv;
     if (argc != 0) {
-        fputs("knot: rules: takes no arguments (see knot --help)\n", stderr);
+        fputs("knot: rules: takes no arguments (see knot rules --help)\n", stderr);
         return 2;
     }
     for (size_t i = 0; i < knot_rules_count; i++) {

@@ -2,8 +2,10 @@
 #include "findings.h"
 
 #include <ctype.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,6 +139,33 @@ static void finding_free(knot_finding *f) {
         knot_loc_free(&f->tasks[i].spawn);
     }
     free(f->tasks);
+}
+
+const char *knot_signal_name(int sig) {
+    static char name[16];
+    const char *abbrev = sigabbrev_np(sig);
+    if (!abbrev)
+        return NULL;
+    snprintf(name, sizeof name, "SIG%s", abbrev);
+    return name;
+}
+
+void knot_run_end_describe(const knot_run_end *e, char *buf, size_t size) {
+    const char *name = knot_signal_name(e->value);
+    switch (e->how) {
+    case KNOT_END_EXIT:
+        snprintf(buf, size, "exited with status %d", e->value);
+        break;
+    case KNOT_END_SIGNAL:
+        snprintf(buf, size, "was killed by signal %d%s%s%s", e->value, name ? " (" : "",
+                 name ? name : "", name ? ")" : "");
+        break;
+    case KNOT_END_TIMEOUT:
+        snprintf(buf, size, "was killed after its --timeout");
+        break;
+    default:
+        snprintf(buf, size, "%s", "");
+    }
 }
 
 void knot_findings_free(knot_findings *fs) {

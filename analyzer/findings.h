@@ -49,9 +49,26 @@ typedef struct knot_finding {
                     * happens-before picture of a finding centres on it */
 } knot_finding;
 
+/* How the recorded program ended, as knot run wrote it into the trace's
+ * meta table (exit_status, exit_signal, timed_out_signal). */
+enum knot_end_how { KNOT_END_UNKNOWN, KNOT_END_EXIT, KNOT_END_SIGNAL, KNOT_END_TIMEOUT };
+typedef struct knot_run_end {
+    enum knot_end_how how;
+    int value; /* the exit status, or the signal */
+} knot_run_end;
+
+/* The end as a phrase after "the program": "exited with status 3", "was
+ * killed by signal 11 (SIGSEGV)", "was killed after its --timeout"; ""
+ * when unknown. */
+void knot_run_end_describe(const knot_run_end *e, char *buf, size_t size);
+
+/* The signal's name ("SIGSEGV"), or NULL. */
+const char *knot_signal_name(int sig);
+
 typedef struct knot_findings {
     knot_finding *v;
     size_t n, cap;
+    knot_run_end end; /* of the program whose trace was checked */
 } knot_findings;
 
 /* A copy of text from a trace or a source, made valid UTF-8 (what the model

@@ -13,7 +13,11 @@
 #include "findings.h"
 #include "replay.h"
 
+#ifdef KNOT_NO_GRAPHVIZ
+typedef struct Agraph_s Agraph_t; /* never made: see graph-off.c */
+#else
 #include <graphviz/cgraph.h>
+#endif
 #include <stddef.h>
 
 /* The wait-for graph of r's final state (r has been run). Tasks blocked on
@@ -38,7 +42,11 @@ knot_hb_window knot_hb_window_for(const knot_finding *f, int *tasks_buf, size_t 
 
 /* Render g to path, the format taken from its extension (.svg, .png, .pdf,
  * .dot). Returns 0, or -1 with a one-line reason. */
-int knot_render_file(Agraph_t *g, const char *path, char *err, size_t errsize);
+int knot_render_file(Agraph_t *g, const char *path, const char *trace, char *err, size_t errsize);
+
+/* 0 if path names a picture format and may be written (never over trace:
+ * see outfile.h), else -1 with a one-line reason. */
+int knot_render_check(const char *path, const char *trace, char *err, size_t errsize);
 
 /* Render g as SVG into memory, without the XML prolog (ready to inline in
  * HTML). Returns a malloc'd string, or NULL. */

@@ -11,9 +11,11 @@
 #include "../runtime-shim/record.h"
 #include "check.h"
 #include "commands.h"
+#include "outfile.h"
 #include "trace-import.h"
 #include "trace-schema.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,31 +34,58 @@
 
 #define DEFAULT_TRACE "knot-trace.db"
 
-static int usage_error(const char *fmt, const char *arg) {
-    fputs("knot: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (see knot --help)\n", stderr);
-    return 2;
-}
+/* Each subcommand's usage, for `knot --help` and `knot CMD --help`. */
+static const struct {
+    const char *cmd, *text;
+} usages[] = {
+    {"cc", "knot cc ARGS...                  compile and link with knot's runtime\n"},
+    {"run",
+     "knot run [-o TRACE] [--timeout SECONDS] [CHECK OPTIONS] [--] PROGRAM ARGS...\n"
+     "                                        run PROGRAM, record it into TRACE\n"
+     "                                        (default " DEFAULT_TRACE ") and check it; the\n"
+     "                                        findings go to --output FILE or stderr\n"},
+    {"import", "knot import TRACE                import the journal a traced program left\n"},
+    {"summary", "knot summary TRACE               tasks, objects, events, blocked tasks\n"},
+    {"check", "knot check TRACE [--format text|json|sarif] [--fail-on note|warning|error]\n"
+              "                  [--rule ID]... [-o|--output FILE]\n"
+              "                                        report what the trace shows and predicts\n"},
+    {"graph",
+     "knot graph TRACE [--kind wfg|hb] [--finding N] [--tasks 1,2,...] [--window N]\n"
+     "                  -o FILE.svg|.png|.pdf|.dot\n"
+     "                                        draw the wait-for graph or happens-before\n"},
+    {"report", "knot report TRACE -o FILE.html   one page: findings, sources, pictures\n"},
+    {"rules", "knot rules                       list the rules and what each finds\n"},
+    {"lint",
+     "knot lint [-p BUILD_DIR] [FILES...] [-- COMPILER_ARGS...]\n"
+     "                                        check the source statically (see docs/ci.md)\n"},
+};
 
 static void help(void) {
-    puts("usage: knot cc ARGS...                  compile and link with knot's runtime\n"
-         "       knot run [-o TRACE] [--timeout SECONDS] [CHECK OPTIONS] [--] PROGRAM ARGS...\n"
-         "                                        run PROGRAM, record it into TRACE\n"
-         "                                        (default " DEFAULT_TRACE ") and check it\n"
-         "       knot import TRACE                import the journal a traced program left\n"
-         "       knot summary TRACE               tasks, objects, events, blocked tasks\n"
-         "       knot check TRACE [--format text|json|sarif] [--fail-on note|warning|error]\n"
-         "                  [--rule ID]... [--output FILE]\n"
-         "                                        report what the trace shows and predicts\n"
-         "       knot graph TRACE [--kind wfg|hb] [--finding N] [--tasks 1,2,...] [--window N]\n"
-         "                  -o FILE.svg|.png|.pdf|.dot\n"
-         "                                        draw the wait-for graph or happens-before\n"
-         "       knot report TRACE -o FILE.html   one page: findings, sources, pictures\n"
-         "       knot rules                       list the rules and what each finds\n"
-         "       knot lint [-p BUILD_DIR] [FILES...] [-- COMPILER_ARGS...]\n"
-         "                                        check the source statically (see docs/ci.md)\n"
-         "       knot --version");
+    for (size_t k = 0; k < sizeof usages / sizeof usages[0]; k++)
+        printf("%s%s", k ? "       " : "usage: ", usages[k].text);
+    puts("       knot --version\n"
+         "exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error\n"
+         "(knot run: the program's own status when it failed)");
+}
+
+/* knot CMD --help: CMD's usage alone. False if CMD has none of its own. */
+static bool command_help(const char *cmd) {
+    for (size_t k = 0; k < sizeof usages / sizeof usages[0]; k++)
+        if (!strcmp(usages[k].cmd, cmd)) {
+            printf("usage: %s", usages[k].text);
+            return true;
+        }
+    return false;
+}
+
+static bool is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
+/* A usage error: one line, pointing at the subcommand's own help. */
+static int usage_error(const char *cmd, const char *fmt, const char *arg) {
+    fprintf(stderr, "knot: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see knot %s%s--help)\n", cmd ? cmd : "", cmd ? " " : "");
+    return 2;
 }
 
 /* ---- where the runtime lives ------------------------------------------------------ */
@@ -91,9 +121,49 @@ static void runtime_dirs(char *inc, char *lib, size_t size) {
 
 /* ---- knot cc --------------------------------------------------------------------- */
 
+/* A C or C++ source file named on a compiler's command line. */
+static bool is_source(const char *arg) {
+    const char *dot = strrchr(arg, '.');
+    static const char *const exts[] = {".c", ".cc", ".cpp", ".cxx", ".C", ".i"};
+    if (!dot || arg[0] == '-')
+        return false;
+    for (size_t k = 0; k < sizeof exts / sizeof exts[0]; k++)
+        if (!strcmp(dot, exts[k]))
+            return exists(arg);
+    return false;
+}
+
+/* Sources and include directories by absolute path, so that the sites
+ * recorded (__FILE__, debug info) name the same files from any directory:
+ * knot check, report and `knot:ignore` read them from wherever they run.
+ * Returns arg itself or a malloc'd absolute form. */
+static char *absolute_arg(const char *prev, char *arg) {
+    char real[PATH_MAX];
+    const char *dir_opts[] = {"-I", "-iquote", "-isystem", "-idirafter"};
+    if (prev && (!strcmp(prev, "-o") || !strcmp(prev, "-MF") || !strcmp(prev, "-MT") ||
+                 !strcmp(prev, "-MQ") || !strcmp(prev, "-x")))
+        return arg;
+    for (size_t k = 0; prev && k < sizeof dir_opts / sizeof dir_opts[0]; k++) {
+        if (!strcmp(prev, dir_opts[k]) && arg[0] != '/' && realpath(arg, real)) {
+            char *copy = strdup(real);
+            return copy ? copy : arg;
+        }
+    }
+    if (!strncmp(arg, "-I", 2) && arg[2] && arg[2] != '/' && realpath(arg + 2, real)) {
+        char *out = malloc(strlen(real) + 3);
+        if (out)
+            sprintf(out, "-I%s", real);
+        return out ? out : arg;
+    }
+    char *copy = NULL;
+    if (arg[0] != '/' && is_source(arg) && realpath(arg, real))
+        copy = strdup(real);
+    return copy ? copy : arg;
+}
+
 static int cmd_cc(int argc, char **argv) {
     if (argc < 1)
-        return usage_error("cc: no arguments given to the compiler%s", "");
+        return usage_error("cc", "no arguments given to the compiler%s", "");
     char inc[PATH_MAX + 64], lib[PATH_MAX + 64];
     runtime_dirs(inc, lib, sizeof inc);
     bool link = true;
@@ -109,14 +179,14 @@ static int cmd_cc(int argc, char **argv) {
     snprintf(rpath, sizeof rpath, "-Wl,-rpath,%s", lib);
     char **args = calloc((size_t)argc + 8, sizeof *args);
     if (!args)
-        return usage_error("cc: %s", strerror(ENOMEM));
+        return usage_error("cc", "%s", strerror(ENOMEM));
     int k = 0;
     args[k++] = (char *)cc;
     args[k++] = iflag;
     args[k++] = "-g";
     args[k++] = "-pthread";
     for (int i = 0; i < argc; i++)
-        args[k++] = argv[i];
+        args[k++] = absolute_arg(i ? argv[i - 1] : NULL, argv[i]);
     if (link) {
         args[k++] = lflag;
         args[k++] = rpath;
@@ -133,8 +203,9 @@ static int cmd_cc(int argc, char **argv) {
 
 /* Open a trace for reading, rejecting anything that is not one. */
 static sqlite3 *open_trace(const char *path) {
-    if (!exists(path)) {
-        fprintf(stderr, "knot: %s: no such trace\n", path);
+    char err[PATH_MAX + 256];
+    if (knot_trace_validate(path, err, sizeof err) != 0) {
+        fprintf(stderr, "knot: %s\n", err);
         return NULL;
     }
     sqlite3 *db;
@@ -330,7 +401,7 @@ static void import_children(const char *trace, child_traces *out) {
 
 static int cmd_import(int argc, char **argv) {
     if (argc != 1)
-        return usage_error("import: expected one trace path%s", "");
+        return usage_error("import", "expected one trace path%s", "");
     int rc = import_journal(argv[0]);
     if (rc == 1) {
         fprintf(stderr, "knot: %s: no journal to import (%s.knot-journal)\n", argv[0], argv[0]);
@@ -341,7 +412,7 @@ static int cmd_import(int argc, char **argv) {
 
 static int cmd_summary(int argc, char **argv) {
     if (argc != 1)
-        return usage_error("summary: expected one trace path%s", "");
+        return usage_error("summary", "expected one trace path%s", "");
     if (import_journal(argv[0]) == 2)
         return 2;
     return summarise(argv[0]);
@@ -363,9 +434,13 @@ static pid_t start(char **argv, const char *trace) {
     int pipefd[2];
     if (pipe2(pipefd, O_CLOEXEC) != 0)
         return -1;
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         close(pipefd[0]);
+        /* The program does not outlive a knot run that is killed. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+            _exit(127);
         setenv("KNOT_TRACE", trace, 1);
         /* Preload the runtime so that programs not linked with knot (plain
          * pthread programs) are recorded too; in one linked with it, the
@@ -440,6 +515,55 @@ static void record_exit(const char *trace, int status, bool timed_out) {
     sqlite3_close(db);
 }
 
+/* A statically linked ELF executable: one without a program interpreter,
+ * into which the runtime cannot be preloaded. */
+static bool statically_linked(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    Elf64_Ehdr eh;
+    bool is_static = false;
+    if (read(fd, &eh, sizeof eh) == (ssize_t)sizeof eh && !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
+        eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_type == ET_EXEC) {
+        is_static = true;
+        for (int k = 0; k < eh.e_phnum; k++) {
+            Elf64_Phdr ph;
+            if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + (Elf64_Off)k * eh.e_phentsize)) !=
+                (ssize_t)sizeof ph)
+                break;
+            if (ph.p_type == PT_INTERP)
+                is_static = false;
+        }
+    }
+    close(fd);
+    return is_static;
+}
+
+/* The absolute form of path, whose file need not exist yet. */
+static bool absolute_path(const char *path, char *out, size_t size) {
+    char dir[PATH_MAX], real[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (!*base)
+        return false;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+             slash ? path : ".");
+    if (!realpath(dir, real))
+        return false;
+    return snprintf(out, size, "%s%s%s", real, strcmp(real, "/") ? "/" : "", base) < (int)size;
+}
+
+/* How the program ended, for the user and the trace. */
+static void say_end(const char *prog, int status, bool timed_out, double timeout) {
+    if (timed_out)
+        fprintf(stderr, "knot: %s timed out after %g s and was killed\n", prog, timeout);
+    else if (WIFSIGNALED(status))
+        fprintf(stderr, "knot: %s was killed by signal %d (%s)\n", prog, WTERMSIG(status),
+                strsignal(WTERMSIG(status)));
+    else if (WEXITSTATUS(status))
+        fprintf(stderr, "knot: %s exited with status %d\n", prog, WEXITSTATUS(status));
+}
+
 static int cmd_run(int argc, char **argv) {
     const char *trace = DEFAULT_TRACE;
     double timeout = 0;
@@ -450,6 +574,11 @@ static int cmd_run(int argc, char **argv) {
             i++;
             break;
         }
+        if (is_help(argv[i])) {
+            command_help("run");
+            free(opts.rules);
+            return 0;
+        }
         int got = knot_check_parse_option(&opts, argc, argv, &i);
         if (got < 0)
             return 2;
@@ -457,34 +586,58 @@ static int cmd_run(int argc, char **argv) {
             continue;
         if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--timeout")) {
             if (i + 1 >= argc)
-                return usage_error("run: %s needs a value", argv[i]);
+                return usage_error("run", "%s needs a value", argv[i]);
             if (argv[i][1] == 'o') {
                 trace = argv[++i];
             } else {
                 char *end;
                 timeout = strtod(argv[++i], &end);
                 if (*end || timeout <= 0)
-                    return usage_error("run: bad --timeout '%s' (seconds > 0)", argv[i]);
+                    return usage_error("run", "bad --timeout '%s' (seconds > 0)", argv[i]);
             }
         } else if (argv[i][0] == '-') {
-            return usage_error("run: unknown option '%s'", argv[i]);
+            return usage_error("run", "unknown option '%s'", argv[i]);
         } else {
             break;
         }
     }
     if (i >= argc)
-        return usage_error("run: no program given%s", "");
+        return usage_error("run", "no program given%s", "");
 
-    /* The trace path must be writable before the program runs, not after. */
-    int probe = open(trace, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (probe < 0) {
-        fprintf(stderr, "knot: cannot write %s: %s\n", trace, strerror(errno));
+    /* Everything that can refuse does so before the program runs. */
+    char program[PATH_MAX];
+    if (!knot_find_program(argv[i], program, sizeof program)) {
+        fprintf(stderr, "knot: cannot run %s: %s\n", argv[i], strerror(ENOENT));
+        free(opts.rules);
         return 2;
     }
-    close(probe);
-    char abs_trace[PATH_MAX];
-    if (!realpath(trace, abs_trace)) {
-        fprintf(stderr, "knot: %s: %s\n", trace, strerror(errno));
+    opts.program = program;
+    char abs_trace[PATH_MAX], err[PATH_MAX + 256];
+    if (!absolute_path(trace, abs_trace, sizeof abs_trace)) {
+        fprintf(stderr, "knot: cannot write %s: %s\n", trace, strerror(errno ? errno : EINVAL));
+        free(opts.rules);
+        return 2;
+    }
+    knot_out_input prog = {program, "the program it runs"};
+    if (knot_outfile_check(trace, KNOT_OUT_TRACE, &prog, 1, err, sizeof err) != 0 ||
+        (opts.output && !strcmp(opts.output, trace) &&
+         snprintf(err, sizeof err, "%s is the trace it writes: refusing to write over it",
+                  opts.output) > 0)) {
+        fprintf(stderr, "knot: %s\n", err);
+        free(opts.rules);
+        return 2;
+    }
+    if (knot_check_output_ok(trace, &opts) != 0) {
+        free(opts.rules);
+        return 2;
+    }
+    int locked = knot_trace_lock(abs_trace, err, sizeof err);
+    if (locked != 0) {
+        if (locked == -2)
+            fprintf(stderr, "knot: %s: another knot run is recording into this trace\n", trace);
+        else
+            fprintf(stderr, "knot: %s\n", err);
+        free(opts.rules);
         return 2;
     }
 
@@ -495,18 +648,31 @@ static int cmd_run(int argc, char **argv) {
 
     signal(SIGINT, forward);
     signal(SIGTERM, forward);
+    signal(SIGHUP, forward);
     child_pid = start(argv + i, abs_trace);
-    if (child_pid < 0)
+    if (child_pid < 0) {
+        knot_trace_unlock();
+        free(opts.rules);
         return 2;
+    }
     bool timed_out = false;
     int status = wait_for(child_pid, timeout, &timed_out);
-    if (timed_out)
-        fprintf(stderr, "knot: %s timed out after %g s and was killed\n", argv[i], timeout);
-
     int rc = import_journal(abs_trace);
-    if (rc == 1)
-        fprintf(stderr, "knot: %s wrote no trace (is it linked with knot? build it with knot cc)\n",
-                argv[i]);
+    /* With a text report on stderr, the report says how the program ended. */
+    if (status >= 0 && (timed_out || rc != 0 || opts.output || opts.format != KNOT_FORMAT_TEXT))
+        say_end(argv[i], status, timed_out, timeout);
+    if (rc == 1) {
+        if (statically_linked(program))
+            fprintf(stderr,
+                    "knot: %s is statically linked: the recorder could not be loaded into it, "
+                    "so nothing was recorded (build it with knot cc)\n",
+                    argv[i]);
+        else
+            fprintf(stderr,
+                    "knot: %s wrote no trace (is it linked with knot? build it with knot cc)\n",
+                    argv[i]);
+        rc = 2;
+    }
     if (rc == 0 && status >= 0)
         record_exit(abs_trace, status, timed_out);
     if (rc == 0)
@@ -516,14 +682,15 @@ static int cmd_run(int argc, char **argv) {
 
     int checked = 0;
     if (rc == 0) {
-        /* Text findings go to stderr, beside the program's own diagnostics;
-         * JSON and SARIF to stdout or --output. The children's findings are
-         * the run's too. */
-        opts.to_stderr = opts.format == KNOT_FORMAT_TEXT;
+        /* The findings go to --output or to stderr, beside the program's
+         * own diagnostics: never into its output. The children's findings
+         * are the run's too. */
+        opts.to_stderr = true;
         checked = knot_check_report_run(abs_trace, (const char *const *)children.paths,
                                         (const char *const *)children.labels, children.n, &opts);
     }
     child_traces_free(&children);
+    knot_trace_unlock();
     free(opts.rules);
     if (status < 0 || rc == 2 || checked == 2)
         return 2;
@@ -536,7 +703,7 @@ static int cmd_run(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     if (argc < 2)
-        return usage_error("no command given%s", "");
+        return usage_error(NULL, "no command given%s", "");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         help();
@@ -546,6 +713,11 @@ int main(int argc, char **argv) {
         printf("knot %s\n", KNOT_VERSION_STRING);
         return 0;
     }
+    /* knot CMD --help, for every subcommand whose arguments are knot's. */
+    if (strcmp(cmd, "cc") != 0 && strcmp(cmd, "run") != 0 && strcmp(cmd, "lint") != 0)
+        for (int i = 2; i < argc; i++)
+            if (is_help(argv[i]) && command_help(cmd))
+                return 0;
     if (!strcmp(cmd, "cc"))
         return cmd_cc(argc - 2, argv + 2);
     if (!strcmp(cmd, "run"))
@@ -564,5 +736,5 @@ int main(int argc, char **argv) {
         return knot_cmd_rules(argc - 2, argv + 2);
     if (!strcmp(cmd, "lint"))
         return knot_cmd_lint(argc - 2, argv + 2);
-    return usage_error("unknown command '%s'", cmd);
+    return usage_error(NULL, "unknown command '%s'", cmd);
 }

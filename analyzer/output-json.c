@@ -67,5 +67,19 @@ int knot_findings_write_json(const knot_findings *fs, FILE *out) {
     json_t *doc = json_object();
     json_object_set_new(doc, "version", json_integer(1));
     json_object_set_new(doc, "findings", list);
+    if (fs->end.how != KNOT_END_UNKNOWN) {
+        /* How the program ended: {"exit_status": N} or {"signal": N,
+         * "signal_name": "SIGSEGV", "timed_out": false}. */
+        json_t *end = json_object();
+        if (fs->end.how == KNOT_END_EXIT) {
+            json_object_set_new(end, "exit_status", json_integer(fs->end.value));
+        } else {
+            const char *name = knot_signal_name(fs->end.value);
+            json_object_set_new(end, "signal", json_integer(fs->end.value));
+            json_object_set_new(end, "signal_name", str_or_null(name));
+            json_object_set_new(end, "timed_out", json_boolean(fs->end.how == KNOT_END_TIMEOUT));
+        }
+        json_object_set_new(doc, "program_end", end);
+    }
     return knot_json_dump(doc, out);
 }

@@ -158,6 +158,24 @@ int knot_findings_write_sarif(const knot_findings *fs, FILE *out) {
                         json_pack("{s:{s:s}}", "%SRCROOT%", "uri", root));
     json_object_set_new(run, "results", results);
     json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
+    if (fs->end.how != KNOT_END_UNKNOWN) {
+        /* The recorded program's run, as SARIF says how a process ended. */
+        json_t *inv = json_object();
+        bool ok = fs->end.how == KNOT_END_EXIT && fs->end.value == 0;
+        json_object_set_new(inv, "executionSuccessful", json_boolean(ok));
+        if (fs->end.how == KNOT_END_EXIT) {
+            json_object_set_new(inv, "exitCode", json_integer(fs->end.value));
+        } else {
+            const char *name = knot_signal_name(fs->end.value);
+            json_object_set_new(inv, "exitSignalNumber", json_integer(fs->end.value));
+            if (name)
+                json_object_set_new(inv, "exitSignalName", json_string(name));
+        }
+        char how[128];
+        knot_run_end_describe(&fs->end, how, sizeof how);
+        json_object_set_new(inv, "exitCodeDescription", json_string(how));
+        json_object_set_new(run, "invocations", json_pack("[o]", inv));
+    }
 
     json_t *doc = json_object();
     json_object_set_new(doc, "$schema",

@@ -77,5 +77,10 @@ int knot_findings_write_text(const knot_findings *fs, FILE *out, bool color) {
                 fs->n == 1 ? "" : "s", counts[2], counts[2] == 1 ? "" : "s", counts[1],
                 counts[1] == 1 ? "" : "s", counts[0], counts[0] == 1 ? "" : "s");
     }
+    if (fs->end.how == KNOT_END_SIGNAL || fs->end.how == KNOT_END_TIMEOUT) {
+        char how[128];
+        knot_run_end_describe(&fs->end, how, sizeof how);
+        fprintf(out, "the program %s\n", how);
+    }
     return ferror(out) ? -1 : 0;
 }

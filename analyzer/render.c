@@ -1,6 +1,7 @@
 /* Rendering graphs with libgvc: one Graphviz context for the process, the
  * dot layout, the output format from the file's extension. */
 #include "graph.h"
+#include "outfile.h"
 
 #include <graphviz/gvc.h>
 #include <stdlib.h>
@@ -42,17 +43,26 @@ static const char *format_of(const char *path) {
     return NULL;
 }
 
-int knot_render_file(Agraph_t *g, const char *path, char *err, size_t errsize) {
+int knot_render_check(const char *path, const char *trace, char *err, size_t errsize) {
+    if (!format_of(path)) {
+        snprintf(err, errsize, "%s: unknown picture format (use .svg, .png, .pdf or .dot)", path);
+        return -1;
+    }
+    knot_out_input input = {trace, "the trace it reads"};
+    return knot_outfile_check(path, KNOT_OUT_PICTURE, &input, 1, err, errsize);
+}
+
+int knot_render_file(Agraph_t *g, const char *path, const char *trace, char *err, size_t errsize) {
     const char *format = format_of(path);
     if (!format) {
         snprintf(err, errsize, "%s: unknown picture format (use .svg, .png, .pdf or .dot)", path);
         return -1;
     }
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, errsize, "cannot write %s", path);
+    knot_out_input input = {trace, "the trace it reads"};
+    knot_outfile out;
+    if (knot_outfile_open(&out, path, KNOT_OUT_PICTURE, &input, 1, err, errsize) != 0)
         return -1;
-    }
+    FILE *f = out.f;
     int rc;
     if (strcmp(format, "dot") == 0) { /* the graph as built: no layout needed */
         rc = agwrite(g, f) == EOF ? -1 : 0;
@@ -63,11 +73,12 @@ int knot_render_file(Agraph_t *g, const char *path, char *err, size_t errsize) {
             gvFreeLayout(context(), g);
         }
     }
-    if (fclose(f) != 0)
-        rc = -1;
-    if (rc != 0)
+    if (rc != 0) {
+        knot_outfile_abort(&out);
         snprintf(err, errsize, "%s: Graphviz could not render the %s picture", path, format);
-    return rc ? -1 : 0;
+        return -1;
+    }
+    return knot_outfile_commit(&out, err, errsize);
 }
 
 char *knot_render_svg(Agraph_t *g) {

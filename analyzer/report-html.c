@@ -192,9 +192,14 @@ int knot_report_html(FILE *out, const knot_replay *r, const knot_findings *fs) {
     Agraph_t *g = knot_graph_wfg(r);
     char *wfg = g ? knot_render_svg(g) : NULL;
     knot_graph_free(g);
+    if (fs->end.how != KNOT_END_UNKNOWN) {
+        char how[128];
+        knot_run_end_describe(&fs->end, how, sizeof how);
+        fprintf(out, "<p class=\"end\">The program %s.</p>\n", how);
+    }
     if (fs->n == 0)
-        fputs("<p class=\"clean\">No findings: nothing leaked, deadlocked or raced in a way the "
-              "trace shows or predicts.</p>\n",
+        fputs("<p class=\"clean\">No findings: nothing leaked, deadlocked or misused a lock or a "
+              "channel in a way the trace shows or predicts.</p>\n",
               out);
     fputs("<nav>", out);
     for (size_t k = 0; k < knot_rules_count; k++) {

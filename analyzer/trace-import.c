@@ -7,6 +7,7 @@
  * transaction and renamed over the target, so a reader never sees half a
  * trace. */
 #include "trace-import.h"
+#include "outfile.h"
 
 #include "../runtime-shim/record.h"
 #include "symbolize.h"
@@ -35,10 +36,24 @@ int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char 
     knot_trace_journal_path(trace, journal, sizeof journal);
     if (access(journal, F_OK) != 0)
         return 1;
-    if (knot_trace_import(journal, trace, stats, err, errsize) != 0)
+    /* The import replaces trace: only if it is a trace (or nothing). */
+    if (knot_outfile_check(trace, KNOT_OUT_TRACE, NULL, 0, err, errsize) != 0)
         return -1;
-    unlink(journal);
-    return 0;
+    /* A journal a knot run is still writing is not ours to take. */
+    bool lock = !knot_trace_lock_held(trace);
+    if (lock && knot_trace_lock(trace, err, errsize) != 0)
+        return -1;
+    int rc = knot_trace_import(journal, trace, stats, err, errsize);
+    if (rc == 0)
+        unlink(journal);
+    if (rc == 0 && stats->cut_at)
+        fprintf(stderr,
+                "knot: %s: the journal was cut short (it ends inside a segment, at %lld bytes): "
+                "imported what it holds\n",
+                trace, stats->cut_at);
+    if (lock)
+        knot_trace_unlock();
+    return rc;
 }
 
 /* ---- identities: a site's program address, or an event's id → row number ---- */
@@ -189,6 +204,13 @@ static const char *kind_name(unsigned kind) {
         [KNOT__EV_RW_DESTROY] = "rwlock_destroy",
     };
     return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
+}
+
+bool knot_trace_kind_known(const char *name) {
+    for (unsigned k = 0; k < 256; k++)
+        if (kind_name(k) && !strcmp(kind_name(k), name))
+            return true;
+    return false;
 }
 
 static const char *phase_name(unsigned phase) {
@@ -463,6 +485,10 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
 
     if (r->kind == KNOT__EV_CHAN_MAKE)
         return import_object(im, r, seq, "chan", site);
+    /* A forked child's trace uses channels its parent made: known from
+     * their first use here, with the capacity the parent's trace holds. */
+    if (r->obj != 0 && r->kind >= KNOT__EV_CHAN_SEND && r->kind <= KNOT__EV_SELECT_NB)
+        return import_object(im, r, seq, "chan", 0);
     if (r->kind == KNOT__EV_WG_ADD || r->kind == KNOT__EV_WG_WAIT)
         return import_object(im, r, seq, "wait group", 0);
     if (r->kind >= KNOT__EV_MUTEX_LOCK && r->kind <= KNOT__EV_MUTEX_UNLOCK)
@@ -624,8 +650,9 @@ static int finish(importer *im, const knot__journal_header *h) {
         long long value;
     } rows[] = {{"pid", (long long)h->pid},
                 {"start_ns", (long long)h->start_ns},
-                {"journal_version", (long long)h->version}};
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+                {"journal_version", (long long)h->version},
+                {"journal_cut_at", im->stats->cut_at}};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0] - (im->stats->cut_at == 0); i++) {
         sqlite3_bind_text(st, 1, rows[i].key, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, rows[i].value);
         if (step(im, st)) {
@@ -700,6 +727,14 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
     memset(im.stats, 0, sizeof *im.stats);
     if (check_header(&im, name, journal, size))
         return -1;
+    /* The recorder grows its journal a whole segment at a time: one that
+     * ends inside a segment was cut short (a full disk, a copy interrupted).
+     * What it holds is still sound; the caller says it is partial. */
+    const knot__journal_header *h = journal;
+    if (h->version >= 2 && h->segment_size &&
+        (size < KNOT__JOURNAL_DATA + h->segment_size ||
+         (size - KNOT__JOURNAL_DATA) % h->segment_size != 0))
+        im.stats->cut_at = (long long)size;
     const knot__rec *recs = (const knot__rec *)((const char *)journal + KNOT__JOURNAL_HEADER);
     size_t n = (size - KNOT__JOURNAL_HEADER) / sizeof(knot__rec);
     int rc = create(&im, db_path) || scan(&im, recs, n, KNOT__REC_SITE) ||

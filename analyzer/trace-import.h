@@ -2,11 +2,13 @@
 #ifndef KNOT_TRACE_IMPORT_H
 #define KNOT_TRACE_IMPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct knot_import_stats {
     long long events, tasks, objects, sites;
     long long skipped; /* reserved slots never written (the process died mid-chunk) */
+    long long cut_at;  /* not 0: the journal ends inside a segment, at this many bytes */
 } knot_import_stats;
 
 /* Read journal_path and write the trace database db_path (replacing it).
@@ -24,8 +26,18 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
 void knot_trace_journal_path(const char *trace, char *out, size_t size);
 
 /* Import the journal a traced program left beside trace, if there is one,
- * and remove it. Returns 0 imported, 1 no journal, -1 error (err says). */
+ * and remove it; a journal cut short is imported with one line on stderr
+ * saying so. Returns 0 imported, 1 no journal, -1 error (err says). */
 int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char *err,
                               size_t errsize);
+
+/* Whether name is an event kind the importer writes. */
+bool knot_trace_kind_known(const char *name);
+
+/* The one check every command makes of a trace before reading it: a knot
+ * trace of a version this knot reads, whose events name only tasks,
+ * objects, sites, kinds and phases the trace holds. Returns 0, or -1 with
+ * a one-line reason in err. */
+int knot_trace_validate(const char *path, char *err, size_t errsize);
 
 #endif

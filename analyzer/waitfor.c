@@ -57,10 +57,17 @@ static void releasers(const knot_replay *r, knot_wfg *g, int t) {
         users(r, g, t, e->object, KNOT_EV_WG_ADD, KNOT_EV_WG_ADD);
         break;
     case KNOT_EV_COND_WAIT:
-        users(r, g, t, e->object, KNOT_EV_COND_SIGNAL, KNOT_EV_COND_BROADCAST);
-        break;
     case KNOT_EV_SEM_WAIT:
-        users(r, g, t, e->object, KNOT_EV_SEM_POST, KNOT_EV_SEM_POST);
+        /* A program that ended by itself left its pool's helpers waiting
+         * for work from tasks now gone: the leak rule's idle helpers, not a
+         * cycle among themselves (they signal each other only as work
+         * passes through). A hung program's are judged by who is left. */
+        if (r->program_ended && !r->detector_fired)
+            break;
+        if (e->kind == KNOT_EV_COND_WAIT)
+            users(r, g, t, e->object, KNOT_EV_COND_SIGNAL, KNOT_EV_COND_BROADCAST);
+        else
+            users(r, g, t, e->object, KNOT_EV_SEM_POST, KNOT_EV_SEM_POST);
         break;
     case KNOT_EV_THREAD_JOIN:
         if (r->tasks[t].join_target > 0 && knot_wfg_alive(r, (int)r->tasks[t].join_target))

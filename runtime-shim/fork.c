@@ -35,6 +35,9 @@ static void child(void) {
     knot__stacks_fork_child();
     knot__timers_fork(KNOT__FORK_CHILD);
     knot__threads_fork(KNOT__FORK_CHILD);
+    /* The child's trace is a trace of its own: its one task starts in it. */
+    if (knot__current)
+        (void)KNOT__TRACE(KNOT__EV_TASK_START, KNOT__POINT, knot__current, 0, NULL, NULL, 0, 0);
 }
 
 __attribute__((constructor)) static void install_fork_handlers(void) {

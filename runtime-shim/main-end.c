@@ -1,5 +1,5 @@
-/* The end of the main task. main returning, or exit() called on the main
- * thread, ends the process without ending the main thread the way pthreads
+/* The end of the main task. main returning, or exit() called by main, ends
+ * the process without ending the main thread the way pthreads
  * ends the others: no thread-specific destructor runs for it, so its task
  * would have no end in the trace. An atexit handler records that end, and
  * the replayer sees what main still held then, as for any task. Other
@@ -8,13 +8,16 @@
 #include "internal.h"
 
 #include <stdlib.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 static void main_ended(void) {
-    if (!knot__tracing || syscall(SYS_gettid) != getpid())
-        return; /* main called pthread_exit: its task ended then, and this is another thread */
-    knot__emit_at(KNOT__EV_TASK_END, KNOT__POINT, knot__self(), 0, NULL, NULL, 2, 0);
+    /* Main is task 1 wherever it runs: once the scheduler starts, main is a
+     * coroutine and may return on another thread than the first. Another
+     * task here means main called pthread_exit (its task ended then) or
+     * another thread called exit(). */
+    knot__task *t = knot__current;
+    if (!knot__tracing || !t || t->id != 1)
+        return;
+    knot__emit_at(KNOT__EV_TASK_END, KNOT__POINT, t, 0, NULL, NULL, 2, 0);
 }
 
 /* Registered early, so it runs after the program's own atexit handlers:

@@ -1,0 +1,81 @@
+/* One validator for every command: what the replayer requires of a trace
+ * to open it, and that every event refers to rows the trace holds. */
+#include "replay.h"
+#include "trace-import.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The first row of sql (seq, value) that breaks a reference, if any. */
+static int dangling(sqlite3 *db, const char *path, const char *sql, const char *what, char *err,
+                    size_t errsize) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errsize, "%s: not a readable knot trace: %s", path, sqlite3_errmsg(db));
+        return -1;
+    }
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(err, errsize, "%s: corrupt trace: event %lld names %s %s, which it does not hold",
+                 path, sqlite3_column_int64(st, 0), what,
+                 sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "NULL");
+    else if (rc != SQLITE_DONE)
+        snprintf(err, errsize, "%s: not a readable knot trace: %s", path, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int unknown_kinds(sqlite3 *db, const char *path, char *err, size_t errsize) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT min(seq), kind FROM events GROUP BY kind", -1, &st, NULL) !=
+        SQLITE_OK) {
+        snprintf(err, errsize, "%s: not a readable knot trace: %s", path, sqlite3_errmsg(db));
+        return -1;
+    }
+    int rc, ret = 0;
+    while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *kind = (const char *)sqlite3_column_text(st, 1);
+        if (!kind || !knot_trace_kind_known(kind)) {
+            snprintf(err, errsize, "%s: corrupt trace: event %lld is of unknown kind %s", path,
+                     sqlite3_column_int64(st, 0), kind ? kind : "NULL");
+            ret = -1;
+        }
+    }
+    if (ret == 0 && rc != SQLITE_DONE) {
+        snprintf(err, errsize, "%s: not a readable knot trace: %s", path, sqlite3_errmsg(db));
+        ret = -1;
+    }
+    sqlite3_finalize(st);
+    return ret;
+}
+
+int knot_trace_validate(const char *path, char *err, size_t errsize) {
+    knot_replay r;
+    if (knot_replay_open(&r, path, err, errsize) != 0)
+        return -1;
+    sqlite3 *db = r.db;
+    int rc =
+        dangling(db, path,
+                 "SELECT e.seq, e.task FROM events e LEFT JOIN tasks t ON t.id = e.task"
+                 " WHERE t.id IS NULL AND e.task != 0 LIMIT 1", /* 0: no task of knot's */
+                 "task", err, errsize) ||
+                dangling(db, path,
+                         "SELECT e.seq, e.object FROM events e"
+                         " LEFT JOIN objects o ON o.id = e.object"
+                         " WHERE e.object IS NOT NULL AND o.id IS NULL LIMIT 1",
+                         "object", err, errsize) ||
+                dangling(db, path,
+                         "SELECT e.seq, e.site FROM events e LEFT JOIN sites s ON s.id = e.site"
+                         " WHERE e.site IS NOT NULL AND s.id IS NULL LIMIT 1",
+                         "site", err, errsize) ||
+                dangling(db, path,
+                         "SELECT seq, phase FROM events"
+                         " WHERE phase NOT IN ('begin', 'end', 'point') LIMIT 1",
+                         "phase", err, errsize) ||
+                unknown_kinds(db, path, err, errsize)
+            ? -1
+            : 0;
+    knot_replay_close(&r);
+    return rc;
+}
