@@ -60,6 +60,7 @@
 #define RETAKE_CALL_NS    (20u * 1000)        /* a P whose task blocks in libc */
 #define RETAKE_RUNNING_NS (10u * 1000 * 1000) /* a P stuck in one task */
 #define GLOBAL_EVERY      61                  /* schedules between looks at the global queue */
+#define LOOK_ROUNDS       64                  /* looks at unowned work before an M sleeps */
 #define M0_STACK          (256u << 10)
 
 typedef struct knot__proc knot__proc;
@@ -563,6 +564,19 @@ static knot__task *steal(knot__machine *m, knot__proc *p) {
     return NULL;
 }
 
+/* From a P no M runs (taken from a task stuck outside knot, or idle). */
+static knot__task *steal_idle(knot__proc *p) {
+    for (int i = 0; i < S.nprocs; i++) {
+        knot__proc *v = &S.procs[i];
+        if (!atomic_load_explicit(&v->owner, memory_order_acquire)) {
+            knot__task *t = runq_steal(p, v, true);
+            if (t)
+                return t;
+        }
+    }
+    return NULL;
+}
+
 static knot__task *find_runnable(knot__machine *m) {
     for (;;) {
         if (!owns(m, m->p)) {
@@ -591,14 +605,20 @@ static knot__task *find_runnable(knot__machine *m) {
                 atomic_fetch_add(&S.nspinning, 1);
             }
             /* One pass of four rounds over the other Ps, as Go's spinning M
-             * makes, then sleep. Looking longer kept a second core stealing
-             * from the first one's queue: tasks that take turns on one
-             * channel then run on two cores, and every turn moves the
+             * makes. Stealing again and again kept a second core taking
+             * tasks from the first one's queue: tasks that take turns on one
+             * channel then ran on two cores, and every turn moved the
              * channel's cache lines between them (select4 took 3.7 times as
-             * long with 64 passes as with one). */
+             * long with 64 stealing passes as with one). */
             t = steal(m, p);
-            if (!t)
-                t = gq_get(p);
+            /* Then stay looking a while (wakep() wakes nobody while an M
+             * looks, which keeps hand-offs free of futex calls), but only
+             * at work no busy P will run soon: the global queue, and the
+             * queues of Ps nobody runs. */
+            for (int i = 0; i < LOOK_ROUNDS && !t; i++) {
+                if (!(t = gq_get(p)) && !(t = steal_idle(p)))
+                    sched_yield();
+            }
             if (t) {
                 stop_spinning(m);
                 return t;
