@@ -184,19 +184,25 @@ static void join_failed(pthread_t th, knot__task *t, bool counted) {
 static int join(pthread_t th, void **ret, const knot__deadline *d, bool try, const void *ra) {
     knot__task *self = knot__self();
     knot__lock_acquire(&join_lock);
-    knot__task *t = take(th);
+    knot__task *t = take(th); /* ours now: its thread no longer looks it up */
     bool may_wait = t && !t->exited && !try;
-    bool counted = may_wait && !d; /* a timed join ends by itself */
-    if (counted) {
-        t->joiner = self;
-        knot__block_begin_at(self, "thread join", NULL, ra);
-    }
     knot__lock_release(&join_lock);
     /* Written past the lock: interning its site may wait for the dynamic
      * linker's lock, which a thread creating threads from a constructor
-     * holds while it waits for the join lock. */
+     * holds while it waits for the join lock. And written before the join
+     * counts as blocked, so that a deadlock report never precedes it. */
     if (may_wait && KNOT__UNLIKELY(knot__tracing))
         (void)knot__emit_at(KNOT__EV_THREAD_JOIN, KNOT__BEGIN, self, 0, NULL, ra, t->id, 0);
+    bool counted = false;
+    if (may_wait && !d) { /* a timed join ends by itself */
+        knot__lock_acquire(&join_lock);
+        counted = !t->exited; /* it may have ended meanwhile: nothing to wait for */
+        if (counted) {
+            t->joiner = self;
+            knot__block_begin_at(self, "thread join", NULL, ra);
+        }
+        knot__lock_release(&join_lock);
+    }
     int rc = join_real(th, ret, d, try);
     if (!t)
         return rc;
