@@ -17,9 +17,11 @@ static void prepare(void) {
     knot__timers_fork(KNOT__FORK_PREPARE);
     knot__tasks_fork(KNOT__FORK_PREPARE);
     knot__sched_fork(KNOT__FORK_PREPARE);
+    knot__stacks_fork(KNOT__FORK_PREPARE);
 }
 
 static void parent(void) {
+    knot__stacks_fork(KNOT__FORK_PARENT);
     knot__sched_fork(KNOT__FORK_PARENT);
     knot__tasks_fork(KNOT__FORK_PARENT);
     knot__timers_fork(KNOT__FORK_PARENT);
@@ -32,7 +34,7 @@ static void child(void) {
     knot__watchdog_fork_child(); /* zeroes the counts the others rebuild */
     knot__tasks_fork(KNOT__FORK_CHILD);
     knot__sched_fork(KNOT__FORK_CHILD); /* after the counts are zeroed */
-    knot__stacks_fork_child();
+    knot__stacks_fork(KNOT__FORK_CHILD);
     knot__timers_fork(KNOT__FORK_CHILD);
     knot__threads_fork(KNOT__FORK_CHILD);
     /* The child's trace is a trace of its own: its one task starts in it. */

@@ -74,7 +74,6 @@ typedef struct knot__stack {
 } knot__stack;
 
 struct knot__task;
-KNOT__HIDDEN size_t knot__stack_default_size(void);
 /* A stack of size bytes (0: the default, KNOT_STACK); NULL without memory. */
 KNOT__HIDDEN knot__stack *knot__stack_get(size_t size);
 KNOT__HIDDEN void knot__stack_put(knot__stack *s);
@@ -85,7 +84,6 @@ KNOT__HIDDEN KNOT__NORETURN void knot__stack_overflow(const struct knot__task *t
  * stack (per thread: each scheduler thread calls it). */
 KNOT__HIDDEN void knot__stack_catch_overflow(void);
 KNOT__HIDDEN void knot__stack_signal_stack(void);
-KNOT__HIDDEN void knot__stacks_fork_child(void);
 
 /* ---- context.c: the user-space switch -------------------------------------------- */
 
@@ -298,8 +296,6 @@ KNOT__HIDDEN void knot__tasks_foreach(void (*fn)(knot__task *, void *), void *ct
 KNOT__HIDDEN bool knot__sched_start(void);
 /* Run t, a new task, as a coroutine with a stack of stack_size (0: default). */
 KNOT__HIDDEN int knot__sched_spawn(knot__task *t, size_t stack_size);
-/* Whether this thread is one of the scheduler's (runs coroutines). */
-KNOT__HIDDEN bool knot__sched_on_m(void);
 /* The coroutine running on this thread, if any (async-signal-safe). */
 KNOT__HIDDEN const knot__task *knot__sched_running(void);
 /* Park t, the running coroutine, until its parker is notified. */
@@ -313,7 +309,6 @@ KNOT__HIDDEN void knot__sched_block_enter(void);
 KNOT__HIDDEN void knot__sched_block_exit(void);
 /* A wired task is about to sleep keeping its thread: its P goes elsewhere. */
 KNOT__HIDDEN void knot__sched_release_p(void);
-KNOT__HIDDEN int knot__sched_procs(void);
 
 /* ---- watchdog.c: blocked accounting and the "all tasks asleep" detector ---- */
 
@@ -494,6 +489,7 @@ KNOT__HIDDEN void knot__sync_table_fork_child(void);
 KNOT__HIDDEN bool knot__lock_fork(knot__lock *l, enum knot__fork_phase phase);
 KNOT__HIDDEN void knot__watchdog_fork_child(void);
 KNOT__HIDDEN void knot__sched_fork(enum knot__fork_phase phase);
+KNOT__HIDDEN void knot__stacks_fork(enum knot__fork_phase phase);
 
 /* ---- timer.c ---------------------------------------------------------------- */
 

@@ -117,7 +117,6 @@ static struct {
     knot__proc *procs;
     _Atomic int state; /* 0 not started, 1 starting, 2 running */
     _Atomic uint32_t monitor_kick;
-    _Atomic bool monitor_started;
 } S;
 
 static KNOT__TLS knot__machine *this_m;
@@ -141,8 +140,6 @@ const knot__task *knot__sched_running(void) {
     knot__machine *m = this_m;
     return m ? m->running : NULL;
 }
-
-bool knot__sched_on_m(void) { return this_m != NULL; }
 
 static uint32_t m_rand(knot__machine *m) {
     uint64_t x = m->rng;
@@ -943,8 +940,6 @@ bool knot__sched_start(void) {
     }
     return true;
 }
-
-int knot__sched_procs(void) { return S.nprocs; }
 
 /* ---- fork -------------------------------------------------------------------------------------
  */

@@ -85,14 +85,6 @@ static void init_sizes(void) {
     guarded_budget = max_map_count() / 4;
 }
 
-size_t knot__stack_default_size(void) {
-    knot__lock_acquire(&stack_lock);
-    init_sizes();
-    size_t n = default_size;
-    knot__lock_release(&stack_lock);
-    return n;
-}
-
 /* The header lives in the stack's top bytes, so a stack needs no other
  * allocation; the task's first frame starts below it. */
 static knot__stack *header_at(char *lo, size_t size) {
@@ -210,7 +202,10 @@ void knot__stack_put(knot__stack *s) {
 
 bool knot__stack_intact(const knot__stack *s) { return !s->canary || *s->canary == CANARY; }
 
-void knot__stacks_fork_child(void) { atomic_store(&stack_lock.state, 0); }
+void knot__stacks_fork(enum knot__fork_phase phase) {
+    /* Held across fork, so the child never inherits the lists half-changed. */
+    (void)knot__lock_fork(&stack_lock, phase);
+}
 
 /* ---- reporting an overflow --------------------------------------------------------------- */
 
