@@ -13,7 +13,7 @@
  *
  * usage: gen-locks OUT.db nest LOCKS TASKS SEED [gated]
  *        gen-locks OUT.db rwlock EVENTS TASKS SEED */
-#include "../../analyzer/trace-schema.h"
+#include "synthetic-trace.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -134,25 +134,10 @@ int main(int argc, char **argv) {
         fputs("gen-locks: need TASKS >= 2 and a size >= 2\n", stderr);
         return 2;
     }
-    remove(argv[1]);
-    sqlite3 *db;
-    if (sqlite3_open(argv[1], &db) != SQLITE_OK)
+    const char *const site_names[] = {"main", "worker", "worker", "worker", "worker", "worker"};
+    sqlite3 *db = synthetic_trace_create(argv[1], "locks.c", site_names, &ev);
+    if (!db)
         return 1;
-    char pragmas[160];
-    snprintf(pragmas, sizeof pragmas,
-             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA application_id=%d;"
-             "PRAGMA user_version=%d;",
-             KNOT_TRACE_APPLICATION_ID, KNOT_TRACE_SCHEMA_VERSION);
-    sqlite3_exec(db, pragmas, NULL, NULL, NULL);
-    sqlite3_exec(db, knot_trace_schema_sql, NULL, NULL, NULL);
-    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-    for (int s = 1; s <= 6; s++) {
-        char sql[160];
-        snprintf(sql, sizeof sql, "INSERT INTO sites VALUES (%d, 'locks.c', %d, '%s', NULL, NULL)",
-                 s, 10 * s, s == 1 ? "main" : "worker");
-        sqlite3_exec(db, sql, NULL, NULL, NULL);
-    }
-    sqlite3_prepare_v2(db, "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?)", -1, &ev, NULL);
     spawn(tasks);
     if (is_nest)
         nest((int)n, tasks, argc == 7 && strcmp(argv[6], "gated") == 0);
@@ -161,23 +146,14 @@ int main(int argc, char **argv) {
     for (int t = 2; t <= tasks; t++)
         emit(t, 0, "task_end", 2, 0, 0);
     sqlite3_finalize(ev);
-    sqlite3_exec(db,
-                 "INSERT INTO tasks(id, parent, spawn_site, start_seq) SELECT task, NULL, 1,"
-                 " min(seq) FROM events GROUP BY task",
-                 NULL, NULL, NULL);
+    synthetic_trace_tasks(db);
     sqlite3_exec(db,
                  is_nest ? "INSERT INTO objects(id, kind, capacity, site) SELECT DISTINCT object,"
                            " 'mutex', 0, 0 FROM events WHERE object IS NOT NULL"
                          : "INSERT INTO objects(id, kind, capacity, site) SELECT DISTINCT object,"
                            " 'rwlock', 0, 0 FROM events WHERE object IS NOT NULL",
                  NULL, NULL, NULL);
-    sqlite3_exec(db,
-                 "UPDATE tasks SET ended='returned', end_seq=(SELECT max(seq) FROM events e"
-                 " WHERE e.task=tasks.id) WHERE id > 1",
-                 NULL, NULL, NULL);
-    sqlite3_exec(db, "INSERT INTO meta VALUES ('exit_status', 0)", NULL, NULL, NULL);
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    sqlite3_close(db);
+    synthetic_trace_finish(db);
     printf("%lld\n", seq);
     return 0;
 }

@@ -6,7 +6,7 @@
  * neighbour receives, and a wait-group done the main task's wait observes.
  *
  * usage: gen-trace OUT.db EVENTS TASKS */
-#include "../../analyzer/trace-schema.h"
+#include "synthetic-trace.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -46,26 +46,10 @@ int main(int argc, char **argv) {
         fputs("gen-trace: need TASKS >= 2 and EVENTS >= 100\n", stderr);
         return 2;
     }
-    remove(argv[1]);
-    sqlite3 *db;
-    if (sqlite3_open(argv[1], &db) != SQLITE_OK)
+    const char *const site_names[] = {"main", "worker", "worker", "worker", "worker", "main"};
+    sqlite3 *db = synthetic_trace_create(argv[1], "bench.c", site_names, &ev);
+    if (!db)
         return 1;
-    char pragmas[160];
-    snprintf(pragmas, sizeof pragmas,
-             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA application_id=%d;"
-             "PRAGMA user_version=%d;",
-             KNOT_TRACE_APPLICATION_ID, KNOT_TRACE_SCHEMA_VERSION);
-    sqlite3_exec(db, pragmas, NULL, NULL, NULL);
-    sqlite3_exec(db, knot_trace_schema_sql, NULL, NULL, NULL);
-    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-    const char *site_names[] = {"main", "worker", "worker", "worker", "worker", "main"};
-    for (int s = 1; s <= 6; s++) {
-        char sql[160];
-        snprintf(sql, sizeof sql, "INSERT INTO sites VALUES (%d, 'bench.c', %d, '%s', NULL, NULL)",
-                 s, 10 * s, site_names[s - 1]);
-        sqlite3_exec(db, sql, NULL, NULL, NULL);
-    }
-    sqlite3_prepare_v2(db, "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?)", -1, &ev, NULL);
     /* objects: 1..tasks-1 per-worker channels, tasks.. +8 mutexes, a shared
      * buffered channel, a wait group */
     long long shared = tasks + 8, wg = tasks + 9;
@@ -104,10 +88,7 @@ int main(int argc, char **argv) {
     emit(1, wg, "wg_wait", "point", 6, seq, 0, 0);
     sqlite3_finalize(ev);
     char sql[512];
-    sqlite3_exec(db,
-                 "INSERT INTO tasks(id, parent, spawn_site, start_seq) SELECT task, NULL, 1,"
-                 " min(seq) FROM events GROUP BY task",
-                 NULL, NULL, NULL);
+    synthetic_trace_tasks(db);
     snprintf(sql, sizeof sql,
              "INSERT INTO objects(id, kind, capacity, site) SELECT DISTINCT object, CASE WHEN "
              "object < %d THEN 'chan' WHEN object < %lld THEN 'mutex' WHEN object = %lld THEN "
@@ -115,13 +96,7 @@ int main(int argc, char **argv) {
              "events WHERE object IS NOT NULL",
              tasks, shared, shared, shared);
     sqlite3_exec(db, sql, NULL, NULL, NULL);
-    sqlite3_exec(db,
-                 "UPDATE tasks SET ended='returned', end_seq=(SELECT max(seq) FROM events e"
-                 " WHERE e.task=tasks.id) WHERE id > 1",
-                 NULL, NULL, NULL);
-    sqlite3_exec(db, "INSERT INTO meta VALUES ('exit_status', 0)", NULL, NULL, NULL);
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    sqlite3_close(db);
+    synthetic_trace_finish(db);
     printf("%lld\n", seq);
     return 0;
 }
