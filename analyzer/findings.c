@@ -73,7 +73,7 @@ static char *vformat(const char *fmt, va_list ap) {
 }
 
 knot_loc knot_loc_make(const char *file, int line, int col, const char *function) {
-    knot_loc loc = {xstrdup(file), line, col, xstrdup(function), NULL, 0};
+    knot_loc loc = {xstrdup(file), line, col, xstrdup(function), NULL, 0, NULL};
     return loc;
 }
 
@@ -81,6 +81,7 @@ void knot_loc_free(knot_loc *loc) {
     free(loc->file);
     free(loc->function);
     free(loc->module);
+    free(loc->chain);
     memset(loc, 0, sizeof *loc);
 }
 

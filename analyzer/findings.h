@@ -19,6 +19,8 @@ typedef struct knot_loc {
     char *function;
     char *module;
     unsigned long long address;
+    char *chain; /* the call chain through it, innermost first ("possess (yarn.c:137),
+                  * called from ..."), when the trace recorded one; else NULL */
 } knot_loc;
 
 /* A related site, with a note saying why it matters ("the channel was made

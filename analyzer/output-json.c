@@ -17,6 +17,8 @@ json_t *knot_json_loc(const knot_loc *loc) {
         json_object_set_new(o, "module", json_string(loc->module));
         json_object_set_new(o, "address", json_integer((json_int_t)loc->address));
     }
+    if (loc->chain)
+        json_object_set_new(o, "call_chain", json_string(loc->chain));
     return o;
 }
 

@@ -29,12 +29,19 @@ static void put_in_function(FILE *out, const knot_loc *loc) {
         fprintf(out, " (in %s)", loc->function);
 }
 
+/* The call chain through a location, on a line of its own below it. */
+static void put_chain(FILE *out, const knot_loc *loc) {
+    if (loc->chain)
+        fprintf(out, "    in %s\n", loc->chain);
+}
+
 static void put_note(FILE *out, const palette *p, const knot_loc *loc, const char *msg) {
     fputs(p->bold, out);
     put_loc(out, loc);
     fprintf(out, "%s %snote:%s %s", p->reset, p->sev[KNOT_NOTE], p->reset, msg);
     put_in_function(out, loc);
     fputc('\n', out);
+    put_chain(out, loc);
 }
 
 static void put_task(FILE *out, const palette *p, const knot_finding_task *t) {
@@ -64,6 +71,7 @@ int knot_findings_write_text(const knot_findings *fs, FILE *out, bool color) {
                 f->message);
         put_in_function(out, &f->loc);
         fprintf(out, " [%s]\n", f->rule);
+        put_chain(out, &f->loc);
         for (size_t r = 0; r < f->nrelated; r++)
             put_note(out, p, &f->related[r].loc, f->related[r].message);
         for (size_t t = 0; t < f->ntasks; t++)

@@ -6,6 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "possess (yarn.c:137), called from compress_thread (pigz.c:1234), ..." */
+static char *chain_text(const knot_replay *r, const knot_site_info *s) {
+    char buf[2048];
+    size_t used = 0;
+    for (size_t d = 0; d < s->nframes && used < sizeof buf; d++) {
+        long long frame = s->frames[d];
+        const knot_site_info *f = &r->sites[frame];
+        if (f->function &&
+            (!strncmp(f->function, "__libc_start", 12) || !strcmp(f->function, "_start")))
+            break; /* what runs main is no business of the program's */
+        char where[512];
+        if (f->file)
+            knot_replay_site_text(r, frame, "", where, sizeof where);
+        else if (f->module) {
+            const char *base = strrchr(f->module, '/');
+            snprintf(where, sizeof where, "%s+0x%llx", base ? base + 1 : f->module, f->address);
+        } else
+            snprintf(where, sizeof where, "an unknown site");
+        int n = snprintf(buf + used, sizeof buf - used, "%s%s (%s)", d ? ", called from " : "",
+                         f->function ? f->function : "?", where);
+        if (n < 0 || (f->function && !strcmp(f->function, "main")))
+            break;
+        used += (size_t)n;
+    }
+    return knot_text_dup(buf);
+}
+
 knot_loc knot_replay_loc(const knot_replay *r, long long site) {
     if (site <= 0 || (size_t)site >= r->nsites)
         return knot_loc_make(NULL, 0, 0, NULL);
@@ -15,6 +42,8 @@ knot_loc knot_replay_loc(const knot_replay *r, long long site) {
         loc.module = knot_text_dup(s->module);
         loc.address = s->address;
     }
+    if (s->nframes > 1)
+        loc.chain = chain_text(r, s);
     return loc;
 }
 

@@ -49,6 +49,18 @@ static int pragma_int(sqlite3 *db, const char *sql, int *out) {
     return rc;
 }
 
+/* Whether the trace has a table that traces of older knots lack. */
+static bool has_table(sqlite3 *db, const char *name) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
 static int check_trace(knot_replay *r, char *err, size_t size) {
     int app = 0, version = -1;
     if (pragma_int(r->db, "PRAGMA application_id", &app) != SQLITE_OK)
@@ -83,6 +95,19 @@ static int each_row(knot_replay *r, const char *sql, row_fn fn, char *err, size_
         ret = fail(err, size, "%s: corrupt trace: %s", r->path, sqlite3_errmsg(r->db));
     sqlite3_finalize(st);
     return ret;
+}
+
+static int load_frame(knot_replay *r, sqlite3_stmt *st, long long site, char *err, size_t size) {
+    (void)err, (void)size;
+    long long frame = sqlite3_column_int64(st, 2);
+    if (site <= 0 || (size_t)site >= r->nsites || frame <= 0 || (size_t)frame >= r->nsites ||
+        sqlite3_column_int64(st, 1) != (long long)r->sites[site].nframes)
+        return 0; /* a chain with a gap ends where it is whole */
+    knot_site_info *s = &r->sites[site];
+    size_t n = s->nframes;
+    s->frames = knot_grow_zeroed(s->frames, &n, n + 1, sizeof *s->frames);
+    s->frames[s->nframes++] = frame;
+    return 0;
 }
 
 static int load_site(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
@@ -171,6 +196,9 @@ int knot_replay_attach(knot_replay *r, sqlite3 *db, const char *name, char *err,
     if (check_trace(r, err, errsize) ||
         each_row(r, "SELECT id, file, line, function, module, address FROM sites", load_site, err,
                  errsize) ||
+        (has_table(r->db, "site_frames") &&
+         each_row(r, "SELECT site, depth, frame FROM site_frames ORDER BY site, depth", load_frame,
+                  err, errsize)) ||
         each_row(r, "SELECT id, parent, spawn_site, start_seq, end_seq, ended FROM tasks",
                  load_task, err, errsize) ||
         each_row(r, "SELECT id, kind, capacity, elem_size, name, site, made_seq FROM objects",
@@ -204,6 +232,7 @@ void knot_replay_close(knot_replay *r) {
         free(r->sites[i].file);
         free(r->sites[i].function);
         free(r->sites[i].module);
+        free(r->sites[i].frames);
     }
     for (size_t i = 0; i < r->ntasks; i++) {
         free(r->tasks[i].ended);

@@ -103,6 +103,8 @@ typedef struct knot_site_info {
     char *file, *function, *module;
     int line;
     unsigned long long address;
+    long long *frames; /* a call chain's frames (sites), innermost first */
+    size_t nframes;
 } knot_site_info;
 
 typedef struct knot_task_info {

@@ -2,7 +2,9 @@
  * function, through llvm-symbolizer (or binutils' addr2line) reading the
  * module's DWARF. A program built with -g gets file:line; without debug
  * information the site stays module + address, named by the function the
- * symbol table gives; without a symbolizer, module + address alone. */
+ * symbol table gives; without a symbolizer, module + address alone.
+ * Objects that live in a module's static data are named by their symbol
+ * (llvm-symbolizer's DATA queries; addr2line has none). */
 #include "symbolize.h"
 
 #include <errno.h>
@@ -69,6 +71,15 @@ static FILE *run_symbolizer(const char *tool, bool llvm, const char *module, int
     return fdopen(out[0], "r");
 }
 
+/* A file for the symbolizer's questions, gone from the disk already. */
+static int scratch_file(void) {
+    char tmpl[] = "/tmp/knot-symbolize-XXXXXX";
+    int fd = mkstemp(tmpl);
+    if (fd >= 0)
+        unlink(tmpl);
+    return fd;
+}
+
 static void chomp(char *s) {
     size_t n = strlen(s);
     while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
@@ -92,11 +103,9 @@ static void one_module(sqlite3 *db, const char *tool, bool llvm, const char *mod
         sqlite3_finalize(upd);
         return;
     }
-    char tmpl[] = "/tmp/knot-symbolize-XXXXXX";
-    int in = mkstemp(tmpl);
+    int in = scratch_file();
     if (in < 0)
         goto out;
-    unlink(tmpl);
     sqlite3_bind_text(sel, 1, module, -1, SQLITE_STATIC);
     long long *ids = NULL;
     size_t n = 0, cap = 0;
@@ -158,6 +167,106 @@ out:
     sqlite3_finalize(fn_only);
 }
 
+/* Name the objects of raw_places that lie in one module (loaded at base)
+ * after the global that holds them: "accounts_mu", "store+8". */
+static void name_places(sqlite3 *db, const char *tool, const char *module, long long base,
+                        long long next_base) {
+    bool absolute = fixed_address(module);
+    sqlite3_stmt *sel, *upd;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT object, address FROM raw_places WHERE address >= ?1 AND "
+                           "(?2 = 0 OR address < ?2) ORDER BY object",
+                           -1, &sel, NULL) != SQLITE_OK)
+        return;
+    if (sqlite3_prepare_v2(db, "UPDATE objects SET name=? WHERE id=? AND name IS NULL", -1, &upd,
+                           NULL) != SQLITE_OK)
+        goto out;
+    int in = scratch_file();
+    if (in < 0)
+        goto out;
+    sqlite3_bind_int64(sel, 1, base);
+    sqlite3_bind_int64(sel, 2, next_base);
+    struct place {
+        long long object;
+        unsigned long long offset;
+    } *places = NULL;
+    size_t n = 0, cap = 0;
+    while (sqlite3_step(sel) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct place *grown = realloc(places, cap * sizeof *places);
+            if (!grown)
+                break;
+            places = grown;
+        }
+        unsigned long long addr = (unsigned long long)sqlite3_column_int64(sel, 1);
+        places[n].object = sqlite3_column_int64(sel, 0);
+        places[n].offset = absolute ? addr : addr - (unsigned long long)base;
+        dprintf(in, "DATA 0x%llx\n", places[n++].offset);
+    }
+    lseek(in, 0, SEEK_SET);
+    pid_t pid;
+    FILE *f = n ? run_symbolizer(tool, true, module, in, &pid) : NULL;
+    close(in);
+    if (f) {
+        char sym[1024], range[128], blank[8];
+        for (size_t k = 0; k < n && fgets(sym, sizeof sym, f) && fgets(range, sizeof range, f) &&
+                           fgets(blank, sizeof blank, f);
+             k++) {
+            chomp(sym);
+            /* "start size": the nearest symbol below, which need not hold
+             * the address. */
+            char *end;
+            unsigned long long start = strtoull(range, &end, 10);
+            unsigned long long size = end != range ? strtoull(end, NULL, 10) : 0;
+            if (end == range || sym[0] == '?' || !sym[0] || places[k].offset < start ||
+                places[k].offset >= start + size)
+                continue;
+            char name[1100];
+            if (places[k].offset == start)
+                snprintf(name, sizeof name, "%s", sym);
+            else
+                snprintf(name, sizeof name, "%s+%llu", sym, places[k].offset - start);
+            sqlite3_bind_text(upd, 1, name, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(upd, 2, places[k].object);
+            sqlite3_step(upd);
+            sqlite3_reset(upd);
+        }
+        fclose(f);
+        waitpid(pid, NULL, 0);
+    }
+    free(places);
+out:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+}
+
+/* Name the objects in modules' static data, each module found as the one
+ * loaded highest below the object's address. */
+static void symbolize_places(sqlite3 *db, const char *tool) {
+    sqlite3_stmt *mods;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT module, min(address - offset) AS base FROM raw_sites "
+                           "WHERE module <> '' GROUP BY module ORDER BY base",
+                           -1, &mods, NULL) != SQLITE_OK)
+        return;
+    char module[4096] = "";
+    long long base = 0;
+    bool have = false;
+    while (sqlite3_step(mods) == SQLITE_ROW) {
+        const unsigned char *m = sqlite3_column_text(mods, 0);
+        long long next = sqlite3_column_int64(mods, 1);
+        if (have)
+            name_places(db, tool, module, base, next);
+        snprintf(module, sizeof module, "%s", m ? (const char *)m : "");
+        base = next;
+        have = true;
+    }
+    if (have)
+        name_places(db, tool, module, base, 0);
+    sqlite3_finalize(mods);
+}
+
 void knot_symbolize_sites(sqlite3 *db) {
     char tool[4096];
     const char *env = getenv("KNOT_SYMBOLIZER");
@@ -168,6 +277,8 @@ void knot_symbolize_sites(sqlite3 *db) {
         llvm = false, (void)on_path("addr2line", tool, sizeof tool);
     if (access(tool, X_OK) != 0)
         return; /* no symbolizer: sites stay module + address */
+    if (llvm)
+        symbolize_places(db, tool);
     sqlite3_stmt *mods;
     if (sqlite3_prepare_v2(db, "SELECT DISTINCT module FROM raw_sites", -1, &mods, NULL) !=
         SQLITE_OK)

@@ -5,7 +5,8 @@
 #include <sqlite3.h>
 
 /* Fill file, line and function of the sites listed in the temporary table
- * raw_sites(id, module, address, offset), where a symbolizer can. */
+ * raw_sites(id, module, address, offset), where a symbolizer can; name the
+ * objects of raw_places(object, address) that are a module's globals. */
 void knot_symbolize_sites(sqlite3 *db);
 
 #endif

@@ -10,6 +10,7 @@
 #include "outfile.h"
 
 #include "../runtime-shim/record.h"
+#include "call-chains.h"
 #include "symbolize.h"
 #include "trace-schema.h"
 
@@ -120,6 +121,7 @@ static bool id_map_put(id_map *m, uint64_t key, long long id) {
 typedef struct importer {
     sqlite3 *db;
     sqlite3_stmt *site, *raw_site, *event, *object, *name, *task_start, *task_end, *task_seen;
+    sqlite3_stmt *chain, *chain_frame, *raw_place;
     id_map sites;         /* site address → sites.id */
     id_map events;        /* event id → events.seq */
     const knot__rec **ev; /* event records, to be put in order */
@@ -268,7 +270,45 @@ static int import_site(importer *im, const knot__rec *r, const knot__rec *end) {
     return step(im, im->site);
 }
 
+/* A call chain: a site of its own, placed at its first frame until
+ * knot_choose_chain_frames looks past lock wrappers. */
+static int import_chain(importer *im, const knot__rec *r, const knot__rec *end) {
+    if (!r->site || id_map_get(&im->sites, r->site))
+        return 0;
+    uint32_t bytes = r->u32;
+    const char *p = payload(r, end, &bytes);
+    size_t n = bytes / sizeof(uint64_t);
+    long long id = (long long)im->sites.len + 1;
+    if (!id_map_put(&im->sites, r->site, id))
+        return fail(im, "out of memory");
+    for (size_t depth = 0; depth < n; depth++) {
+        uint64_t pc;
+        memcpy(&pc, p + depth * sizeof pc, sizeof pc);
+        long long frame = id_map_get(&im->sites, pc);
+        if (!frame)
+            break; /* its site record was lost: the chain ends here */
+        if (depth == 0) {
+            sqlite3_bind_int64(im->chain, 1, id);
+            sqlite3_bind_int64(im->chain, 2, frame);
+            if (step(im, im->chain))
+                return -1;
+            im->stats->sites++;
+        }
+        sqlite3_bind_int64(im->chain_frame, 1, id);
+        sqlite3_bind_int64(im->chain_frame, 2, (sqlite3_int64)depth);
+        sqlite3_bind_int64(im->chain_frame, 3, frame);
+        if (step(im, im->chain_frame))
+            return -1;
+    }
+    return 0;
+}
+
 static int import_name(importer *im, const knot__rec *r, const knot__rec *end) {
+    if (r->phase == 1) { /* an address, named by the symbolizer if it is a global */
+        sqlite3_bind_int64(im->raw_place, 1, (sqlite3_int64)r->obj);
+        sqlite3_bind_int64(im->raw_place, 2, (sqlite3_int64)r->a);
+        return step(im, im->raw_place);
+    }
     uint32_t n = r->u32;
     const char *p = payload(r, end, &n);
     sqlite3_bind_text(im->name, 1, p, (int)strnlen(p, n), SQLITE_TRANSIENT);
@@ -582,7 +622,7 @@ static int scan(importer *im, const knot__rec *recs, size_t n, int which) {
         if (type == KNOT__REC_EMPTY)
             continue;
         uint32_t extra = 0;
-        if (type == KNOT__REC_SITE || type == KNOT__REC_NAME)
+        if (type == KNOT__REC_SITE || type == KNOT__REC_NAME || type == KNOT__REC_CHAIN)
             extra = (r->u32 + (uint32_t)sizeof *r - 1) / (uint32_t)sizeof *r;
         int rc = 0;
         if (type == which) {
@@ -590,6 +630,8 @@ static int scan(importer *im, const knot__rec *recs, size_t n, int which) {
                 rc = import_site(im, r, recs + n);
             else if (type == KNOT__REC_NAME)
                 rc = import_name(im, r, recs + n);
+            else if (type == KNOT__REC_CHAIN)
+                rc = import_chain(im, r, recs + n);
             else if (type == KNOT__REC_EVENT)
                 rc = collect(im, r);
         } else if (type == KNOT__REC_CLOCK && which == KNOT__REC_EVENT && type <= im->last_type) {
@@ -618,7 +660,8 @@ static int create(importer *im, const char *path) {
         sqlite3_exec(im->db, knot_trace_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(im->db,
                      "CREATE TEMP TABLE raw_sites(id INTEGER PRIMARY KEY, module TEXT, "
-                     "address INTEGER, offset INTEGER)",
+                     "address INTEGER, offset INTEGER);"
+                     "CREATE TEMP TABLE raw_places(object INTEGER, address INTEGER)",
                      NULL, NULL, NULL) != SQLITE_OK)
         return sql_fail(im, "creating the trace schema");
     return prepare(im, &im->site, "INSERT INTO sites VALUES(?,?,?,?,?,?)") ||
@@ -635,6 +678,11 @@ static int create(importer *im, const char *path) {
                    prepare(im, &im->task_end,
                            "INSERT INTO tasks(end_seq,ended,id) VALUES(?,?,?) ON CONFLICT(id) "
                            "DO UPDATE SET end_seq=excluded.end_seq, ended=excluded.ended") ||
+                   prepare(im, &im->chain,
+                           "INSERT INTO sites(id,module,address) SELECT ?,module,address "
+                           "FROM sites WHERE id=?") ||
+                   prepare(im, &im->chain_frame, "INSERT INTO site_frames VALUES(?,?,?)") ||
+                   prepare(im, &im->raw_place, "INSERT INTO raw_places VALUES(?,?)") ||
                    prepare(im, &im->task_seen,
                            "INSERT INTO tasks(id) VALUES(?) ON CONFLICT(id) DO NOTHING")
                ? -1
@@ -671,6 +719,8 @@ static int finish(importer *im, const knot__journal_header *h) {
     }
     sqlite3_finalize(st);
     knot_symbolize_sites(im->db);
+    if (knot_choose_chain_frames(im->db, im->err, im->errsize))
+        return -1;
     /* Wait groups and timers are made known by their events; name the kinds. */
     if (sqlite3_exec(im->db,
                      "UPDATE objects SET kind='timer' WHERE id IN "
@@ -690,8 +740,9 @@ static int finish(importer *im, const knot__journal_header *h) {
 }
 
 static void close_importer(importer *im) {
-    sqlite3_stmt *sts[] = {im->site, im->raw_site,   im->event,    im->object,
-                           im->name, im->task_start, im->task_end, im->task_seen};
+    sqlite3_stmt *sts[] = {im->site,  im->raw_site,    im->event,    im->object,
+                           im->name,  im->task_start,  im->task_end, im->task_seen,
+                           im->chain, im->chain_frame, im->raw_place};
     for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
         sqlite3_finalize(sts[i]);
     sqlite3_close(im->db);
@@ -710,7 +761,9 @@ static int check_header(importer *im, const char *path, const void *map, size_t 
     if (h->version < 1 || h->version > KNOT__JOURNAL_VERSION || h->record_size != sizeof(knot__rec))
         return fail(im, "%s: journal version %u is not supported (this knot reads 1 to %d)", path,
                     h->version, KNOT__JOURNAL_VERSION);
-    im->last_type = h->version == 1 ? KNOT__REC_NAME : KNOT__REC_CLOCK;
+    im->last_type = h->version == 1   ? KNOT__REC_NAME
+                    : h->version == 2 ? KNOT__REC_CLOCK
+                                      : KNOT__REC_CHAIN;
     if (h->version >= 2 && h->tsc_hz) {
         im->ticks = true;
         im->ns_per_tick = 1e9 / (double)h->tsc_hz;
@@ -738,8 +791,9 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
     const knot__rec *recs = (const knot__rec *)((const char *)journal + KNOT__JOURNAL_HEADER);
     size_t n = (size - KNOT__JOURNAL_HEADER) / sizeof(knot__rec);
     int rc = create(&im, db_path) || scan(&im, recs, n, KNOT__REC_SITE) ||
-                     scan(&im, recs, n, KNOT__REC_EVENT) || import_events(&im) ||
-                     scan(&im, recs, n, KNOT__REC_NAME) || finish(&im, journal)
+                     scan(&im, recs, n, KNOT__REC_CHAIN) || scan(&im, recs, n, KNOT__REC_EVENT) ||
+                     import_events(&im) || scan(&im, recs, n, KNOT__REC_NAME) ||
+                     finish(&im, journal)
                  ? -1
                  : 0;
     close_importer(&im);

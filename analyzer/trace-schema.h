@@ -12,6 +12,11 @@ static const char knot_trace_schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value);\n"
     "CREATE TABLE sites(id INTEGER PRIMARY KEY, file TEXT, line INTEGER, function TEXT,\n"
     "  module TEXT, address INTEGER);\n"
+    /* A site that is an interposed call's call chain: its frames, the call
+     * first (depth 0), each a site of its own; the site's own columns are
+     * those of the frame a finding should point at (past lock wrappers). */
+    "CREATE TABLE site_frames(site INTEGER, depth INTEGER, frame INTEGER,\n"
+    "  PRIMARY KEY(site, depth)) WITHOUT ROWID;\n"
     "CREATE TABLE tasks(id INTEGER PRIMARY KEY, parent INTEGER, spawn_site INTEGER,\n"
     "  start_seq INTEGER, end_seq INTEGER, ended TEXT);\n"
     "CREATE TABLE objects(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, capacity INTEGER,\n"

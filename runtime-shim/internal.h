@@ -155,11 +155,15 @@ typedef struct knot__task {
     _Atomic bool self_blocked;                /* blocked in a libc call nobody claims it from */
     const void *block_return_address;         /* ... and where it was called */
     const void *spawn_return_address;         /* where pthread_create was called */
+    uintptr_t spawn_call_site;                /* traced: that call's site (knot__call_site) */
     bool joinable;                            /* its record waits for pthread_join (or detach) */
     bool exited;                              /* under the join lock */
     struct knot__task *joiner;                /* a task blocked joining it, under the join lock */
     uint64_t end_event;                       /* traced: its task_end */
     const void *exit_return_address;          /* where it called pthread_exit */
+    /* The frame of the runtime function that called the task's function:
+     * call chains stop below it (the frames above are the runtime's). */
+    uintptr_t entry_frame;
     /* A coroutine (sched.c): a task of knot_go's, or main once the scheduler
      * runs; the others are threads. */
     bool coroutine;
@@ -464,7 +468,23 @@ KNOT__HIDDEN uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, ui
 KNOT__HIDDEN uint64_t knot__emit_at(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
                                     uint64_t *obj_clock, const void *return_address, uint64_t a,
                                     uint64_t b);
+/* The two halves of knot__emit_at, for a call whose site is recorded on
+ * a stack other than the caller's: the call's site (its chain, interned),
+ * taken where the call is made; then an event at it. */
+KNOT__HIDDEN uintptr_t knot__call_site(const void *return_address);
+KNOT__HIDDEN uint64_t knot__emit_call(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
+                                      uint64_t *obj_clock, uintptr_t call_site, uint64_t a,
+                                      uint64_t b);
 KNOT__HIDDEN void knot__emit_name(uint64_t obj, const char *name);
+/* Record where an interposed object lives: a global's symbol names it. */
+KNOT__HIDDEN void knot__emit_address(uint64_t obj, const void *addr);
+
+/* ---- callchain.c: the frames above an interposed call ------------------------ */
+
+/* Store in out[0..max) the return address of the interposed call
+ * (return_address) and those of its callers, outermost last; returns how
+ * many. Called by the runtime's own frames below that call. */
+KNOT__HIDDEN unsigned knot__callchain(const void *return_address, uintptr_t *out, unsigned max);
 KNOT__HIDDEN uint64_t knot__object_id(void);
 KNOT__HIDDEN void knot__recorder_fork_child(void);
 

@@ -149,7 +149,7 @@ int knot__mutex_trylock(pthread_mutex_t *m, const void *ra) { return wired(mutex
 int knot__mutex_unlock(pthread_mutex_t *m, const void *ra) { return unwired(mutex_unlock(m, ra)); }
 
 static int mutex_lock(pthread_mutex_t *m, const knot__deadline *d, const void *ra) {
-    if (KNOT__LIKELY(!knot__tracing)) {
+    if (KNOT__LIKELY(!knot__tracing) || knot__recording) {
         int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
         return rc == EBUSY ? lock_slow(m, d, ra) : rc;
     }
@@ -157,13 +157,13 @@ static int mutex_lock(pthread_mutex_t *m, const knot__deadline *d, const void *r
 }
 
 static int mutex_trylock(pthread_mutex_t *m, const void *ra) {
-    if (KNOT__LIKELY(!knot__tracing))
+    if (KNOT__LIKELY(!knot__tracing) || knot__recording)
         return real(&real_trylock, "pthread_mutex_trylock")(m);
     return traced_trylock(m, ra);
 }
 
 static int mutex_unlock(pthread_mutex_t *m, const void *ra) {
-    if (KNOT__LIKELY(!knot__tracing))
+    if (KNOT__LIKELY(!knot__tracing) || knot__recording)
         return real(&real_unlock, "pthread_mutex_unlock")(m);
     return traced_unlock(m, ra);
 }

@@ -114,6 +114,7 @@ static void *thread_main(void *p) {
     start s = *(start *)p;
     free(p);
     knot__task_enter(s.task);
+    s.task->entry_frame = (uintptr_t)__builtin_frame_address(0);
     /* As glibc runs a C11 thread: the int, widened, is what a join sees. */
     void *r = s.fn ? s.fn(s.arg) : (void *)(intptr_t)s.c11_fn(s.arg);
     knot__task_leave(s.task);

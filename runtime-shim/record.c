@@ -308,6 +308,43 @@ static void intern_address(uintptr_t ra) {
     write_with_payload(r, KNOT__REC_SITE, module, len);
 }
 
+/* Frames of an interposed call's chain recorded: KNOT_CALL_DEPTH, 1 to
+ * KNOT__CHAIN_MAX (1: the return address alone). */
+#define CALL_DEPTH_DEFAULT 6
+static unsigned call_depth = CALL_DEPTH_DEFAULT;
+
+/* An interposed call's site: its call chain, interned the first time it is
+ * seen (with each of its addresses), or its return address alone when that
+ * is all there is. */
+static uintptr_t intern_chain(const void *return_address) {
+    uintptr_t pcs[KNOT__CHAIN_MAX];
+    int saved = errno;
+    unsigned n = knot__callchain(return_address, pcs, call_depth);
+    errno = saved;
+    if (n <= 1) {
+        intern_address((uintptr_t)return_address);
+        return (uintptr_t)return_address;
+    }
+    uint64_t key = 0xcbf29ce484222325ull; /* FNV-1a over the addresses */
+    for (unsigned i = 0; i < n; i++)
+        key = (key ^ pcs[i]) * 0x100000001b3ull;
+    key |= KNOT__CHAIN_BIT;
+    if (known_here(key) || !first_sight(key))
+        return key;
+    for (unsigned i = 0; i < n; i++)
+        intern_address(pcs[i]);
+    uint64_t payload[KNOT__CHAIN_MAX];
+    for (unsigned i = 0; i < n; i++)
+        payload[i] = pcs[i];
+    uint32_t len = n * (uint32_t)sizeof *payload;
+    knot__rec *r = reserve(payload_records(len));
+    if (!r)
+        return key;
+    r->site = key;
+    write_with_payload(r, KNOT__REC_CHAIN, (const char *)payload, len);
+    return key;
+}
+
 /* Write an event whose site (a knot_site or a return address, both known
  * by their address) has been interned. */
 static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, uint64_t *obj_clock,
@@ -353,12 +390,26 @@ uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, u
     return id;
 }
 
+uintptr_t knot__call_site(const void *return_address) {
+    knot__recording++;
+    uintptr_t site = return_address ? intern_chain(return_address) : 0;
+    knot__recording--;
+    return site;
+}
+
+uint64_t knot__emit_call(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
+                         uint64_t *obj_clock, uintptr_t call_site, uint64_t a, uint64_t b) {
+    knot__recording++;
+    uint64_t id = emit(kind, phase, t, obj, obj_clock, call_site, a, b);
+    knot__recording--;
+    return id;
+}
+
 uint64_t knot__emit_at(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
                        uint64_t *obj_clock, const void *return_address, uint64_t a, uint64_t b) {
     knot__recording++;
-    if (return_address)
-        intern_address((uintptr_t)return_address);
-    uint64_t id = emit(kind, phase, t, obj, obj_clock, (uintptr_t)return_address, a, b);
+    uintptr_t site = return_address ? intern_chain(return_address) : 0;
+    uint64_t id = emit(kind, phase, t, obj, obj_clock, site, a, b);
     knot__recording--;
     return id;
 }
@@ -370,6 +421,16 @@ void knot__emit_name(uint64_t obj, const char *name) {
         return;
     r->obj = obj;
     write_with_payload(r, KNOT__REC_NAME, name, n);
+}
+
+void knot__emit_address(uint64_t obj, const void *addr) {
+    knot__rec *r = reserve(1);
+    if (!r)
+        return;
+    r->obj = obj;
+    r->phase = 1;
+    r->a = (uintptr_t)addr;
+    write_with_payload(r, KNOT__REC_NAME, "", 0);
 }
 
 static char trace_path[PATH_MAX];
@@ -474,6 +535,16 @@ __attribute__((constructor(101))) static void recorder_init(void) {
     if (strlen(trace) + 64 >= PATH_MAX) {
         fputs("knot: trace: KNOT_TRACE path too long; not recording\n", stderr);
         return;
+    }
+    const char *depth = getenv("KNOT_CALL_DEPTH");
+    if (depth && *depth) {
+        char *end;
+        long d = strtol(depth, &end, 10);
+        if (*end || d < 1 || d > KNOT__CHAIN_MAX)
+            fprintf(stderr, "knot: trace: KNOT_CALL_DEPTH must be 1 to %d; using %d\n",
+                    KNOT__CHAIN_MAX, CALL_DEPTH_DEFAULT);
+        else
+            call_depth = (unsigned)d;
     }
     knot__tracing = open_journal(trace);
 }

@@ -15,8 +15,10 @@
  * they are written: nothing recorded is lost when the process dies, however
  * it dies. A record is committed by storing its type last; slots of type 0
  * were reserved but never written and are skipped. */
-#define KNOT__JOURNAL_MAGIC   "KNOTJNL1"
-#define KNOT__JOURNAL_VERSION 2 /* 1: time_ns always nanoseconds, no clock records */
+#define KNOT__JOURNAL_MAGIC "KNOTJNL1"
+#define KNOT__JOURNAL_VERSION                                   \
+    3 /* 1: time_ns always nanoseconds, no clock records; 2: no \
+       * call chain records */
 #define KNOT__JOURNAL_HEADER  4096
 #define KNOT__JOURNAL_SEGMENT (8u << 20)
 /* Where the first segment starts in the file. The records between the
@@ -50,9 +52,19 @@ enum knot__rec_type {
     KNOT__REC_SITE = 2,  /* site `site`: a = line; `nbytes` bytes "file\0func\0" follow;
                           * phase 1: a raw address a, the bytes a module path, b the
                           * address's offset in it */
-    KNOT__REC_NAME = 3,  /* object `obj` is named; `nbytes` bytes follow */
+    KNOT__REC_NAME = 3,  /* object `obj` is named; `nbytes` bytes follow;
+                          * phase 1 (version 3): no bytes, a = the object's address,
+                          * which names it when it is a program's global */
     KNOT__REC_CLOCK = 4, /* version 2: a = time stamp counter, b = monotonic ns at that count */
+    KNOT__REC_CHAIN = 5, /* site `site` is a call chain: `nbytes` bytes of return addresses
+                          * (uint64_t, the interposed call's first, then its callers'),
+                          * each also written as a phase 1 site */
 };
+
+/* Call chains' site identities have this bit set; return addresses and
+ * knot_site addresses never do (user space lies below it). */
+#define KNOT__CHAIN_BIT (1ull << 63)
+#define KNOT__CHAIN_MAX 16 /* frames a chain holds at most */
 
 enum knot__phase { KNOT__POINT = 0, KNOT__BEGIN = 1, KNOT__END = 2 };
 

@@ -84,6 +84,7 @@ static knot__sync_info *insert(const void *addr, size_t h) {
         if (atomic_compare_exchange_strong_explicit(&slots[h], &i, mine, memory_order_acq_rel,
                                                     memory_order_acquire)) {
             mark_line(addr);
+            knot__emit_address(mine->id, addr);
             return mine;
         }
         if (i->addr == addr) { /* another thread inserted it first */
@@ -124,6 +125,7 @@ void knot__sync_info_renew(knot__sync_info *i) {
     i->round = 0;
     i->last_unlock = i->last_write_unlock = 0;
     i->id = knot__object_id();
+    knot__emit_address(i->id, i->addr);
 }
 
 uint64_t knot__sync_made(const void *addr, uint16_t kind, int rc, const void *ra) {

@@ -165,7 +165,10 @@ uint32_t knot__rand(knot__task *t, uint32_t bound) {
 void knot__task_enter(knot__task *t) {
     adopt(t);
     if (KNOT__UNLIKELY(knot__tracing)) {
-        if (t->spawn_return_address)
+        if (t->spawn_call_site)
+            (void)knot__emit_call(KNOT__EV_TASK_START, KNOT__POINT, t, 0, NULL, t->spawn_call_site,
+                                  t->parent_id, 0);
+        else if (t->spawn_return_address)
             (void)knot__emit_at(KNOT__EV_TASK_START, KNOT__POINT, t, 0, NULL,
                                 t->spawn_return_address, t->parent_id, 0);
         else
@@ -186,6 +189,7 @@ void knot__task_run(knot__task *t) {
     if (KNOT__UNLIKELY(knot__tracing))
         (void)knot__emit(KNOT__EV_TASK_START, KNOT__POINT, t, 0, NULL, t->spawn_site, t->parent_id,
                          0);
+    t->entry_frame = (uintptr_t)__builtin_frame_address(0);
     t->fn(t->arg);
     (void)task_ended(t, 0);
 }
@@ -218,10 +222,12 @@ knot__task *knot__task_spawning(const knot_site *site, const void *return_addres
     knot__task_count(1);
     registry_add(t);
     if (KNOT__UNLIKELY(knot__tracing)) {
-        if (return_address)
-            (void)knot__emit_at(KNOT__EV_GO, KNOT__POINT, parent, 0, NULL, return_address, t->id,
-                                0);
-        else
+        if (return_address) {
+            /* The chain is on this stack, not the child's: take it here. */
+            t->spawn_call_site = knot__call_site(return_address);
+            (void)knot__emit_call(KNOT__EV_GO, KNOT__POINT, parent, 0, NULL, t->spawn_call_site,
+                                  t->id, 0);
+        } else
             (void)knot__emit(KNOT__EV_GO, KNOT__POINT, parent, 0, NULL, t->spawn_site, t->id, 0);
     }
     t->clock = parent->clock; /* the child's start comes after the spawn */

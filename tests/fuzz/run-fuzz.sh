@@ -14,7 +14,7 @@ flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 case $target in
 journal)
     clang "${flags[@]}" -o "$out/fuzz" "$src/tests/fuzz/fuzz-journal.c" \
-        "$src/analyzer/trace-import.c" "$src/analyzer/outfile.c" "$src/analyzer/symbolize.c" \
+        "$src/analyzer/trace-import.c" "$src/analyzer/outfile.c" "$src/analyzer/symbolize.c" "$src/analyzer/call-chains.c" \
         $(pkg-config --cflags --libs sqlite3)
     # Seed: the used front of a real journal, as the fuzzer sees inputs (a
     # mode byte, then records behind the header it adds).

@@ -10,6 +10,10 @@ not an id (a parenthesis, say) is a comment. Static rules named there are
 knot lint's business and are skipped here. Findings in other files (or with
 no file) count as extra.
 
+A `with: support/x.c` line names another source (relative to the
+program's directory) built into the program as its own translation unit:
+a library whose frames findings must look past.
+
 usage: check-findings.py KNOT PROGRAM.c WORKDIR
 """
 import json
@@ -18,6 +22,7 @@ import re
 import subprocess
 import sys
 
+WITH = re.compile(r"\bwith:\s*(\S+\.c)\b")
 WANT = re.compile(r"//\s*want:\s*([a-z][a-z0-9-]*(?:[ ,]+[a-z][a-z0-9-]*)*)")
 
 
@@ -49,6 +54,13 @@ def wanted(path, dynamic, known):
     return want
 
 
+def companions(path):
+    """The other sources a `with:` line names, as absolute paths."""
+    here = os.path.dirname(path)
+    with open(path, encoding="utf-8") as f:
+        return [os.path.join(here, m.group(1)) for m in WITH.finditer(f.read())]
+
+
 def main():
     knot, source, work = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
     os.makedirs(work, exist_ok=True)
@@ -60,7 +72,7 @@ def main():
         if os.path.exists(stale):
             os.unlink(stale)
 
-    build = subprocess.run([knot, "cc", "-O0", "-Wall", source, "-o", exe],
+    build = subprocess.run([knot, "cc", "-O0", "-Wall", source, *companions(source), "-o", exe],
                            capture_output=True, text=True)
     if build.returncode != 0:
         print(f"FAIL: knot cc {source}:\n{build.stderr}")

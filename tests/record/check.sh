@@ -312,6 +312,18 @@ sem)
         "sem_init/point/0 sem_post/point/0 sem_wait/point/0 sem_post:$(line_of rec-sem.c POST_IN_HANDLER)"
     expect "the blocked wait is the other task's" \
         "$(q "SELECT group_concat(DISTINCT task) FROM events WHERE object=$s AND kind='sem_wait' AND phase!='point'")" 2
+    # Call chains: the handler's post stops at the handler (what the signal
+    # interrupted did not call it); the other task's chains stop at its own
+    # function (no frame of the runtime that started it), main's go on out.
+    expect "the handler's post: a chain of the handler alone (a bare site)" \
+        "$(q "SELECT group_concat(s.function || '/' || (SELECT count(*) FROM site_frames f WHERE f.site=e.site)) FROM events e JOIN sites s ON s.id=e.site WHERE e.object=$h AND e.kind='sem_post'")" \
+        on_signal/0
+    expect "the other task's chains are the function it ran alone" \
+        "$(q "SELECT group_concat(DISTINCT s.function || '/' || (SELECT count(*) FROM site_frames f WHERE f.site=e.site)) FROM events e JOIN sites s ON s.id=e.site WHERE e.task=2 AND e.kind LIKE 'sem_%'")" \
+        waiter/0
+    expect "main's posts: chains from main outwards, placed at main's lines" \
+        "$(q "SELECT group_concat(DISTINCT s.function || '/' || c.function) FROM events e JOIN sites c ON c.id=e.site JOIN site_frames f ON f.site=e.site AND f.depth=0 JOIN sites s ON s.id=f.frame WHERE e.object=$s AND e.kind='sem_post'")" \
+        main/main
     ;;
 semstress)
     db=$work/semstress.db
