@@ -4,8 +4,10 @@
  *             [--rule ID]... [-j N] [-o FILE] [FILES...] [-- COMPILER_ARGS...]
  *
  * Each translation unit is parsed once; several are linted at a time, one
- * libclang index per thread. */
+ * libclang index per thread. The rules run once every unit is parsed, so
+ * that a spawn wrapper defined in one file is known at its calls in all. */
 #include "commands.h"
+#include "lint-summary.h"
 #include "lint.h"
 #include "outfile.h"
 #include "rules.h"
@@ -231,11 +233,18 @@ static void jobs_free(jobs *js) {
     free(js->v);
 }
 
-/* ---- parallel linting ---- */
+/* ---- parallel linting ----
+ *
+ * Two parallel passes over the units: parse and gather every unit's facts,
+ * then (once every unit's spawn wrappers are combined, between the passes)
+ * run the rules on each. The facts stay in memory in between; they are a
+ * small fraction of the ASTs they come from, which are gone by then. */
 
 typedef struct pool {
     const jobs *js;
+    knot_lint_tu *tus;
     atomic_size_t next;
+    bool checking; /* the second pass */
 } pool;
 
 typedef struct worker {
@@ -246,15 +255,18 @@ typedef struct worker {
 
 static void *lint_worker(void *arg) {
     worker *w = arg;
-    CXIndex idx = clang_createIndex(0, 0);
+    CXIndex idx = w->p->checking ? NULL : clang_createIndex(0, 0);
     for (;;) {
         size_t i = atomic_fetch_add(&w->p->next, 1);
         if (i >= w->p->js->n)
             break;
-        if (knot__lint_run(idx, &w->p->js->v[i], &w->found) != 0)
+        if (w->p->checking)
+            knot__lint_check(&w->p->tus[i], &w->found);
+        else if (knot__lint_parse(idx, &w->p->js->v[i], &w->p->tus[i]) != 0)
             w->status = 2;
     }
-    clang_disposeIndex(idx);
+    if (idx)
+        clang_disposeIndex(idx);
     return NULL;
 }
 
@@ -275,22 +287,19 @@ static void take_findings(knot_findings *into, knot_findings *from) {
     memset(from, 0, sizeof *from);
 }
 
-static int lint_all(const jobs *js, long nthreads, knot_findings *out) {
-    if ((size_t)nthreads > js->n)
-        nthreads = (long)js->n;
-    if (nthreads < 1)
-        nthreads = 1;
-    pool p = {js, 0};
+/* One pass over every unit with nthreads threads; the findings into out. */
+static int run_pass(pool *p, long nthreads, knot_findings *out) {
     worker *ws = calloc((size_t)nthreads, sizeof *ws);
     pthread_t *ts = calloc((size_t)nthreads, sizeof *ts);
     if (!ws || !ts) {
         fputs("knot: out of memory\n", stderr);
         exit(2);
     }
+    atomic_store(&p->next, 0);
     long started = 1;
-    ws[0].p = &p;
+    ws[0].p = p;
     for (long i = 1; i < nthreads; i++) {
-        ws[i].p = &p;
+        ws[i].p = p;
         if (pthread_create(&ts[i], NULL, lint_worker, &ws[i]) != 0)
             break; /* fewer threads: the others do the work */
         started = i + 1;
@@ -306,6 +315,34 @@ static int lint_all(const jobs *js, long nthreads, knot_findings *out) {
     }
     free(ws);
     free(ts);
+    return status;
+}
+
+static int lint_all(const jobs *js, long nthreads, knot_findings *out) {
+    if ((size_t)nthreads > js->n)
+        nthreads = (long)js->n;
+    if (nthreads < 1)
+        nthreads = 1;
+    pool p = {.js = js, .tus = calloc(js->n + 1, sizeof *p.tus)};
+    knot_lint_tu **all = calloc(js->n + 1, sizeof *all);
+    if (!p.tus || !all) {
+        fputs("knot: out of memory\n", stderr);
+        exit(2);
+    }
+    int status = run_pass(&p, nthreads, out);
+    for (size_t i = 0; i < js->n; i++)
+        all[i] = &p.tus[i];
+    knot_lint_summary summary = {0};
+    knot_lint_summary_build(&summary, all, js->n);
+    for (size_t i = 0; i < js->n; i++)
+        p.tus[i].summary = &summary;
+    p.checking = true;
+    run_pass(&p, nthreads, out);
+    for (size_t i = 0; i < js->n; i++)
+        knot_lint_tu_free(&p.tus[i]);
+    knot_lint_summary_free(&summary);
+    free(all);
+    free(p.tus);
     return status;
 }
 

@@ -4,17 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *knot__lint_grow(void *v, size_t n, size_t elem) {
-    if (n != 0 && (n & (n - 1)) != 0)
-        return v; /* capacity is the next power of two: room left */
-    void *p = realloc(v, (n ? 2 * n : 1) * elem);
-    if (!p) {
-        fputs("knot: out of memory\n", stderr);
-        exit(2);
-    }
-    return p;
-}
-
 static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData data) {
     (void)parent;
     knot__lint_kids *kids = data;
@@ -139,6 +128,19 @@ knot_lint_id knot__lint_struct_field(CXCursor e, char *field, size_t size) {
         return 0;
     knot__lint_spelling(e, field, size);
     return knot__lint_plain_var(base);
+}
+
+knot_lint_id knot__lint_member_root(CXCursor e) {
+    e = knot__lint_strip(e);
+    if (clang_getCursorKind(e) != CXCursor_MemberRefExpr)
+        return 0;
+    while (clang_getCursorKind(e) == CXCursor_MemberRefExpr) {
+        CXCursor base;
+        if (!knot__lint_last_expr(e, &base))
+            return 0;
+        e = knot__lint_strip(base);
+    }
+    return knot__lint_plain_var(e);
 }
 
 static bool is_addr_of(CXCursor unary, CXCursor *operand) {

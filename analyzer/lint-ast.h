@@ -10,13 +10,6 @@
 #include <clang-c/Index.h>
 #include <stdio.h>
 
-/* Append one zeroed element to a growable array (capacity doubles at
- * powers of two) and return it. */
-void *knot__lint_grow(void *v, size_t n, size_t elem);
-#define KNOT__PUSH(arr, n)                                                                      \
-    ((arr) = knot__lint_grow((arr), (n), sizeof *(arr)), memset(&(arr)[(n)], 0, sizeof *(arr)), \
-     &(arr)[(n)++])
-
 /* The first children of a cursor. */
 typedef struct knot__lint_kids {
     CXCursor v[8];
@@ -43,6 +36,8 @@ knot_lint_id knot__lint_root_var(CXCursor e);
 knot_lint_id knot__lint_struct_field(CXCursor e, char *field, size_t size);
 /* `&v`, `&v.f`, or an array v decaying to a pointer: v's id; else 0. */
 knot_lint_id knot__lint_addr_of(CXCursor e);
+/* `v.f` or `v->f.g`: v's id; else 0. */
+knot_lint_id knot__lint_member_root(CXCursor e);
 
 /* A call's callee, when it names a function; false otherwise. */
 bool knot__lint_callee(CXCursor call, char *buf, size_t size);

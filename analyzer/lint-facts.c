@@ -215,6 +215,7 @@ static void on_function(walker *w, CXCursor c) {
     knot_lint_func *f = KNOT__PUSH(w->out->funcs, w->out->nfuncs);
     knot__lint_spelling(c, f->name, sizeof f->name);
     f->pos = knot__lint_pos(c);
+    f->is_static = clang_Cursor_getStorageClass(c) == CX_SC_Static;
     int n = clang_Cursor_getNumArguments(c);
     for (int i = 0; i < n; i++) {
         CXCursor p = clang_Cursor_getArgument(c, (unsigned)i);
@@ -244,8 +245,22 @@ typedef struct carry_ctx {
     knot_lint_var *var;
 } carry_ctx;
 
+/* `holder.f = p` or `holder->f = p` with p a parameter: holder carries p.
+ * A function pointer beside it (pigz's capsule->probe) is not data a task
+ * reads. */
+static void note_param_in_field(walker *w, knot_lint_var *holder, CXCursor value) {
+    CXType t = clang_getCanonicalType(clang_getCursorType(knot__lint_strip(value)));
+    if (t.kind == CXType_Pointer &&
+        clang_getCanonicalType(clang_getPointeeType(t)).kind == CXType_FunctionProto)
+        return;
+    int p = knot_lint_param_index(w->fn, knot__lint_plain_var(value));
+    if (holder && !holder->is_param && p >= 0 && !holder->param_in_field)
+        holder->param_in_field = p + 1;
+}
+
 static void init_field(void *ctx, const char *field, CXCursor init) {
     carry_ctx *cc = ctx;
+    note_param_in_field(cc->w, cc->var, init);
     knot_lint_key k = key_of(cc->w, init);
     if (k.root && !k.field[0] && find_var(cc->w, k.root))
         add_carry(cc->var, field, k.root);
@@ -295,6 +310,11 @@ static void on_call(walker *w, CXCursor c) {
         knot_lint_arg *arg = KNOT__PUSH(call->args, call->nargs);
         arg->addr_of = knot__lint_addr_of(a);
         arg->param = knot_lint_param_index(w->fn, knot__lint_plain_var(a));
+        const knot_lint_var *holder = find_var(w, knot__lint_plain_var(a));
+        if (!holder)
+            holder = find_var(w, arg->addr_of);
+        if (arg->param < 0 && holder && holder->param_in_field)
+            arg->param = holder->param_in_field - 1;
         arg->key = key_of(w, a);
         knot__lint_func_ref(a, arg->func, sizeof arg->func);
     }
@@ -387,6 +407,7 @@ static void on_assign(walker *w, CXCursor c) {
             add_ok(w, v->id);
         return;
     }
+    note_param_in_field(w, find_var(w, knot__lint_member_root(lhs)), rhs);
     if (!knot__lint_is_chan(rhs))
         return;
     knot_lint_key k = key_of(w, rhs);

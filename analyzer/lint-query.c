@@ -1,9 +1,22 @@
-/* Small questions the static rules ask of the lint facts. */
+/* Small questions the static rules ask of the lint facts, and the growable
+ * arrays the facts are made of. */
 #include "lint-facts.h"
 #include "lint-rules.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+void *knot__lint_grow(void *v, size_t n, size_t elem) {
+    if (n != 0 && (n & (n - 1)) != 0)
+        return v; /* capacity is the next power of two: room left */
+    void *p = realloc(v, (n ? 2 * n : 1) * elem);
+    if (!p) {
+        fputs("knot: out of memory\n", stderr);
+        exit(2);
+    }
+    return p;
+}
 
 knot_loc knot_lint_loc(const knot_lint_tu *tu, knot_lint_pos pos, const char *function) {
     return knot_loc_make(tu->file, pos.line, pos.col, function);
@@ -93,6 +106,11 @@ int knot_lint_spawn_fn(const char *callee) {
     return s ? s->fn : -1;
 }
 
+const char *knot_lint_spawn_base(const char *callee) {
+    const struct spawn *s = find_spawn(callee);
+    return s ? s->name : NULL;
+}
+
 static void func_free(knot_lint_func *f) {
     free(f->params);
     for (size_t i = 0; i < f->nvars; i++)
@@ -115,6 +133,7 @@ void knot_lint_tu_free(knot_lint_tu *tu) {
     for (size_t i = 0; i < tu->nfuncs; i++)
         func_free(&tu->funcs[i]);
     free(tu->funcs);
+    free(tu->passes);
     free(tu->file);
     memset(tu, 0, sizeof *tu);
 }

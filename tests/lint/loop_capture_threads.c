@@ -149,6 +149,27 @@ void start_detached_heap(void) {
     }
 }
 
+/* Two levels in one file: start_summer() → start_detached() → pthread_create. */
+static int start_summer(struct range *r) { return start_detached(sum_range, r); }
+
+void start_summers_buggy(void) {
+    for (int i = 0; i < NWORKERS; i++) {
+        struct range r = {0, i};
+        start_summer(&r); // want: loop-capture
+    }
+}
+
+void start_summers_heap(void) {
+    for (int i = 0; i < NWORKERS; i++) {
+        struct range *r = malloc(sizeof *r);
+        if (!r)
+            break;
+        *r = (struct range){0, i};
+        if (start_summer(r) != 0)
+            free(r);
+    }
+}
+
 /* One line buffer that fgets refills on every pass: each thread may see a
  * later line, or a half-written one. */
 static void *handle_line(void *arg) {

@@ -1,0 +1,19 @@
+/* Spawn wrappers in the style of pigz's yarn.c: the threads and tasks of
+ * workers.c start here, in another translation unit. */
+#ifndef CROSS_TU_SPAWN_H
+#define CROSS_TU_SPAWN_H
+
+#include <knot/knot.h>
+
+/* Start a detached thread running fn(arg). */
+int launch(void *(*fn)(void *), void *arg);
+/* A second level: a named worker thread through launch(). */
+int start_worker(void *arg);
+/* Start a knot task running fn(arg). */
+void go_task(void (*fn)(void *), void *arg);
+/* A task with its own copy of size bytes at arg. */
+void go_copied(void (*fn)(void *), const void *arg, size_t size);
+/* Run fn(arg) on a thread and wait for it: no spawn as far as arg goes. */
+void *run_and_wait(void *(*fn)(void *), void *arg);
+
+#endif
