@@ -154,9 +154,21 @@ static knot_lint_job *new_job(jobs *js, int argc) {
     return j;
 }
 
+/* Every command may include <knot/knot.h>: knot's own include directory
+ * comes last in the search, after anything the command names. */
+enum { KNOT_INCLUDE_ARGS = 2 };
+
+static void add_knot_include(knot_lint_job *j) {
+    char inc[PATH_MAX], lib[PATH_MAX];
+    knot_runtime_dirs(inc, lib, sizeof inc);
+    j->argv[j->argc - 2] = xstrdup("-idirafter");
+    j->argv[j->argc - 1] = xstrdup(inc);
+}
+
 static void add_command(jobs *js, CXCompileCommand cmd, const options *o) {
     unsigned n = clang_CompileCommand_getNumArgs(cmd);
-    knot_lint_job *j = new_job(js, (int)n + o->nextra);
+    knot_lint_job *j = new_job(js, (int)n + o->nextra + KNOT_INCLUDE_ARGS);
+    add_knot_include(j);
     for (unsigned i = 0; i < n; i++) {
         CXString s = clang_CompileCommand_getArg(cmd, i);
         j->argv[i] = xstrdup(clang_getCString(s));
@@ -180,23 +192,84 @@ static size_t add_commands(jobs *js, CXCompileCommands cmds, const options *o) {
     return n;
 }
 
+/* A bad compilation database: one line, as a compiler reports a bad file. */
+static int bad_database(const char *path, const char *where, const char *why) {
+    fprintf(stderr, "%s%s: error: %s\n", path, where, why);
+    return 2;
+}
+
+/* libclang explains a database it cannot load on stderr, in several lines
+ * ("LIBCLANG TOOLING ERROR: ...", YAML's, one per loader it tried). Keep
+ * the JSON loader's reason, or the parser's with its line and column. */
+static int explain_database(const char *path, FILE *said) {
+    char line[1024], why[1024] = "not a compilation database", where[64] = "";
+    rewind(said);
+    while (fgets(line, sizeof line, said)) {
+        line[strcspn(line, "\n")] = '\0';
+        unsigned l, c;
+        int n = 0;
+        if (sscanf(line, "YAML:%u:%u: error: %n", &l, &c, &n) == 2 && n > 0) {
+            snprintf(where, sizeof where, ":%u:%u", l, c);
+            snprintf(why, sizeof why, "not valid JSON: %s", line + n);
+            break;
+        }
+        const char *json = strstr(line, "json-compilation-database: ");
+        if (json)
+            snprintf(why, sizeof why, "not a compilation database: %s",
+                     json + strlen("json-compilation-database: "));
+    }
+    return bad_database(path, where, why);
+}
+
+/* Load the database in dir, with libclang's own complaints caught. */
+static CXCompilationDatabase load_database(const char *dir, const char *path, int *rc) {
+    FILE *said = tmpfile();
+    int saved = dup(2);
+    fflush(stderr);
+    if (said && saved >= 0)
+        dup2(fileno(said), 2);
+    CXCompilationDatabase_Error err;
+    CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(dir, &err);
+    fflush(stderr);
+    if (said && saved >= 0)
+        dup2(saved, 2);
+    if (saved >= 0)
+        close(saved);
+    *rc = 0;
+    if (err != CXCompilationDatabase_NoError) {
+        *rc = said ? explain_database(path, said)
+                   : bad_database(path, "", "cannot read the compilation database");
+        clang_CompilationDatabase_dispose(db);
+        db = NULL;
+    }
+    if (said)
+        fclose(said);
+    return db;
+}
+
 static int jobs_from_database(jobs *js, const options *o) {
     struct stat st;
     if (stat(o->build_dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return usage("-p %s: no such directory", o->build_dir);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/compile_commands.json", o->build_dir);
-    if (access(path, R_OK) != 0)
+    if (stat(path, &st) != 0)
         return usage("no compile_commands.json in %s (configure with "
                      "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON)",
                      o->build_dir);
-    CXCompilationDatabase_Error err;
-    CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(o->build_dir, &err);
-    if (err != CXCompilationDatabase_NoError)
-        return usage("%s: cannot read the compilation database", path);
-    int rc = 0;
-    if (o->nfiles == 0)
-        add_commands(js, clang_CompilationDatabase_getAllCompileCommands(db), o);
+    FILE *f = S_ISREG(st.st_mode) ? fopen(path, "r") : NULL;
+    if (!f)
+        return bad_database(path, "", S_ISREG(st.st_mode) ? strerror(errno) : "not a file");
+    fclose(f);
+    if (st.st_size == 0)
+        return bad_database(path, "", "the file is empty (did the configure step fail?)");
+    int rc;
+    CXCompilationDatabase db = load_database(o->build_dir, path, &rc);
+    if (!db)
+        return rc;
+    if (o->nfiles == 0 &&
+        add_commands(js, clang_CompilationDatabase_getAllCompileCommands(db), o) == 0)
+        rc = bad_database(path, "", "lists no files to lint");
     for (int i = 0; i < o->nfiles && rc == 0; i++) {
         char abs[PATH_MAX];
         if (!realpath(o->files[i], abs))
@@ -212,7 +285,8 @@ static int jobs_from_files(jobs *js, const options *o) {
     for (int i = 0; i < o->nfiles; i++) {
         if (access(o->files[i], R_OK) != 0)
             return usage("%s: no such file", o->files[i]);
-        knot_lint_job *j = new_job(js, o->nextra + 2);
+        knot_lint_job *j = new_job(js, o->nextra + 2 + KNOT_INCLUDE_ARGS);
+        add_knot_include(j);
         j->file = xstrdup(o->files[i]);
         j->argv[0] = xstrdup("clang");
         for (int k = 0; k < o->nextra; k++)
