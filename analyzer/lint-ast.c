@@ -165,6 +165,39 @@ knot_lint_id knot__lint_addr_of(CXCursor e) {
     return 0;
 }
 
+/* `a[i]` or `a[i].f.g` with a an array variable: a's id, and i's in
+ * *index (0 unless a plain variable); else 0. */
+static knot_lint_id subscript_of(CXCursor e, knot_lint_id *index) {
+    CXCursor base;
+    while (clang_getCursorKind(e) == CXCursor_MemberRefExpr && !is_arrow(e) &&
+           knot__lint_last_expr(e, &base))
+        e = knot__lint_strip(base);
+    knot__lint_kids kids;
+    knot__lint_children(e, &kids);
+    if (clang_getCursorKind(e) != CXCursor_ArraySubscriptExpr || kids.n != 2)
+        return 0;
+    base = knot__lint_strip(kids.v[0]);
+    if (clang_getCanonicalType(clang_getCursorType(base)).kind != CXType_ConstantArray)
+        return 0;
+    *index = knot__lint_plain_var(kids.v[1]);
+    return knot__lint_plain_var(base);
+}
+
+knot_lint_id knot__lint_element_of(CXCursor e, knot_lint_id *index) {
+    e = knot__lint_strip(e);
+    CXCursor operand;
+    if (clang_getCursorKind(e) == CXCursor_UnaryOperator && is_addr_of(e, &operand))
+        e = knot__lint_strip(operand);
+    else if (clang_getCanonicalType(clang_getCursorType(e)).kind != CXType_ConstantArray)
+        return 0; /* `a[i]` itself only as an array decaying to a pointer */
+    return subscript_of(e, index);
+}
+
+knot_lint_id knot__lint_written_array(CXCursor lhs) {
+    knot_lint_id index;
+    return subscript_of(knot__lint_strip(lhs), &index);
+}
+
 bool knot__lint_callee(CXCursor call, char *buf, size_t size) {
     buf[0] = '\0';
     if (clang_getCursorKind(call) != CXCursor_CallExpr)
@@ -294,7 +327,7 @@ bool knot__lint_is_chan(CXCursor e) {
 
 bool knot__lint_is_case_type(CXType t) { return is_struct_named(t, "struct knot_case"); }
 
-void knot__lint_bound(CXCursor cond, bool *known, long *bound, knot_lint_id *var) {
+void knot__lint_bound(CXCursor cond, knot_lint_loop *l) {
     if (clang_getCursorKind(cond) != CXCursor_BinaryOperator)
         return;
     CXCursor lhs, rhs;
@@ -303,14 +336,17 @@ void knot__lint_bound(CXCursor cond, bool *known, long *bound, knot_lint_id *var
         !knot__lint_binop(cond, lhs, rhs, op, sizeof op))
         return;
     bool le = strcmp(op, "<=") == 0;
-    if (!le && strcmp(op, "<") != 0 && strcmp(op, "!=") != 0)
+    bool up = le || strcmp(op, "<") == 0 || strcmp(op, "!=") == 0;
+    if (up || strcmp(op, ">") == 0 || strcmp(op, ">=") == 0)
+        l->counter = knot__lint_plain_var(lhs);
+    if (!up)
         return;
     long v;
     if (knot__lint_int_value(rhs, &v)) {
-        *known = true;
-        *bound = le ? v + 1 : v;
+        l->bound_known = true;
+        l->bound = le ? v + 1 : v;
     } else {
-        *var = knot__lint_plain_var(rhs);
+        l->bound_var = knot__lint_plain_var(rhs);
     }
 }
 

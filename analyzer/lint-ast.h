@@ -36,6 +36,11 @@ knot_lint_id knot__lint_root_var(CXCursor e);
 knot_lint_id knot__lint_struct_field(CXCursor e, char *field, size_t size);
 /* `&v`, `&v.f`, or an array v decaying to a pointer: v's id; else 0. */
 knot_lint_id knot__lint_addr_of(CXCursor e);
+/* `&a[i]`, `&a[i].f`, or `a[i]` decaying to a pointer, with a an array
+ * variable: a's id, and i's in *index (0 unless a plain variable); else 0. */
+knot_lint_id knot__lint_element_of(CXCursor e, knot_lint_id *index);
+/* `a[i] = ...`, `a[i].f = ...`: the array variable a's id; else 0. */
+knot_lint_id knot__lint_written_array(CXCursor lhs);
 /* `v.f` or `v->f.g`: v's id; else 0. */
 knot_lint_id knot__lint_member_root(CXCursor e);
 
@@ -54,8 +59,9 @@ bool knot__lint_binop(CXCursor op, CXCursor lhs, CXCursor rhs, char *buf, size_t
 bool knot__lint_is_chan(CXCursor e);
 bool knot__lint_is_case_type(CXType t);
 
-/* A loop condition `i < N` / `i <= N` / `i != N`: what bounds the loop. */
-void knot__lint_bound(CXCursor cond, bool *known, long *bound, knot_lint_id *var);
+/* A loop condition `i < N` / `i <= N` / `i != N`: what bounds the loop,
+ * and (with `>` and `>=` too) the counter it tests. */
+void knot__lint_bound(CXCursor cond, knot_lint_loop *l);
 
 /* Does a condition test a receive: a knot_chan_recv call, a variable that
  * holds one's result, or a select case's `ok`? */

@@ -159,13 +159,20 @@ static void set_cap(walker *w, knot_lint_var *v, CXCursor cap) {
     (void)w;
 }
 
-/* Every enclosing loop writes this variable. */
-static void mark_assigned(walker *w, CXCursor lhs) {
-    knot_lint_id id = knot__lint_root_var(lhs);
+static void add_assigned(walker *w, knot_lint_id id, bool plain) {
     for (int l = w->loop; id && l >= 0; l = w->fn->loops[l].parent) {
         knot_lint_loop *loop = &w->fn->loops[l];
         *(knot_lint_id *)KNOT__PUSH(loop->assigned, loop->nassigned) = id;
+        if (plain)
+            *(knot_lint_id *)KNOT__PUSH(loop->overwritten, loop->noverwritten) = id;
     }
+}
+
+/* Every enclosing loop writes this variable (with a plain `=`: plain), or
+ * an element of this array. */
+static void mark_assigned(walker *w, CXCursor lhs, bool plain) {
+    add_assigned(w, knot__lint_root_var(lhs), plain);
+    add_assigned(w, knot__lint_written_array(lhs), plain);
 }
 
 static void mark_filled(walker *w, knot_lint_id id, unsigned call) {
@@ -309,6 +316,7 @@ static void on_call(walker *w, CXCursor c) {
         CXCursor a = clang_Cursor_getArgument(c, (unsigned)i);
         knot_lint_arg *arg = KNOT__PUSH(call->args, call->nargs);
         arg->addr_of = knot__lint_addr_of(a);
+        arg->elem_of = knot__lint_element_of(a, &arg->index);
         arg->param = knot_lint_param_index(w->fn, knot__lint_plain_var(a));
         const knot_lint_var *holder = find_var(w, knot__lint_plain_var(a));
         if (!holder)
@@ -389,14 +397,14 @@ static void on_assign(walker *w, CXCursor c) {
     if (!knot__lint_first_expr(c, &lhs) || !knot__lint_last_expr(c, &rhs))
         return;
     if (clang_getCursorKind(c) == CXCursor_CompoundAssignOperator) {
-        mark_assigned(w, lhs);
+        mark_assigned(w, lhs, false);
         return;
     }
     /* "=" but not "==" ("=-1" is still an assignment) */
     char op[4];
     if (!knot__lint_binop(c, lhs, rhs, op, sizeof op) || op[0] != '=' || op[1] == '=')
         return;
-    mark_assigned(w, lhs);
+    mark_assigned(w, lhs, true);
     CXCursor s = knot__lint_strip(rhs);
     char callee[64];
     if (knot__lint_callee(s, callee, sizeof callee)) {
@@ -430,7 +438,7 @@ static void on_loop(walker *w, CXCursor c) {
     int body = clang_getCursorKind(c) == CXCursor_DoStmt ? 0 : kids.n - 1;
     for (int i = 0; i < kids.n; i++)
         if (i != body)
-            knot__lint_bound(kids.v[i], &l->bound_known, &l->bound, &l->bound_var);
+            knot__lint_bound(kids.v[i], l);
     int saved_loop = w->loop, saved_body = w->body, saved_brk = w->brk;
     w->loop = w->brk = idx;
     for (int i = 0; i < kids.n; i++) {
@@ -506,7 +514,7 @@ static void walk_in_function(walker *w, CXCursor c) {
     case CXCursor_UnaryOperator: {
         CXCursor operand;
         if (knot__lint_is_incdec(c) && knot__lint_last_expr(c, &operand))
-            mark_assigned(w, operand);
+            mark_assigned(w, operand, false);
         break;
     }
     case CXCursor_InitListExpr:

@@ -55,8 +55,11 @@ typedef struct knot_lint_loop {
     bool bound_known; /* `i < N` with N a constant: runs at most bound times */
     long bound;
     knot_lint_id bound_var; /* `i < n`: n, else 0 */
-    knot_lint_id *assigned; /* variables the loop writes (=, op=, ++, --) */
+    knot_lint_id counter;   /* i in a condition `i < n`, `i != n`, `i > n`..., else 0 */
+    knot_lint_id *assigned; /* variables the loop writes (=, op=, ++, --; an array's elements) */
     size_t nassigned;
+    knot_lint_id *overwritten; /* those it writes with a plain `=` */
+    size_t noverwritten;
     struct knot_lint_fill {
         knot_lint_id id;
         unsigned call; /* offset of the call */
@@ -68,6 +71,8 @@ typedef struct knot_lint_loop {
 /* One argument of a call. */
 typedef struct knot_lint_arg {
     knot_lint_id addr_of; /* `&v`, `&v.f` or an array v decaying: v */
+    knot_lint_id elem_of; /* `&a[i]`, `&a[i].f` with a an array variable: a */
+    knot_lint_id index;   /* and i, when a plain variable */
     int param; /* a parameter of the caller passed on, as is or in a struct: its index, else -1 */
     knot_lint_key key; /* what the argument names */
     char func[64];     /* a function named directly (a task function), else "" */

@@ -118,6 +118,7 @@ static void func_free(knot_lint_func *f) {
     free(f->vars);
     for (size_t i = 0; i < f->nloops; i++) {
         free(f->loops[i].assigned);
+        free(f->loops[i].overwritten);
         free(f->loops[i].filled);
     }
     free(f->loops);

@@ -7,6 +7,7 @@
 #include "../analyzer/lint-rules.h"
 #include "../analyzer/rules.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const knot_rule knot_rule_loop_capture = {
@@ -67,12 +68,82 @@ static bool waited_in_iteration(const knot_lint_func *f, const knot_lint_call *s
     return false;
 }
 
-/* The fix that fits the API the spawn comes down to. */
-static const char *fix_for(const knot_lint_spawn *sp) {
+/* The fix that fits the API the spawn comes down to, and what is handed
+ * over (a variable, or a reused element of an array). */
+static const char *fix_for(const knot_lint_spawn *sp, bool element) {
     if (!strncmp(sp->base, "knot_", 5))
-        return "pass a copy with knot_go_copy, or give each task its own heap storage";
-    return "give each thread its own copy on the heap (freed by the thread), or its own slot "
-           "in an array that outlives the loop";
+        return element ? "pass a copy with knot_go_copy, or wait for the task that has the "
+                         "element before reusing it"
+                       : "pass a copy with knot_go_copy, or give each task its own heap storage";
+    return element ? "give each thread its own element (index by the loop counter) or a heap "
+                     "copy, or join the thread that has the element before reusing it"
+                   : "give each thread its own copy on the heap (freed by the thread), or its "
+                     "own slot in an array that outlives the loop";
+}
+
+static bool has(const knot_lint_id *ids, size_t n, knot_lint_id id) {
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+/* Does an index give each pass its own element: the counter of a loop
+ * between the spawn and the capturing loop, or a variable that loop only
+ * steps (`slot++`, never `slot = ...`)? `pending[slot]` with slot = i % 2
+ * does not: a later pass writes the element a running task still reads. */
+static bool own_element(const knot_lint_func *f, const knot_lint_call *spawn, int loop,
+                        knot_lint_id index) {
+    if (!index)
+        return false;
+    for (int l = spawn->loop; l >= 0; l = f->loops[l].parent) {
+        if (f->loops[l].counter == index)
+            return true;
+        if (l == loop)
+            break;
+    }
+    const knot_lint_loop *in = &f->loops[loop];
+    return has(in->assigned, in->nassigned, index) &&
+           !has(in->overwritten, in->noverwritten, index);
+}
+
+/* Does the loop wait for a task anywhere: before reusing a slot (pigz's
+ * double buffering joins the slot's previous thread), or after? */
+static bool waits_in(const knot_lint_func *f, int loop) {
+    for (size_t i = 0; i < f->ncalls; i++)
+        if (knot_lint_is_wait(f->calls[i].callee) &&
+            knot_lint_loop_within(f, f->calls[i].loop, loop))
+            return true;
+    return false;
+}
+
+/* What the task is handed: a variable's address, or an element of an
+ * array; its name for the message into name. NULL if neither. */
+static const knot_lint_var *captured(const knot_lint_func *f, const knot_lint_call *c,
+                                     const knot_lint_arg *arg, int *loop, const char **why,
+                                     char *name, size_t size) {
+    const knot_lint_var *v = knot_lint_find_var(f, arg->addr_of);
+    if (v && !v->is_static) {
+        snprintf(name, size, "'%s'", v->name);
+        *loop = capturing_loop(f, c, v, why);
+        return v;
+    }
+    v = knot_lint_find_var(f, arg->elem_of);
+    if (!v)
+        return NULL;
+    *loop = capturing_loop(f, c, v, why);
+    if (*loop >= 0 && v->body_of != *loop) {
+        if (own_element(f, c, *loop, arg->index) || waits_in(f, *loop))
+            *loop = -1;
+        *why = "the loop writes again on a later pass, while the index does not give each "
+               "pass its own element";
+    }
+    const knot_lint_var *i = knot_lint_find_var(f, arg->index);
+    if (i)
+        snprintf(name, size, "'%s[%s]'", v->name, i->name);
+    else
+        snprintf(name, size, "an element of '%s'", v->name);
+    return v;
 }
 
 static void check_call(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_call *c,
@@ -81,20 +152,20 @@ static void check_call(const knot_lint_tu *tu, const knot_lint_func *f, const kn
     int a = task_arg(tu, c->callee, &sp);
     if (c->loop < 0 || a < 0 || (size_t)a >= c->nargs)
         return;
-    const knot_lint_var *v = knot_lint_find_var(f, c->args[a].addr_of);
-    if (!v || v->is_static)
-        return;
     const char *why = NULL;
-    int loop = capturing_loop(f, c, v, &why);
-    if (loop < 0 || waited_in_iteration(f, c, loop))
+    char name[160];
+    int loop = -1;
+    const knot_lint_var *v = captured(f, c, &c->args[a], &loop, &why, name, sizeof name);
+    if (!v || loop < 0 || waited_in_iteration(f, c, loop))
         return;
     const char *who = strncmp(sp.base, "knot_", 5) ? "thread" : "task";
     knot_finding *fd = knot_findings_add(
         out, knot_rule_loop_capture.id, knot_rule_loop_capture.severity, false,
         knot_lint_loc(tu, c->pos, f->name),
-        "%.*s() in a loop hands the %s the address of '%s', which %s; the %s may read it "
+        "%.*s() in a loop hands the %s the address of %s, which %s; the %s may read it "
         "after it has changed or gone: %s",
-        knot_lint_name_len(c->callee), c->callee, who, v->name, why, who, fix_for(&sp));
+        knot_lint_name_len(c->callee), c->callee, who, name, why, who,
+        fix_for(&sp, c->args[a].elem_of && v->body_of != loop));
     knot_finding_relate(fd, knot_lint_loc(tu, v->pos, f->name), "'%s' is declared here", v->name);
 }
 
