@@ -419,8 +419,19 @@ static void on_assign(walker *w, CXCursor c) {
     if (!knot__lint_is_chan(rhs))
         return;
     knot_lint_key k = key_of(w, rhs);
-    char field[64];
+    char field[64] = "";
     knot_lint_var *holder = find_var(w, knot__lint_struct_field(lhs, field, sizeof field));
+    /* `ctx->results = ch` with ctx a local pointer (to a heap job, say), or
+     * `jobs[i].done = ch`: ctx and jobs carry ch to whoever gets them */
+    CXCursor member = knot__lint_strip(lhs);
+    if (!holder && clang_getCursorKind(member) == CXCursor_MemberRefExpr) {
+        knot__lint_spelling(member, field, sizeof field);
+        holder = find_var(w, knot__lint_written_array(lhs));
+        if (!holder)
+            holder = find_var(w, knot__lint_member_root(lhs));
+        if (holder && holder->is_param)
+            holder = NULL;
+    }
     if (holder && !k.field[0] && find_var(w, k.root))
         add_carry(holder, field, k.root);
     else

@@ -60,7 +60,12 @@ bool knot_lint_arg_carries(const knot_lint_func *f, const knot_lint_arg *arg,
                            const knot_lint_key *ch, const char *field) {
     if (knot_lint_key_eq(&arg->key, ch))
         return !field || field[0] == '\0';
+    /* a struct, an element of an array of them, or a local pointer to one */
     const knot_lint_var *holder = knot_lint_find_var(f, arg->addr_of);
+    if (!holder)
+        holder = knot_lint_find_var(f, arg->elem_of);
+    if (!holder && !arg->key.field[0])
+        holder = knot_lint_find_var(f, arg->key.root);
     for (size_t k = 0; holder && k < holder->ncarried; k++)
         if (holder->carried[k].chan == ch->root &&
             (!field || strcmp(holder->carried[k].field, field) == 0))

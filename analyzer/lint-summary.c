@@ -89,6 +89,19 @@ const char *knot_lint_spawn_task(const knot_lint_call *call, const knot_lint_spa
     return sp->task[0] ? sp->task : NULL;
 }
 
+bool knot_lint_escape_is_spawn(const knot_lint_tu *tu, const knot_lint_func *f,
+                               const knot_lint_op *escape) {
+    for (size_t i = 0; i < f->ncalls; i++) {
+        const knot_lint_call *c = &f->calls[i];
+        knot_lint_spawn sp;
+        if (c->pos.offset == escape->pos.offset && knot_lint_spawn_of(tu, c->callee, &sp) &&
+            sp.arg >= 0 && (size_t)sp.arg < c->nargs &&
+            knot_lint_key_eq(&c->args[sp.arg].key, &escape->ch))
+            return true;
+    }
+    return false;
+}
+
 /* Is f, through call c, a wrapper? Then add it. */
 static bool add_if_wrapper(knot_lint_summary *s, const knot_lint_tu *tu, const knot_lint_func *f,
                            const knot_lint_call *c) {

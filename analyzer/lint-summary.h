@@ -48,6 +48,10 @@ void knot_lint_summary_free(knot_lint_summary *s);
 bool knot_lint_spawn_of(const knot_lint_tu *tu, const char *callee, knot_lint_spawn *out);
 /* The task function a spawning call starts, or NULL when not named. */
 const char *knot_lint_spawn_task(const knot_lint_call *call, const knot_lint_spawn *sp);
+/* Is an escape of a channel in f only its handing to a task through a
+ * spawn wrapper (which the rules follow like a direct spawn)? */
+bool knot_lint_escape_is_spawn(const knot_lint_tu *tu, const knot_lint_func *f,
+                               const knot_lint_op *escape);
 /* Does the call wait for a task (join, wait group, group, a receive)? */
 bool knot_lint_is_wait(const char *callee);
 

@@ -28,9 +28,10 @@ static const knot_lint_op *first_op(const knot_lint_func *f, enum knot_lint_op_k
 static bool task_may_send(const knot_lint_tu *tu, const knot_lint_func *f,
                           const knot_lint_call *call, const knot_lint_arg *arg,
                           const knot_lint_key *ch) {
-    int fn = knot_lint_spawn_fn(call->callee);
-    const knot_lint_func *task =
-        fn >= 0 && (size_t)fn < call->nargs ? knot_lint_find_func(tu, call->args[fn].func) : NULL;
+    knot_lint_spawn sp;
+    const knot_lint_func *task = knot_lint_spawn_of(tu, call->callee, &sp)
+                                     ? knot_lint_find_func(tu, knot_lint_spawn_task(call, &sp))
+                                     : NULL;
     if (!task || task->nparams == 0 || call->loop >= 0)
         return true;
     for (size_t i = 0; i < task->nops; i++) {
@@ -47,16 +48,19 @@ static bool task_may_send(const knot_lint_tu *tu, const knot_lint_func *f,
  * repeatedly, or if the linter cannot see what they do. */
 static bool senders_may_remain(const knot_lint_tu *tu, const knot_lint_func *f,
                                const knot_lint_key *ch) {
-    if (first_op(f, KNOT_LINT_ESCAPE, ch))
-        return true;
+    for (size_t i = 0; i < f->nops; i++)
+        if (f->ops[i].kind == KNOT_LINT_ESCAPE && knot_lint_key_eq(&f->ops[i].ch, ch) &&
+            !knot_lint_escape_is_spawn(tu, f, &f->ops[i]))
+            return true;
     int spawns = 0;
     bool may_send = false;
     for (size_t i = 0; i < f->ncalls; i++) {
         const knot_lint_call *c = &f->calls[i];
-        int a = knot_lint_spawn_arg(c->callee);
-        if (a >= 0 && (size_t)a < c->nargs && knot_lint_arg_carries(f, &c->args[a], ch, NULL)) {
+        knot_lint_spawn sp;
+        if (knot_lint_spawn_of(tu, c->callee, &sp) && sp.arg >= 0 && (size_t)sp.arg < c->nargs &&
+            knot_lint_arg_carries(f, &c->args[sp.arg], ch, NULL)) {
             spawns++;
-            may_send |= task_may_send(tu, f, c, &c->args[a], ch);
+            may_send |= task_may_send(tu, f, c, &c->args[sp.arg], ch);
         }
     }
     return spawns > 1 || may_send;

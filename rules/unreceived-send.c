@@ -5,7 +5,9 @@
  * nobody receives from at all.
  *
  * Only channels a function makes itself (`knot_chan *c = knot_chan_make(...)`)
- * and hands to tasks defined in the same file are followed; one that goes
+ * and hands to tasks defined in the same file (directly, or in a struct,
+ * an array of them or a heap object it fills; through knot_go,
+ * knot_go_copy, pthread_create, thrd_create or a spawn wrapper) are followed; one that goes
  * anywhere else, or that the function closes, is left alone. When a count
  * is not known, the rule stays silent. */
 #include "../analyzer/lint-rules.h"
@@ -129,11 +131,13 @@ static void follow_spawns(chan_use *u) {
     const knot_lint_func *f = u->maker;
     for (size_t i = 0; i < f->ncalls; i++) {
         const knot_lint_call *c = &f->calls[i];
-        int a = knot_lint_spawn_arg(c->callee), fn = knot_lint_spawn_fn(c->callee);
-        if (a < 0 || (size_t)a >= c->nargs || (size_t)fn >= c->nargs ||
-            !knot_lint_arg_carries(f, &c->args[a], &u->key, NULL))
+        knot_lint_spawn sp;
+        if (!knot_lint_spawn_of(u->tu, c->callee, &sp) || sp.arg < 0 ||
+            (size_t)sp.arg >= c->nargs ||
+            !knot_lint_arg_carries(f, &c->args[sp.arg], &u->key, NULL))
             continue;
-        follow_task(u, c, &c->args[a], knot_lint_find_func(u->tu, c->args[fn].func));
+        follow_task(u, c, &c->args[sp.arg],
+                    knot_lint_find_func(u->tu, knot_lint_spawn_task(c, &sp)));
     }
 }
 
@@ -221,18 +225,22 @@ static void judge(chan_use *u, knot_findings *out) {
     }
 }
 
-static bool maker_keeps(const knot_lint_func *f, const knot_lint_key *ch) {
-    for (size_t i = 0; i < f->nops; i++)
-        if ((f->ops[i].kind == KNOT_LINT_ESCAPE || f->ops[i].kind == KNOT_LINT_CLOSE) &&
-            knot_lint_key_eq(&f->ops[i].ch, ch))
+static bool maker_keeps(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_key *ch) {
+    for (size_t i = 0; i < f->nops; i++) {
+        const knot_lint_op *op = &f->ops[i];
+        if (!knot_lint_key_eq(&op->ch, ch))
+            continue;
+        if (op->kind == KNOT_LINT_CLOSE ||
+            (op->kind == KNOT_LINT_ESCAPE && !knot_lint_escape_is_spawn(tu, f, op)))
             return false;
+    }
     return true;
 }
 
 static void check_chan(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_var *v,
                        knot_findings *out) {
     chan_use u = {.tu = tu, .maker = f, .var = v, .key = {v->id, ""}};
-    if (!maker_keeps(f, &u.key))
+    if (!maker_keeps(tu, f, &u.key))
         return;
     for (size_t i = 0; i < f->nops; i++) {
         const knot_lint_op *op = &f->ops[i];
