@@ -198,6 +198,35 @@ knot_lint_id knot__lint_written_array(CXCursor lhs) {
     return subscript_of(knot__lint_strip(lhs), &index);
 }
 
+void knot__lint_written(CXCursor e, char *buf, size_t size) {
+    buf[0] = '\0';
+    e = knot__lint_strip(e);
+    CXCursor base;
+    char inner[64], name[64];
+    switch (clang_getCursorKind(e)) {
+    case CXCursor_DeclRefExpr:
+        knot__lint_spelling(e, buf, size);
+        return;
+    case CXCursor_MemberRefExpr:
+        if (!knot__lint_last_expr(e, &base))
+            return;
+        knot__lint_written(base, inner, sizeof inner);
+        knot__lint_spelling(e, name, sizeof name);
+        if (inner[0])
+            snprintf(buf, size, "%s%s%s", inner, is_arrow(e) ? "->" : ".", name);
+        return;
+    case CXCursor_UnaryOperator:
+        if (!knot__lint_is_deref(e) || !knot__lint_last_expr(e, &base))
+            return;
+        knot__lint_written(base, inner, sizeof inner);
+        if (inner[0])
+            snprintf(buf, size, "*%s", inner);
+        return;
+    default:
+        return;
+    }
+}
+
 bool knot__lint_callee(CXCursor call, char *buf, size_t size) {
     buf[0] = '\0';
     if (clang_getCursorKind(call) != CXCursor_CallExpr)

@@ -44,6 +44,9 @@ knot_lint_id knot__lint_written_array(CXCursor lhs);
 /* `v.f` or `v->f.g`: v's id; else 0. */
 knot_lint_id knot__lint_member_root(CXCursor e);
 
+/* An expression made of a variable, fields and dereferences as written
+ * (`in`, `g->msg`, `*p`), into buf; "" for anything else. */
+void knot__lint_written(CXCursor e, char *buf, size_t size);
 /* A call's callee, when it names a function; false otherwise. */
 bool knot__lint_callee(CXCursor call, char *buf, size_t size);
 /* May the callee write through its argument i: a pointer to non-const in

@@ -117,10 +117,10 @@ static knot_lint_var *find_var(walker *w, knot_lint_id id) {
     return NULL;
 }
 
-static void add_op(walker *w, enum knot_lint_op_kind kind, knot_lint_key key, CXCursor at,
-                   int select) {
+static knot_lint_op *add_op(walker *w, enum knot_lint_op_kind kind, knot_lint_key key, CXCursor at,
+                            int select) {
     if (!key.root)
-        return;
+        return NULL;
     knot_lint_func *f = w->fn;
     knot_lint_op *op = KNOT__PUSH(f->ops, f->nops);
     op->kind = kind;
@@ -128,6 +128,15 @@ static void add_op(walker *w, enum knot_lint_op_kind kind, knot_lint_key key, CX
     op->pos = knot__lint_pos(at);
     op->loop = w->loop;
     op->select = select;
+    return op;
+}
+
+/* A send, receive or close on the channel expression ch. */
+static void add_chan_op(walker *w, enum knot_lint_op_kind kind, knot_lint_key key, CXCursor at,
+                        int select, CXCursor ch) {
+    knot_lint_op *op = add_op(w, kind, key, at, select);
+    if (op)
+        knot__lint_written(ch, op->name, sizeof op->name);
 }
 
 static void add_ok(walker *w, knot_lint_id id) {
@@ -333,12 +342,13 @@ static void on_call(walker *w, CXCursor c) {
         if (call->args[i].addr_of && knot__lint_writes_through(c, name, i))
             mark_filled(w, call->args[i].addr_of, call->pos.offset);
     knot_lint_key ch = n > 0 ? call->args[0].key : (knot_lint_key){0, ""};
+    CXCursor ch_expr = n > 0 ? clang_Cursor_getArgument(c, 0) : clang_getNullCursor();
     if (knot_lint_is(name, "knot_chan_send"))
-        add_op(w, KNOT_LINT_SEND, ch, c, -1);
+        add_chan_op(w, KNOT_LINT_SEND, ch, c, -1, ch_expr);
     else if (knot_lint_is(name, "knot_chan_recv"))
-        add_op(w, KNOT_LINT_RECV, ch, c, -1);
+        add_chan_op(w, KNOT_LINT_RECV, ch, c, -1, ch_expr);
     else if (knot_lint_is(name, "knot_chan_close"))
-        add_op(w, KNOT_LINT_CLOSE, ch, c, -1);
+        add_chan_op(w, KNOT_LINT_CLOSE, ch, c, -1, ch_expr);
     else if (strncmp(name, "knot_", 5) != 0 && knot_lint_spawn_arg(name) < 0)
         for (int i = 0; i < n; i++)
             if (knot__lint_is_chan(clang_Cursor_getArgument(c, (unsigned)i)))
@@ -349,19 +359,22 @@ typedef struct case_ctx {
     walker *w;
     long dir;
     knot_lint_key ch;
+    CXCursor ch_expr;
 } case_ctx;
 
 static void case_field(void *ctx, const char *field, CXCursor init) {
     case_ctx *cc = ctx;
     if (strcmp(field, "dir") == 0)
         knot__lint_int_value(init, &cc->dir);
-    else if (strcmp(field, "ch") == 0)
+    else if (strcmp(field, "ch") == 0) {
         cc->ch = key_of(cc->w, init);
+        cc->ch_expr = init;
+    }
 }
 
 /* One case of a select: {KNOT_RECV, ch, &v} or KNOT_CASE_RECV(ch, &v). */
 static void on_case(walker *w, CXCursor c) {
-    case_ctx cc = {w, 0, {0, ""}};
+    case_ctx cc = {w, 0, {0, ""}, clang_getNullCursor()};
     knot__lint_init_fields(c, case_field, &cc);
     int group = w->select;
     if (group < 0) {
@@ -370,7 +383,7 @@ static void on_case(walker *w, CXCursor c) {
     }
     w->fn->select_cases[group]++;
     if (cc.dir == 1 || cc.dir == 2)
-        add_op(w, cc.dir == 1 ? KNOT_LINT_SEND : KNOT_LINT_RECV, cc.ch, c, group);
+        add_chan_op(w, cc.dir == 1 ? KNOT_LINT_SEND : KNOT_LINT_RECV, cc.ch, c, group, cc.ch_expr);
 }
 
 static void on_init_list(walker *w, CXCursor c) {

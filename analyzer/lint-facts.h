@@ -43,8 +43,9 @@ typedef struct knot_lint_op {
     enum knot_lint_op_kind kind;
     knot_lint_key ch;
     knot_lint_pos pos;
-    int loop;   /* innermost enclosing loop (index into the function's loops), -1 */
-    int select; /* the select case group it belongs to, -1 for a plain call */
+    int loop;      /* innermost enclosing loop (index into the function's loops), -1 */
+    int select;    /* the select case group it belongs to, -1 for a plain call */
+    char name[64]; /* the channel as written there (`in`, `g->msg`), for messages */
 } knot_lint_op;
 
 /* A loop statement and what happens inside it. */

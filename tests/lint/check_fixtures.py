@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Run `knot lint --format json` on fixture files and compare its findings
 with the `// want: RULE` comments in them: every annotated line must be
-reported with that rule, and nothing else may be.
+reported with that rule, and nothing else may be. `says: TEXT` after the
+rules asks for TEXT in the message of the finding on that line.
 
 usage: check_fixtures.py KNOT INCLUDE_DIR FILE...
        check_fixtures.py --db WORK_DIR KNOT INCLUDE_DIR FILE...
@@ -28,10 +29,15 @@ def static_rules(knot):
     return {rule for rule, kind in kinds.items() if kind == "static"}, set(kinds)
 
 
-def wanted(path, static, known):
+def wanted(path, static, known, says=None):
+    """The (line, rule) pairs a file wants; with says, also what the
+    findings on a line must mention (`// want: RULE says: TEXT`)."""
     want = collections.Counter()
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
+            line, _, text = line.partition(" says: ")
+            if says is not None and text.strip():
+                says[(os.path.basename(path), lineno)] = text.strip()
             m = WANT.search(line)
             if m:
                 for rule in re.split(r"[ ,]+", m.group(1).strip()):
@@ -79,12 +85,17 @@ def reported(knot, include, paths, work):
 
 def check(knot, include, paths, static, known, work=None):
     want = collections.Counter()
+    says = {}
     for path in paths:
-        for (line, rule), n in wanted(path, static, known).items():
+        for (line, rule), n in wanted(path, static, known, says).items():
             want[(os.path.basename(path), line, rule)] += n
     got, messages, status = reported(knot, include, paths, work)
     missing = want - got
     extra = got - want
+    unsaid = [(key, text) for key, text in sorted(says.items())
+              if not any(k[:2] == key and text in m for k, m in messages.items())]
+    for (file, line), text in unsaid:
+        print(f"{file}:{line}: the message does not say {text!r}")
     name = " + ".join(os.path.basename(p) for p in paths)
     for (file, line, rule), _ in sorted(missing.items()):
         print(f"{file}:{line}: missing: {rule}")
@@ -93,7 +104,7 @@ def check(knot, include, paths, static, known, work=None):
     expected_status = 1 if want else 0
     if status != expected_status:
         print(f"{name}: exit status {status}, expected {expected_status}")
-    ok = not missing and not extra and status == expected_status
+    ok = not missing and not extra and not unsaid and status == expected_status
     print(f"{name}: {'ok' if ok else 'FAILED'} ({sum(want.values())} expected, "
           f"{sum(got.values())} reported)")
     return ok

@@ -72,7 +72,7 @@ void encode_all_buggy(int nframes) {
     int next = 0;
     for (int f = 0; f < nframes; f++) {
         frames[next].seq = f;
-        knot_go(encode_frame, &frames[next]); // want: loop-capture
+        knot_go(encode_frame, &frames[next]); // want: loop-capture says: 'frames[next]'
         next = (next + 1) % NBUF;
     }
 }

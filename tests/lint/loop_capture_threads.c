@@ -20,7 +20,7 @@ static int print_index_c11(void *arg) {
 /* Every thread reads the one `i`, which the loop keeps changing. */
 void start_all_buggy(pthread_t *threads) {
     for (int i = 0; i < NWORKERS; i++)
-        pthread_create(&threads[i], NULL, print_index, &i); // want: loop-capture
+        pthread_create(&threads[i], NULL, print_index, &i); // want: loop-capture says: heap
 }
 
 /* Each thread owns its index on the heap and frees it: correct. */

@@ -21,7 +21,7 @@ static void *print_owned(void *arg) {
 /* Every thread reads the one `i`, which the loop keeps changing. */
 void launch_all_buggy(void) {
     for (int i = 0; i < NWORKERS; i++)
-        launch(print_index, &i); // want: loop-capture
+        launch(print_index, &i); // want: loop-capture says: launch() in a loop hands the thread
 }
 
 /* Each thread owns a heap copy and frees it. */
@@ -48,7 +48,7 @@ void launch_all_slots(int *slots) {
 void start_workers_buggy(void) {
     for (int i = 0; i < NWORKERS; i++) {
         int id = i * 10;
-        start_worker(&id); // want: loop-capture
+        start_worker(&id); // want: loop-capture says: on the heap
     }
 }
 
@@ -73,7 +73,7 @@ static void ship(void *arg) {
 void ship_all_buggy(const double *amounts, long n) {
     for (long k = 0; k < n; k++) {
         struct order o = {.number = k + 1, .amount = amounts[k]};
-        go_task(ship, &o); // want: loop-capture
+        go_task(ship, &o); // want: loop-capture says: knot_go_copy
     }
 }
 
