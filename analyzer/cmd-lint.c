@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct options {
@@ -34,6 +35,7 @@ typedef struct options {
     int nfiles;
     char **extra; /* after -- */
     int nextra;
+    bool stats;
 } options;
 
 static void help(void) {
@@ -45,6 +47,7 @@ static void help(void) {
          "  --fail-on LEVEL    exit 1 on findings at or above note, warning (default), error\n"
          "  --rule ID          only this rule (repeatable; see knot rules)\n"
          "  -j N               lint N files at a time (default: one per core)\n"
+         "  --stats            say on stderr what each phase cost (CPU time)\n"
          "exit status: 0 clean, 1 findings, 2 usage or input error (clang errors included)");
 }
 
@@ -100,6 +103,10 @@ static int parse_args(options *o, int argc, char **argv) {
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             help();
             return -1;
+        }
+        if (!strcmp(a, "--stats")) {
+            o->stats = true;
+            continue;
         }
         if (!strcmp(a, "--")) {
             o->extra = argv + i + 1;
@@ -318,7 +325,8 @@ typedef struct pool {
     const jobs *js;
     knot_lint_tu *tus;
     atomic_size_t next;
-    bool checking; /* the second pass */
+    bool checking;             /* the second pass */
+    atomic_llong summarize_ns; /* CPU time, for --stats */
 } pool;
 
 typedef struct worker {
@@ -327,17 +335,31 @@ typedef struct worker {
     int status;
 } worker;
 
+/* CPU time of this thread, or of the whole process (libclang parses on
+ * threads of its own, so a parse is only seen in the process's time). */
+static long long cpu_ns(clockid_t clock) {
+    struct timespec t;
+    clock_gettime(clock, &t);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
 static void *lint_worker(void *arg) {
     worker *w = arg;
-    CXIndex idx = w->p->checking ? NULL : clang_createIndex(0, 0);
+    pool *p = w->p;
+    CXIndex idx = p->checking ? NULL : clang_createIndex(0, 0);
     for (;;) {
-        size_t i = atomic_fetch_add(&w->p->next, 1);
-        if (i >= w->p->js->n)
+        size_t i = atomic_fetch_add(&p->next, 1);
+        if (i >= p->js->n)
             break;
-        if (w->p->checking)
-            knot__lint_check(&w->p->tus[i], &w->found);
-        else if (knot__lint_parse(idx, &w->p->js->v[i], &w->p->tus[i]) != 0)
+        if (p->checking) {
+            knot__lint_check(&p->tus[i], &w->found);
+            continue;
+        }
+        if (knot__lint_parse(idx, &p->js->v[i], &p->tus[i]) != 0)
             w->status = 2;
+        long long t0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+        knot_lint_summarize(&p->tus[i]);
+        atomic_fetch_add(&p->summarize_ns, cpu_ns(CLOCK_THREAD_CPUTIME_ID) - t0);
     }
     if (idx)
         clang_disposeIndex(idx);
@@ -392,7 +414,27 @@ static int run_pass(pool *p, long nthreads, knot_findings *out) {
     return status;
 }
 
-static int lint_all(const jobs *js, long nthreads, knot_findings *out) {
+/* CPU nanoseconds of each phase, for --stats. */
+typedef struct phases {
+    long long gather, combine, check;
+} phases;
+
+static void print_stats(const pool *p, const phases *t, const knot_lint_summary *s) {
+    size_t passes = 0;
+    for (size_t i = 0; i < p->js->n; i++)
+        passes += p->tus[i].npasses;
+    long long summarize = atomic_load(&p->summarize_ns);
+    fprintf(stderr,
+            "knot: lint: %zu units, CPU ms: parse and gather %.1f, cross-unit summaries %.2f "
+            "(%.2f in the units, %.2f combining; %zu calls pass parameters on, %zu spawn "
+            "wrappers), rules %.1f\n",
+            p->js->n, (double)(t->gather - summarize) / 1e6, (double)(summarize + t->combine) / 1e6,
+            (double)summarize / 1e6, (double)t->combine / 1e6, passes, s->n,
+            (double)t->check / 1e6);
+}
+
+static int lint_all(const jobs *js, const options *o, knot_findings *out) {
+    long nthreads = o->jobs;
     if ((size_t)nthreads > js->n)
         nthreads = (long)js->n;
     if (nthreads < 1)
@@ -403,15 +445,23 @@ static int lint_all(const jobs *js, long nthreads, knot_findings *out) {
         fputs("knot: out of memory\n", stderr);
         exit(2);
     }
+    phases t = {.gather = -cpu_ns(CLOCK_PROCESS_CPUTIME_ID)};
     int status = run_pass(&p, nthreads, out);
+    t.gather += cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
     for (size_t i = 0; i < js->n; i++)
         all[i] = &p.tus[i];
+    t.combine = -cpu_ns(CLOCK_THREAD_CPUTIME_ID);
     knot_lint_summary summary = {0};
     knot_lint_summary_build(&summary, all, js->n);
+    t.combine += cpu_ns(CLOCK_THREAD_CPUTIME_ID);
     for (size_t i = 0; i < js->n; i++)
         p.tus[i].summary = &summary;
     p.checking = true;
+    t.check = -cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
     run_pass(&p, nthreads, out);
+    t.check += cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+    if (o->stats)
+        print_stats(&p, &t, &summary);
     for (size_t i = 0; i < js->n; i++)
         knot_lint_tu_free(&p.tus[i]);
     knot_lint_summary_free(&summary);
@@ -453,7 +503,7 @@ static int lint(const options *o, knot_findings *fs) {
     jobs js = {0};
     int rc = o->build_dir ? jobs_from_database(&js, o) : jobs_from_files(&js, o);
     if (rc == 0) {
-        int parse_status = lint_all(&js, o->jobs, fs);
+        int parse_status = lint_all(&js, o, fs);
         knot_findings_filter_rules(fs, o->rules, o->nrules);
         knot_findings_apply_suppressions(fs);
         knot_findings_sort(fs);

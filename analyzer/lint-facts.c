@@ -336,11 +336,14 @@ static void on_call(walker *w, CXCursor c) {
         knot__lint_func_ref(a, arg->func, sizeof arg->func);
     }
     const char *name = call->callee;
-    /* fgets(line, ...), scanf("%d", &n), knot_chan_recv(ch, &v): the callee
-     * writes the object, so a loop making such calls changes it */
-    for (int i = 0; knot_lint_spawn_arg(name) < 0 && i < n; i++)
-        if (call->args[i].addr_of && knot__lint_writes_through(c, name, i))
-            mark_filled(w, call->args[i].addr_of, call->pos.offset);
+    /* fgets(line, ...), scanf("%d", &n), knot_chan_recv(ch, &v),
+     * strncpy(names[k], ...): the callee writes the object (or an element
+     * of the array), so a loop making such calls changes it */
+    for (int i = 0; knot_lint_spawn_arg(name) < 0 && i < n; i++) {
+        knot_lint_id object = call->args[i].addr_of ? call->args[i].addr_of : call->args[i].elem_of;
+        if (object && knot__lint_writes_through(c, name, i))
+            mark_filled(w, object, call->pos.offset);
+    }
     knot_lint_key ch = n > 0 ? call->args[0].key : (knot_lint_key){0, ""};
     CXCursor ch_expr = n > 0 ? clang_Cursor_getArgument(c, 0) : clang_getNullCursor();
     if (knot_lint_is(name, "knot_chan_send"))

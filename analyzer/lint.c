@@ -3,7 +3,6 @@
 #include "lint.h"
 #include "lint-ast.h"
 #include "lint-rules.h"
-#include "lint-summary.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -131,7 +130,6 @@ int knot__lint_parse(CXIndex idx, const knot_lint_job *job, knot_lint_tu *facts)
     }
     facts->file = main_file(tu, job->dir);
     knot__lint_gather(tu, facts);
-    knot_lint_summarize(facts);
     clang_disposeTranslationUnit(tu);
     return 0;
 }

@@ -19,9 +19,8 @@ typedef struct knot_lint_job {
     int argc;
 } knot_lint_job;
 
-/* Parse job with idx (one index per thread) into facts, its passes listed
- * for the summaries. Return 0, or 2 when clang could not parse the file
- * (its errors are on stderr by then). */
+/* Parse job with idx (one index per thread) into facts. Return 0, or 2 when clang could not parse
+ * the file (its errors are on stderr by then). */
 int knot__lint_parse(CXIndex idx, const knot_lint_job *job, knot_lint_tu *facts);
 /* Run every static rule over one unit's facts. */
 void knot__lint_check(const knot_lint_tu *facts, knot_findings *out);

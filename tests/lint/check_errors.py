@@ -128,6 +128,8 @@ expect("--help", lint("--help"), 0, None, r"^usage: knot lint")
 # Output options.
 expect("--fail-on error: warnings pass", lint("--fail-on", "error", good, "--", inc), 0,
        None, r"loop-capture")
+expect("--stats says what each phase cost", lint("--stats", good, "--", inc), 1,
+       r"^knot: lint: 1 units, CPU ms: parse and gather [0-9.]+, cross-unit summaries [0-9.]+")
 expect("--rule keeps only that rule", lint("--rule", "close-by-receiver", good, "--", inc), 0)
 out = os.path.join(work, "lint-out.json")
 proc = lint("--format", "json", "-o", out, "-j1", good, "--", inc)

@@ -140,3 +140,29 @@ void compress_pairs_buggy(pthread_t *threads) {
         pthread_create(&threads[i + 1], NULL, compress_block, &pair[1]); // want: loop-capture
     }
 }
+
+/* Filled by a call rather than an assignment: strncpy rewrites the slot
+ * the previous-but-one thread was given. */
+static void *show_name(void *arg) {
+    fputs(arg, stderr);
+    return NULL;
+}
+
+void show_names_buggy(char **names, int n, pthread_t *threads) {
+    char shown[NBUF][64];
+    for (int k = 0; k < n; k++) {
+        int slot = k & 1;
+        strncpy(shown[slot], names[k], sizeof shown[slot] - 1);
+        shown[slot][63] = '\0';
+        pthread_create(&threads[k], NULL, show_name, shown[slot]); // want: loop-capture
+    }
+}
+
+/* Twin: one buffer per name, indexed by the loop counter. */
+void show_names(char **names, pthread_t *threads) {
+    char shown[NBLOCKS][64];
+    for (int k = 0; k < NBLOCKS; k++) {
+        snprintf(shown[k], sizeof shown[k], "%s", names[k]);
+        pthread_create(&threads[k], NULL, show_name, shown[k]);
+    }
+}
