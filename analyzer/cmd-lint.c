@@ -427,7 +427,7 @@ static void print_stats(const pool *p, const phases *t, const knot_lint_summary 
     fprintf(stderr,
             "knot: lint: %zu units, CPU ms: parse and gather %.1f, cross-unit summaries %.2f "
             "(%.2f in the units, %.2f combining; %zu calls pass parameters on, %zu spawn "
-            "wrappers), rules %.1f\n",
+            "wrappers and joiners), rules %.1f\n",
             p->js->n, (double)(t->gather - summarize) / 1e6, (double)(summarize + t->combine) / 1e6,
             (double)summarize / 1e6, (double)t->combine / 1e6, passes, s->n,
             (double)t->check / 1e6);

@@ -27,6 +27,7 @@ typedef struct walker {
     knot_lint_id *tested; /* variables the enclosing if conditions read */
     size_t ntested;
     int depth;
+    CXFile main; /* the main file */
 } walker;
 
 /* The walk recurses on the C stack; generated code can nest expressions
@@ -245,6 +246,7 @@ static void on_function(walker *w, CXCursor c) {
         v->is_param = true;
     }
     *w = (walker){.out = w->out,
+                  .main = w->main,
                   .fn = f,
                   .loop = -1,
                   .body = -1,
@@ -568,14 +570,26 @@ static void walk(walker *w, CXCursor c) {
         walk_in_function(w, c);
         return;
     }
-    if (!clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+    /* by where it is expanded: libuv's TEST_IMPL(name) macro, defined in a
+     * header, writes the function definitions of every test file */
+    CXFile file;
+    CXSourceLocation loc = clang_getCursorLocation(c);
+    clang_getExpansionLocation(loc, &file, NULL, NULL, NULL);
+    if (w->main ? !file || !clang_File_isEqual(file, w->main) : !clang_Location_isFromMainFile(loc))
         return;
     if (clang_getCursorKind(c) == CXCursor_FunctionDecl)
         on_function(w, c);
 }
 
 void knot__lint_gather(CXTranslationUnit tu, knot_lint_tu *out) {
-    walker w = {.out = out, .loop = -1, .body = -1, .brk = -1, .select = -1};
+    CXString name = clang_getTranslationUnitSpelling(tu);
+    walker w = {.out = out,
+                .loop = -1,
+                .body = -1,
+                .brk = -1,
+                .select = -1,
+                .main = clang_getFile(tu, clang_getCString(name))};
+    clang_disposeString(name);
     walk_children(&w, clang_getTranslationUnitCursor(tu));
     free(w.aliases);
     free(w.oks);

@@ -152,6 +152,8 @@ typedef struct knot_lint_tu {
     size_t nfuncs;
     knot_lint_pass *passes; /* knot_lint_summarize */
     size_t npasses;
+    size_t *joiners; /* functions that join a thread or wait for a group (indices) */
+    size_t njoiners;
     /* every translation unit's spawn wrappers, set before the rules run;
      * NULL: the rules see direct spawns only */
     const struct knot_lint_summary *summary;

@@ -140,6 +140,7 @@ void knot_lint_tu_free(knot_lint_tu *tu) {
         func_free(&tu->funcs[i]);
     free(tu->funcs);
     free(tu->passes);
+    free(tu->joiners);
     free(tu->file);
     memset(tu, 0, sizeof *tu);
 }

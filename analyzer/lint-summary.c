@@ -33,9 +33,24 @@ static bool passes_param(const knot_lint_call *c) {
     return false;
 }
 
+/* Joins a thread or waits for a group (a receive is too common to count),
+ * and starts nothing. */
+static bool joins(const knot_lint_func *f) {
+    bool join = false;
+    for (size_t i = 0; i < f->ncalls; i++) {
+        const char *callee = f->calls[i].callee;
+        if (knot_lint_spawn_base(callee))
+            return false;
+        join |= knot_lint_is_wait(callee) && !knot_lint_is(callee, "knot_chan_recv");
+    }
+    return join;
+}
+
 void knot_lint_summarize(knot_lint_tu *tu) {
     for (size_t i = 0; i < tu->nfuncs; i++) {
         const knot_lint_func *f = &tu->funcs[i];
+        if (joins(f))
+            *KNOT__PUSH(tu->joiners, tu->njoiners) = i;
         unsigned wait = last_wait(f);
         for (size_t k = 0; k < f->ncalls; k++)
             if (f->calls[k].callee[0] && f->calls[k].pos.offset >= wait &&
@@ -44,13 +59,15 @@ void knot_lint_summarize(knot_lint_tu *tu) {
     }
 }
 
-static const knot_lint_wrapper *find_wrapper(const knot_lint_summary *s, const knot_lint_tu *tu,
-                                             const char *name) {
+/* The wrapper (or, with joiner, the joiner) a call to name made in tu
+ * calls, or NULL. */
+static const knot_lint_wrapper *find_entry(const knot_lint_summary *s, const knot_lint_tu *tu,
+                                           const char *name, bool joiner) {
     const knot_lint_wrapper *global = NULL;
     bool any = false;
     for (size_t i = 0; s && i < s->n; i++) {
         const knot_lint_wrapper *w = &s->v[i];
-        if (strcmp(w->name, name) != 0)
+        if ((w->arg < 0) != joiner || strcmp(w->name, name) != 0)
             continue;
         any = true;
         if (w->tu == tu)
@@ -62,6 +79,15 @@ static const knot_lint_wrapper *find_wrapper(const knot_lint_summary *s, const k
     if (!any || knot_lint_find_func(tu, name))
         return NULL;
     return global;
+}
+
+static const knot_lint_wrapper *find_wrapper(const knot_lint_summary *s, const knot_lint_tu *tu,
+                                             const char *name) {
+    return find_entry(s, tu, name, false);
+}
+
+bool knot_lint_waits(const knot_lint_tu *tu, const char *callee) {
+    return knot_lint_is_wait(callee) || (callee[0] && find_entry(tu->summary, tu, callee, true));
 }
 
 static bool spawn_in(const knot_lint_summary *s, const knot_lint_tu *tu, const char *callee,
@@ -128,6 +154,14 @@ static bool add_if_wrapper(knot_lint_summary *s, const knot_lint_tu *tu, const k
 }
 
 void knot_lint_summary_build(knot_lint_summary *s, knot_lint_tu *const *tus, size_t n) {
+    for (size_t t = 0; t < n; t++)
+        for (size_t i = 0; i < tus[t]->njoiners; i++) {
+            const knot_lint_func *f = &tus[t]->funcs[tus[t]->joiners[i]];
+            knot_lint_wrapper *w = KNOT__PUSH(s->v, s->n);
+            *w = (knot_lint_wrapper){
+                .tu = tus[t], .is_static = f->is_static, .arg = -1, .fn = -1, .base = "join"};
+            snprintf(w->name, sizeof w->name, "%s", f->name);
+        }
     for (bool changed = true; changed;) {
         changed = false;
         for (size_t t = 0; t < n; t++) {

@@ -13,12 +13,14 @@
 
 #include "lint-facts.h"
 
-/* A function that spawns with its own parameter as the task's argument. */
+/* A function that spawns with its own parameter as the task's argument;
+ * or (arg -1) one that joins a thread or waits for a group and spawns
+ * nothing, such as libuv's uv_thread_join. */
 typedef struct knot_lint_wrapper {
     char name[64];
     const knot_lint_tu *tu; /* where it is defined */
     bool is_static;
-    int arg;          /* the parameter the task gets */
+    int arg;          /* the parameter the task gets; -1 for a joiner */
     int fn;           /* the parameter naming the task function, -1 */
     char task[64];    /* the task function, when the wrapper names it itself */
     const char *base; /* the spawning call it comes down to ("pthread_create") */
@@ -38,7 +40,7 @@ typedef struct knot_lint_spawn {
 } knot_lint_spawn;
 
 /* The calls of tu that pass on a parameter of their caller, with no wait
- * for the task after them, into tu->passes. */
+ * for the task after them, into tu->passes; its joiners into tu->joiners. */
 void knot_lint_summarize(knot_lint_tu *tu);
 /* Every wrapper of the n translation units (their passes listed). */
 void knot_lint_summary_build(knot_lint_summary *s, knot_lint_tu *const *tus, size_t n);
@@ -54,5 +56,7 @@ bool knot_lint_escape_is_spawn(const knot_lint_tu *tu, const knot_lint_func *f,
                                const knot_lint_op *escape);
 /* Does the call wait for a task (join, wait group, group, a receive)? */
 bool knot_lint_is_wait(const char *callee);
+/* The same, with the joiners of every unit: a call to callee made in tu. */
+bool knot_lint_waits(const knot_lint_tu *tu, const char *callee);
 
 #endif

@@ -58,10 +58,11 @@ static int capturing_loop(const knot_lint_func *f, const knot_lint_call *spawn,
 
 /* Waited for in the same iteration, after the spawn: the task is done with
  * the object (or has signalled that it copied it) before it changes. */
-static bool waited_in_iteration(const knot_lint_func *f, const knot_lint_call *spawn, int loop) {
+static bool waited_in_iteration(const knot_lint_tu *tu, const knot_lint_func *f,
+                                const knot_lint_call *spawn, int loop) {
     for (size_t i = 0; i < f->ncalls; i++) {
         const knot_lint_call *c = &f->calls[i];
-        if (knot_lint_is_wait(c->callee) && c->pos.offset > spawn->pos.offset &&
+        if (knot_lint_waits(tu, c->callee) && c->pos.offset > spawn->pos.offset &&
             c->pos.offset < f->loops[loop].end && knot_lint_loop_within(f, c->loop, loop))
             return true;
     }
@@ -109,9 +110,9 @@ static bool own_element(const knot_lint_func *f, const knot_lint_call *spawn, in
 
 /* Does the loop wait for a task anywhere: before reusing a slot (pigz's
  * double buffering joins the slot's previous thread), or after? */
-static bool waits_in(const knot_lint_func *f, int loop) {
+static bool waits_in(const knot_lint_tu *tu, const knot_lint_func *f, int loop) {
     for (size_t i = 0; i < f->ncalls; i++)
-        if (knot_lint_is_wait(f->calls[i].callee) &&
+        if (knot_lint_waits(tu, f->calls[i].callee) &&
             knot_lint_loop_within(f, f->calls[i].loop, loop))
             return true;
     return false;
@@ -119,9 +120,9 @@ static bool waits_in(const knot_lint_func *f, int loop) {
 
 /* What the task is handed: a variable's address, or an element of an
  * array; its name for the message into name. NULL if neither. */
-static const knot_lint_var *captured(const knot_lint_func *f, const knot_lint_call *c,
-                                     const knot_lint_arg *arg, int *loop, const char **why,
-                                     char *name, size_t size) {
+static const knot_lint_var *captured(const knot_lint_tu *tu, const knot_lint_func *f,
+                                     const knot_lint_call *c, const knot_lint_arg *arg, int *loop,
+                                     const char **why, char *name, size_t size) {
     const knot_lint_var *v = knot_lint_find_var(f, arg->addr_of);
     if (v && !v->is_static) {
         snprintf(name, size, "'%s'", v->name);
@@ -133,7 +134,7 @@ static const knot_lint_var *captured(const knot_lint_func *f, const knot_lint_ca
         return NULL;
     *loop = capturing_loop(f, c, v, why);
     if (*loop >= 0 && v->body_of != *loop) {
-        if (own_element(f, c, *loop, arg->index) || waits_in(f, *loop))
+        if (own_element(f, c, *loop, arg->index) || waits_in(tu, f, *loop))
             *loop = -1;
         *why = "the loop writes again on a later pass, while the index does not give each "
                "pass its own element";
@@ -155,8 +156,8 @@ static void check_call(const knot_lint_tu *tu, const knot_lint_func *f, const kn
     const char *why = NULL;
     char name[160];
     int loop = -1;
-    const knot_lint_var *v = captured(f, c, &c->args[a], &loop, &why, name, sizeof name);
-    if (!v || loop < 0 || waited_in_iteration(f, c, loop))
+    const knot_lint_var *v = captured(tu, f, c, &c->args[a], &loop, &why, name, sizeof name);
+    if (!v || loop < 0 || waited_in_iteration(tu, f, c, loop))
         return;
     const char *who = strncmp(sp.base, "knot_", 5) ? "thread" : "task";
     knot_finding *fd = knot_findings_add(

@@ -47,6 +47,12 @@ void go_task(void (*fn)(void *), void *arg) { knot_go(fn, arg); }
 
 void go_copied(void (*fn)(void *), const void *arg, size_t size) { knot_go_copy(fn, arg, size); }
 
+int spawn_thread(pthread_t *t, void *(*fn)(void *), void *arg) {
+    return pthread_create(t, NULL, fn, arg);
+}
+
+int finish(pthread_t *t) { return pthread_join(*t, NULL); }
+
 void *run_and_wait(void *(*fn)(void *), void *arg) {
     pthread_t t;
     void *result = NULL;

@@ -59,6 +59,21 @@ void run_each(void) {
         run_and_wait(print_index, &i);
 }
 
+/* A joinable thread per pass: joined in the same pass through finish(),
+ * defined in the other file, is correct; without it, not. */
+void spawn_each_buggy(pthread_t *threads) {
+    for (int i = 0; i < NWORKERS; i++)
+        spawn_thread(&threads[i], print_index, &i); // want: loop-capture
+}
+
+void spawn_each_joined(void) {
+    for (int i = 0; i < NWORKERS; i++) {
+        pthread_t t;
+        if (spawn_thread(&t, print_index, &i) == 0)
+            finish(&t);
+    }
+}
+
 /* knot tasks through a wrapper, and through one that copies. */
 struct order {
     long number;
