@@ -1,6 +1,7 @@
 /* Cursor questions for the lint traversal; see lint-ast.h. */
 #include "lint-ast.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -321,6 +322,26 @@ static bool op_at(CXTranslationUnit tu, CXSourceLocation loc, char *buf, size_t 
         }
     }
     return false;
+}
+
+void knot__lint_written_callee(CXCursor call, char *buf, size_t size) {
+    buf[0] = '\0';
+    CXFile file;
+    unsigned offset;
+    size_t len, n = 0;
+    clang_getExpansionLocation(clang_getCursorLocation(call), &file, NULL, NULL, &offset);
+    CXCursor callee;
+    if (knot__lint_first_expr(call, &callee)) /* the call's location is its parenthesis */
+        clang_getExpansionLocation(clang_getCursorLocation(callee), &file, NULL, NULL, &offset);
+    const char *text =
+        file ? clang_getFileContents(clang_Cursor_getTranslationUnit(call), file, &len) : NULL;
+    while (text && offset + n < len && n + 1 < size &&
+           (isalnum((unsigned char)text[offset + n]) || text[offset + n] == '_'))
+        n++;
+    if (n > 0 && !isdigit((unsigned char)text[offset])) {
+        memcpy(buf, text + offset, n);
+        buf[n] = '\0';
+    }
 }
 
 bool knot__lint_is_incdec(CXCursor unary) {

@@ -47,6 +47,10 @@ knot_lint_id knot__lint_member_root(CXCursor e);
 /* An expression made of a variable, fields and dereferences as written
  * (`in`, `g->msg`, `*p`), into buf; "" for anything else. */
 void knot__lint_written(CXCursor e, char *buf, size_t size);
+/* The name a call is written with where it is expanded: a macro's name
+ * (pigz's launch for launch_, knot_go for knot_go_at, or one the call is
+ * an argument of), into buf; "" when it does not start with one. */
+void knot__lint_written_callee(CXCursor call, char *buf, size_t size);
 /* A call's callee, when it names a function; false otherwise. */
 bool knot__lint_callee(CXCursor call, char *buf, size_t size);
 /* May the callee write through its argument i: a pointer to non-const in

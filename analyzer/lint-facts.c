@@ -320,6 +320,11 @@ static void on_var(walker *w, CXCursor c) {
 static void on_call(walker *w, CXCursor c) {
     knot_lint_call *call = KNOT__PUSH(w->fn->calls, w->fn->ncalls);
     knot__lint_callee(c, call->callee, sizeof call->callee);
+    knot__lint_written_callee(c, call->written, sizeof call->written);
+    /* only a name that is the callee's own (launch for launch_), not a
+     * macro the call is an argument of (ASSERT_OK(uv_thread_create(...))) */
+    if (strncmp(call->callee, call->written, strlen(call->written)) != 0)
+        call->written[0] = '\0';
     call->pos = knot__lint_pos(c);
     call->loop = w->loop;
     int n = clang_Cursor_getNumArguments(c);

@@ -80,7 +80,8 @@ typedef struct knot_lint_arg {
 } knot_lint_arg;
 
 typedef struct knot_lint_call {
-    char callee[64]; /* "" when called through a pointer */
+    char callee[64];  /* "" when called through a pointer */
+    char written[64]; /* the name at the call as written (a macro's), else "" */
     knot_lint_pos pos;
     int loop;
     knot_lint_arg *args;

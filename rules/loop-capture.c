@@ -165,7 +165,8 @@ static void check_call(const knot_lint_tu *tu, const knot_lint_func *f, const kn
         knot_lint_loc(tu, c->pos, f->name),
         "%.*s() in a loop hands the %s the address of %s, which %s; the %s may read it "
         "after it has changed or gone: %s",
-        knot_lint_name_len(c->callee), c->callee, who, name, why, who,
+        c->written[0] ? (int)strlen(c->written) : knot_lint_name_len(c->callee),
+        c->written[0] ? c->written : c->callee, who, name, why, who,
         fix_for(&sp, c->args[a].elem_of && v->body_of != loop));
     knot_finding_relate(fd, knot_lint_loc(tu, v->pos, f->name), "'%s' is declared here", v->name);
 }
