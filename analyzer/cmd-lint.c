@@ -213,12 +213,17 @@ static int explain_database(const char *path, FILE *said) {
     rewind(said);
     while (fgets(line, sizeof line, said)) {
         line[strcspn(line, "\n")] = '\0';
-        unsigned l, c;
-        int n = 0;
-        if (sscanf(line, "YAML:%u:%u: error: %n", &l, &c, &n) == 2 && n > 0) {
-            snprintf(where, sizeof where, ":%u:%u", l, c);
-            snprintf(why, sizeof why, "not valid JSON: %s", line + n);
-            break;
+        if (strncmp(line, "YAML:", 5) == 0) {
+            char *end;
+            unsigned long l = strtoul(line + 5, &end, 10), c = 0;
+            if (*end == ':')
+                c = strtoul(end + 1, &end, 10);
+            const char *msg = strstr(end, "error: ");
+            if (msg) {
+                snprintf(where, sizeof where, ":%lu:%lu", l, c);
+                snprintf(why, sizeof why, "not valid JSON: %s", msg + strlen("error: "));
+                break;
+            }
         }
         const char *json = strstr(line, "json-compilation-database: ");
         if (json)

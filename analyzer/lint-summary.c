@@ -128,6 +128,21 @@ bool knot_lint_escape_is_spawn(const knot_lint_tu *tu, const knot_lint_func *f,
     return false;
 }
 
+const knot_lint_func *knot_lint_find_callee(const knot_lint_tu *tu, const char *name,
+                                            const knot_lint_tu **where) {
+    *where = tu;
+    const knot_lint_func *f = knot_lint_find_func(tu, name);
+    for (size_t t = 0; !f && name && tu->summary && t < tu->summary->ntus; t++) {
+        const knot_lint_tu *other = tu->summary->tus[t];
+        const knot_lint_func *g = other != tu ? knot_lint_find_func(other, name) : NULL;
+        if (g && !g->is_static) {
+            *where = other;
+            f = g;
+        }
+    }
+    return f;
+}
+
 /* Is f, through call c, a wrapper? Then add it. */
 static bool add_if_wrapper(knot_lint_summary *s, const knot_lint_tu *tu, const knot_lint_func *f,
                            const knot_lint_call *c) {
@@ -154,6 +169,8 @@ static bool add_if_wrapper(knot_lint_summary *s, const knot_lint_tu *tu, const k
 }
 
 void knot_lint_summary_build(knot_lint_summary *s, knot_lint_tu *const *tus, size_t n) {
+    s->tus = tus;
+    s->ntus = n;
     for (size_t t = 0; t < n; t++)
         for (size_t i = 0; i < tus[t]->njoiners; i++) {
             const knot_lint_func *f = &tus[t]->funcs[tus[t]->joiners[i]];

@@ -29,6 +29,8 @@ typedef struct knot_lint_wrapper {
 typedef struct knot_lint_summary {
     knot_lint_wrapper *v;
     size_t n;
+    knot_lint_tu *const *tus; /* every unit, where task functions are looked up */
+    size_t ntus;
 } knot_lint_summary;
 
 /* A call that starts a task, directly or through wrappers. */
@@ -50,6 +52,10 @@ void knot_lint_summary_free(knot_lint_summary *s);
 bool knot_lint_spawn_of(const knot_lint_tu *tu, const char *callee, knot_lint_spawn *out);
 /* The task function a spawning call starts, or NULL when not named. */
 const char *knot_lint_spawn_task(const knot_lint_call *call, const knot_lint_spawn *sp);
+/* The function a call made in tu calls by name: tu's own, else one with
+ * external linkage in another unit (its unit into *where); NULL if none. */
+const knot_lint_func *knot_lint_find_callee(const knot_lint_tu *tu, const char *name,
+                                            const knot_lint_tu **where);
 /* Is an escape of a channel in f only its handing to a task through a
  * spawn wrapper (which the rules follow like a direct spawn)? */
 bool knot_lint_escape_is_spawn(const knot_lint_tu *tu, const knot_lint_func *f,

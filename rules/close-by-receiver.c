@@ -30,9 +30,11 @@ static bool task_may_send(const knot_lint_tu *tu, const knot_lint_func *f,
                           const knot_lint_call *call, const knot_lint_arg *arg,
                           const knot_lint_key *ch) {
     knot_lint_spawn sp;
-    const knot_lint_func *task = knot_lint_spawn_of(tu, call->callee, &sp)
-                                     ? knot_lint_find_func(tu, knot_lint_spawn_task(call, &sp))
-                                     : NULL;
+    const knot_lint_tu *where;
+    const knot_lint_func *task =
+        knot_lint_spawn_of(tu, call->callee, &sp)
+            ? knot_lint_find_callee(tu, knot_lint_spawn_task(call, &sp), &where)
+            : NULL;
     if (!task || task->nparams == 0 || call->loop >= 0)
         return true;
     for (size_t i = 0; i < task->nops; i++) {

@@ -5,11 +5,11 @@
  * nobody receives from at all.
  *
  * Only channels a function makes itself (`knot_chan *c = knot_chan_make(...)`)
- * and hands to tasks defined in the same file (directly, or in a struct,
- * an array of them or a heap object it fills; through knot_go,
- * knot_go_copy, pthread_create, thrd_create or a spawn wrapper) are followed; one that goes
- * anywhere else, or that the function closes, is left alone. When a count
- * is not known, the rule stays silent. */
+ * and hands to tasks defined in any file linted with it are followed:
+ * directly, or in a struct, an array of them or a heap object it fills;
+ * through knot_go, knot_go_copy, pthread_create, thrd_create or a spawn
+ * wrapper. One that goes anywhere else, or that the function closes, is
+ * left alone. When a count is not known, the rule stays silent. */
 #include "../analyzer/lint-rules.h"
 #include "../analyzer/rules.h"
 
@@ -27,6 +27,7 @@ const knot_rule knot_rule_unreceived_send = {
 
 /* A send that can block: in a task (func) or in the maker itself. */
 typedef struct sender {
+    const knot_lint_tu *tu; /* where func is: a task may be in another file */
     const knot_lint_func *func;
     const knot_lint_op *op;
     const knot_lint_call *spawn; /* NULL for the maker's own sends */
@@ -82,15 +83,15 @@ static int buffer_holds(const knot_lint_var *v, const tally *t) {
     return -1;
 }
 
-static void add_sender(chan_use *u, const knot_lint_func *f, const knot_lint_op *op,
-                       const knot_lint_call *spawn) {
+static void add_sender(chan_use *u, const knot_lint_tu *tu, const knot_lint_func *f,
+                       const knot_lint_op *op, const knot_lint_call *spawn) {
     sender *grown = realloc(u->senders, (u->nsenders + 1) * sizeof *grown);
     if (!grown) {
         u->lost = true;
         return;
     }
     u->senders = grown;
-    u->senders[u->nsenders++] = (sender){f, op, spawn};
+    u->senders[u->nsenders++] = (sender){tu, f, op, spawn};
 }
 
 /* A send inside a select with other cases can give up: not a blocked send. */
@@ -100,7 +101,7 @@ static bool can_block(const knot_lint_func *f, const knot_lint_op *op) {
 
 /* What a task spawned with the channel does with it. */
 static void follow_task(chan_use *u, const knot_lint_call *spawn, const knot_lint_arg *arg,
-                        const knot_lint_func *task) {
+                        const knot_lint_tu *tu, const knot_lint_func *task) {
     if (!task || task == u->maker || task->nparams == 0) {
         u->lost = true;
         return;
@@ -116,7 +117,7 @@ static void follow_task(chan_use *u, const knot_lint_call *spawn, const knot_lin
         else if (op->kind == KNOT_LINT_RECV)
             u->drained = true;
         else if (op->kind == KNOT_LINT_SEND && can_block(task, op)) {
-            add_sender(u, task, op, spawn);
+            add_sender(u, tu, task, op, spawn);
             many |= op->loop >= 0 || sends;
             sends = true;
         }
@@ -136,8 +137,10 @@ static void follow_spawns(chan_use *u) {
             (size_t)sp.arg >= c->nargs ||
             !knot_lint_arg_carries(f, &c->args[sp.arg], &u->key, NULL))
             continue;
-        follow_task(u, c, &c->args[sp.arg],
-                    knot_lint_find_func(u->tu, knot_lint_spawn_task(c, &sp)));
+        const knot_lint_tu *where;
+        const knot_lint_func *task =
+            knot_lint_find_callee(u->tu, knot_lint_spawn_task(c, &sp), &where);
+        follow_task(u, c, &c->args[sp.arg], where, task);
     }
 }
 
@@ -146,7 +149,7 @@ static void report(const chan_use *u, const char *why, knot_findings *out) {
         const sender *s = &u->senders[i];
         knot_finding *fd = knot_findings_add(
             out, knot_rule_unreceived_send.id, knot_rule_unreceived_send.severity, false,
-            knot_lint_loc(u->tu, s->op->pos, s->func->name),
+            knot_lint_loc(s->tu, s->op->pos, s->func->name),
             "this send on '%s' (made in %s()) can block forever: %s; give the channel room for "
             "every send, or keep receiving until every sender is done",
             u->var->name, u->maker->name, why);
@@ -245,7 +248,7 @@ static void check_chan(const knot_lint_tu *tu, const knot_lint_func *f, const kn
     for (size_t i = 0; i < f->nops; i++) {
         const knot_lint_op *op = &f->ops[i];
         if (op->kind == KNOT_LINT_SEND && knot_lint_key_eq(&op->ch, &u.key) && can_block(f, op)) {
-            add_sender(&u, f, op, NULL);
+            add_sender(&u, tu, f, op, NULL);
             add_times(&u.sends, f, op->loop);
         }
     }

@@ -21,4 +21,11 @@ int finish(pthread_t *t);
 /* Run fn(arg) on a thread and wait for it: no spawn as far as arg goes. */
 void *run_and_wait(void *(*fn)(void *), void *arg);
 
+/* A task of reporters.c: sends r->code on r->results once. */
+struct report {
+    int code;
+    knot_chan *results;
+};
+void report_done(void *arg);
+
 #endif

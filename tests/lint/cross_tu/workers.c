@@ -98,3 +98,36 @@ void ship_all_copied(const double *amounts, long n) {
         go_copied(ship, &o, sizeof o);
     }
 }
+
+/* A task defined in reporters.c sends on a channel nobody here receives
+ * from after the first answer. */
+int first_report_buggy(void) {
+    knot_chan *results = knot_chan_make(sizeof(int), 0);
+    struct report reports[NWORKERS];
+    for (int i = 0; i < NWORKERS; i++) {
+        reports[i] = (struct report){.code = i};
+        reports[i].results = results;
+        knot_go(report_done, &reports[i]);
+    }
+    int code = -1;
+    knot_chan_recv(results, &code);
+    return code;
+}
+
+/* Twin: one receive per report. */
+int worst_report(void) {
+    knot_chan *results = knot_chan_make(sizeof(int), 0);
+    struct report reports[NWORKERS];
+    for (int k = 0; k < NWORKERS; k++) {
+        reports[k].code = k * 2;
+        reports[k].results = results;
+        knot_go(report_done, &reports[k]);
+    }
+    int worst = 0;
+    for (int k = 0; k < NWORKERS; k++) {
+        int code;
+        knot_chan_recv(results, &code);
+        worst = code > worst ? code : worst;
+    }
+    return worst;
+}
