@@ -4,8 +4,10 @@
  *             [--rule ID]... [-j N] [-o FILE] [FILES...] [-- COMPILER_ARGS...]
  *
  * Each translation unit is parsed once; several are linted at a time, one
- * libclang index per thread. */
+ * libclang index per thread. The rules run once every unit is parsed, so
+ * that a spawn wrapper defined in one file is known at its calls in all. */
 #include "commands.h"
+#include "lint-summary.h"
 #include "lint.h"
 #include "outfile.h"
 #include "rules.h"
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct options {
@@ -32,6 +35,7 @@ typedef struct options {
     int nfiles;
     char **extra; /* after -- */
     int nextra;
+    bool stats;
 } options;
 
 static void help(void) {
@@ -43,6 +47,7 @@ static void help(void) {
          "  --fail-on LEVEL    exit 1 on findings at or above note, warning (default), error\n"
          "  --rule ID          only this rule (repeatable; see knot rules)\n"
          "  -j N               lint N files at a time (default: one per core)\n"
+         "  --stats            say on stderr what each phase cost (CPU time)\n"
          "exit status: 0 clean, 1 findings, 2 usage or input error (clang errors included)");
 }
 
@@ -99,6 +104,10 @@ static int parse_args(options *o, int argc, char **argv) {
             help();
             return -1;
         }
+        if (!strcmp(a, "--stats")) {
+            o->stats = true;
+            continue;
+        }
         if (!strcmp(a, "--")) {
             o->extra = argv + i + 1;
             o->nextra = argc - i - 1;
@@ -152,9 +161,21 @@ static knot_lint_job *new_job(jobs *js, int argc) {
     return j;
 }
 
+/* Every command may include <knot/knot.h>: knot's own include directory
+ * comes last in the search, after anything the command names. */
+enum { KNOT_INCLUDE_ARGS = 2 };
+
+static void add_knot_include(knot_lint_job *j) {
+    char inc[PATH_MAX], lib[PATH_MAX];
+    knot_runtime_dirs(inc, lib, sizeof inc);
+    j->argv[j->argc - 2] = xstrdup("-idirafter");
+    j->argv[j->argc - 1] = xstrdup(inc);
+}
+
 static void add_command(jobs *js, CXCompileCommand cmd, const options *o) {
     unsigned n = clang_CompileCommand_getNumArgs(cmd);
-    knot_lint_job *j = new_job(js, (int)n + o->nextra);
+    knot_lint_job *j = new_job(js, (int)n + o->nextra + KNOT_INCLUDE_ARGS);
+    add_knot_include(j);
     for (unsigned i = 0; i < n; i++) {
         CXString s = clang_CompileCommand_getArg(cmd, i);
         j->argv[i] = xstrdup(clang_getCString(s));
@@ -178,23 +199,89 @@ static size_t add_commands(jobs *js, CXCompileCommands cmds, const options *o) {
     return n;
 }
 
+/* A bad compilation database: one line, as a compiler reports a bad file. */
+static int bad_database(const char *path, const char *where, const char *why) {
+    fprintf(stderr, "%s%s: error: %s\n", path, where, why);
+    return 2;
+}
+
+/* libclang explains a database it cannot load on stderr, in several lines
+ * ("LIBCLANG TOOLING ERROR: ...", YAML's, one per loader it tried). Keep
+ * the JSON loader's reason, or the parser's with its line and column. */
+static int explain_database(const char *path, FILE *said) {
+    char line[1024], why[1024] = "not a compilation database", where[64] = "";
+    rewind(said);
+    while (fgets(line, sizeof line, said)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strncmp(line, "YAML:", 5) == 0) {
+            char *end;
+            unsigned long l = strtoul(line + 5, &end, 10), c = 0;
+            if (*end == ':')
+                c = strtoul(end + 1, &end, 10);
+            const char *msg = strstr(end, "error: ");
+            if (msg) {
+                snprintf(where, sizeof where, ":%lu:%lu", l, c);
+                snprintf(why, sizeof why, "not valid JSON: %s", msg + strlen("error: "));
+                break;
+            }
+        }
+        const char *json = strstr(line, "json-compilation-database: ");
+        if (json)
+            snprintf(why, sizeof why, "not a compilation database: %s",
+                     json + strlen("json-compilation-database: "));
+    }
+    return bad_database(path, where, why);
+}
+
+/* Load the database in dir, with libclang's own complaints caught. */
+static CXCompilationDatabase load_database(const char *dir, const char *path, int *rc) {
+    FILE *said = tmpfile();
+    int saved = dup(2);
+    fflush(stderr);
+    if (said && saved >= 0)
+        dup2(fileno(said), 2);
+    CXCompilationDatabase_Error err;
+    CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(dir, &err);
+    fflush(stderr);
+    if (said && saved >= 0)
+        dup2(saved, 2);
+    if (saved >= 0)
+        close(saved);
+    *rc = 0;
+    if (err != CXCompilationDatabase_NoError) {
+        *rc = said ? explain_database(path, said)
+                   : bad_database(path, "", "cannot read the compilation database");
+        clang_CompilationDatabase_dispose(db);
+        db = NULL;
+    }
+    if (said)
+        fclose(said);
+    return db;
+}
+
 static int jobs_from_database(jobs *js, const options *o) {
     struct stat st;
     if (stat(o->build_dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return usage("-p %s: no such directory", o->build_dir);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/compile_commands.json", o->build_dir);
-    if (access(path, R_OK) != 0)
+    if (stat(path, &st) != 0)
         return usage("no compile_commands.json in %s (configure with "
                      "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON)",
                      o->build_dir);
-    CXCompilationDatabase_Error err;
-    CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(o->build_dir, &err);
-    if (err != CXCompilationDatabase_NoError)
-        return usage("%s: cannot read the compilation database", path);
-    int rc = 0;
-    if (o->nfiles == 0)
-        add_commands(js, clang_CompilationDatabase_getAllCompileCommands(db), o);
+    FILE *f = S_ISREG(st.st_mode) ? fopen(path, "r") : NULL;
+    if (!f)
+        return bad_database(path, "", S_ISREG(st.st_mode) ? strerror(errno) : "not a file");
+    fclose(f);
+    if (st.st_size == 0)
+        return bad_database(path, "", "the file is empty (did the configure step fail?)");
+    int rc;
+    CXCompilationDatabase db = load_database(o->build_dir, path, &rc);
+    if (!db)
+        return rc;
+    if (o->nfiles == 0 &&
+        add_commands(js, clang_CompilationDatabase_getAllCompileCommands(db), o) == 0)
+        rc = bad_database(path, "", "lists no files to lint");
     for (int i = 0; i < o->nfiles && rc == 0; i++) {
         char abs[PATH_MAX];
         if (!realpath(o->files[i], abs))
@@ -210,7 +297,8 @@ static int jobs_from_files(jobs *js, const options *o) {
     for (int i = 0; i < o->nfiles; i++) {
         if (access(o->files[i], R_OK) != 0)
             return usage("%s: no such file", o->files[i]);
-        knot_lint_job *j = new_job(js, o->nextra + 2);
+        knot_lint_job *j = new_job(js, o->nextra + 2 + KNOT_INCLUDE_ARGS);
+        add_knot_include(j);
         j->file = xstrdup(o->files[i]);
         j->argv[0] = xstrdup("clang");
         for (int k = 0; k < o->nextra; k++)
@@ -231,11 +319,19 @@ static void jobs_free(jobs *js) {
     free(js->v);
 }
 
-/* ---- parallel linting ---- */
+/* ---- parallel linting ----
+ *
+ * Two parallel passes over the units: parse and gather every unit's facts,
+ * then (once every unit's spawn wrappers are combined, between the passes)
+ * run the rules on each. The facts stay in memory in between; they are a
+ * small fraction of the ASTs they come from, which are gone by then. */
 
 typedef struct pool {
     const jobs *js;
+    knot_lint_tu *tus;
     atomic_size_t next;
+    bool checking;             /* the second pass */
+    atomic_llong summarize_ns; /* CPU time, for --stats */
 } pool;
 
 typedef struct worker {
@@ -244,17 +340,34 @@ typedef struct worker {
     int status;
 } worker;
 
+/* CPU time of this thread, or of the whole process (libclang parses on
+ * threads of its own, so a parse is only seen in the process's time). */
+static long long cpu_ns(clockid_t clock) {
+    struct timespec t;
+    clock_gettime(clock, &t);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
 static void *lint_worker(void *arg) {
     worker *w = arg;
-    CXIndex idx = clang_createIndex(0, 0);
+    pool *p = w->p;
+    CXIndex idx = p->checking ? NULL : clang_createIndex(0, 0);
     for (;;) {
-        size_t i = atomic_fetch_add(&w->p->next, 1);
-        if (i >= w->p->js->n)
+        size_t i = atomic_fetch_add(&p->next, 1);
+        if (i >= p->js->n)
             break;
-        if (knot__lint_run(idx, &w->p->js->v[i], &w->found) != 0)
+        if (p->checking) {
+            knot__lint_check(&p->tus[i], &w->found);
+            continue;
+        }
+        if (knot__lint_parse(idx, &p->js->v[i], &p->tus[i]) != 0)
             w->status = 2;
+        long long t0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+        knot_lint_summarize(&p->tus[i]);
+        atomic_fetch_add(&p->summarize_ns, cpu_ns(CLOCK_THREAD_CPUTIME_ID) - t0);
     }
-    clang_disposeIndex(idx);
+    if (idx)
+        clang_disposeIndex(idx);
     return NULL;
 }
 
@@ -275,22 +388,19 @@ static void take_findings(knot_findings *into, knot_findings *from) {
     memset(from, 0, sizeof *from);
 }
 
-static int lint_all(const jobs *js, long nthreads, knot_findings *out) {
-    if ((size_t)nthreads > js->n)
-        nthreads = (long)js->n;
-    if (nthreads < 1)
-        nthreads = 1;
-    pool p = {js, 0};
+/* One pass over every unit with nthreads threads; the findings into out. */
+static int run_pass(pool *p, long nthreads, knot_findings *out) {
     worker *ws = calloc((size_t)nthreads, sizeof *ws);
     pthread_t *ts = calloc((size_t)nthreads, sizeof *ts);
     if (!ws || !ts) {
         fputs("knot: out of memory\n", stderr);
         exit(2);
     }
+    atomic_store(&p->next, 0);
     long started = 1;
-    ws[0].p = &p;
+    ws[0].p = p;
     for (long i = 1; i < nthreads; i++) {
-        ws[i].p = &p;
+        ws[i].p = p;
         if (pthread_create(&ts[i], NULL, lint_worker, &ws[i]) != 0)
             break; /* fewer threads: the others do the work */
         started = i + 1;
@@ -306,6 +416,62 @@ static int lint_all(const jobs *js, long nthreads, knot_findings *out) {
     }
     free(ws);
     free(ts);
+    return status;
+}
+
+/* CPU nanoseconds of each phase, for --stats. */
+typedef struct phases {
+    long long gather, combine, check;
+} phases;
+
+static void print_stats(const pool *p, const phases *t, const knot_lint_summary *s) {
+    size_t passes = 0;
+    for (size_t i = 0; i < p->js->n; i++)
+        passes += p->tus[i].npasses;
+    long long summarize = atomic_load(&p->summarize_ns);
+    fprintf(stderr,
+            "knot: lint: %zu units, CPU ms: parse and gather %.1f, cross-unit summaries %.2f "
+            "(%.2f in the units, %.2f combining; %zu calls pass parameters on, %zu spawn "
+            "wrappers and joiners), rules %.1f\n",
+            p->js->n, (double)(t->gather - summarize) / 1e6, (double)(summarize + t->combine) / 1e6,
+            (double)summarize / 1e6, (double)t->combine / 1e6, passes, s->n,
+            (double)t->check / 1e6);
+}
+
+static int lint_all(const jobs *js, const options *o, knot_findings *out) {
+    long nthreads = o->jobs;
+    if ((size_t)nthreads > js->n)
+        nthreads = (long)js->n;
+    if (nthreads < 1)
+        nthreads = 1;
+    pool p = {.js = js, .tus = calloc(js->n + 1, sizeof *p.tus)};
+    knot_lint_tu **all = calloc(js->n + 1, sizeof *all);
+    if (!p.tus || !all) {
+        fputs("knot: out of memory\n", stderr);
+        exit(2);
+    }
+    phases t = {.gather = -cpu_ns(CLOCK_PROCESS_CPUTIME_ID)};
+    int status = run_pass(&p, nthreads, out);
+    t.gather += cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+    for (size_t i = 0; i < js->n; i++)
+        all[i] = &p.tus[i];
+    t.combine = -cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+    knot_lint_summary summary = {0};
+    knot_lint_summary_build(&summary, all, js->n);
+    t.combine += cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+    for (size_t i = 0; i < js->n; i++)
+        p.tus[i].summary = &summary;
+    p.checking = true;
+    t.check = -cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+    run_pass(&p, nthreads, out);
+    t.check += cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+    if (o->stats)
+        print_stats(&p, &t, &summary);
+    for (size_t i = 0; i < js->n; i++)
+        knot_lint_tu_free(&p.tus[i]);
+    knot_lint_summary_free(&summary);
+    free(all);
+    free(p.tus);
     return status;
 }
 
@@ -342,7 +508,7 @@ static int lint(const options *o, knot_findings *fs) {
     jobs js = {0};
     int rc = o->build_dir ? jobs_from_database(&js, o) : jobs_from_files(&js, o);
     if (rc == 0) {
-        int parse_status = lint_all(&js, o->jobs, fs);
+        int parse_status = lint_all(&js, o, fs);
         knot_findings_filter_rules(fs, o->rules, o->nrules);
         knot_findings_apply_suppressions(fs);
         knot_findings_sort(fs);

@@ -98,7 +98,7 @@ static bool exists(const char *path) {
 /* An installed knot finds its header and library beside its own binary
  * (prefix/bin/knot → prefix/include, prefix/lib); a knot run from its build
  * tree uses the tree it was built from. */
-static void runtime_dirs(char *inc, char *lib, size_t size) {
+void knot_runtime_dirs(char *inc, char *lib, size_t size) {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -165,7 +165,7 @@ static int cmd_cc(int argc, char **argv) {
     if (argc < 1)
         return usage_error("cc", "no arguments given to the compiler%s", "");
     char inc[PATH_MAX + 64], lib[PATH_MAX + 64];
-    runtime_dirs(inc, lib, sizeof inc);
+    knot_runtime_dirs(inc, lib, sizeof inc);
     bool link = true;
     for (int i = 0; i < argc; i++)
         if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "-S") || !strcmp(argv[i], "-E"))
@@ -446,7 +446,7 @@ static pid_t start(char **argv, const char *trace) {
          * pthread programs) are recorded too; in one linked with it, the
          * same library is simply already there. */
         char inc[PATH_MAX + 64], lib[PATH_MAX + 64], preload[2 * PATH_MAX + 160];
-        runtime_dirs(inc, lib, sizeof inc);
+        knot_runtime_dirs(inc, lib, sizeof inc);
         const char *old = getenv("LD_PRELOAD");
         snprintf(preload, sizeof preload, "%s/libknot.so%s%s", lib, old && *old ? ":" : "",
                  old ? old : "");

@@ -1,19 +1,9 @@
 /* Cursor questions for the lint traversal; see lint-ast.h. */
 #include "lint-ast.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-void *knot__lint_grow(void *v, size_t n, size_t elem) {
-    if (n != 0 && (n & (n - 1)) != 0)
-        return v; /* capacity is the next power of two: room left */
-    void *p = realloc(v, (n ? 2 * n : 1) * elem);
-    if (!p) {
-        fputs("knot: out of memory\n", stderr);
-        exit(2);
-    }
-    return p;
-}
 
 static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData data) {
     (void)parent;
@@ -141,6 +131,19 @@ knot_lint_id knot__lint_struct_field(CXCursor e, char *field, size_t size) {
     return knot__lint_plain_var(base);
 }
 
+knot_lint_id knot__lint_member_root(CXCursor e) {
+    e = knot__lint_strip(e);
+    if (clang_getCursorKind(e) != CXCursor_MemberRefExpr)
+        return 0;
+    while (clang_getCursorKind(e) == CXCursor_MemberRefExpr) {
+        CXCursor base;
+        if (!knot__lint_last_expr(e, &base))
+            return 0;
+        e = knot__lint_strip(base);
+    }
+    return knot__lint_plain_var(e);
+}
+
 static bool is_addr_of(CXCursor unary, CXCursor *operand) {
     if (!knot__lint_last_expr(unary, operand))
         return false;
@@ -161,6 +164,68 @@ knot_lint_id knot__lint_addr_of(CXCursor e) {
             return knot__lint_plain_var(e);
     }
     return 0;
+}
+
+/* `a[i]` or `a[i].f.g` with a an array variable: a's id, and i's in
+ * *index (0 unless a plain variable); else 0. */
+static knot_lint_id subscript_of(CXCursor e, knot_lint_id *index) {
+    CXCursor base;
+    while (clang_getCursorKind(e) == CXCursor_MemberRefExpr && !is_arrow(e) &&
+           knot__lint_last_expr(e, &base))
+        e = knot__lint_strip(base);
+    knot__lint_kids kids;
+    knot__lint_children(e, &kids);
+    if (clang_getCursorKind(e) != CXCursor_ArraySubscriptExpr || kids.n != 2)
+        return 0;
+    base = knot__lint_strip(kids.v[0]);
+    if (clang_getCanonicalType(clang_getCursorType(base)).kind != CXType_ConstantArray)
+        return 0;
+    *index = knot__lint_plain_var(kids.v[1]);
+    return knot__lint_plain_var(base);
+}
+
+knot_lint_id knot__lint_element_of(CXCursor e, knot_lint_id *index) {
+    e = knot__lint_strip(e);
+    CXCursor operand;
+    if (clang_getCursorKind(e) == CXCursor_UnaryOperator && is_addr_of(e, &operand))
+        e = knot__lint_strip(operand);
+    else if (clang_getCanonicalType(clang_getCursorType(e)).kind != CXType_ConstantArray)
+        return 0; /* `a[i]` itself only as an array decaying to a pointer */
+    return subscript_of(e, index);
+}
+
+knot_lint_id knot__lint_written_array(CXCursor lhs) {
+    knot_lint_id index;
+    return subscript_of(knot__lint_strip(lhs), &index);
+}
+
+void knot__lint_written(CXCursor e, char *buf, size_t size) {
+    buf[0] = '\0';
+    e = knot__lint_strip(e);
+    CXCursor base;
+    char inner[64], name[64];
+    switch (clang_getCursorKind(e)) {
+    case CXCursor_DeclRefExpr:
+        knot__lint_spelling(e, buf, size);
+        return;
+    case CXCursor_MemberRefExpr:
+        if (!knot__lint_last_expr(e, &base))
+            return;
+        knot__lint_written(base, inner, sizeof inner);
+        knot__lint_spelling(e, name, sizeof name);
+        if (inner[0])
+            snprintf(buf, size, "%s%s%s", inner, is_arrow(e) ? "->" : ".", name);
+        return;
+    case CXCursor_UnaryOperator:
+        if (!knot__lint_is_deref(e) || !knot__lint_last_expr(e, &base))
+            return;
+        knot__lint_written(base, inner, sizeof inner);
+        if (inner[0])
+            snprintf(buf, size, "*%s", inner);
+        return;
+    default:
+        return;
+    }
 }
 
 bool knot__lint_callee(CXCursor call, char *buf, size_t size) {
@@ -259,6 +324,26 @@ static bool op_at(CXTranslationUnit tu, CXSourceLocation loc, char *buf, size_t 
     return false;
 }
 
+void knot__lint_written_callee(CXCursor call, char *buf, size_t size) {
+    buf[0] = '\0';
+    CXFile file;
+    unsigned offset;
+    size_t len, n = 0;
+    clang_getExpansionLocation(clang_getCursorLocation(call), &file, NULL, NULL, &offset);
+    CXCursor callee;
+    if (knot__lint_first_expr(call, &callee)) /* the call's location is its parenthesis */
+        clang_getExpansionLocation(clang_getCursorLocation(callee), &file, NULL, NULL, &offset);
+    const char *text =
+        file ? clang_getFileContents(clang_Cursor_getTranslationUnit(call), file, &len) : NULL;
+    while (text && offset + n < len && n + 1 < size &&
+           (isalnum((unsigned char)text[offset + n]) || text[offset + n] == '_'))
+        n++;
+    if (n > 0 && !isdigit((unsigned char)text[offset])) {
+        memcpy(buf, text + offset, n);
+        buf[n] = '\0';
+    }
+}
+
 bool knot__lint_is_incdec(CXCursor unary) {
     CXTranslationUnit tu = clang_Cursor_getTranslationUnit(unary);
     CXCursor operand;
@@ -292,7 +377,7 @@ bool knot__lint_is_chan(CXCursor e) {
 
 bool knot__lint_is_case_type(CXType t) { return is_struct_named(t, "struct knot_case"); }
 
-void knot__lint_bound(CXCursor cond, bool *known, long *bound, knot_lint_id *var) {
+void knot__lint_bound(CXCursor cond, knot_lint_loop *l) {
     if (clang_getCursorKind(cond) != CXCursor_BinaryOperator)
         return;
     CXCursor lhs, rhs;
@@ -301,14 +386,17 @@ void knot__lint_bound(CXCursor cond, bool *known, long *bound, knot_lint_id *var
         !knot__lint_binop(cond, lhs, rhs, op, sizeof op))
         return;
     bool le = strcmp(op, "<=") == 0;
-    if (!le && strcmp(op, "<") != 0 && strcmp(op, "!=") != 0)
+    bool up = le || strcmp(op, "<") == 0 || strcmp(op, "!=") == 0;
+    if (up || strcmp(op, ">") == 0 || strcmp(op, ">=") == 0)
+        l->counter = knot__lint_plain_var(lhs);
+    if (!up)
         return;
     long v;
     if (knot__lint_int_value(rhs, &v)) {
-        *known = true;
-        *bound = le ? v + 1 : v;
+        l->bound_known = true;
+        l->bound = le ? v + 1 : v;
     } else {
-        *var = knot__lint_plain_var(rhs);
+        l->bound_var = knot__lint_plain_var(rhs);
     }
 }
 

@@ -10,13 +10,6 @@
 #include <clang-c/Index.h>
 #include <stdio.h>
 
-/* Append one zeroed element to a growable array (capacity doubles at
- * powers of two) and return it. */
-void *knot__lint_grow(void *v, size_t n, size_t elem);
-#define KNOT__PUSH(arr, n)                                                                      \
-    ((arr) = knot__lint_grow((arr), (n), sizeof *(arr)), memset(&(arr)[(n)], 0, sizeof *(arr)), \
-     &(arr)[(n)++])
-
 /* The first children of a cursor. */
 typedef struct knot__lint_kids {
     CXCursor v[8];
@@ -43,7 +36,21 @@ knot_lint_id knot__lint_root_var(CXCursor e);
 knot_lint_id knot__lint_struct_field(CXCursor e, char *field, size_t size);
 /* `&v`, `&v.f`, or an array v decaying to a pointer: v's id; else 0. */
 knot_lint_id knot__lint_addr_of(CXCursor e);
+/* `&a[i]`, `&a[i].f`, or `a[i]` decaying to a pointer, with a an array
+ * variable: a's id, and i's in *index (0 unless a plain variable); else 0. */
+knot_lint_id knot__lint_element_of(CXCursor e, knot_lint_id *index);
+/* `a[i] = ...`, `a[i].f = ...`: the array variable a's id; else 0. */
+knot_lint_id knot__lint_written_array(CXCursor lhs);
+/* `v.f` or `v->f.g`: v's id; else 0. */
+knot_lint_id knot__lint_member_root(CXCursor e);
 
+/* An expression made of a variable, fields and dereferences as written
+ * (`in`, `g->msg`, `*p`), into buf; "" for anything else. */
+void knot__lint_written(CXCursor e, char *buf, size_t size);
+/* The name a call is written with where it is expanded: a macro's name
+ * (pigz's launch for launch_, knot_go for knot_go_at, or one the call is
+ * an argument of), into buf; "" when it does not start with one. */
+void knot__lint_written_callee(CXCursor call, char *buf, size_t size);
 /* A call's callee, when it names a function; false otherwise. */
 bool knot__lint_callee(CXCursor call, char *buf, size_t size);
 /* May the callee write through its argument i: a pointer to non-const in
@@ -59,8 +66,9 @@ bool knot__lint_binop(CXCursor op, CXCursor lhs, CXCursor rhs, char *buf, size_t
 bool knot__lint_is_chan(CXCursor e);
 bool knot__lint_is_case_type(CXType t);
 
-/* A loop condition `i < N` / `i <= N` / `i != N`: what bounds the loop. */
-void knot__lint_bound(CXCursor cond, bool *known, long *bound, knot_lint_id *var);
+/* A loop condition `i < N` / `i <= N` / `i != N`: what bounds the loop,
+ * and (with `>` and `>=` too) the counter it tests. */
+void knot__lint_bound(CXCursor cond, knot_lint_loop *l);
 
 /* Does a condition test a receive: a knot_chan_recv call, a variable that
  * holds one's result, or a select case's `ok`? */

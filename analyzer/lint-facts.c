@@ -27,6 +27,7 @@ typedef struct walker {
     knot_lint_id *tested; /* variables the enclosing if conditions read */
     size_t ntested;
     int depth;
+    CXFile main; /* the main file */
 } walker;
 
 /* The walk recurses on the C stack; generated code can nest expressions
@@ -117,10 +118,10 @@ static knot_lint_var *find_var(walker *w, knot_lint_id id) {
     return NULL;
 }
 
-static void add_op(walker *w, enum knot_lint_op_kind kind, knot_lint_key key, CXCursor at,
-                   int select) {
+static knot_lint_op *add_op(walker *w, enum knot_lint_op_kind kind, knot_lint_key key, CXCursor at,
+                            int select) {
     if (!key.root)
-        return;
+        return NULL;
     knot_lint_func *f = w->fn;
     knot_lint_op *op = KNOT__PUSH(f->ops, f->nops);
     op->kind = kind;
@@ -128,6 +129,15 @@ static void add_op(walker *w, enum knot_lint_op_kind kind, knot_lint_key key, CX
     op->pos = knot__lint_pos(at);
     op->loop = w->loop;
     op->select = select;
+    return op;
+}
+
+/* A send, receive or close on the channel expression ch. */
+static void add_chan_op(walker *w, enum knot_lint_op_kind kind, knot_lint_key key, CXCursor at,
+                        int select, CXCursor ch) {
+    knot_lint_op *op = add_op(w, kind, key, at, select);
+    if (op)
+        knot__lint_written(ch, op->name, sizeof op->name);
 }
 
 static void add_ok(walker *w, knot_lint_id id) {
@@ -159,13 +169,20 @@ static void set_cap(walker *w, knot_lint_var *v, CXCursor cap) {
     (void)w;
 }
 
-/* Every enclosing loop writes this variable. */
-static void mark_assigned(walker *w, CXCursor lhs) {
-    knot_lint_id id = knot__lint_root_var(lhs);
+static void add_assigned(walker *w, knot_lint_id id, bool plain) {
     for (int l = w->loop; id && l >= 0; l = w->fn->loops[l].parent) {
         knot_lint_loop *loop = &w->fn->loops[l];
         *(knot_lint_id *)KNOT__PUSH(loop->assigned, loop->nassigned) = id;
+        if (plain)
+            *(knot_lint_id *)KNOT__PUSH(loop->overwritten, loop->noverwritten) = id;
     }
+}
+
+/* Every enclosing loop writes this variable (with a plain `=`: plain), or
+ * an element of this array. */
+static void mark_assigned(walker *w, CXCursor lhs, bool plain) {
+    add_assigned(w, knot__lint_root_var(lhs), plain);
+    add_assigned(w, knot__lint_written_array(lhs), plain);
 }
 
 static void mark_filled(walker *w, knot_lint_id id, unsigned call) {
@@ -215,6 +232,7 @@ static void on_function(walker *w, CXCursor c) {
     knot_lint_func *f = KNOT__PUSH(w->out->funcs, w->out->nfuncs);
     knot__lint_spelling(c, f->name, sizeof f->name);
     f->pos = knot__lint_pos(c);
+    f->is_static = clang_Cursor_getStorageClass(c) == CX_SC_Static;
     int n = clang_Cursor_getNumArguments(c);
     for (int i = 0; i < n; i++) {
         CXCursor p = clang_Cursor_getArgument(c, (unsigned)i);
@@ -228,6 +246,7 @@ static void on_function(walker *w, CXCursor c) {
         v->is_param = true;
     }
     *w = (walker){.out = w->out,
+                  .main = w->main,
                   .fn = f,
                   .loop = -1,
                   .body = -1,
@@ -244,8 +263,22 @@ typedef struct carry_ctx {
     knot_lint_var *var;
 } carry_ctx;
 
+/* `holder.f = p` or `holder->f = p` with p a parameter: holder carries p.
+ * A function pointer beside it (pigz's capsule->probe) is not data a task
+ * reads. */
+static void note_param_in_field(walker *w, knot_lint_var *holder, CXCursor value) {
+    CXType t = clang_getCanonicalType(clang_getCursorType(knot__lint_strip(value)));
+    if (t.kind == CXType_Pointer &&
+        clang_getCanonicalType(clang_getPointeeType(t)).kind == CXType_FunctionProto)
+        return;
+    int p = knot_lint_param_index(w->fn, knot__lint_plain_var(value));
+    if (holder && !holder->is_param && p >= 0 && !holder->param_in_field)
+        holder->param_in_field = p + 1;
+}
+
 static void init_field(void *ctx, const char *field, CXCursor init) {
     carry_ctx *cc = ctx;
+    note_param_in_field(cc->w, cc->var, init);
     knot_lint_key k = key_of(cc->w, init);
     if (k.root && !k.field[0] && find_var(cc->w, k.root))
         add_carry(cc->var, field, k.root);
@@ -287,6 +320,11 @@ static void on_var(walker *w, CXCursor c) {
 static void on_call(walker *w, CXCursor c) {
     knot_lint_call *call = KNOT__PUSH(w->fn->calls, w->fn->ncalls);
     knot__lint_callee(c, call->callee, sizeof call->callee);
+    knot__lint_written_callee(c, call->written, sizeof call->written);
+    /* only a name that is the callee's own (launch for launch_), not a
+     * macro the call is an argument of (ASSERT_OK(uv_thread_create(...))) */
+    if (strncmp(call->callee, call->written, strlen(call->written)) != 0)
+        call->written[0] = '\0';
     call->pos = knot__lint_pos(c);
     call->loop = w->loop;
     int n = clang_Cursor_getNumArguments(c);
@@ -294,23 +332,33 @@ static void on_call(walker *w, CXCursor c) {
         CXCursor a = clang_Cursor_getArgument(c, (unsigned)i);
         knot_lint_arg *arg = KNOT__PUSH(call->args, call->nargs);
         arg->addr_of = knot__lint_addr_of(a);
+        arg->elem_of = knot__lint_element_of(a, &arg->index);
         arg->param = knot_lint_param_index(w->fn, knot__lint_plain_var(a));
+        const knot_lint_var *holder = find_var(w, knot__lint_plain_var(a));
+        if (!holder)
+            holder = find_var(w, arg->addr_of);
+        if (arg->param < 0 && holder && holder->param_in_field)
+            arg->param = holder->param_in_field - 1;
         arg->key = key_of(w, a);
         knot__lint_func_ref(a, arg->func, sizeof arg->func);
     }
     const char *name = call->callee;
-    /* fgets(line, ...), scanf("%d", &n), knot_chan_recv(ch, &v): the callee
-     * writes the object, so a loop making such calls changes it */
-    for (int i = 0; knot_lint_spawn_arg(name) < 0 && i < n; i++)
-        if (call->args[i].addr_of && knot__lint_writes_through(c, name, i))
-            mark_filled(w, call->args[i].addr_of, call->pos.offset);
+    /* fgets(line, ...), scanf("%d", &n), knot_chan_recv(ch, &v),
+     * strncpy(names[k], ...): the callee writes the object (or an element
+     * of the array), so a loop making such calls changes it */
+    for (int i = 0; knot_lint_spawn_arg(name) < 0 && i < n; i++) {
+        knot_lint_id object = call->args[i].addr_of ? call->args[i].addr_of : call->args[i].elem_of;
+        if (object && knot__lint_writes_through(c, name, i))
+            mark_filled(w, object, call->pos.offset);
+    }
     knot_lint_key ch = n > 0 ? call->args[0].key : (knot_lint_key){0, ""};
+    CXCursor ch_expr = n > 0 ? clang_Cursor_getArgument(c, 0) : clang_getNullCursor();
     if (knot_lint_is(name, "knot_chan_send"))
-        add_op(w, KNOT_LINT_SEND, ch, c, -1);
+        add_chan_op(w, KNOT_LINT_SEND, ch, c, -1, ch_expr);
     else if (knot_lint_is(name, "knot_chan_recv"))
-        add_op(w, KNOT_LINT_RECV, ch, c, -1);
+        add_chan_op(w, KNOT_LINT_RECV, ch, c, -1, ch_expr);
     else if (knot_lint_is(name, "knot_chan_close"))
-        add_op(w, KNOT_LINT_CLOSE, ch, c, -1);
+        add_chan_op(w, KNOT_LINT_CLOSE, ch, c, -1, ch_expr);
     else if (strncmp(name, "knot_", 5) != 0 && knot_lint_spawn_arg(name) < 0)
         for (int i = 0; i < n; i++)
             if (knot__lint_is_chan(clang_Cursor_getArgument(c, (unsigned)i)))
@@ -321,19 +369,22 @@ typedef struct case_ctx {
     walker *w;
     long dir;
     knot_lint_key ch;
+    CXCursor ch_expr;
 } case_ctx;
 
 static void case_field(void *ctx, const char *field, CXCursor init) {
     case_ctx *cc = ctx;
     if (strcmp(field, "dir") == 0)
         knot__lint_int_value(init, &cc->dir);
-    else if (strcmp(field, "ch") == 0)
+    else if (strcmp(field, "ch") == 0) {
         cc->ch = key_of(cc->w, init);
+        cc->ch_expr = init;
+    }
 }
 
 /* One case of a select: {KNOT_RECV, ch, &v} or KNOT_CASE_RECV(ch, &v). */
 static void on_case(walker *w, CXCursor c) {
-    case_ctx cc = {w, 0, {0, ""}};
+    case_ctx cc = {w, 0, {0, ""}, clang_getNullCursor()};
     knot__lint_init_fields(c, case_field, &cc);
     int group = w->select;
     if (group < 0) {
@@ -342,7 +393,7 @@ static void on_case(walker *w, CXCursor c) {
     }
     w->fn->select_cases[group]++;
     if (cc.dir == 1 || cc.dir == 2)
-        add_op(w, cc.dir == 1 ? KNOT_LINT_SEND : KNOT_LINT_RECV, cc.ch, c, group);
+        add_chan_op(w, cc.dir == 1 ? KNOT_LINT_SEND : KNOT_LINT_RECV, cc.ch, c, group, cc.ch_expr);
 }
 
 static void on_init_list(walker *w, CXCursor c) {
@@ -369,14 +420,14 @@ static void on_assign(walker *w, CXCursor c) {
     if (!knot__lint_first_expr(c, &lhs) || !knot__lint_last_expr(c, &rhs))
         return;
     if (clang_getCursorKind(c) == CXCursor_CompoundAssignOperator) {
-        mark_assigned(w, lhs);
+        mark_assigned(w, lhs, false);
         return;
     }
     /* "=" but not "==" ("=-1" is still an assignment) */
     char op[4];
     if (!knot__lint_binop(c, lhs, rhs, op, sizeof op) || op[0] != '=' || op[1] == '=')
         return;
-    mark_assigned(w, lhs);
+    mark_assigned(w, lhs, true);
     CXCursor s = knot__lint_strip(rhs);
     char callee[64];
     if (knot__lint_callee(s, callee, sizeof callee)) {
@@ -387,11 +438,23 @@ static void on_assign(walker *w, CXCursor c) {
             add_ok(w, v->id);
         return;
     }
+    note_param_in_field(w, find_var(w, knot__lint_member_root(lhs)), rhs);
     if (!knot__lint_is_chan(rhs))
         return;
     knot_lint_key k = key_of(w, rhs);
-    char field[64];
+    char field[64] = "";
     knot_lint_var *holder = find_var(w, knot__lint_struct_field(lhs, field, sizeof field));
+    /* `ctx->results = ch` with ctx a local pointer (to a heap job, say), or
+     * `jobs[i].done = ch`: ctx and jobs carry ch to whoever gets them */
+    CXCursor member = knot__lint_strip(lhs);
+    if (!holder && clang_getCursorKind(member) == CXCursor_MemberRefExpr) {
+        knot__lint_spelling(member, field, sizeof field);
+        holder = find_var(w, knot__lint_written_array(lhs));
+        if (!holder)
+            holder = find_var(w, knot__lint_member_root(lhs));
+        if (holder && holder->is_param)
+            holder = NULL;
+    }
     if (holder && !k.field[0] && find_var(w, k.root))
         add_carry(holder, field, k.root);
     else
@@ -409,7 +472,7 @@ static void on_loop(walker *w, CXCursor c) {
     int body = clang_getCursorKind(c) == CXCursor_DoStmt ? 0 : kids.n - 1;
     for (int i = 0; i < kids.n; i++)
         if (i != body)
-            knot__lint_bound(kids.v[i], &l->bound_known, &l->bound, &l->bound_var);
+            knot__lint_bound(kids.v[i], l);
     int saved_loop = w->loop, saved_body = w->body, saved_brk = w->brk;
     w->loop = w->brk = idx;
     for (int i = 0; i < kids.n; i++) {
@@ -485,7 +548,7 @@ static void walk_in_function(walker *w, CXCursor c) {
     case CXCursor_UnaryOperator: {
         CXCursor operand;
         if (knot__lint_is_incdec(c) && knot__lint_last_expr(c, &operand))
-            mark_assigned(w, operand);
+            mark_assigned(w, operand, false);
         break;
     }
     case CXCursor_InitListExpr:
@@ -512,14 +575,26 @@ static void walk(walker *w, CXCursor c) {
         walk_in_function(w, c);
         return;
     }
-    if (!clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+    /* by where it is expanded: libuv's TEST_IMPL(name) macro, defined in a
+     * header, writes the function definitions of every test file */
+    CXFile file;
+    CXSourceLocation loc = clang_getCursorLocation(c);
+    clang_getExpansionLocation(loc, &file, NULL, NULL, NULL);
+    if (w->main ? !file || !clang_File_isEqual(file, w->main) : !clang_Location_isFromMainFile(loc))
         return;
     if (clang_getCursorKind(c) == CXCursor_FunctionDecl)
         on_function(w, c);
 }
 
 void knot__lint_gather(CXTranslationUnit tu, knot_lint_tu *out) {
-    walker w = {.out = out, .loop = -1, .body = -1, .brk = -1, .select = -1};
+    CXString name = clang_getTranslationUnitSpelling(tu);
+    walker w = {.out = out,
+                .loop = -1,
+                .body = -1,
+                .brk = -1,
+                .select = -1,
+                .main = clang_getFile(tu, clang_getCString(name))};
+    clang_disposeString(name);
     walk_children(&w, clang_getTranslationUnitCursor(tu));
     free(w.aliases);
     free(w.oks);

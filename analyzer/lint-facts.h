@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* A position in the main file; offset orders positions. */
 typedef struct knot_lint_pos {
@@ -42,8 +43,9 @@ typedef struct knot_lint_op {
     enum knot_lint_op_kind kind;
     knot_lint_key ch;
     knot_lint_pos pos;
-    int loop;   /* innermost enclosing loop (index into the function's loops), -1 */
-    int select; /* the select case group it belongs to, -1 for a plain call */
+    int loop;      /* innermost enclosing loop (index into the function's loops), -1 */
+    int select;    /* the select case group it belongs to, -1 for a plain call */
+    char name[64]; /* the channel as written there (`in`, `g->msg`), for messages */
 } knot_lint_op;
 
 /* A loop statement and what happens inside it. */
@@ -54,8 +56,11 @@ typedef struct knot_lint_loop {
     bool bound_known; /* `i < N` with N a constant: runs at most bound times */
     long bound;
     knot_lint_id bound_var; /* `i < n`: n, else 0 */
-    knot_lint_id *assigned; /* variables the loop writes (=, op=, ++, --) */
+    knot_lint_id counter;   /* i in a condition `i < n`, `i != n`, `i > n`..., else 0 */
+    knot_lint_id *assigned; /* variables the loop writes (=, op=, ++, --; an array's elements) */
     size_t nassigned;
+    knot_lint_id *overwritten; /* those it writes with a plain `=` */
+    size_t noverwritten;
     struct knot_lint_fill {
         knot_lint_id id;
         unsigned call; /* offset of the call */
@@ -67,13 +72,16 @@ typedef struct knot_lint_loop {
 /* One argument of a call. */
 typedef struct knot_lint_arg {
     knot_lint_id addr_of; /* `&v`, `&v.f` or an array v decaying: v */
-    int param;            /* a parameter of the caller passed on as is: its index, else -1 */
-    knot_lint_key key;    /* what the argument names */
-    char func[64];        /* a function named directly (a task function), else "" */
+    knot_lint_id elem_of; /* `&a[i]`, `&a[i].f` with a an array variable: a */
+    knot_lint_id index;   /* and i, when a plain variable */
+    int param; /* a parameter of the caller passed on, as is or in a struct: its index, else -1 */
+    knot_lint_key key; /* what the argument names */
+    char func[64];     /* a function named directly (a task function), else "" */
 } knot_lint_arg;
 
 typedef struct knot_lint_call {
-    char callee[64]; /* "" when called through a pointer */
+    char callee[64];  /* "" when called through a pointer */
+    char written[64]; /* the name at the call as written (a macro's), else "" */
     knot_lint_pos pos;
     int loop;
     knot_lint_arg *args;
@@ -106,11 +114,15 @@ typedef struct knot_lint_var {
     knot_lint_id cap_var;
     knot_lint_carry *carried;
     size_t ncarried;
+    /* 1 + the index of a parameter stored into a field of it or of what it
+     * points to (pigz's `capsule->payload = payload`); 0: none */
+    int param_in_field;
 } knot_lint_var;
 
 typedef struct knot_lint_func {
     char name[64];
     knot_lint_pos pos;
+    bool is_static; /* internal linkage: other translation units cannot call it */
     knot_lint_id *params;
     size_t nparams;
     knot_lint_var *vars;
@@ -127,13 +139,35 @@ typedef struct knot_lint_func {
     size_t nreturns;
 } knot_lint_func;
 
+/* A call that hands on parameters of the function making it: where a
+ * spawn wrapper may be (lint-summary.c). Indices into funcs and calls. */
+typedef struct knot_lint_pass {
+    size_t func, call;
+} knot_lint_pass;
+
+struct knot_lint_summary;
+
 typedef struct knot_lint_tu {
     char *file; /* the main file, as findings name it */
     knot_lint_func *funcs;
     size_t nfuncs;
+    knot_lint_pass *passes; /* knot_lint_summarize */
+    size_t npasses;
+    size_t *joiners; /* functions that join a thread or wait for a group (indices) */
+    size_t njoiners;
+    /* every translation unit's spawn wrappers, set before the rules run;
+     * NULL: the rules see direct spawns only */
+    const struct knot_lint_summary *summary;
 } knot_lint_tu;
 
 /* ---- helpers for the rules (lint-query.c) ---- */
+
+/* Append one zeroed element to a growable array (capacity doubles at
+ * powers of two) and return it. */
+void *knot__lint_grow(void *v, size_t n, size_t elem);
+#define KNOT__PUSH(arr, n)                                                                      \
+    ((arr) = knot__lint_grow((arr), (n), sizeof *(arr)), memset(&(arr)[(n)], 0, sizeof *(arr)), \
+     &(arr)[(n)++])
 
 const knot_lint_func *knot_lint_find_func(const knot_lint_tu *tu, const char *name);
 const knot_lint_var *knot_lint_find_var(const knot_lint_func *f, knot_lint_id id);
@@ -151,6 +185,8 @@ bool knot_lint_arg_carries(const knot_lint_func *f, const knot_lint_arg *arg,
  * spawn here; loop-capture exempts it by name. */
 int knot_lint_spawn_arg(const char *callee);
 int knot_lint_spawn_fn(const char *callee);
+/* The spawning function's name without the _at suffix, or NULL. */
+const char *knot_lint_spawn_base(const char *callee);
 /* Is callee a knot API function, with or without the _at suffix? */
 bool knot_lint_is(const char *callee, const char *name);
 /* How much of a callee's name users wrote: knot_go for knot_go_at. */

@@ -1,9 +1,22 @@
-/* Small questions the static rules ask of the lint facts. */
+/* Small questions the static rules ask of the lint facts, and the growable
+ * arrays the facts are made of. */
 #include "lint-facts.h"
 #include "lint-rules.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+void *knot__lint_grow(void *v, size_t n, size_t elem) {
+    if (n != 0 && (n & (n - 1)) != 0)
+        return v; /* capacity is the next power of two: room left */
+    void *p = realloc(v, (n ? 2 * n : 1) * elem);
+    if (!p) {
+        fputs("knot: out of memory\n", stderr);
+        exit(2);
+    }
+    return p;
+}
 
 knot_loc knot_lint_loc(const knot_lint_tu *tu, knot_lint_pos pos, const char *function) {
     return knot_loc_make(tu->file, pos.line, pos.col, function);
@@ -47,7 +60,12 @@ bool knot_lint_arg_carries(const knot_lint_func *f, const knot_lint_arg *arg,
                            const knot_lint_key *ch, const char *field) {
     if (knot_lint_key_eq(&arg->key, ch))
         return !field || field[0] == '\0';
+    /* a struct, an element of an array of them, or a local pointer to one */
     const knot_lint_var *holder = knot_lint_find_var(f, arg->addr_of);
+    if (!holder)
+        holder = knot_lint_find_var(f, arg->elem_of);
+    if (!holder && !arg->key.field[0])
+        holder = knot_lint_find_var(f, arg->key.root);
     for (size_t k = 0; holder && k < holder->ncarried; k++)
         if (holder->carried[k].chan == ch->root &&
             (!field || strcmp(holder->carried[k].field, field) == 0))
@@ -93,6 +111,11 @@ int knot_lint_spawn_fn(const char *callee) {
     return s ? s->fn : -1;
 }
 
+const char *knot_lint_spawn_base(const char *callee) {
+    const struct spawn *s = find_spawn(callee);
+    return s ? s->name : NULL;
+}
+
 static void func_free(knot_lint_func *f) {
     free(f->params);
     for (size_t i = 0; i < f->nvars; i++)
@@ -100,6 +123,7 @@ static void func_free(knot_lint_func *f) {
     free(f->vars);
     for (size_t i = 0; i < f->nloops; i++) {
         free(f->loops[i].assigned);
+        free(f->loops[i].overwritten);
         free(f->loops[i].filled);
     }
     free(f->loops);
@@ -115,6 +139,8 @@ void knot_lint_tu_free(knot_lint_tu *tu) {
     for (size_t i = 0; i < tu->nfuncs; i++)
         func_free(&tu->funcs[i]);
     free(tu->funcs);
+    free(tu->passes);
+    free(tu->joiners);
     free(tu->file);
     memset(tu, 0, sizeof *tu);
 }

@@ -6,6 +6,7 @@
 
 #include "findings.h"
 #include "lint-facts.h"
+#include "lint-summary.h"
 
 void knot_lint_check_loop_capture(const knot_lint_tu *tu, knot_findings *out);
 void knot_lint_check_close_by_receiver(const knot_lint_tu *tu, knot_findings *out);

@@ -1,5 +1,5 @@
 /* One translation unit through the lint pipeline:
- * source → (libclang) → lint facts → rules → findings. */
+ * source → (libclang) → lint facts → (every unit's summaries) → rules → findings. */
 #include "lint.h"
 #include "lint-ast.h"
 #include "lint-rules.h"
@@ -53,7 +53,7 @@ static char *main_file(CXTranslationUnit tu, const char *dir) {
     return strdup(realpath(joined, resolved) ? resolved : joined);
 }
 
-static void check(const knot_lint_tu *facts, knot_findings *out) {
+void knot__lint_check(const knot_lint_tu *facts, knot_findings *out) {
     knot_lint_check_loop_capture(facts, out);
     knot_lint_check_close_by_receiver(facts, out);
     knot_lint_check_unreceived_send(facts, out);
@@ -111,7 +111,7 @@ static void free_args(char **argv, int argc) {
     free(argv);
 }
 
-int knot__lint_run(CXIndex idx, const knot_lint_job *job, knot_findings *out) {
+int knot__lint_parse(CXIndex idx, const knot_lint_job *job, knot_lint_tu *facts) {
     char **argv = absolute_args(job);
     if (!argv)
         return 2;
@@ -128,10 +128,8 @@ int knot__lint_run(CXIndex idx, const knot_lint_job *job, knot_findings *out) {
         clang_disposeTranslationUnit(tu);
         return 2;
     }
-    knot_lint_tu facts = {.file = main_file(tu, job->dir)};
-    knot__lint_gather(tu, &facts);
-    check(&facts, out);
-    knot_lint_tu_free(&facts);
+    facts->file = main_file(tu, job->dir);
+    knot__lint_gather(tu, facts);
     clang_disposeTranslationUnit(tu);
     return 0;
 }

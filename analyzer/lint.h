@@ -1,9 +1,11 @@
-/* Linting one translation unit: parse it with libclang, report clang's
- * errors, gather the facts and run every static rule over them. */
+/* Linting translation units: parse each with libclang, report clang's
+ * errors and gather its facts; once every unit's spawn wrappers are known
+ * (lint-summary.h), run every static rule over each unit's facts. */
 #ifndef KNOT_LINT_H
 #define KNOT_LINT_H
 
 #include "findings.h"
+#include "lint-facts.h"
 
 #include <clang-c/Index.h>
 
@@ -17,8 +19,10 @@ typedef struct knot_lint_job {
     int argc;
 } knot_lint_job;
 
-/* Lint job with idx (one index per thread). Return 0, or 2 when clang could
- * not parse the file (its errors are on stderr by then). */
-int knot__lint_run(CXIndex idx, const knot_lint_job *job, knot_findings *out);
+/* Parse job with idx (one index per thread) into facts. Return 0, or 2 when clang could not parse
+ * the file (its errors are on stderr by then). */
+int knot__lint_parse(CXIndex idx, const knot_lint_job *job, knot_lint_tu *facts);
+/* Run every static rule over one unit's facts. */
+void knot__lint_check(const knot_lint_tu *facts, knot_findings *out);
 
 #endif

@@ -6,6 +6,8 @@
 #
 # usage: bench/run-lint.sh [build-dir]     (default: <repo>/build)
 # env:   BENCH_RUNS (default 3): runs per measurement, the median is printed
+#        BENCH_LINT_PROJECT: the build directory (with compile_commands.json)
+#        of another multi-file C project to time as well
 #
 # Prints ratios; a slow result never fails. Exit status 2 only when a tool
 # cannot run at all (knot lint exit 2, a missing build, no SQLite source).
@@ -91,11 +93,41 @@ report() {
         "$(ratio "$k_ms" "$t_ms")" "$(ratio "$k_cpu" "$t_cpu")"
 }
 
+# What following spawn wrappers across translation units costs (it is part
+# of every knot figure above it): knot lint --stats, once.
+summaries=()
+summary_cost() {
+    local label=$1 line
+    shift
+    line=$("$knot" lint --stats "$@" 2>&1 >/dev/null | grep '^knot: lint: .* units, CPU ms' || true)
+    [[ -n $line ]] || die "knot lint --stats printed no figures: $*"
+    summaries+=("$(printf '%-30s %s' "$label" "$(echo "$line" | sed 's/^knot: lint: //')")")
+}
+
 # ---- the project's own sources, through compile_commands.json ----
 k_cmd=("$knot" lint -p "$build" -j1 "${files[@]}")
 t_cmd=("$tidy" -p "$build" --quiet "--config=$tidy_config" "${files[@]}")
 versus k_cmd t_cmd
 report "project, ${#files[@]} files, -j1"
+summary_cost "project" -p "$build" -j1 "${files[@]}"
+
+# ---- another multi-file project, when given ----
+if [[ -n ${BENCH_LINT_PROJECT:-} ]]; then
+    other=$(cd "$BENCH_LINT_PROJECT" && pwd) || die "no directory '$BENCH_LINT_PROJECT'"
+    [[ -f $other/compile_commands.json ]] || die "$other/compile_commands.json is missing"
+    n=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' \
+        "$other/compile_commands.json")
+    k_cmd=("$knot" lint -p "$other" -j1)
+    t_cmd=("$tidy" -p "$other" --quiet "--config=$tidy_config")
+    mapfile -t other_files < <(python3 -c '
+import json, os, sys
+for e in json.load(open(sys.argv[1])):
+    print(os.path.join(e["directory"], e["file"]))' "$other/compile_commands.json")
+    t_cmd+=("${other_files[@]}")
+    versus k_cmd t_cmd
+    report "$(basename "$other"), $n files, -j1"
+    summary_cost "$(basename "$other")" -p "$other" -j1
+fi
 
 # ---- the SQLite amalgamation (shipped inside the better-sqlite3 npm package) ----
 sqlite=$work/sqlite3.c
@@ -112,6 +144,11 @@ k_cmd=("$knot" lint -j1 "$sqlite" -- "${sqlite_args[@]}")
 t_cmd=("$tidy" --quiet "--config=$tidy_config" "$sqlite" -- "${sqlite_args[@]}")
 versus k_cmd t_cmd
 report "sqlite3.c, $lines lines"
+summary_cost "sqlite3.c" -j1 "$sqlite" -- "${sqlite_args[@]}"
+
+echo
+echo "cross-unit summaries (included in the knot figures above):"
+printf '%s\n' "${summaries[@]}"
 
 # ---- knot lint alone: growth with the number of files, -j1 and -j2 ----
 echo

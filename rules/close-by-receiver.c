@@ -6,6 +6,7 @@
 #include "../analyzer/rules.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const knot_rule knot_rule_close_by_receiver = {
     .id = "close-by-receiver",
@@ -28,9 +29,12 @@ static const knot_lint_op *first_op(const knot_lint_func *f, enum knot_lint_op_k
 static bool task_may_send(const knot_lint_tu *tu, const knot_lint_func *f,
                           const knot_lint_call *call, const knot_lint_arg *arg,
                           const knot_lint_key *ch) {
-    int fn = knot_lint_spawn_fn(call->callee);
+    knot_lint_spawn sp;
+    const knot_lint_tu *where;
     const knot_lint_func *task =
-        fn >= 0 && (size_t)fn < call->nargs ? knot_lint_find_func(tu, call->args[fn].func) : NULL;
+        knot_lint_spawn_of(tu, call->callee, &sp)
+            ? knot_lint_find_callee(tu, knot_lint_spawn_task(call, &sp), &where)
+            : NULL;
     if (!task || task->nparams == 0 || call->loop >= 0)
         return true;
     for (size_t i = 0; i < task->nops; i++) {
@@ -47,24 +51,75 @@ static bool task_may_send(const knot_lint_tu *tu, const knot_lint_func *f,
  * repeatedly, or if the linter cannot see what they do. */
 static bool senders_may_remain(const knot_lint_tu *tu, const knot_lint_func *f,
                                const knot_lint_key *ch) {
-    if (first_op(f, KNOT_LINT_ESCAPE, ch))
-        return true;
+    for (size_t i = 0; i < f->nops; i++)
+        if (f->ops[i].kind == KNOT_LINT_ESCAPE && knot_lint_key_eq(&f->ops[i].ch, ch) &&
+            !knot_lint_escape_is_spawn(tu, f, &f->ops[i]))
+            return true;
     int spawns = 0;
     bool may_send = false;
     for (size_t i = 0; i < f->ncalls; i++) {
         const knot_lint_call *c = &f->calls[i];
-        int a = knot_lint_spawn_arg(c->callee);
-        if (a >= 0 && (size_t)a < c->nargs && knot_lint_arg_carries(f, &c->args[a], ch, NULL)) {
+        knot_lint_spawn sp;
+        if (knot_lint_spawn_of(tu, c->callee, &sp) && sp.arg >= 0 && (size_t)sp.arg < c->nargs &&
+            knot_lint_arg_carries(f, &c->args[sp.arg], ch, NULL)) {
             spawns++;
-            may_send |= task_may_send(tu, f, c, &c->args[a], ch);
+            may_send |= task_may_send(tu, f, c, &c->args[sp.arg], ch);
         }
     }
     return spawns > 1 || may_send;
 }
 
-static void name_of(const knot_lint_func *f, const knot_lint_key *ch, char *buf, size_t size) {
-    const knot_lint_var *v = knot_lint_find_var(f, ch->root);
-    snprintf(buf, size, "%s%s%s", v ? v->name : "the channel", ch->field[0] ? "->" : "", ch->field);
+static void name_of(const knot_lint_func *f, const knot_lint_op *op, char *buf, size_t size) {
+    const knot_lint_var *v = knot_lint_find_var(f, op->ch.root);
+    if (op->name[0])
+        snprintf(buf, size, "%s", op->name);
+    else
+        snprintf(buf, size, "%s%s%s", v ? v->name : "the channel", op->ch.field[0] ? "->" : "",
+                 op->ch.field);
+}
+
+/* The caller's channel: where a call or a spawn hands f the channel that
+ * f knows as parameter `param` (field "" or the field holding it). */
+typedef struct handover {
+    const knot_lint_func *caller;
+    const knot_lint_call *call;
+    const knot_lint_var *chan;
+} handover;
+
+static const knot_lint_var *handed_chan(const knot_lint_func *g, const knot_lint_arg *arg,
+                                        const char *field) {
+    if (!field[0])
+        return knot_lint_find_var(g, arg->key.root);
+    for (size_t i = 0; i < g->nvars; i++)
+        if (knot_lint_arg_carries(g, arg, &(knot_lint_key){g->vars[i].id, ""}, field))
+            return &g->vars[i];
+    return NULL;
+}
+
+static bool find_handover(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_key *ch,
+                          handover *h) {
+    int param = knot_lint_param_index(f, ch->root);
+    for (size_t i = 0; param >= 0 && i < tu->nfuncs; i++) {
+        const knot_lint_func *g = &tu->funcs[i];
+        for (size_t k = 0; k < g->ncalls; k++) {
+            const knot_lint_call *c = &g->calls[k];
+            knot_lint_spawn sp;
+            const char *task = NULL;
+            if (param == 0 && knot_lint_spawn_of(tu, c->callee, &sp))
+                task = knot_lint_spawn_task(c, &sp);
+            int a = !strcmp(c->callee, f->name)      ? param
+                    : task && !strcmp(task, f->name) ? sp.arg
+                                                     : -1;
+            if (a < 0 || (size_t)a >= c->nargs)
+                continue;
+            const knot_lint_var *chan = handed_chan(g, &c->args[a], ch->field);
+            if (chan) {
+                *h = (handover){g, c, chan};
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 static void check_close(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_op *close,
@@ -76,17 +131,25 @@ static void check_close(const knot_lint_tu *tu, const knot_lint_func *f, const k
     bool own = v && !v->is_param && !close->ch.field[0];
     if (own && !senders_may_remain(tu, f, &close->ch))
         return; /* nobody can still be sending on it */
-    char name[160];
-    name_of(f, &close->ch, name, sizeof name);
+    char name[160], whose[200] = "";
+    name_of(f, close, name, sizeof name);
+    handover h;
+    bool handed = !own && find_handover(tu, f, &close->ch, &h);
+    if (handed && strcmp(h.chan->name, name) != 0)
+        snprintf(whose, sizeof whose, " (%s()'s '%s')", h.caller->name, h.chan->name);
     knot_finding *fd = knot_findings_add(
         out, knot_rule_close_by_receiver.id, knot_rule_close_by_receiver.severity, false,
         knot_lint_loc(tu, close->pos, f->name),
-        "%s() closes '%s' but only receives from it: its senders cannot know, and their next "
+        "%s() closes '%s'%s but only receives from it: its senders cannot know, and their next "
         "send panics (send on closed channel); let the sender close it, or tell the sender to "
         "stop through a separate done channel",
-        f->name, name);
+        f->name, name, whose);
+    name_of(f, recv, name, sizeof name);
     knot_finding_relate(fd, knot_lint_loc(tu, recv->pos, f->name), "%s() receives from '%s' here",
                         f->name, name);
+    if (handed)
+        knot_finding_relate(fd, knot_lint_loc(tu, h.call->pos, h.caller->name),
+                            "%s() hands '%s' to %s() here", h.caller->name, h.chan->name, f->name);
 }
 
 void knot_lint_check_close_by_receiver(const knot_lint_tu *tu, knot_findings *out) {

@@ -2,11 +2,12 @@
  * the loop variable, of a variable the loop writes again, or of an object
  * that dies with the iteration. The task reads it later, when the loop has
  * moved on: gopl's loop-variable capture, which C makes worse because the
- * object may no longer exist at all. knot_go_copy is the fix, and exempt. */
+ * object may no longer exist at all. knot_go_copy is the fix, and exempt.
+ * Spawn wrappers count as spawns, from whichever file defines them. */
 #include "../analyzer/lint-rules.h"
 #include "../analyzer/rules.h"
 
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 const knot_rule knot_rule_loop_capture = {
@@ -17,67 +18,13 @@ const knot_rule knot_rule_loop_capture = {
                "per-iteration object",
 };
 
-/* A same-file function that hands one of its parameters to a new task. */
-typedef struct helper {
-    const char *name;
-    int param;
-} helper;
-
-typedef struct helpers {
-    helper *v;
-    size_t n;
-} helpers;
-
-/* Which argument of a call becomes a task's argument, or -1. */
-static int task_arg(const helpers *hs, const char *callee) {
-    if (knot_lint_is(callee, "knot_go_copy"))
+/* Which argument of a call becomes a task's argument (directly or through
+ * spawn wrappers, wherever they are defined), or -1; knot_go_copy copies
+ * it and is exempt. */
+static int task_arg(const knot_lint_tu *tu, const char *callee, knot_lint_spawn *sp) {
+    if (!knot_lint_spawn_of(tu, callee, sp) || !strcmp(sp->base, "knot_go_copy"))
         return -1;
-    int a = knot_lint_spawn_arg(callee);
-    for (size_t i = 0; a < 0 && i < hs->n; i++)
-        if (strcmp(hs->v[i].name, callee) == 0)
-            a = hs->v[i].param;
-    return a;
-}
-
-static bool is_wait(const char *callee);
-
-/* A helper that waits for its task before returning hands back an object
- * nobody uses any more: that is a call, not a spawn. */
-static bool waits_after(const knot_lint_func *f, const knot_lint_call *spawn) {
-    for (size_t i = 0; i < f->ncalls; i++)
-        if (is_wait(f->calls[i].callee) && f->calls[i].pos.offset > spawn->pos.offset)
-            return true;
-    return false;
-}
-
-static int forwarded_param(const helpers *hs, const knot_lint_func *f) {
-    for (size_t i = 0; i < f->ncalls; i++) {
-        const knot_lint_call *c = &f->calls[i];
-        int a = task_arg(hs, c->callee);
-        if (a >= 0 && (size_t)a < c->nargs && c->args[a].param >= 0 && !waits_after(f, c))
-            return c->args[a].param;
-    }
-    return -1;
-}
-
-/* Helpers of helpers count too: grow the set until it stops changing. */
-static void find_helpers(const knot_lint_tu *tu, helpers *hs) {
-    hs->v = calloc(tu->nfuncs + 1, sizeof *hs->v);
-    if (!hs->v)
-        return;
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (size_t i = 0; i < tu->nfuncs; i++) {
-            const knot_lint_func *f = &tu->funcs[i];
-            if (task_arg(hs, f->name) >= 0)
-                continue;
-            int p = forwarded_param(hs, f);
-            if (p >= 0) {
-                hs->v[hs->n++] = (helper){f->name, p};
-                changed = true;
-            }
-        }
-    }
+    return sp->arg;
 }
 
 /* Written by an assignment, or filled in by a call other than the spawn
@@ -109,51 +56,123 @@ static int capturing_loop(const knot_lint_func *f, const knot_lint_call *spawn,
     return -1;
 }
 
-static bool is_wait(const char *callee) {
-    return !strcmp(callee, "pthread_join") || !strcmp(callee, "thrd_join") ||
-           knot_lint_is(callee, "knot_wg_wait") || knot_lint_is(callee, "knot_group_wait") ||
-           knot_lint_is(callee, "knot_chan_recv");
-}
-
 /* Waited for in the same iteration, after the spawn: the task is done with
  * the object (or has signalled that it copied it) before it changes. */
-static bool waited_in_iteration(const knot_lint_func *f, const knot_lint_call *spawn, int loop) {
+static bool waited_in_iteration(const knot_lint_tu *tu, const knot_lint_func *f,
+                                const knot_lint_call *spawn, int loop) {
     for (size_t i = 0; i < f->ncalls; i++) {
         const knot_lint_call *c = &f->calls[i];
-        if (is_wait(c->callee) && c->pos.offset > spawn->pos.offset &&
+        if (knot_lint_waits(tu, c->callee) && c->pos.offset > spawn->pos.offset &&
             c->pos.offset < f->loops[loop].end && knot_lint_loop_within(f, c->loop, loop))
             return true;
     }
     return false;
 }
 
+/* The fix that fits the API the spawn comes down to, and what is handed
+ * over (a variable, or a reused element of an array). */
+static const char *fix_for(const knot_lint_spawn *sp, bool element) {
+    if (!strncmp(sp->base, "knot_", 5))
+        return element ? "pass a copy with knot_go_copy, or wait for the task that has the "
+                         "element before reusing it"
+                       : "pass a copy with knot_go_copy, or give each task its own heap storage";
+    return element ? "give each thread its own element (index by the loop counter) or a heap "
+                     "copy, or join the thread that has the element before reusing it"
+                   : "give each thread its own copy on the heap (freed by the thread), or its "
+                     "own slot in an array that outlives the loop";
+}
+
+static bool has(const knot_lint_id *ids, size_t n, knot_lint_id id) {
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+/* Does an index give each pass its own element: the counter of a loop
+ * between the spawn and the capturing loop, or a variable that loop only
+ * steps (`slot++`, never `slot = ...`)? `pending[slot]` with slot = i % 2
+ * does not: a later pass writes the element a running task still reads. */
+static bool own_element(const knot_lint_func *f, const knot_lint_call *spawn, int loop,
+                        knot_lint_id index) {
+    if (!index)
+        return false;
+    for (int l = spawn->loop; l >= 0; l = f->loops[l].parent) {
+        if (f->loops[l].counter == index)
+            return true;
+        if (l == loop)
+            break;
+    }
+    const knot_lint_loop *in = &f->loops[loop];
+    return has(in->assigned, in->nassigned, index) &&
+           !has(in->overwritten, in->noverwritten, index);
+}
+
+/* Does the loop wait for a task anywhere: before reusing a slot (pigz's
+ * double buffering joins the slot's previous thread), or after? */
+static bool waits_in(const knot_lint_tu *tu, const knot_lint_func *f, int loop) {
+    for (size_t i = 0; i < f->ncalls; i++)
+        if (knot_lint_waits(tu, f->calls[i].callee) &&
+            knot_lint_loop_within(f, f->calls[i].loop, loop))
+            return true;
+    return false;
+}
+
+/* What the task is handed: a variable's address, or an element of an
+ * array; its name for the message into name. NULL if neither. */
+static const knot_lint_var *captured(const knot_lint_tu *tu, const knot_lint_func *f,
+                                     const knot_lint_call *c, const knot_lint_arg *arg, int *loop,
+                                     const char **why, char *name, size_t size) {
+    const knot_lint_var *v = knot_lint_find_var(f, arg->addr_of);
+    if (v && !v->is_static) {
+        snprintf(name, size, "'%s'", v->name);
+        *loop = capturing_loop(f, c, v, why);
+        return v;
+    }
+    v = knot_lint_find_var(f, arg->elem_of);
+    if (!v)
+        return NULL;
+    *loop = capturing_loop(f, c, v, why);
+    if (*loop >= 0 && v->body_of != *loop) {
+        if (own_element(f, c, *loop, arg->index) || waits_in(tu, f, *loop))
+            *loop = -1;
+        *why = "the loop writes again on a later pass, while the index does not give each "
+               "pass its own element";
+    }
+    const knot_lint_var *i = knot_lint_find_var(f, arg->index);
+    if (i)
+        snprintf(name, size, "'%s[%s]'", v->name, i->name);
+    else
+        snprintf(name, size, "an element of '%s'", v->name);
+    return v;
+}
+
 static void check_call(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_call *c,
-                       const helpers *hs, knot_findings *out) {
-    int a = task_arg(hs, c->callee);
+                       knot_findings *out) {
+    knot_lint_spawn sp;
+    int a = task_arg(tu, c->callee, &sp);
     if (c->loop < 0 || a < 0 || (size_t)a >= c->nargs)
         return;
-    const knot_lint_var *v = knot_lint_find_var(f, c->args[a].addr_of);
-    if (!v || v->is_static)
-        return;
     const char *why = NULL;
-    int loop = capturing_loop(f, c, v, &why);
-    if (loop < 0 || waited_in_iteration(f, c, loop))
+    char name[160];
+    int loop = -1;
+    const knot_lint_var *v = captured(tu, f, c, &c->args[a], &loop, &why, name, sizeof name);
+    if (!v || loop < 0 || waited_in_iteration(tu, f, c, loop))
         return;
+    const char *who = strncmp(sp.base, "knot_", 5) ? "thread" : "task";
     knot_finding *fd = knot_findings_add(
         out, knot_rule_loop_capture.id, knot_rule_loop_capture.severity, false,
         knot_lint_loc(tu, c->pos, f->name),
-        "%.*s() in a loop hands the task the address of '%s', which %s; the task may read it "
-        "after it has changed or gone: pass a copy with knot_go_copy, or give each task its "
-        "own heap storage",
-        knot_lint_name_len(c->callee), c->callee, v->name, why);
+        "%.*s() in a loop hands the %s the address of %s, which %s; the %s may read it "
+        "after it has changed or gone: %s",
+        c->written[0] ? (int)strlen(c->written) : knot_lint_name_len(c->callee),
+        c->written[0] ? c->written : c->callee, who, name, why, who,
+        fix_for(&sp, c->args[a].elem_of && v->body_of != loop));
     knot_finding_relate(fd, knot_lint_loc(tu, v->pos, f->name), "'%s' is declared here", v->name);
 }
 
 void knot_lint_check_loop_capture(const knot_lint_tu *tu, knot_findings *out) {
-    helpers hs = {0};
-    find_helpers(tu, &hs);
     for (size_t i = 0; i < tu->nfuncs; i++)
         for (size_t k = 0; k < tu->funcs[i].ncalls; k++)
-            check_call(tu, &tu->funcs[i], &tu->funcs[i].calls[k], &hs, out);
-    free(hs.v);
+            check_call(tu, &tu->funcs[i], &tu->funcs[i].calls[k], out);
 }

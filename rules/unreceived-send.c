@@ -5,9 +5,11 @@
  * nobody receives from at all.
  *
  * Only channels a function makes itself (`knot_chan *c = knot_chan_make(...)`)
- * and hands to tasks defined in the same file are followed; one that goes
- * anywhere else, or that the function closes, is left alone. When a count
- * is not known, the rule stays silent. */
+ * and hands to tasks defined in any file linted with it are followed:
+ * directly, or in a struct, an array of them or a heap object it fills;
+ * through knot_go, knot_go_copy, pthread_create, thrd_create or a spawn
+ * wrapper. One that goes anywhere else, or that the function closes, is
+ * left alone. When a count is not known, the rule stays silent. */
 #include "../analyzer/lint-rules.h"
 #include "../analyzer/rules.h"
 
@@ -25,6 +27,7 @@ const knot_rule knot_rule_unreceived_send = {
 
 /* A send that can block: in a task (func) or in the maker itself. */
 typedef struct sender {
+    const knot_lint_tu *tu; /* where func is: a task may be in another file */
     const knot_lint_func *func;
     const knot_lint_op *op;
     const knot_lint_call *spawn; /* NULL for the maker's own sends */
@@ -80,15 +83,15 @@ static int buffer_holds(const knot_lint_var *v, const tally *t) {
     return -1;
 }
 
-static void add_sender(chan_use *u, const knot_lint_func *f, const knot_lint_op *op,
-                       const knot_lint_call *spawn) {
+static void add_sender(chan_use *u, const knot_lint_tu *tu, const knot_lint_func *f,
+                       const knot_lint_op *op, const knot_lint_call *spawn) {
     sender *grown = realloc(u->senders, (u->nsenders + 1) * sizeof *grown);
     if (!grown) {
         u->lost = true;
         return;
     }
     u->senders = grown;
-    u->senders[u->nsenders++] = (sender){f, op, spawn};
+    u->senders[u->nsenders++] = (sender){tu, f, op, spawn};
 }
 
 /* A send inside a select with other cases can give up: not a blocked send. */
@@ -98,7 +101,7 @@ static bool can_block(const knot_lint_func *f, const knot_lint_op *op) {
 
 /* What a task spawned with the channel does with it. */
 static void follow_task(chan_use *u, const knot_lint_call *spawn, const knot_lint_arg *arg,
-                        const knot_lint_func *task) {
+                        const knot_lint_tu *tu, const knot_lint_func *task) {
     if (!task || task == u->maker || task->nparams == 0) {
         u->lost = true;
         return;
@@ -114,7 +117,7 @@ static void follow_task(chan_use *u, const knot_lint_call *spawn, const knot_lin
         else if (op->kind == KNOT_LINT_RECV)
             u->drained = true;
         else if (op->kind == KNOT_LINT_SEND && can_block(task, op)) {
-            add_sender(u, task, op, spawn);
+            add_sender(u, tu, task, op, spawn);
             many |= op->loop >= 0 || sends;
             sends = true;
         }
@@ -129,11 +132,15 @@ static void follow_spawns(chan_use *u) {
     const knot_lint_func *f = u->maker;
     for (size_t i = 0; i < f->ncalls; i++) {
         const knot_lint_call *c = &f->calls[i];
-        int a = knot_lint_spawn_arg(c->callee), fn = knot_lint_spawn_fn(c->callee);
-        if (a < 0 || (size_t)a >= c->nargs || (size_t)fn >= c->nargs ||
-            !knot_lint_arg_carries(f, &c->args[a], &u->key, NULL))
+        knot_lint_spawn sp;
+        if (!knot_lint_spawn_of(u->tu, c->callee, &sp) || sp.arg < 0 ||
+            (size_t)sp.arg >= c->nargs ||
+            !knot_lint_arg_carries(f, &c->args[sp.arg], &u->key, NULL))
             continue;
-        follow_task(u, c, &c->args[a], knot_lint_find_func(u->tu, c->args[fn].func));
+        const knot_lint_tu *where;
+        const knot_lint_func *task =
+            knot_lint_find_callee(u->tu, knot_lint_spawn_task(c, &sp), &where);
+        follow_task(u, c, &c->args[sp.arg], where, task);
     }
 }
 
@@ -142,7 +149,7 @@ static void report(const chan_use *u, const char *why, knot_findings *out) {
         const sender *s = &u->senders[i];
         knot_finding *fd = knot_findings_add(
             out, knot_rule_unreceived_send.id, knot_rule_unreceived_send.severity, false,
-            knot_lint_loc(u->tu, s->op->pos, s->func->name),
+            knot_lint_loc(s->tu, s->op->pos, s->func->name),
             "this send on '%s' (made in %s()) can block forever: %s; give the channel room for "
             "every send, or keep receiving until every sender is done",
             u->var->name, u->maker->name, why);
@@ -221,23 +228,27 @@ static void judge(chan_use *u, knot_findings *out) {
     }
 }
 
-static bool maker_keeps(const knot_lint_func *f, const knot_lint_key *ch) {
-    for (size_t i = 0; i < f->nops; i++)
-        if ((f->ops[i].kind == KNOT_LINT_ESCAPE || f->ops[i].kind == KNOT_LINT_CLOSE) &&
-            knot_lint_key_eq(&f->ops[i].ch, ch))
+static bool maker_keeps(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_key *ch) {
+    for (size_t i = 0; i < f->nops; i++) {
+        const knot_lint_op *op = &f->ops[i];
+        if (!knot_lint_key_eq(&op->ch, ch))
+            continue;
+        if (op->kind == KNOT_LINT_CLOSE ||
+            (op->kind == KNOT_LINT_ESCAPE && !knot_lint_escape_is_spawn(tu, f, op)))
             return false;
+    }
     return true;
 }
 
 static void check_chan(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_var *v,
                        knot_findings *out) {
     chan_use u = {.tu = tu, .maker = f, .var = v, .key = {v->id, ""}};
-    if (!maker_keeps(f, &u.key))
+    if (!maker_keeps(tu, f, &u.key))
         return;
     for (size_t i = 0; i < f->nops; i++) {
         const knot_lint_op *op = &f->ops[i];
         if (op->kind == KNOT_LINT_SEND && knot_lint_key_eq(&op->ch, &u.key) && can_block(f, op)) {
-            add_sender(&u, f, op, NULL);
+            add_sender(&u, tu, f, op, NULL);
             add_times(&u.sends, f, op->loop);
         }
     }

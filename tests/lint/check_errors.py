@@ -7,6 +7,7 @@ usage: check_errors.py KNOT INCLUDE_DIR FIXTURE_DIR WORK_DIR
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -51,6 +52,50 @@ expect("missing -p directory", lint("-p", os.path.join(work, "no-such-dir")), 2,
 os.makedirs(os.path.join(work, "empty-build"), exist_ok=True)
 expect("no compile_commands.json", lint("-p", os.path.join(work, "empty-build")), 2,
        r"no compile_commands\.json in")
+# A compilation database knot cannot use: one `FILE: error:` line, exit 2,
+# none of libclang's raw complaints.
+def bad_database(name, content, stderr_re):
+    d = os.path.join(work, "db-" + name.replace(" ", "-"))
+    os.makedirs(d, exist_ok=True)
+    db = os.path.join(d, "compile_commands.json")
+    if content is None:
+        os.makedirs(db, exist_ok=True)
+    else:
+        with open(db, "w", encoding="utf-8") as f:
+            f.write(content)
+    proc = lint("-p", d)
+    expect(name, proc, 2, r"\A[^\n]*compile_commands\.json" + stderr_re + r"[^\n]*\n\Z")
+    if "LIBCLANG" in proc.stderr:
+        failures.append(name)
+        print(f"{name}: FAILED: libclang's raw message leaks out")
+
+
+bad_database("empty compile_commands.json", "", r": error: the file is empty")
+bad_database("compile_commands.json with no entries", "[]\n", r": error: lists no files")
+bad_database("malformed compile_commands.json", '[{"directory": "/", "file": "a.c"\n',
+             r":1:\d+: error: not valid JSON")
+bad_database("compile_commands.json without commands", '[{"directory": "/", "file": "a.c"}]\n',
+             r": error: not a compilation database: .*\"command\"")
+bad_database("compile_commands.json is a directory", None, r": error: not a file")
+
+# <knot/knot.h> needs no -I: knot knows where its own header is, in its
+# build tree or, installed, beside its binary (prefix/bin → prefix/include).
+uses_knot = os.path.join(work, "uses_knot.c")
+with open(uses_knot, "w", encoding="utf-8") as f:
+    f.write("#include <knot/knot.h>\nint main(void) { return knot_chan_make(0, 0) == NULL; }\n")
+expect("<knot/knot.h> without -I", lint(uses_knot), 0)
+prefix = os.path.join(work, "prefix")
+shutil.rmtree(prefix, ignore_errors=True)
+os.makedirs(os.path.join(prefix, "bin"))
+shutil.copytree(os.path.join(include, "knot"), os.path.join(prefix, "include", "knot"))
+with open(os.path.join(prefix, "include", "knot", "knot.h"), "w", encoding="utf-8") as f:
+    f.write("#error the installed knot.h\n")
+shutil.copy2(knot, os.path.join(prefix, "bin", "knot"))
+expect("<knot/knot.h> beside an installed knot",
+       subprocess.run([os.path.join(prefix, "bin", "knot"), "lint", uses_knot],
+                      capture_output=True, text=True, timeout=120), 2,
+       r"error: clang: the installed knot\.h")
+
 expect("bad --format", lint("--format", "xml", good), 2, r"bad --format 'xml'")
 expect("bad --fail-on", lint("--fail-on", "fatal", good), 2, r"bad --fail-on 'fatal'")
 expect("dynamic rule in --rule", lint("--rule", "leak", good), 2, r"'leak' is not a static rule")
@@ -83,6 +128,8 @@ expect("--help", lint("--help"), 0, None, r"^usage: knot lint")
 # Output options.
 expect("--fail-on error: warnings pass", lint("--fail-on", "error", good, "--", inc), 0,
        None, r"loop-capture")
+expect("--stats says what each phase cost", lint("--stats", good, "--", inc), 1,
+       r"^knot: lint: 1 units, CPU ms: parse and gather [0-9.]+, cross-unit summaries [0-9.]+")
 expect("--rule keeps only that rule", lint("--rule", "close-by-receiver", good, "--", inc), 0)
 out = os.path.join(work, "lint-out.json")
 proc = lint("--format", "json", "-o", out, "-j1", good, "--", inc)

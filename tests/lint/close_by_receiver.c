@@ -135,9 +135,9 @@ void close_suppressed(knot_chan *ch) {
 
 /* ---- a macro around the close is reported where it is used ---- */
 
-#define SHUT(ch)                                                                                   \
-    do {                                                                                           \
-        knot_chan_close(ch);                                                                       \
+#define SHUT(ch)             \
+    do {                     \
+        knot_chan_close(ch); \
     } while (0)
 
 int first_positive(knot_chan *numbers) {
@@ -197,4 +197,66 @@ int ask_once(void) {
     knot_chan_recv(reply, &answer);
     knot_chan_close(reply);
     return answer;
+}
+
+/* ---- a task given the channel closes it from an inline select: the
+ * message names the task's variable and the caller's ---- */
+
+static void ticker(void *arg) {
+    knot_chan *ticks = arg;
+    for (int n = 0;; n++)
+        knot_chan_send(ticks, &n);
+}
+
+static void watch_ticks(void *arg) {
+    knot_chan *in = arg;
+    knot_chan *deadline = knot_after(100);
+    int n;
+    for (;;) {
+        if (knot_select(((knot_case[]){KNOT_CASE_RECV(in, &n), KNOT_CASE_RECV(deadline, NULL)}),
+                        2) == 1) {
+            knot_chan_close(in); // want: close-by-receiver says: closes 'in' (watch()'s 'ticks')
+            return;
+        }
+    }
+}
+
+void watch(void) {
+    knot_chan *ticks = knot_chan_make(sizeof(int), 0);
+    knot_go(ticker, ticks);
+    knot_go(watch_ticks, ticks);
+}
+
+/* Twin: the watcher tells the ticker to stop through a done channel, and
+ * the ticker closes its own channel. */
+struct ticking {
+    knot_chan *ticks, *done;
+};
+
+static void polite_ticker(void *arg) {
+    struct ticking *t = arg;
+    for (int n = 0;; n++) {
+        if (knot_select(
+                ((knot_case[]){KNOT_CASE_SEND(t->ticks, &n), KNOT_CASE_RECV(t->done, NULL)}), 2) ==
+            1) {
+            knot_chan_close(t->ticks);
+            return;
+        }
+    }
+}
+
+static void watch_politely(void *arg) {
+    struct ticking *t = arg;
+    knot_chan *deadline = knot_after(100);
+    int n;
+    while (
+        knot_select(((knot_case[]){KNOT_CASE_RECV(t->ticks, &n), KNOT_CASE_RECV(deadline, NULL)}),
+                    2) == 0) {
+    }
+    knot_chan_close(t->done);
+}
+
+void watch_with_done(struct ticking *t) {
+    knot_go(polite_ticker, t);
+    knot_go(watch_politely, t);
 }

@@ -20,7 +20,7 @@ static int print_index_c11(void *arg) {
 /* Every thread reads the one `i`, which the loop keeps changing. */
 void start_all_buggy(pthread_t *threads) {
     for (int i = 0; i < NWORKERS; i++)
-        pthread_create(&threads[i], NULL, print_index, &i); // want: loop-capture
+        pthread_create(&threads[i], NULL, print_index, &i); // want: loop-capture says: heap
 }
 
 /* Each thread owns its index on the heap and frees it: correct. */
@@ -145,6 +145,27 @@ void start_detached_heap(void) {
             break;
         *r = (struct range){0, i};
         if (start_detached(sum_range, r) != 0)
+            free(r);
+    }
+}
+
+/* Two levels in one file: start_summer() → start_detached() → pthread_create. */
+static int start_summer(struct range *r) { return start_detached(sum_range, r); }
+
+void start_summers_buggy(void) {
+    for (int i = 0; i < NWORKERS; i++) {
+        struct range r = {0, i};
+        start_summer(&r); // want: loop-capture
+    }
+}
+
+void start_summers_heap(void) {
+    for (int i = 0; i < NWORKERS; i++) {
+        struct range *r = malloc(sizeof *r);
+        if (!r)
+            break;
+        *r = (struct range){0, i};
+        if (start_summer(r) != 0)
             free(r);
     }
 }
