@@ -11,6 +11,7 @@
  * sender knows when nothing more will be sent. chan_done_fixed.c shows the
  * repair (the receiver signals on a separate done channel instead).
  */
+/* exits: 2 (the panic) */
 #include <knot/knot.h>
 
 #include <stdio.h>

@@ -14,15 +14,24 @@ A `with: support/x.c` line names another source (relative to the
 program's directory) built into the program as its own translation unit:
 a library whose frames findings must look past.
 
+The program must end as it says: with status 0, or the status an
+`exits: N` line names (a panic's 2, an error path's 1), never by a signal
+or the timeout. The trace's own record of the ending is checked, so a
+fixed twin that crashes cannot pass as "0 findings". The same rule twice
+on one line is two findings: `// want: leak leak`.
+
 usage: check-findings.py KNOT PROGRAM.c WORKDIR
 """
+import collections
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 
 WITH = re.compile(r"\bwith:\s*(\S+\.c)\b")
+EXITS = re.compile(r"\bexits:\s*(\d+)\b")
 WANT = re.compile(r"//\s*want:\s*([a-z][a-z0-9-]*(?:[ ,]+[a-z][a-z0-9-]*)*)")
 
 
@@ -35,7 +44,7 @@ def dynamic_rules(knot):
 
 
 def wanted(path, dynamic, known):
-    want = set()
+    want = collections.Counter()
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             m = WANT.search(line)
@@ -49,7 +58,7 @@ def wanted(path, dynamic, known):
                 if word not in known:
                     raise SystemExit(f"{path}:{n}: unknown rule {word!r} in want:")
                 if word in dynamic:
-                    want.add((n, word, predicted))
+                    want[(n, word, predicted)] += 1
                 predicted = False
     return want
 
@@ -59,6 +68,25 @@ def companions(path):
     here = os.path.dirname(path)
     with open(path, encoding="utf-8") as f:
         return [os.path.join(here, m.group(1)) for m in WITH.finditer(f.read())]
+
+
+def expected_exit(path):
+    """The status the program must end with: 0 unless an `exits:` line says."""
+    with open(path, encoding="utf-8") as f:
+        m = EXITS.search(f.read())
+    return int(m.group(1)) if m else 0
+
+
+def recorded_end(trace):
+    """How the trace says the program ended: (status, signal, timed out)."""
+    db = sqlite3.connect(f"file:{trace}?mode=ro", uri=True)
+    try:
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+    finally:
+        db.close()
+    status = meta.get("exit_status")
+    return (None if status is None else int(status), meta.get("exit_signal"),
+            meta.get("timed_out_signal"))
 
 
 def main():
@@ -89,21 +117,36 @@ def main():
         print(f"FAIL: {report} is not knot's JSON (version 1 with a findings list)")
         return 1
 
+    want_exit = expected_exit(source)
+    status, signal, timed_out = recorded_end(trace)
+    if signal is not None or timed_out is not None or status != want_exit:
+        how = (f"was killed by signal {signal}" if signal is not None else
+               "was killed after the timeout" if timed_out is not None else
+               "left no exit status in the trace" if status is None else
+               f"exited with status {status}")
+        print(f"FAIL: {os.path.basename(source)} {how}; it must exit with {want_exit}"
+              f"\n--- knot run stderr ---\n{run.stderr}")
+        return 1
+    # knot run passes a failing program's status on; else 1 for findings.
+    if run.returncode != want_exit if want_exit else run.returncode not in (0, 1):
+        print(f"FAIL: knot run exited {run.returncode}; the program exited {want_exit}")
+        return 1
+
     dynamic, known = dynamic_rules(knot)
     want = wanted(source, dynamic, known)
-    got = set()
+    got = collections.Counter()
     extra = []
     for fnd in doc["findings"]:
         loc = fnd["location"]
         here = loc.get("file") and os.path.abspath(loc["file"]) == source
         key = (loc.get("line"), fnd["rule"], bool(fnd["predicted"]))
         if here:
-            got.add(key)
+            got[key] += 1
         else:
             extra.append(f"{loc.get('file')}:{loc.get('line')}: {fnd['rule']}: {fnd['message']}")
 
-    missing = sorted(want - got)
-    unexpected = sorted(got - want)
+    missing = sorted((want - got).elements())
+    unexpected = sorted((got - want).elements())
     base = os.path.basename(source)
     for line, rule, predicted in missing:
         print(f"missing: {base}:{line}: {'predicted ' if predicted else ''}{rule}")
@@ -117,7 +160,7 @@ def main():
     if missing or unexpected or extra:
         print(f"--- knot run stderr ---\n{run.stderr}")
         return 1
-    print(f"ok: {base}: {len(want)} finding(s) as annotated")
+    print(f"ok: {base}: {sum(want.values())} finding(s) as annotated, exit {want_exit}")
     return 0
 
 

@@ -3,6 +3,7 @@
  * classic AB-BA deadlock. A barrier makes sure both threads hold their first
  * lock before either asks for the second, so every run deadlocks; the live
  * detector sees every task asleep and ends the program with status 2. */
+/* exits: 2 (the deadlock detector ends it) */
 #include <knot/knot.h>
 #include <pthread.h>
 #include <stdio.h>

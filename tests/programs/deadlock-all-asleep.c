@@ -3,6 +3,7 @@
  * group forever, so the results channel is never closed, and main's range
  * over it blocks after the last real result. No task is in a cycle, but every
  * task is asleep: the live detector ends the program (status 2). */
+/* exits: 2 (the deadlock detector ends it) */
 #include <knot/knot.h>
 #include <stdio.h>
 #include <string.h>

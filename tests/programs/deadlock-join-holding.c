@@ -1,6 +1,7 @@
 /* Shutdown joins a worker while holding the registry lock, and the worker
  * needs that lock to deregister itself before it can end: main waits for the
  * worker to end, the worker waits for main's unlock. */
+/* exits: 2 (the deadlock detector ends it) */
 #include <knot/knot.h>
 #include <pthread.h>
 #include <stdio.h>

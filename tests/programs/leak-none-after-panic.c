@@ -3,6 +3,7 @@
  * about programs that return with tasks left behind). Here main panics on a
  * double close before it ever feeds the consumer; only the close-of-closed
  * finding is expected. */
+/* exits: 2 (the panic) */
 #include <knot/knot.h>
 #include <stdio.h>
 

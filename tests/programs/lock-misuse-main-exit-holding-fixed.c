@@ -1,5 +1,6 @@
 /* lock-misuse-main-exit-holding.c with the lock released on the error path
  * before exit(). */
+/* exits: 1 (its error path) */
 #include <knot/knot.h>
 #include <pthread.h>
 #include <stdio.h>

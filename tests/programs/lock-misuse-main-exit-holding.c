@@ -3,6 +3,7 @@
  * run, but atexit handlers and destructors of the program that take the
  * lock (a log flush, a registry dump) would: main ended the program while
  * holding it. */
+/* exits: 1 (its error path) */
 #include <knot/knot.h>
 #include <pthread.h>
 #include <stdio.h>

@@ -2,6 +2,7 @@
  * consumer stopped reading, and the consumer then closes the channel to
  * "unblock" it. Closing wakes a blocked sender with a panic, not with an
  * error: "send on closed channel" at the send (exit status 2). */
+/* exits: 2 (the panic) */
 #include <knot/knot.h>
 #include <stdio.h>
 

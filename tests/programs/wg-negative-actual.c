@@ -1,6 +1,7 @@
 /* One Add for the whole pool instead of one per worker: the first worker's
  * Done brings the counter to zero, the second one's takes it below zero and
  * panics ("sync: negative WaitGroup counter", exit status 2). */
+/* exits: 2 (the panic) */
 #include <knot/knot.h>
 #include <stdio.h>
 

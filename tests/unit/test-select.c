@@ -7,9 +7,28 @@
 #include <stdatomic.h>
 #include <string.h>
 
+/* A fair choice among k ready cases over n trials wins each about n/k
+ * times, with a standard deviation of sqrt(n (1/k)(1 - 1/k)); the checks
+ * allow 5 of them, which a fair choice exceeds about once in two million
+ * checks and a choice biased by a few per cent does not stay within. */
+static int five_sigma(int n, int k) {
+    double p = 1.0 / k, var = n * p * (1 - p);
+    int s = 1;
+    while ((double)s * s < 25 * var)
+        s++;
+    return s;
+}
+
+static void check_uniform(const int *counts, int k, int trials) {
+    int bound = five_sigma(trials, k);
+    for (int i = 0; i < k; i++) {
+        printf("case %d chosen %d times (%d +- %d)\n", i, counts[i], trials / k, bound);
+        CHECK(counts[i] > trials / k - bound && counts[i] < trials / k + bound);
+    }
+}
+
 /* 4 buffered channels, all ready every time: each case must win about 1/4
- * of 40000 trials. The bound (±1000, about 11 standard deviations of 87)
- * fails only for a biased choice. */
+ * of 40000 trials. */
 static void every_ready_case_is_chosen_uniformly(void) {
     enum { K = 4, TRIALS = 40000 };
     knot_chan *ch[K];
@@ -30,10 +49,35 @@ static void every_ready_case_is_chosen_uniformly(void) {
         counts[r]++;
         knot_chan_send(ch[r], &r); /* refill: all stay ready */
     }
-    for (int i = 0; i < K; i++) {
-        printf("case %d chosen %d times\n", i, counts[i]);
-        CHECK(counts[i] > TRIALS / K - 1000 && counts[i] < TRIALS / K + 1000);
+    check_uniform(counts, K, TRIALS);
+}
+
+/* 5 cases of which only 3 are ever ready (the others' channels stay empty):
+ * the ready ones share the wins evenly, the others never win. */
+static void only_ready_cases_share_the_wins(void) {
+    enum { K = 5, TRIALS = 30000 };
+    knot_chan *ch[K];
+    int counts[K] = {0};
+    for (int i = 0; i < K; i++)
+        ch[i] = knot_chan_make(sizeof(int), 1);
+    const int ready[] = {0, 2, 3};
+    for (int j = 0; j < 3; j++)
+        knot_chan_send(ch[ready[j]], &ready[j]);
+    for (int t = 0; t < TRIALS; t++) {
+        int got[K];
+        knot_case cs[K];
+        for (int i = 0; i < K; i++)
+            cs[i] = KNOT_CASE_RECV(ch[i], &got[i]);
+        int r = knot_select(cs, K);
+        CHECK(r == 0 || r == 2 || r == 3);
+        CHECK_EQ(got[r], r);
+        counts[r]++;
+        knot_chan_send(ch[r], &r);
     }
+    CHECK_EQ(counts[1], 0);
+    CHECK_EQ(counts[4], 0);
+    int ready_counts[3] = {counts[0], counts[2], counts[3]};
+    check_uniform(ready_counts, 3, TRIALS);
 }
 
 /* The same for send cases, and a mix of ready sends and receives. */
@@ -59,8 +103,7 @@ static void ready_sends_and_receives_are_mixed_fairly(void) {
         else
             knot_chan_send(in2, &one);
     }
-    for (int i = 0; i < 3; i++)
-        CHECK(counts[i] > TRIALS / 3 - 1000 && counts[i] < TRIALS / 3 + 1000);
+    check_uniform(counts, 3, TRIALS);
 }
 
 static void nil_cases_never_fire(void) {
@@ -259,6 +302,7 @@ static void many_cases(void) {
 static const test_case cases[] = {
     CASE(every_ready_case_is_chosen_uniformly),
     CASE(ready_sends_and_receives_are_mixed_fairly),
+    CASE(only_ready_cases_share_the_wins),
     CASE(nil_cases_never_fire),
     CASE_FAILS(
         only_nil_cases_block_forever, 2,
