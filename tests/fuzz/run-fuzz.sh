@@ -34,12 +34,21 @@ trace)
     # shellcheck disable=SC2086
     clang "${flags[@]}" -o "$out/fuzz" "$src/tests/fuzz/fuzz-trace.c" $analyzer "$src"/rules/*.c \
         $(pkg-config --cflags --libs sqlite3 jansson)
-    # Seeds: whole traces of real runs (odd first byte: a database file).
+    # Seeds: whole traces of real runs (odd first byte: a database file),
+    # between them every kind of event the recorder writes. A program may
+    # end with findings (1) or by its deadlock (2), never fail to record.
     seed=$out/seed.db
-    for prog in rec-chan rec-abba rec-mutex; do
+    for prog in rec-chan rec-abba rec-mutex rec-cond rec-rwlock rec-sem rec-barrier rec-group \
+        rec-timedlock rec-exit rec-c11 rec-join; do
         rm -f "$seed" "$seed.knot-journal"
-        "$build/bin/knot" run -o "$seed" --timeout 5 -- "$build/tests/$prog" >/dev/null 2>&1 || true
-        [[ -s $seed ]] && { printf '\1'; cat "$seed"; } >"$out/corpus/real-$prog"
+        status=0
+        "$build/bin/knot" run -o "$seed" --timeout 5 -- "$build/tests/$prog" >/dev/null 2>&1 ||
+            status=$?
+        if ((status > 2)) || [[ ! -s $seed ]]; then
+            echo "run-fuzz.sh: seeding with $prog failed (knot run exited $status)" >&2
+            exit 1
+        fi
+        { printf '\1'; cat "$seed"; } >"$out/corpus/real-$prog"
     done
     # Inputs that once failed stay in the corpus.
     cp "$src"/tests/fuzz/regressions/trace/* "$out/corpus/" 2>/dev/null || true
