@@ -117,11 +117,39 @@ static bool id_map_put(id_map *m, uint64_t key, long long id) {
 
 /* ---- the import ------------------------------------------------------------------ */
 
+/* Tasks and objects are rows made and changed by many events: kept here
+ * while the events go in, and written once at the end, in id order. */
+typedef struct task_row {
+    uint32_t id;
+    bool started, ended;
+    uint64_t parent;
+    long long spawn_site, start_seq, end_seq;
+    const char *how;
+} task_row;
+
+typedef struct object_row {
+    uint64_t id;
+    const char *kind;
+    bool sized, has_elem_size;
+    uint64_t capacity, elem_size;
+    long long site, made_seq;
+    const char *name; /* in the journal; NULL: none */
+    uint32_t name_len;
+} object_row;
+
 typedef struct importer {
     sqlite3 *db;
-    sqlite3_stmt *site, *raw_site, *event, *object, *name, *task_start, *task_end, *task_seen;
-    id_map sites;         /* site address → sites.id */
-    id_map events;        /* event id → events.seq */
+    sqlite3_stmt *site, *raw_site, *event;
+    id_map sites;    /* site address → sites.id */
+    id_map events;   /* event id → events.seq */
+    task_row *tasks; /* in the order first seen */
+    size_t ntasks, captasks;
+    id_map task_ix;      /* task id + 1 → index in tasks + 1 */
+    object_row *objects; /* in the order made known */
+    size_t nobjects, capobjects;
+    id_map object_ix;     /* object id → index in objects + 1 */
+    size_t object_zero;   /* the same for object id 0, which id_map cannot hold */
+    id_map timers;        /* objects a timer_make event names */
     const knot__rec **ev; /* event records, to be put in order */
     size_t nev, capev;
     unsigned last_type; /* the last record type this journal's version knows */
@@ -137,6 +165,19 @@ typedef struct importer {
     char *err;
     size_t errsize;
 } importer;
+
+/* Room for one more element in *v (holding len of cap). */
+static bool grow(void *v, size_t *cap, size_t len, size_t size) {
+    if (len < *cap)
+        return true;
+    size_t n = *cap ? *cap * 2 : 256;
+    void *p = realloc(*(void **)v, n * size);
+    if (!p)
+        return false;
+    *(void **)v = p;
+    *cap = n;
+    return true;
+}
 
 static int fail(importer *im, const char *fmt, ...) {
     va_list ap;
@@ -221,11 +262,18 @@ static int prepare(importer *im, sqlite3_stmt **st, const char *sql) {
     return sqlite3_prepare_v2(im->db, sql, -1, st, NULL) == SQLITE_OK ? 0 : sql_fail(im, sql);
 }
 
-static int step(importer *im, sqlite3_stmt *st) {
+/* Run an insert whose parameters were all bound afresh: nothing to clear. */
+static int step_bound(importer *im, sqlite3_stmt *st) {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
     return rc == SQLITE_DONE ? 0 : sql_fail(im, "insert");
+}
+
+/* Run an insert, leaving its parameters unbound (NULL) for the next. */
+static int step(importer *im, sqlite3_stmt *st) {
+    int rc = step_bound(im, st);
+    sqlite3_clear_bindings(st);
+    return rc;
 }
 
 /* The payload after a record, as text of at most n bytes within the journal. */
@@ -268,12 +316,21 @@ static int import_site(importer *im, const knot__rec *r, const knot__rec *end) {
     return step(im, im->site);
 }
 
+/* The object id names, or NULL if no event made it known. */
+static object_row *find_object(const importer *im, uint64_t id) {
+    size_t ix = id ? (size_t)id_map_get(&im->object_ix, id) : im->object_zero;
+    return ix ? &im->objects[ix - 1] : NULL;
+}
+
 static int import_name(importer *im, const knot__rec *r, const knot__rec *end) {
     uint32_t n = r->u32;
     const char *p = payload(r, end, &n);
-    sqlite3_bind_text(im->name, 1, p, (int)strnlen(p, n), SQLITE_TRANSIENT);
-    sqlite3_bind_int64(im->name, 2, (sqlite3_int64)r->obj);
-    return step(im, im->name);
+    object_row *o = find_object(im, r->obj);
+    if (o) { /* named again: the last name holds */
+        o->name = p;
+        o->name_len = (uint32_t)strnlen(p, n);
+    }
+    return 0;
 }
 
 static void bind_or_null(sqlite3_stmt *st, int i, bool present, uint64_t v) {
@@ -288,19 +345,39 @@ static void bind_or_null(sqlite3_stmt *st, int i, bool present, uint64_t v) {
  * initial value, a barrier's count) and site. */
 static int import_object(importer *im, const knot__rec *r, long long seq, const char *kind,
                          long long site) {
+    if (find_object(im, r->obj))
+        return 0;
     bool sized = r->kind == KNOT__EV_CHAN_MAKE || r->kind == KNOT__EV_SEM_INIT ||
                  r->kind == KNOT__EV_BARRIER_INIT;
     bool makes = sized || r->kind == KNOT__EV_MUTEX_INIT || r->kind == KNOT__EV_COND_INIT ||
                  r->kind == KNOT__EV_RW_INIT;
-    if (!makes)
-        site = 0;
-    sqlite3_bind_int64(im->object, 1, (sqlite3_int64)r->obj);
-    sqlite3_bind_text(im->object, 2, kind, -1, SQLITE_STATIC);
-    bind_or_null(im->object, 3, sized, r->a);
-    bind_or_null(im->object, 4, r->kind == KNOT__EV_CHAN_MAKE, r->b);
-    bind_or_null(im->object, 5, site != 0, (uint64_t)site);
-    sqlite3_bind_int64(im->object, 6, seq);
-    return step(im, im->object);
+    if (!grow(&im->objects, &im->capobjects, im->nobjects, sizeof *im->objects))
+        return fail(im, "out of memory");
+    im->objects[im->nobjects++] = (object_row){.id = r->obj,
+                                               .kind = kind,
+                                               .sized = sized,
+                                               .capacity = r->a,
+                                               .has_elem_size = r->kind == KNOT__EV_CHAN_MAKE,
+                                               .elem_size = r->b,
+                                               .site = makes ? site : 0,
+                                               .made_seq = seq};
+    if (r->obj == 0)
+        im->object_zero = im->nobjects;
+    else if (!id_map_put(&im->object_ix, r->obj, (long long)im->nobjects))
+        return fail(im, "out of memory");
+    return 0;
+}
+
+/* Task id's row, made if it has none yet; NULL when out of memory. */
+static task_row *task(importer *im, uint32_t id) {
+    long long ix = id_map_get(&im->task_ix, (uint64_t)id + 1);
+    if (ix)
+        return &im->tasks[ix - 1];
+    if (!grow(&im->tasks, &im->captasks, im->ntasks, sizeof *im->tasks) ||
+        !id_map_put(&im->task_ix, (uint64_t)id + 1, (long long)im->ntasks + 1))
+        return NULL;
+    im->tasks[im->ntasks] = (task_row){.id = id};
+    return &im->tasks[im->ntasks++];
 }
 
 /* What the generic a/b fields mean for each kind: matched (the event this
@@ -479,9 +556,12 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
     bind_or_null(st, 8, has_r, res);
     bind_or_null(st, 9, has_v, v);
     sqlite3_bind_int64(st, 10, (sqlite3_int64)event_ns(im, r->time_ns));
-    if (step(im, st))
+    if (step_bound(im, st))
         return -1;
     im->stats->events++;
+
+    if (r->kind == KNOT__EV_TIMER_MAKE && r->obj && !id_map_put(&im->timers, r->obj, 1))
+        return fail(im, "out of memory");
 
     if (r->kind == KNOT__EV_CHAN_MAKE)
         return import_object(im, r, seq, "chan", site);
@@ -514,23 +594,21 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
         return import_object(im, r, seq, "spinlock", 0);
     if (r->kind == KNOT__EV_MUTEX_CONSISTENT)
         return import_object(im, r, seq, "mutex", 0);
-    if (r->kind == KNOT__EV_TASK_START) {
-        sqlite3_bind_int64(im->task_start, 1, (sqlite3_int64)r->u32);
-        bind_or_null(im->task_start, 2, r->a != 0, r->a);
-        bind_or_null(im->task_start, 3, site != 0, (uint64_t)site);
-        sqlite3_bind_int64(im->task_start, 4, seq);
-        return step(im, im->task_start);
-    }
-    if (r->kind == KNOT__EV_TASK_END) {
+    if (r->kind != KNOT__EV_TASK_START && r->kind != KNOT__EV_TASK_END && !r->u32)
+        return 0;
+    task_row *t = task(im, r->u32);
+    if (!t)
+        return fail(im, "out of memory");
+    if (r->kind == KNOT__EV_TASK_START) { /* started again: the last start holds */
+        t->started = true;
+        t->parent = r->a;
+        t->spawn_site = site;
+        t->start_seq = seq;
+    } else if (r->kind == KNOT__EV_TASK_END) {
         static const char *how[] = {"returned", "panicked", "exited"};
-        sqlite3_bind_int64(im->task_end, 1, seq);
-        sqlite3_bind_text(im->task_end, 2, r->a < 3 ? how[r->a] : "?", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(im->task_end, 3, (sqlite3_int64)r->u32);
-        return step(im, im->task_end);
-    }
-    if (r->u32) {
-        sqlite3_bind_int64(im->task_seen, 1, (sqlite3_int64)r->u32);
-        return step(im, im->task_seen);
+        t->ended = true;
+        t->end_seq = seq;
+        t->how = r->a < 3 ? how[r->a] : "?";
     }
     return 0;
 }
@@ -606,16 +684,22 @@ static int scan(importer *im, const knot__rec *recs, size_t n, int which) {
 }
 
 static int create(importer *im, const char *path) {
-    if (sqlite3_open_v2(path, &im->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_open_v2(path, &im->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
         return sql_fail(im, path);
-    char pragmas[256];
+    /* Nobody reads the file until it is renamed into place, and a crash
+     * leaves the journal to import again: no rollback journal, no syncs, no
+     * file locks taken and dropped, and a cache that holds what the index
+     * builds touch. */
+    char pragmas[512];
     snprintf(pragmas, sizeof pragmas,
-             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA user_version=%d;"
+             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
+             "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA user_version=%d;"
              "PRAGMA application_id=%d; BEGIN;",
              KNOT_TRACE_SCHEMA_VERSION, KNOT_TRACE_APPLICATION_ID);
     if (sqlite3_exec(im->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(im->db, knot_trace_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(im->db, KNOT_TRACE_TABLES_SQL, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(im->db,
                      "CREATE TEMP TABLE raw_sites(id INTEGER PRIMARY KEY, module TEXT, "
                      "address INTEGER, offset INTEGER)",
@@ -623,25 +707,79 @@ static int create(importer *im, const char *path) {
         return sql_fail(im, "creating the trace schema");
     return prepare(im, &im->site, "INSERT INTO sites VALUES(?,?,?,?,?,?)") ||
                    prepare(im, &im->raw_site, "INSERT INTO raw_sites VALUES(?,?,?,?)") ||
-                   prepare(im, &im->event, "INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?,?)") ||
-                   prepare(im, &im->object,
-                           "INSERT INTO objects(id,kind,capacity,elem_size,site,made_seq) "
-                           "VALUES(?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING") ||
-                   prepare(im, &im->name, "UPDATE objects SET name=? WHERE id=?") ||
-                   prepare(im, &im->task_start,
-                           "INSERT INTO tasks(id,parent,spawn_site,start_seq) VALUES(?,?,?,?) "
-                           "ON CONFLICT(id) DO UPDATE SET parent=excluded.parent, "
-                           "spawn_site=excluded.spawn_site, start_seq=excluded.start_seq") ||
-                   prepare(im, &im->task_end,
-                           "INSERT INTO tasks(end_seq,ended,id) VALUES(?,?,?) ON CONFLICT(id) "
-                           "DO UPDATE SET end_seq=excluded.end_seq, ended=excluded.ended") ||
-                   prepare(im, &im->task_seen,
-                           "INSERT INTO tasks(id) VALUES(?) ON CONFLICT(id) DO NOTHING")
+                   prepare(im, &im->event, "INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?,?)")
                ? -1
                : 0;
 }
 
+static int by_task_id(const void *pa, const void *pb) {
+    const task_row *a = pa, *b = pb;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Row order: the INTEGER PRIMARY KEY's, which is the id as signed. */
+static int by_object_id(const void *pa, const void *pb) {
+    int64_t a = (int64_t)((const object_row *)pa)->id, b = (int64_t)((const object_row *)pb)->id;
+    return (a > b) - (a < b);
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *text, int len) {
+    if (text)
+        sqlite3_bind_text(st, i, text, len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_task(const importer *im, sqlite3_stmt *st, const void *row) {
+    (void)im;
+    const task_row *t = row;
+    sqlite3_bind_int64(st, 1, t->id);
+    bind_or_null(st, 2, t->started && t->parent, t->parent);
+    bind_or_null(st, 3, t->started && t->spawn_site, (uint64_t)t->spawn_site);
+    bind_or_null(st, 4, t->started, (uint64_t)t->start_seq);
+    bind_or_null(st, 5, t->ended, (uint64_t)t->end_seq);
+    bind_text_or_null(st, 6, t->ended ? t->how : NULL, -1);
+}
+
+/* Timers are channels made known by their chan_make: named here. */
+static void bind_object(const importer *im, sqlite3_stmt *st, const void *row) {
+    const object_row *o = row;
+    bool timer = o->id && id_map_get(&im->timers, o->id);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)o->id);
+    sqlite3_bind_text(st, 2, timer ? "timer" : o->kind, -1, SQLITE_STATIC);
+    bind_or_null(st, 3, o->sized, o->capacity);
+    bind_or_null(st, 4, o->has_elem_size, o->elem_size);
+    bind_text_or_null(st, 5, o->name, (int)o->name_len);
+    bind_or_null(st, 6, o->site != 0, (uint64_t)o->site);
+    sqlite3_bind_int64(st, 7, o->made_seq);
+}
+
+/* Insert n rows of the given size with sql, in order. */
+static int write_rows(importer *im, const char *sql, void *rows, size_t n, size_t size,
+                      int (*order)(const void *, const void *),
+                      void (*bind)(const importer *, sqlite3_stmt *, const void *)) {
+    sqlite3_stmt *st;
+    if (prepare(im, &st, sql))
+        return -1;
+    if (n)
+        qsort(rows, n, size, order);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        bind(im, st, (const char *)rows + i * size);
+        rc = step_bound(im, st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int finish(importer *im, const knot__journal_header *h) {
+    im->stats->tasks = (long long)im->ntasks;
+    im->stats->objects = (long long)im->nobjects;
+    if (write_rows(im, "INSERT INTO tasks VALUES(?,?,?,?,?,?)", im->tasks, im->ntasks,
+                   sizeof *im->tasks, by_task_id, bind_task) ||
+        write_rows(im, "INSERT INTO objects VALUES(?,?,?,?,?,?,?)", im->objects, im->nobjects,
+                   sizeof *im->objects, by_object_id, bind_object))
+        return -1;
     sqlite3_stmt *st;
     if (prepare(im, &st, "INSERT INTO meta VALUES(?,?)"))
         return -1;
@@ -671,34 +809,29 @@ static int finish(importer *im, const knot__journal_header *h) {
     }
     sqlite3_finalize(st);
     knot_symbolize_sites(im->db);
-    /* Wait groups and timers are made known by their events; name the kinds. */
-    if (sqlite3_exec(im->db,
-                     "UPDATE objects SET kind='timer' WHERE id IN "
-                     "(SELECT object FROM events WHERE kind='timer_make');"
-                     "COMMIT;",
-                     NULL, NULL, NULL) != SQLITE_OK)
+    /* The indexes last, each built from the rows in place. */
+    if (sqlite3_exec(im->db, KNOT_TRACE_INDEXES_SQL "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
         return sql_fail(im, "finishing the trace");
-    sqlite3_stmt *count;
-    if (prepare(im, &count, "SELECT (SELECT count(*) FROM tasks), (SELECT count(*) FROM objects)"))
-        return -1;
-    if (sqlite3_step(count) == SQLITE_ROW) {
-        im->stats->tasks = sqlite3_column_int64(count, 0);
-        im->stats->objects = sqlite3_column_int64(count, 1);
-    }
-    sqlite3_finalize(count);
     return 0;
 }
 
+static void id_map_free(id_map *m) {
+    free(m->keys);
+    free(m->ids);
+}
+
 static void close_importer(importer *im) {
-    sqlite3_stmt *sts[] = {im->site, im->raw_site,   im->event,    im->object,
-                           im->name, im->task_start, im->task_end, im->task_seen};
-    for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
-        sqlite3_finalize(sts[i]);
+    sqlite3_finalize(im->site);
+    sqlite3_finalize(im->raw_site);
+    sqlite3_finalize(im->event);
     sqlite3_close(im->db);
-    free(im->sites.keys);
-    free(im->sites.ids);
-    free(im->events.keys);
-    free(im->events.ids);
+    id_map_free(&im->sites);
+    id_map_free(&im->events);
+    id_map_free(&im->task_ix);
+    id_map_free(&im->object_ix);
+    id_map_free(&im->timers);
+    free(im->tasks);
+    free(im->objects);
     free(im->ev);
     free(im->clk);
 }
