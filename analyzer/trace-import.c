@@ -117,6 +117,11 @@ static bool id_map_put(id_map *m, uint64_t key, long long id) {
 
 /* ---- the import ------------------------------------------------------------------ */
 
+/* Events are inserted this many to a statement: one statement's run costs
+ * as much as inserting a few rows. */
+#define EVENT_BATCH   64
+#define EVENT_COLUMNS 9 /* all but seq */
+
 /* Tasks and objects are rows made and changed by many events: kept here
  * while the events go in, and written once at the end, in id order. */
 typedef struct task_row {
@@ -139,10 +144,12 @@ typedef struct object_row {
 
 typedef struct importer {
     sqlite3 *db;
-    sqlite3_stmt *site, *raw_site, *event;
-    id_map sites;    /* site address → sites.id */
-    id_map events;   /* event id → events.seq */
-    task_row *tasks; /* in the order first seen */
+    sqlite3_stmt *site, *raw_site;
+    sqlite3_stmt *batch, *event; /* EVENT_BATCH events, and one */
+    size_t batched;              /* events bound to batch so far */
+    id_map sites;                /* site address → sites.id */
+    id_map events;               /* event id → events.seq */
+    task_row *tasks;             /* in the order first seen */
     size_t ntasks, captasks;
     id_map task_ix;      /* task id + 1 → index in tasks + 1 */
     object_row *objects; /* in the order made known */
@@ -543,21 +550,29 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
     bool has_m, has_r, has_v;
     uint64_t m = 0, res = 0, v = 0;
     event_fields(r, &has_m, &m, &has_r, &res, &has_v, &v);
-    sqlite3_stmt *st = im->event;
     if (has_m) /* an event id; the trace names events by their number */
         has_m = (m = (uint64_t)id_map_get(&im->events, m)) != 0;
-    sqlite3_bind_int64(st, 1, seq);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)r->u32);
-    bind_or_null(st, 3, r->obj != 0, r->obj);
-    sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, phase_name(r->phase), -1, SQLITE_STATIC);
-    bind_or_null(st, 6, site != 0, (uint64_t)site);
-    bind_or_null(st, 7, has_m, m);
-    bind_or_null(st, 8, has_r, res);
-    bind_or_null(st, 9, has_v, v);
-    sqlite3_bind_int64(st, 10, (sqlite3_int64)event_ns(im, r->time_ns));
-    if (step_bound(im, st))
+    /* Events go in EVENT_BATCH at a time while that many are left. The
+     * sequence number is the rowid SQLite gives: the next after the last,
+     * as they go in in order, and an append without a search. */
+    bool batch = (size_t)seq + EVENT_BATCH - 1 - im->batched <= im->nev;
+    sqlite3_stmt *st = batch ? im->batch : im->event;
+    int col = batch ? (int)im->batched * EVENT_COLUMNS : 0;
+    sqlite3_bind_int64(st, col + 1, (sqlite3_int64)r->u32);
+    bind_or_null(st, col + 2, r->obj != 0, r->obj);
+    sqlite3_bind_text(st, col + 3, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, col + 4, phase_name(r->phase), -1, SQLITE_STATIC);
+    bind_or_null(st, col + 5, site != 0, (uint64_t)site);
+    bind_or_null(st, col + 6, has_m, m);
+    bind_or_null(st, col + 7, has_r, res);
+    bind_or_null(st, col + 8, has_v, v);
+    sqlite3_bind_int64(st, col + 9, (sqlite3_int64)event_ns(im, r->time_ns));
+    if (batch && ++im->batched < EVENT_BATCH)
+        ;
+    else if (step_bound(im, st))
         return -1;
+    else
+        im->batched = 0;
     im->stats->events++;
 
     if (r->kind == KNOT__EV_TIMER_MAKE && r->obj && !id_map_put(&im->timers, r->obj, 1))
@@ -649,6 +664,10 @@ static int import_events(importer *im) {
     for (size_t i = 0; i < im->nev; i++)
         if (import_event(im, im->ev[i], (long long)i + 1))
             return -1;
+    /* The numbers the events' references were mapped to are SQLite's. */
+    if (sqlite3_last_insert_rowid(im->db) != (sqlite3_int64)im->nev)
+        return fail(im, "events numbered %lld to %zu", (long long)sqlite3_last_insert_rowid(im->db),
+                    im->nev);
     return 0;
 }
 
@@ -683,6 +702,20 @@ static int scan(importer *im, const knot__rec *recs, size_t n, int which) {
     return 0;
 }
 
+/* An insert of n events; the columns but seq, which SQLite numbers. */
+static int prepare_events(importer *im, sqlite3_stmt **st, int n) {
+    static const char head[] = "INSERT INTO events(task,object,kind,phase,site,matched,result,"
+                               "value,time_ns) VALUES",
+                      row[] = "(?,?,?,?,?,?,?,?,?),";
+    char sql[sizeof head + EVENT_BATCH * sizeof row];
+    size_t len = strlen(head);
+    memcpy(sql, head, len);
+    for (int i = 0; i < n; i++, len += sizeof row - 1)
+        memcpy(sql + len, row, sizeof row - 1);
+    sql[len - 1] = '\0'; /* the last comma */
+    return prepare(im, st, sql);
+}
+
 static int create(importer *im, const char *path) {
     if (sqlite3_open_v2(path, &im->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -707,7 +740,7 @@ static int create(importer *im, const char *path) {
         return sql_fail(im, "creating the trace schema");
     return prepare(im, &im->site, "INSERT INTO sites VALUES(?,?,?,?,?,?)") ||
                    prepare(im, &im->raw_site, "INSERT INTO raw_sites VALUES(?,?,?,?)") ||
-                   prepare(im, &im->event, "INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?,?)")
+                   prepare_events(im, &im->batch, EVENT_BATCH) || prepare_events(im, &im->event, 1)
                ? -1
                : 0;
 }
@@ -823,6 +856,7 @@ static void id_map_free(id_map *m) {
 static void close_importer(importer *im) {
     sqlite3_finalize(im->site);
     sqlite3_finalize(im->raw_site);
+    sqlite3_finalize(im->batch);
     sqlite3_finalize(im->event);
     sqlite3_close(im->db);
     id_map_free(&im->sites);
