@@ -56,6 +56,19 @@ int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char 
     return rc;
 }
 
+/* Room for one more element in *v (holding len of cap). */
+static bool grow(void *v, size_t *cap, size_t len, size_t size) {
+    if (len < *cap)
+        return true;
+    size_t n = *cap ? *cap * 2 : 256;
+    void *p = realloc(*(void **)v, n * size);
+    if (!p)
+        return false;
+    *(void **)v = p;
+    *cap = n;
+    return true;
+}
+
 /* ---- identities: a site's program address, or an event's id → row number ---- */
 
 typedef struct id_map {
@@ -104,6 +117,11 @@ static long long id_map_get(const id_map *m, uint64_t key) {
     return m->keys[h] == key ? m->ids[h] : 0;
 }
 
+static void id_map_free(id_map *m) {
+    free(m->keys);
+    free(m->ids);
+}
+
 static bool id_map_put(id_map *m, uint64_t key, long long id) {
     if ((m->len + 1) * 2 > m->cap && !id_map_grow(m))
         return false;
@@ -113,6 +131,83 @@ static bool id_map_put(id_map *m, uint64_t key, long long id) {
     m->keys[h] = key;
     m->ids[h] = id;
     return true;
+}
+
+/* ---- event ids → sequence numbers ------------------------------------------------ */
+
+/* An event id is its task's id and the task's own count from 1
+ * (KNOT__EVENT_ID), so the numbers of a task's events fit an array indexed
+ * by that count: a lookup is one load next to the last, where a hash map
+ * misses the cache for most of a large trace's events. Ids that are not so
+ * dense (a damaged journal) go in a hash map. */
+typedef struct event_numbers {
+    id_map task_span; /* task + 1 → index in spans + 1 */
+    struct span {
+        size_t base, len; /* where the task's counts 1..len are in seq */
+    } * spans;
+    size_t nspans, capspans;
+    long long *seq; /* NULL: all in sparse */
+    id_map sparse;
+} event_numbers;
+
+#define EVENT_COUNT_MASK ((1ull << 40) - 1)
+
+static struct span *event_span(const event_numbers *en, uint64_t id) {
+    long long ix = id_map_get(&en->task_span, (id >> 40) + 1);
+    return ix ? &en->spans[ix - 1] : NULL;
+}
+
+/* Number ev[i] i + 1. False when out of memory. */
+static bool number_events(event_numbers *en, const knot__rec *const *ev, size_t n) {
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct span *sp = event_span(en, ev[i]->id);
+        if (!sp) {
+            if (!grow(&en->spans, &en->capspans, en->nspans, sizeof *en->spans) ||
+                !id_map_put(&en->task_span, (ev[i]->id >> 40) + 1, (long long)en->nspans + 1))
+                return false;
+            sp = &en->spans[en->nspans++];
+            *sp = (struct span){0, 0};
+        }
+        size_t count = (size_t)(ev[i]->id & EVENT_COUNT_MASK);
+        if (count > sp->len) {
+            total += count - sp->len;
+            sp->len = count;
+        }
+    }
+    if (total <= 2 * n + 4096) {
+        en->seq = calloc(total ? total : 1, sizeof *en->seq);
+        if (!en->seq)
+            return false;
+        for (size_t k = 0, base = 0; k < en->nspans; base += en->spans[k++].len)
+            en->spans[k].base = base;
+        for (size_t i = 0; i < n; i++) {
+            size_t count = (size_t)(ev[i]->id & EVENT_COUNT_MASK);
+            if (count)
+                en->seq[event_span(en, ev[i]->id)->base + count - 1] = (long long)i + 1;
+        }
+        return true;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!id_map_put(&en->sparse, ev[i]->id, (long long)i + 1))
+            return false;
+    return true;
+}
+
+/* The sequence number of event id; 0 if the trace does not hold it. */
+static long long event_seq(const event_numbers *en, uint64_t id) {
+    if (!en->seq)
+        return id_map_get(&en->sparse, id);
+    const struct span *sp = event_span(en, id);
+    size_t count = (size_t)(id & EVENT_COUNT_MASK);
+    return sp && count && count <= sp->len ? en->seq[sp->base + count - 1] : 0;
+}
+
+static void event_numbers_free(event_numbers *en) {
+    id_map_free(&en->task_span);
+    id_map_free(&en->sparse);
+    free(en->spans);
+    free(en->seq);
 }
 
 /* ---- the import ------------------------------------------------------------------ */
@@ -148,7 +243,7 @@ typedef struct importer {
     sqlite3_stmt *batch, *event; /* EVENT_BATCH events, and one */
     size_t batched;              /* events bound to batch so far */
     id_map sites;                /* site address → sites.id */
-    id_map events;               /* event id → events.seq */
+    event_numbers numbers;       /* event id → events.seq */
     task_row *tasks;             /* in the order first seen */
     size_t ntasks, captasks;
     id_map task_ix;      /* task id + 1 → index in tasks + 1 */
@@ -172,19 +267,6 @@ typedef struct importer {
     char *err;
     size_t errsize;
 } importer;
-
-/* Room for one more element in *v (holding len of cap). */
-static bool grow(void *v, size_t *cap, size_t len, size_t size) {
-    if (len < *cap)
-        return true;
-    size_t n = *cap ? *cap * 2 : 256;
-    void *p = realloc(*(void **)v, n * size);
-    if (!p)
-        return false;
-    *(void **)v = p;
-    *cap = n;
-    return true;
-}
 
 static int fail(importer *im, const char *fmt, ...) {
     va_list ap;
@@ -481,14 +563,8 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
 }
 
 static int add_clock(importer *im, uint64_t ticks, uint64_t ns) {
-    if (im->nclk == im->capclk) {
-        size_t cap = im->capclk ? im->capclk * 2 : 256;
-        struct clock_pair *c = realloc(im->clk, cap * sizeof *c);
-        if (!c)
-            return fail(im, "out of memory");
-        im->clk = c;
-        im->capclk = cap;
-    }
+    if (!grow(&im->clk, &im->capclk, im->nclk, sizeof *im->clk))
+        return fail(im, "out of memory");
     im->clk[im->nclk++] = (struct clock_pair){ticks, ns};
     return 0;
 }
@@ -551,7 +627,7 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
     uint64_t m = 0, res = 0, v = 0;
     event_fields(r, &has_m, &m, &has_r, &res, &has_v, &v);
     if (has_m) /* an event id; the trace names events by their number */
-        has_m = (m = (uint64_t)id_map_get(&im->events, m)) != 0;
+        has_m = (m = (uint64_t)event_seq(&im->numbers, m)) != 0;
     /* Events go in EVENT_BATCH at a time while that many are left. The
      * sequence number is the rowid SQLite gives: the next after the last,
      * as they go in in order, and an append without a search. */
@@ -631,14 +707,8 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
 /* Events are gathered first, then numbered in (clock, task, id) order: see
  * record.h for why that order is faithful. */
 static int collect(importer *im, const knot__rec *r) {
-    if (im->nev == im->capev) {
-        size_t cap = im->capev ? im->capev * 2 : 4096;
-        const knot__rec **ev = realloc(im->ev, cap * sizeof *ev);
-        if (!ev)
-            return fail(im, "out of memory");
-        im->ev = ev;
-        im->capev = cap;
-    }
+    if (!grow(&im->ev, &im->capev, im->nev, sizeof *im->ev))
+        return fail(im, "out of memory");
     im->ev[im->nev++] = r;
     return 0;
 }
@@ -652,15 +722,86 @@ static int by_order(const void *pa, const void *pb) {
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* Sort the events by (clock, task, id) as by_order does, by radix: a
+ * byte of the clock or the task at a time, on keys that hold both, so that
+ * millions of events are not compared through pointers to records spread
+ * over the journal. Equal (clock, task) pairs, which a task's rising clock
+ * rules out but a damaged journal may hold, are put in id order after. */
+typedef struct order_key {
+    uint64_t clock;
+    uint32_t task, ix;
+} order_key;
+
+static unsigned key_byte(const order_key *k, unsigned pass, unsigned task_bytes) {
+    return pass < task_bytes ? (k->task >> (8 * pass)) & 0xff
+                             : (unsigned)(k->clock >> (8 * (pass - task_bytes))) & 0xff;
+}
+
+static unsigned bytes_of(uint64_t max) {
+    unsigned n = 0;
+    for (; max; max >>= 8)
+        n++;
+    return n;
+}
+
+static bool sort_events(importer *im) {
+    size_t n = im->nev;
+    if (n > UINT32_MAX) {
+        qsort(im->ev, n, sizeof *im->ev, by_order);
+        return true;
+    }
+    order_key *k = malloc(n * sizeof *k), *tmp = malloc(n * sizeof *tmp);
+    const knot__rec **ev = malloc(n * sizeof *ev);
+    if (!k || !tmp || !ev) {
+        free(k);
+        free(tmp);
+        free(ev);
+        return false;
+    }
+    uint64_t max_clock = 0;
+    uint32_t max_task = 0;
+    for (size_t i = 0; i < n; i++) {
+        k[i] = (order_key){im->ev[i]->clock, im->ev[i]->u32, (uint32_t)i};
+        max_clock |= k[i].clock;
+        max_task |= k[i].task;
+    }
+    unsigned task_bytes = bytes_of(max_task), passes = task_bytes + bytes_of(max_clock);
+    for (unsigned pass = 0; pass < passes; pass++) {
+        size_t at[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            at[key_byte(&k[i], pass, task_bytes) + 1]++;
+        for (unsigned b = 1; b < 257; b++)
+            at[b] += at[b - 1];
+        for (size_t i = 0; i < n; i++)
+            tmp[at[key_byte(&k[i], pass, task_bytes)]++] = k[i];
+        order_key *t = k;
+        k = tmp;
+        tmp = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        ev[i] = im->ev[k[i].ix];
+    for (size_t i = 0, j; i < n; i = j) { /* the rare equal runs */
+        for (j = i + 1; j < n && k[j].clock == k[i].clock && k[j].task == k[i].task; j++)
+            ;
+        if (j - i > 1)
+            qsort(ev + i, j - i, sizeof *ev, by_order);
+    }
+    free(k);
+    free(tmp);
+    free(im->ev);
+    im->ev = ev;
+    return true;
+}
+
 static int import_events(importer *im) {
     if (im->nev == 0)
         return 0;
     if (im->ticks)
         clocks_ready(im);
-    qsort(im->ev, im->nev, sizeof *im->ev, by_order);
-    for (size_t i = 0; i < im->nev; i++)
-        if (!id_map_put(&im->events, im->ev[i]->id, (long long)i + 1))
-            return fail(im, "out of memory");
+    if (!sort_events(im))
+        return fail(im, "out of memory");
+    if (!number_events(&im->numbers, im->ev, im->nev))
+        return fail(im, "out of memory");
     for (size_t i = 0; i < im->nev; i++)
         if (import_event(im, im->ev[i], (long long)i + 1))
             return -1;
@@ -723,12 +864,12 @@ static int create(importer *im, const char *path) {
         return sql_fail(im, path);
     /* Nobody reads the file until it is renamed into place, and a crash
      * leaves the journal to import again: no rollback journal, no syncs, no
-     * file locks taken and dropped, and a cache that holds what the index
-     * builds touch. */
+     * file locks taken and dropped, sorts in memory. A bigger page cache than
+     * 16 MiB bought nothing measurable and costs its pages' first touches. */
     char pragmas[512];
     snprintf(pragmas, sizeof pragmas,
              "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
-             "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA user_version=%d;"
+             "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY; PRAGMA user_version=%d;"
              "PRAGMA application_id=%d; BEGIN;",
              KNOT_TRACE_SCHEMA_VERSION, KNOT_TRACE_APPLICATION_ID);
     if (sqlite3_exec(im->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
@@ -848,11 +989,6 @@ static int finish(importer *im, const knot__journal_header *h) {
     return 0;
 }
 
-static void id_map_free(id_map *m) {
-    free(m->keys);
-    free(m->ids);
-}
-
 static void close_importer(importer *im) {
     sqlite3_finalize(im->site);
     sqlite3_finalize(im->raw_site);
@@ -860,7 +996,7 @@ static void close_importer(importer *im) {
     sqlite3_finalize(im->event);
     sqlite3_close(im->db);
     id_map_free(&im->sites);
-    id_map_free(&im->events);
+    event_numbers_free(&im->numbers);
     id_map_free(&im->task_ix);
     id_map_free(&im->object_ix);
     id_map_free(&im->timers);
