@@ -56,17 +56,16 @@ int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char 
     return rc;
 }
 
-/* Room for one more element in *v (holding len of cap). */
-static bool grow(void *v, size_t *cap, size_t len, size_t size) {
-    if (len < *cap)
-        return true;
-    size_t n = *cap ? *cap * 2 : 256;
-    void *p = realloc(*(void **)v, n * size);
-    if (!p)
-        return false;
-    *(void **)v = p;
-    *cap = n;
-    return true;
+/* Array v (holding len of cap elements) with room for one more: v, or v
+ * moved; NULL when out of memory (v is still there). */
+static void *grow(void *v, size_t *cap, size_t len, size_t size) {
+    if (v && len < *cap)
+        return v;
+    size_t n = *cap && v ? *cap * 2 : 256;
+    void *p = realloc(v, n * size);
+    if (p)
+        *cap = n;
+    return p;
 }
 
 /* ---- identities: a site's program address, or an event's id → row number ---- */
@@ -163,8 +162,11 @@ static bool number_events(event_numbers *en, const knot__rec *const *ev, size_t 
     for (size_t i = 0; i < n; i++) {
         struct span *sp = event_span(en, ev[i]->id);
         if (!sp) {
-            if (!grow(&en->spans, &en->capspans, en->nspans, sizeof *en->spans) ||
-                !id_map_put(&en->task_span, (ev[i]->id >> 40) + 1, (long long)en->nspans + 1))
+            struct span *spans = grow(en->spans, &en->capspans, en->nspans, sizeof *spans);
+            if (!spans)
+                return false;
+            en->spans = spans;
+            if (!id_map_put(&en->task_span, (ev[i]->id >> 40) + 1, (long long)en->nspans + 1))
                 return false;
             sp = &en->spans[en->nspans++];
             *sp = (struct span){0, 0};
@@ -440,8 +442,10 @@ static int import_object(importer *im, const knot__rec *r, long long seq, const 
                  r->kind == KNOT__EV_BARRIER_INIT;
     bool makes = sized || r->kind == KNOT__EV_MUTEX_INIT || r->kind == KNOT__EV_COND_INIT ||
                  r->kind == KNOT__EV_RW_INIT;
-    if (!grow(&im->objects, &im->capobjects, im->nobjects, sizeof *im->objects))
+    object_row *objects = grow(im->objects, &im->capobjects, im->nobjects, sizeof *objects);
+    if (!objects)
         return fail(im, "out of memory");
+    im->objects = objects;
     im->objects[im->nobjects++] = (object_row){.id = r->obj,
                                                .kind = kind,
                                                .sized = sized,
@@ -462,8 +466,11 @@ static task_row *task(importer *im, uint32_t id) {
     long long ix = id_map_get(&im->task_ix, (uint64_t)id + 1);
     if (ix)
         return &im->tasks[ix - 1];
-    if (!grow(&im->tasks, &im->captasks, im->ntasks, sizeof *im->tasks) ||
-        !id_map_put(&im->task_ix, (uint64_t)id + 1, (long long)im->ntasks + 1))
+    task_row *tasks = grow(im->tasks, &im->captasks, im->ntasks, sizeof *tasks);
+    if (!tasks)
+        return NULL;
+    im->tasks = tasks;
+    if (!id_map_put(&im->task_ix, (uint64_t)id + 1, (long long)im->ntasks + 1))
         return NULL;
     im->tasks[im->ntasks] = (task_row){.id = id};
     return &im->tasks[im->ntasks++];
@@ -563,8 +570,10 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
 }
 
 static int add_clock(importer *im, uint64_t ticks, uint64_t ns) {
-    if (!grow(&im->clk, &im->capclk, im->nclk, sizeof *im->clk))
+    struct clock_pair *clk = grow(im->clk, &im->capclk, im->nclk, sizeof *clk);
+    if (!clk)
         return fail(im, "out of memory");
+    im->clk = clk;
     im->clk[im->nclk++] = (struct clock_pair){ticks, ns};
     return 0;
 }
@@ -707,8 +716,10 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
 /* Events are gathered first, then numbered in (clock, task, id) order: see
  * record.h for why that order is faithful. */
 static int collect(importer *im, const knot__rec *r) {
-    if (!grow(&im->ev, &im->capev, im->nev, sizeof *im->ev))
+    const knot__rec **ev = grow(im->ev, &im->capev, im->nev, sizeof *ev);
+    if (!ev)
         return fail(im, "out of memory");
+    im->ev = ev;
     im->ev[im->nev++] = r;
     return 0;
 }
