@@ -338,8 +338,10 @@ static const char *kind_name(unsigned kind) {
     return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
 }
 
+const char *knot_trace_kind_name(unsigned kind) { return kind_name(kind); }
+
 bool knot_trace_kind_known(const char *name) {
-    for (unsigned k = 0; k < 256; k++)
+    for (unsigned k = 0; k < KNOT_TRACE_KINDS; k++)
         if (kind_name(k) && !strcmp(kind_name(k), name))
             return true;
     return false;
