@@ -34,6 +34,11 @@ int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char 
 /* Whether name is an event kind the importer writes. */
 bool knot_trace_kind_known(const char *name);
 
+/* The name the importer writes for journal kind number kind (below
+ * KNOT_TRACE_KINDS), or NULL if there is none. */
+#define KNOT_TRACE_KINDS 256
+const char *knot_trace_kind_name(unsigned kind);
+
 /* The one check every command makes of a trace before reading it: a knot
  * trace of a version this knot reads, whose events name only tasks,
  * objects, sites, kinds and phases the trace holds. Returns 0, or -1 with

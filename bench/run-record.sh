@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Recording overhead: each channel workload untraced and traced (KNOT_TRACE),
 # interleaved, with the median times, their ratio, the events written per
-# second and the bytes each event takes in the journal and in the trace.
+# second, the bytes each event takes in the journal and in the trace, and
+# how many events per second the import of that journal into the trace
+# reaches (bench_import: the importer alone, best of 3).
 #
 # usage: bench/run-record.sh [build-dir]     (default: <repo>/build)
 # env:   BENCH_RUNS (default 5), BENCH_SCALE (divide every N, default 1)
@@ -13,7 +15,7 @@ scale=${BENCH_SCALE:-1}
 knot=$build/bin/knot
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-[[ -x $knot && -x $build/bench/bench_pingpong ]] || { echo "run-record.sh: build first ($build)" >&2; exit 2; }
+[[ -x $knot && -x $build/bench/bench_pingpong && -x $build/bench/bench_import ]] || { echo "run-record.sh: build first ($build)" >&2; exit 2; }
 
 n() { local x=$(($1 / scale)); echo $((x > 0 ? x : 1)); }
 workloads=(
@@ -23,18 +25,27 @@ workloads=(
     "select4|$(n 200000)"
     "pipeline3|$(n 100000)"
 )
-ms() { # run a command, print its wall time in ms
+# Run a command, print its wall time in ms. Pass a traced run's environment
+# through env: set on ms itself, the dates around the run would be traced too
+# (and, preloaded, write over the run's journal).
+ms() {
     local t0 t1
     t0=$(date +%s%N)
     "$@" >/dev/null
     t1=$(date +%s%N)
     echo $(((t1 - t0) / 1000000))
 }
+# Import journal $1 into trace $2; prints "events journal-B/ev trace-B/ev import-events/s".
+import() {
+    local events secs rate jbytes tbytes
+    read -r events secs rate jbytes tbytes < <("$build/bench/bench_import" "$1" "$2" 3)
+    echo "$events $((jbytes / events)) $((tbytes / events)) $rate"
+}
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "nproc: $(nproc); runs: $runs per side, interleaved; cache-line round trip: $("$build/bench/bench_cacheline" 1000000) ns"
-printf '%-10s | %9s | %9s | %7s | %9s | %11s | %12s | %10s\n' workload "plain ms" "traced ms" ratio events "events/s" "journal B/ev" "trace B/ev"
-echo "-----------+-----------+-----------+---------+-----------+-------------+--------------+-----------"
+printf '%-10s | %9s | %9s | %7s | %9s | %11s | %12s | %10s | %12s\n' workload "plain ms" "traced ms" ratio events "events/s" "journal B/ev" "trace B/ev" "import ev/s"
+echo "-----------+-----------+-----------+---------+-----------+-------------+--------------+------------+-------------"
 for w in "${workloads[@]}"; do
     name=${w%%|*}
     read -r -a args <<<"${w#*|}"
@@ -43,19 +54,17 @@ for w in "${workloads[@]}"; do
     for ((i = 0; i < runs; i++)); do
         plain+=("$(ms "$prog" "${args[@]}")")
         rm -f "$work/t.db" "$work/t.db.knot-journal"
-        traced+=("$(KNOT_TRACE=$work/t.db ms "$prog" "${args[@]}")")
+        traced+=("$(ms env KNOT_TRACE="$work/t.db" "$prog" "${args[@]}")")
     done
-    journal=$(stat -c %s "$work/t.db.knot-journal")
-    "$knot" import "$work/t.db" 2>/dev/null || true
-    events=$(sqlite3 "$work/t.db" "SELECT count(*) FROM events")
-    dbsize=$(stat -c %s "$work/t.db")
+    read -r events jbpe tbpe rate < <(import "$work/t.db.knot-journal" "$work/t.db")
     p=$(median "${plain[@]}") t=$(median "${traced[@]}")
-    printf '%-10s | %9d | %9d | %6s | %9d | %11d | %12d | %10d\n' "$name" "$p" "$t" \
+    printf '%-10s | %9d | %9d | %6s | %9d | %11d | %12d | %10d | %12d\n' "$name" "$p" "$t" \
         "$(awk -v a="$t" -v b="$p" 'BEGIN{printf "%.2fx", a/b}')" "$events" \
-        "$((events * 1000 / (t > 0 ? t : 1)))" "$((journal / events))" "$((dbsize / events))"
+        "$((events * 1000 / (t > 0 ? t : 1)))" "$jbpe" "$tbpe" "$rate"
 done
 echo
-echo "journal B/ev counts the whole preallocated journal file (it grows in 8 MiB segments)."
+echo "journal B/ev counts the whole preallocated journal file (it grows in 8 MiB segments);"
+echo "import ev/s is the importer alone, without the check knot import adds."
 
 # The mutex-heavy case against the race detectors, on a plain pthread program
 # (knot records it through its preloaded runtime, as knot run does).
@@ -66,13 +75,14 @@ plain=() knot=() tsan=()
 for ((i = 0; i < runs; i++)); do
     plain+=("$(ms "$prog" "$m")")
     rm -f "$work/m.db.knot-journal"
-    knot+=("$(KNOT_TRACE=$work/m.db LD_PRELOAD=$lib ms "$prog" "$m")")
-    tsan+=("$(TSAN_OPTIONS=report_bugs=0 ms "$build/bench/bench_mutex_tsan" "$m")")
+    knot+=("$(ms env KNOT_TRACE="$work/m.db" LD_PRELOAD="$lib" "$prog" "$m")")
+    tsan+=("$(ms env TSAN_OPTIONS=report_bugs=0 "$build/bench/bench_mutex_tsan" "$m")")
 done
 p=$(median "${plain[@]}")
+read -r events jbpe tbpe rate < <(import "$work/m.db.knot-journal" "$work/m.db")
 ratio() { awk -v a="$1" -v b="$p" 'BEGIN{printf "%.1fx", a/b}'; }
 echo
-echo "mutex-heavy: 2 threads x $m lock/unlock pairs"
+echo "mutex-heavy: 2 threads x $m lock/unlock pairs; $events events, journal $jbpe B/ev, trace $tbpe B/ev, import $rate events/s"
 printf '  %-28s %8d ms\n' "plain" "$p"
 t=$(median "${knot[@]}")
 printf '  %-28s %8d ms  %s\n' "knot traced" "$t" "$(ratio "$t")"

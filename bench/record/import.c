@@ -1,0 +1,50 @@
+/*
+ * import: how fast a finished journal becomes an SQLite trace. Times the
+ * importer alone (knot_trace_import, as knot import and knot run call it),
+ * best of RUNS, without the validation and summary that knot import adds,
+ * and prints what run-record.sh tabulates.
+ *
+ * usage: bench_import JOURNAL TRACE [RUNS=3]
+ * prints: events seconds events/s journal-bytes trace-bytes
+ */
+#include "../../analyzer/trace-import.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long long file_size(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+int main(int argc, char **argv) {
+    int runs = argc > 3 ? atoi(argv[3]) : 3;
+    if (argc < 3 || argc > 4 || runs < 1) {
+        fputs("usage: bench_import JOURNAL TRACE [RUNS>0]\n", stderr);
+        return 2;
+    }
+    double best = 0;
+    knot_import_stats stats;
+    for (int i = 0; i < runs; i++) {
+        char err[512];
+        double t0 = now();
+        if (knot_trace_import(argv[1], argv[2], &stats, err, sizeof err) != 0) {
+            fprintf(stderr, "bench_import: %s\n", err);
+            return 2;
+        }
+        double t = now() - t0;
+        if (i == 0 || t < best)
+            best = t;
+    }
+    printf("%lld %.3f %.0f %lld %lld\n", stats.events, best,
+           best > 0 ? (double)stats.events / best : 0.0, file_size(argv[1]), file_size(argv[2]));
+    return 0;
+}
