@@ -71,9 +71,12 @@ echo "import ev/s is the importer alone, without the check knot import adds."
 m=$(n 1000000)
 prog=$build/bench/bench_mutex
 lib=$(dirname "$(readlink -f "$build/runtime-shim/libknot.so")")/libknot.so
-plain=() knot=() tsan=()
+plain=() knot=() bare=() tsan=()
 for ((i = 0; i < runs; i++)); do
     plain+=("$(ms "$prog" "$m")")
+    # Each lock's call chain (KNOT_CALL_DEPTH=6) against its return address alone.
+    rm -f "$work/b.db.knot-journal"
+    bare+=("$(ms env KNOT_TRACE="$work/b.db" KNOT_CALL_DEPTH=1 LD_PRELOAD="$lib" "$prog" "$m")")
     rm -f "$work/m.db.knot-journal"
     knot+=("$(ms env KNOT_TRACE="$work/m.db" LD_PRELOAD="$lib" "$prog" "$m")")
     tsan+=("$(ms env TSAN_OPTIONS=report_bugs=0 "$build/bench/bench_mutex_tsan" "$m")")
@@ -86,6 +89,8 @@ echo "mutex-heavy: 2 threads x $m lock/unlock pairs; $events events, journal $jb
 printf '  %-28s %8d ms\n' "plain" "$p"
 t=$(median "${knot[@]}")
 printf '  %-28s %8d ms  %s\n' "knot traced" "$t" "$(ratio "$t")"
+t=$(median "${bare[@]}")
+printf '  %-28s %8d ms  %s\n' "knot traced, no call chains" "$t" "$(ratio "$t")"
 t=$(median "${tsan[@]}")
 printf '  %-28s %8d ms  %s\n' "-fsanitize=thread" "$t" "$(ratio "$t")"
 if command -v valgrind >/dev/null; then
