@@ -4,10 +4,14 @@
  *
  * First byte even: the rest is a script of rows (tasks, objects, sites and
  * events with arbitrary fields) written into a well-formed trace schema, so
- * the fuzzer reaches the replayer's handling of impossible histories. Odd:
- * the bytes are the database file itself. */
+ * the fuzzer reaches the replayer's handling of impossible histories; its
+ * event kinds are every kind the importer writes, and one it never does.
+ * Odd: the bytes are the database file itself. A script that cannot be
+ * written (the schema or an insert no longer fits) aborts: the fuzzer
+ * would otherwise go on with empty traces and find nothing. */
 #include "../../analyzer/findings.h"
 #include "../../analyzer/replay.h"
+#include "../../analyzer/trace-import.h"
 #include "../../analyzer/trace-schema.h"
 
 #include <sqlite3.h>
@@ -18,12 +22,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const kinds[] = {
-    "task_start",  "task_end",  "go",           "chan_make",     "chan_send",     "chan_recv",
-    "chan_close",  "chan_free", "select",       "select_nb",     "wg_add",        "wg_wait",
-    "timer_make",  "panic",     "deadlock",     "mutex_lock",    "mutex_trylock", "mutex_unlock",
-    "thread_join", "cond_wait", "cond_signal",  "rwlock_rdlock", "rwlock_wrlock", "rwlock_unlock",
-    "sem_wait",    "sem_post",  "barrier_wait", "mutex_destroy", "bogus"};
+/* Every kind the importer writes, then one it never does. */
+static const char *kinds[KNOT_TRACE_KINDS + 1];
+static int nkinds;
+
+static void list_kinds(void) {
+    if (nkinds)
+        return;
+    for (unsigned k = 0; k < KNOT_TRACE_KINDS; k++)
+        if (knot_trace_kind_name(k))
+            kinds[nkinds++] = knot_trace_kind_name(k);
+    kinds[nkinds++] = "bogus";
+}
 static const char *const phases[] = {"point", "begin", "end", "?"};
 static const char *const object_kinds[] = {"chan", "mutex", "wait group", "cond", "timer", "x"};
 
@@ -41,25 +51,37 @@ static void bind_small(sqlite3_stmt *st, int col, reader *r, int mod) {
         sqlite3_bind_int(st, col, v - 1); /* -1 too: ids a corrupt file might hold */
 }
 
+/* The harness itself is broken: say so and stop the fuzzer. */
+static void must(sqlite3 *db, int rc, const char *what) {
+    if (rc != SQLITE_OK) {
+        fprintf(stderr, "fuzz-trace: %s: %s\n", what, sqlite3_errmsg(db));
+        abort();
+    }
+}
+
+static void prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st) {
+    must(db, sqlite3_prepare_v2(db, sql, -1, st, NULL), sql);
+}
+
 static sqlite3 *script_trace(const uint8_t *data, size_t size) {
     sqlite3 *db;
     if (sqlite3_open(":memory:", &db) != SQLITE_OK)
         return NULL;
+    list_kinds();
     char pragmas[128];
     snprintf(pragmas, sizeof pragmas, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
              KNOT_TRACE_APPLICATION_ID, KNOT_TRACE_SCHEMA_VERSION);
-    sqlite3_exec(db, knot_trace_schema_sql, NULL, NULL, NULL);
-    sqlite3_exec(db, pragmas, NULL, NULL, NULL);
-    sqlite3_stmt *task, *object, *site, *event;
-    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO tasks VALUES (?,?,?,?,?,?)", -1, &task, NULL);
-    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO objects VALUES (?,?,?,?,?,?,?)", -1, &object,
-                       NULL);
-    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO sites VALUES (?,?,?,?,?,?)", -1, &site, NULL);
-    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?,?,?,NULL)", -1,
-                       &event, NULL);
+    must(db, sqlite3_exec(db, knot_trace_schema_sql, NULL, NULL, NULL), "the schema");
+    must(db, sqlite3_exec(db, pragmas, NULL, NULL, NULL), "the pragmas");
+    sqlite3_stmt *task, *object, *site, *event, *frame;
+    prepare(db, "INSERT OR IGNORE INTO tasks VALUES (?,?,?,?,?,?)", &task);
+    prepare(db, "INSERT OR IGNORE INTO objects VALUES (?,?,?,?,?,?,?)", &object);
+    prepare(db, "INSERT OR IGNORE INTO sites VALUES (?,?,?,?,?,?)", &site);
+    prepare(db, "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?,?,?,NULL)", &event);
+    prepare(db, "INSERT OR IGNORE INTO site_frames VALUES (?,?,?)", &frame);
     reader r = {data, data + size};
     for (int seq = 1; r.p < r.end; seq++) {
-        switch (next(&r, 4)) {
+        switch (next(&r, 5)) {
         case 0:
             sqlite3_bind_int(task, 1, next(&r, 12));
             for (int c = 2; c <= 5; c++)
@@ -86,12 +108,18 @@ static sqlite3 *script_trace(const uint8_t *data, size_t size) {
             sqlite3_step(site);
             sqlite3_reset(site);
             break;
+        case 3: /* a call chain's frame, gaps and loops included */
+            bind_small(frame, 1, &r, 8);
+            bind_small(frame, 2, &r, 4);
+            bind_small(frame, 3, &r, 8);
+            sqlite3_step(frame);
+            sqlite3_reset(frame);
+            break;
         default:
             sqlite3_bind_int(event, 1, seq);
             sqlite3_bind_int(event, 2, next(&r, 12));
             bind_small(event, 3, &r, 12);
-            sqlite3_bind_text(event, 4, kinds[next(&r, sizeof kinds / sizeof kinds[0])], -1,
-                              SQLITE_STATIC);
+            sqlite3_bind_text(event, 4, kinds[next(&r, nkinds)], -1, SQLITE_STATIC);
             sqlite3_bind_text(event, 5, phases[next(&r, 4)], -1, SQLITE_STATIC);
             bind_small(event, 6, &r, 8);
             bind_small(event, 7, &r, 64);
@@ -106,6 +134,7 @@ static sqlite3 *script_trace(const uint8_t *data, size_t size) {
     sqlite3_finalize(object);
     sqlite3_finalize(site);
     sqlite3_finalize(event);
+    sqlite3_finalize(frame);
     return db;
 }
 
