@@ -9,6 +9,7 @@ int knot_cmd_rules(int argc, char **argv);
 int knot_cmd_check(int argc, char **argv);
 int knot_cmd_graph(int argc, char **argv);
 int knot_cmd_report(int argc, char **argv);
+int knot_cmd_export(int argc, char **argv);
 int knot_cmd_lint(int argc, char **argv);
 
 #endif
