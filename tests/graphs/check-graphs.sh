@@ -36,6 +36,26 @@ py check-svg.py hb "$work/lane.svg" 1 0
 "$knot" graph "$work/many.db" -o "$work/many.svg" || fail "knot graph many"
 py check-svg.py wfg-group "$work/many.svg" 999
 
+# A page of several findings: the run's end first, unique ids though the
+# wait-for graph is shown twice, each rule's page linked, how to fix, what
+# predicted means, a pool of tasks on one line (in the text output too).
+"$knot" run -o "$work/mix.db" -- "$build/tests/report-mix" >/dev/null 2>&1
+"$knot" check "$work/mix.db" --format json -o "$work/mix.json"
+"$knot" check "$work/mix.db" -o "$work/mix.txt"
+"$knot" report "$work/mix.db" -o "$work/mix.html" || fail "knot report mix"
+py check-report.py page "$work/mix.html" "$work/mix.json" "$src/docs" "exited with status 3"
+count() { grep -c -- "$1" "$work/mix.txt"; }
+findings=$(grep -c '"rule":' "$work/mix.json")
+[[ $(count "note: 11 tasks were spawned here (tasks 3 to 13)$") == 1 &&
+    $(count "was spawned here") == 2 ]] &&
+    ok "text: eleven tasks spawned at one line are one note" || fail "text: task notes: $(grep spawned "$work/mix.txt")"
+[[ $(count "is the main task") == 0 ]] && ok "text: no note for the main task" || fail "text: main task note"
+[[ $findings == 3 && $(count "^note: to fix: .*; see docs/rules/[a-z-]*\.md$") == 3 &&
+    $(count "see docs/rules/send-on-closed.md$") == 1 ]] &&
+    ok "text: each finding says how to fix it and links its rule" || fail "text: fix notes"
+[[ $(count "^note: predicted: it did not happen in this run") == 1 ]] &&
+    ok "text: the predicted finding says what predicted means" || fail "text: predicted note"
+
 # Errors: one line, status 2.
 expect_error() { # DESCRIPTION PATTERN knot-args...
     local what=$1 pattern=$2
