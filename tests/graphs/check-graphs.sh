@@ -18,6 +18,7 @@ py() { python3 "$here/$1" "${@:2}" || fail "$1 ${*:2}"; }
 "$knot" run -o "$work/abba.db" -- "$build/tests/rec-abba" >/dev/null 2>&1
 "$knot" graph "$work/abba.db" -o "$work/abba.svg" || fail "knot graph abba"
 py check-svg.py wfg-cycle "$work/abba.svg"
+py check-svg.py wfg-layout "$work/abba.svg"
 "$knot" graph "$work/abba.db" --kind hb -o "$work/abba-hb.svg" || fail "knot graph --kind hb"
 py check-svg.py hb "$work/abba-hb.svg" 3 4
 "$knot" graph "$work/abba.db" --kind hb --tasks 2 --window 5 -o "$work/lane.svg" || fail "--tasks"
@@ -35,6 +36,7 @@ py check-svg.py hb "$work/lane.svg" 1 0
 "$knot" run -o "$work/many.db" -- "$build/tests/many-leaks" >/dev/null 2>&1
 "$knot" graph "$work/many.db" -o "$work/many.svg" || fail "knot graph many"
 py check-svg.py wfg-group "$work/many.svg" 999
+py check-svg.py wfg-layout "$work/many.svg"
 
 # A page of several findings: the run's end first, unique ids though the
 # wait-for graph is shown twice, each rule's page linked, how to fix, what

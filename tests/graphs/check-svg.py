@@ -5,6 +5,10 @@ and edge as <g class="node ..."> / <g class="edge ..."> with a <title>).
   check-svg.py wfg-cycle FILE         a deadlock: the red cycle is a directed
                                       cycle through two tasks and two objects
   check-svg.py wfg-group FILE N       N blocked tasks drawn as one node
+  check-svg.py wfg-layout FILE        top-down: every edge outside a cycle
+                                      points down; the cycle's nodes come
+                                      first; fitted to the report's column
+                                      (1050 px), no text is under 10 px
   check-svg.py hb FILE TASKS SYNCS    a lane per task (at least TASKS lanes)
                                       and at least SYNCS synchronisation arrows
 """
@@ -72,6 +76,38 @@ def wfg_group(path, count):
     print(f"ok: {count} tasks in one node, {len(nodes)} nodes in all")
 
 
+def centres(path):
+    """Each node's and edge end's vertical place: the mean y of its text."""
+    root = ET.parse(path).getroot()
+    ys, order = {}, []
+    for g in root.iter(NS + "g"):
+        title = g.find(NS + "title")
+        if title is None or "node" not in g.get("class", "").split():
+            continue
+        texts = [float(t.get("y")) for t in g.iter(NS + "text")]
+        ys[title.text] = sum(texts) / len(texts)
+        order.append(title.text)
+    return root, ys, order
+
+
+def wfg_layout(path):
+    root, ys, order = centres(path)
+    nodes, edges = parts(path)
+    up = [(a, b) for a, b, cls, _ in edges if "cycle" not in cls and ys[b] <= ys[a]]
+    if up:
+        fail(f"edges outside a cycle that do not point down: {up}")
+    tasks = [n for n in order if n.startswith("t")]
+    cycle = [n for n in tasks if "cycle" in nodes[n][0]]
+    if tasks[:len(cycle)] != cycle:
+        fail(f"the cycle's tasks {cycle} do not come first: {tasks}")
+    width_px = float(root.get("width").removesuffix("pt")) * 4 / 3
+    sizes = [float(t.get("font-size")) * 4 / 3 for t in root.iter(NS + "text")]
+    smallest = min(sizes) * min(1.0, 1050 / width_px)
+    if smallest < 10:
+        fail(f"text as small as {smallest:.1f} px in a {width_px:.0f} px wide picture")
+    print(f"ok: top-down, {len(cycle)} cycle tasks first, smallest text {smallest:.1f} px")
+
+
 def hb(path, tasks, syncs):
     nodes, edges = parts(path)
     lanes = [n for n, (cls, _) in nodes.items() if "lane" in cls]
@@ -90,6 +126,8 @@ if __name__ == "__main__":
     kind = sys.argv[1]
     if kind == "wfg-cycle":
         wfg_cycle(sys.argv[2])
+    elif kind == "wfg-layout":
+        wfg_layout(sys.argv[2])
     elif kind == "wfg-group":
         wfg_group(sys.argv[2], int(sys.argv[3]))
     else:
