@@ -20,9 +20,22 @@ py() { python3 "$here/$1" "${@:2}" || fail "$1 ${*:2}"; }
 py check-svg.py wfg-cycle "$work/abba.svg"
 py check-svg.py wfg-layout "$work/abba.svg"
 "$knot" graph "$work/abba.db" --kind hb -o "$work/abba-hb.svg" || fail "knot graph --kind hb"
-py check-svg.py hb "$work/abba-hb.svg" 3 4
+py check-svg.py hb "$work/abba-hb.svg" 3 3 # a wg done -> wait inside task 3 draws none
+py check-svg.py hb-story "$work/abba-hb.svg"
 "$knot" graph "$work/abba.db" --kind hb --tasks 2 --window 5 -o "$work/lane.svg" || fail "--tasks"
 py check-svg.py hb "$work/lane.svg" 1 0
+
+# A finding's story: a thousand iterations folded into a few boxes, both
+# closes marked; a prediction's racing pair marked and its reordering drawn.
+"$knot" run -o "$work/loop.db" -- "$build/tests/hb-loop" >/dev/null 2>&1
+"$knot" graph "$work/loop.db" --kind hb --finding 1 --window 500 -o "$work/loop.svg" ||
+    fail "knot graph loop"
+py check-svg.py hb-story "$work/loop.svg" folded=12 marked=chan_close,panic
+"$knot" run -o "$work/mix.db" -- "$build/tests/report-mix" >/dev/null 2>&1
+"$knot" check "$work/mix.db" --format json -o "$work/mix.json"
+predicted=$(python3 -c 'import json,sys; print(1 + [f["rule"] for f in json.load(open(sys.argv[1]))["findings"]].index("send-on-closed"))' "$work/mix.json")
+"$knot" graph "$work/mix.db" --finding "$predicted" -o "$work/race.svg" || fail "knot graph race"
+py check-svg.py hb-story "$work/race.svg" marked=chan_send,chan_close reorder=chan_close\>chan_send
 
 # Every format, told by its extension.
 "$knot" graph "$work/abba.db" -o "$work/abba.png" && [[ $(head -c 4 "$work/abba.png" | tail -c 3) == PNG ]] &&
@@ -41,8 +54,6 @@ py check-svg.py wfg-layout "$work/many.svg"
 # A page of several findings: the run's end first, unique ids though the
 # wait-for graph is shown twice, each rule's page linked, how to fix, what
 # predicted means, a pool of tasks on one line (in the text output too).
-"$knot" run -o "$work/mix.db" -- "$build/tests/report-mix" >/dev/null 2>&1
-"$knot" check "$work/mix.db" --format json -o "$work/mix.json"
 "$knot" check "$work/mix.db" -o "$work/mix.txt"
 "$knot" report "$work/mix.db" -o "$work/mix.html" || fail "knot report mix"
 py check-report.py page "$work/mix.html" "$work/mix.json" "$src/docs" "exited with status 3"
