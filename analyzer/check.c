@@ -215,3 +215,45 @@ int knot_check_report_run(const char *trace, const char *const *children, const 
     knot_findings_free(&fs);
     return failed ? 2 : max >= opts->fail_on ? 1 : 0;
 }
+
+int knot_check_write(const char *trace, const char *output, int kind, const char *what,
+                     knot_check_writer write) {
+    char err[PATH_MAX + 1024];
+    knot_out_input input = {trace, "the trace it reads"};
+    if (knot_outfile_check(output, (enum knot_out_kind)kind, &input, 1, err, sizeof err) != 0) {
+        fprintf(stderr, "knot: %s\n", err);
+        return 2;
+    }
+    knot_import_stats stats;
+    knot_replay r;
+    if (knot_trace_import_pending(trace, &stats, err, sizeof err) < 0 ||
+        knot_trace_validate(trace, err, sizeof err) != 0 ||
+        knot_replay_open(&r, trace, err, sizeof err) != 0) {
+        fprintf(stderr, "knot: %s\n", err);
+        return 2;
+    }
+    knot_findings fs = {0};
+    int rc = knot_check_replay(&r, &fs, err, sizeof err);
+    if (rc == 0 && r.events == 0) {
+        snprintf(err, sizeof err, "%s: the trace holds no events: nothing to %s", trace, what);
+        rc = -1;
+    }
+    if (rc == 0) {
+        knot_outfile out;
+        rc = knot_outfile_open(&out, output, (enum knot_out_kind)kind, &input, 1, err, sizeof err);
+        int written = rc == 0 ? write(out.f, &r, &fs, err, sizeof err) : 0;
+        if (written != 0) {
+            if (written == -2)
+                snprintf(err, sizeof err, "cannot write %s: %s", output, strerror(errno));
+            knot_outfile_abort(&out);
+            rc = -1;
+        } else if (rc == 0) {
+            rc = knot_outfile_commit(&out, err, sizeof err);
+        }
+    }
+    if (rc != 0)
+        fprintf(stderr, "knot: %s\n", err);
+    knot_findings_free(&fs);
+    knot_replay_close(&r);
+    return rc ? 2 : 0;
+}

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Replay the trace at path through every dynamic rule and add the findings,
  * sorted and with `knot:ignore` suppressions applied. Returns 0, or -1 with
@@ -43,5 +44,16 @@ int knot_check_report_run(const char *trace, const char *const *children, const 
                           size_t nchildren, const knot_check_opts *opts);
 /* 0 if opts->output may be written (see outfile.h), else 2 after a line. */
 int knot_check_output_ok(const char *trace, const knot_check_opts *opts);
+
+/* What knot report and knot export share: check trace, then write what
+ * write makes of the replay and its findings into output, a file of kind
+ * (enum knot_out_kind; never over the trace: see outfile.h). write returns
+ * 0, -1 with a one-line reason in err, or -2 when out could not be written.
+ * what names the output in the refusal of a trace with no events ("report").
+ * Returns the exit status: 0, or 2 after one line on stderr. */
+typedef int (*knot_check_writer)(FILE *out, const knot_replay *r, const knot_findings *fs,
+                                 char *err, size_t errsize);
+int knot_check_write(const char *trace, const char *output, int kind, const char *what,
+                     knot_check_writer write);
 
 #endif

@@ -4,12 +4,15 @@
 #include "commands.h"
 #include "outfile.h"
 #include "report-html.h"
-#include "trace-import.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+
+static int write_page(FILE *out, const knot_replay *r, const knot_findings *fs, char *err,
+                      size_t errsize) {
+    (void)err, (void)errsize;
+    return knot_report_html(out, r, fs) != 0 ? -2 : 0;
+}
 
 int knot_cmd_report(int argc, char **argv) {
     const char *trace = NULL, *output = NULL;
@@ -32,40 +35,5 @@ int knot_cmd_report(int argc, char **argv) {
               stderr);
         return 2;
     }
-    char err[PATH_MAX + 1024];
-    knot_out_input input = {trace, "the trace it reads"};
-    if (knot_outfile_check(output, KNOT_OUT_HTML, &input, 1, err, sizeof err) != 0) {
-        fprintf(stderr, "knot: %s\n", err);
-        return 2;
-    }
-    knot_import_stats stats;
-    knot_replay r;
-    if (knot_trace_import_pending(trace, &stats, err, sizeof err) < 0 ||
-        knot_trace_validate(trace, err, sizeof err) != 0 ||
-        knot_replay_open(&r, trace, err, sizeof err) != 0) {
-        fprintf(stderr, "knot: %s\n", err);
-        return 2;
-    }
-    knot_findings fs = {0};
-    int rc = knot_check_replay(&r, &fs, err, sizeof err);
-    if (rc == 0 && r.events == 0) {
-        snprintf(err, sizeof err, "%s: the trace holds no events: nothing to report", trace);
-        rc = -1;
-    }
-    if (rc == 0) {
-        knot_outfile out;
-        rc = knot_outfile_open(&out, output, KNOT_OUT_HTML, &input, 1, err, sizeof err);
-        if (rc == 0 && knot_report_html(out.f, &r, &fs) != 0) {
-            snprintf(err, sizeof err, "cannot write %s: %s", output, strerror(errno));
-            knot_outfile_abort(&out);
-            rc = -1;
-        } else if (rc == 0) {
-            rc = knot_outfile_commit(&out, err, sizeof err);
-        }
-    }
-    if (rc != 0)
-        fprintf(stderr, "knot: %s\n", err);
-    knot_findings_free(&fs);
-    knot_replay_close(&r);
-    return rc ? 2 : 0;
+    return knot_check_write(trace, output, KNOT_OUT_HTML, "report", write_page);
 }

@@ -11,6 +11,7 @@ int knot_cmd_rules(int argc, char **argv);
 int knot_cmd_check(int argc, char **argv);
 int knot_cmd_graph(int argc, char **argv);
 int knot_cmd_report(int argc, char **argv);
+int knot_cmd_export(int argc, char **argv);
 int knot_cmd_lint(int argc, char **argv);
 
 /* Where knot's own header and library are (knot.c): beside the installed

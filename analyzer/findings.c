@@ -151,6 +151,10 @@ const char *knot_signal_name(int sig) {
     return name;
 }
 
+const char knot_predicted_meaning[] =
+    "predicted: it did not happen in this run, but another schedule that keeps every "
+    "synchronisation this run made can make it happen";
+
 void knot_run_end_describe(const knot_run_end *e, char *buf, size_t size) {
     const char *name = knot_signal_name(e->value);
     switch (e->how) {

@@ -93,6 +93,26 @@ void knot_finding_relate(knot_finding *f, knot_loc loc, const char *fmt, ...)
 /* Attach a task (function borrowed and copied; spawn taken over). */
 void knot_finding_add_task(knot_finding *f, long long id, const char *function, knot_loc spawn);
 
+/* What "predicted" means, in one sentence, for every output that says it. */
+extern const char knot_predicted_meaning[];
+
+/* A finding's tasks spawned at one place by one function (the main task is
+ * a group of its own), in the order they were first listed. */
+typedef struct knot_task_group {
+    const knot_finding_task *first;
+    size_t count;
+} knot_task_group;
+
+/* The groups of f's tasks: a malloc'd array of *n groups. */
+knot_task_group *knot_finding_task_groups(const knot_finding *f, size_t *n);
+
+/* The group's task ids: "task 3", "tasks 2 to 284", "tasks 2, 5 and 9",
+ * "tasks 2, 5, 9 and 280 more" (past five). */
+void knot_task_group_ids(const knot_finding *f, const knot_task_group *g, char *out, size_t size);
+
+/* The main task: the one with no spawn site. */
+bool knot_task_is_main(const knot_finding_task *t);
+
 /* Sort by file, line, column, rule and message, and drop exact duplicates
  * (same rule, location and message), so output is stable run to run. */
 void knot_findings_sort(knot_findings *fs);

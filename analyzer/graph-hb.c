@@ -1,11 +1,16 @@
-/* The happens-before diagram of a window of events: a lane per task (left to
- * right in task order), events top to bottom in trace order — one rank per
- * event — and an arrow for each synchronisation the trace records (a send to
- * the receive that took its value, an unlock to the next lock, a close to a
+/* The happens-before diagram of a window of events: a lane per task (main
+ * first, then in spawn order, their heads in a row at the top), events top
+ * to bottom in trace order — one rank per event — and an arrow for each
+ * synchronisation the trace records between two tasks (a send to the
+ * receive that took its value, an unlock to the next lock, a close to a
  * receive that saw it, a Done to the Wait it released, a thread's end to its
  * join, a spawn to the child's start). gopl's Figure 8.5, drawn from a run.
- * The window is read with SQL straight from the trace, so a trace of 10^7
- * events draws as fast as a small one. */
+ *
+ * It tells one finding's story: a loop's iterations fold into one box
+ * ("×40") instead of a picture thousands of points tall; the events at the
+ * sites the finding names are marked; and for a prediction, the reordering
+ * that makes it happen is drawn dashed. The window is read with SQL straight
+ * from the trace, so a trace of 10^7 events draws as fast as a small one. */
 #include "graph.h"
 
 #include <stdio.h>
@@ -15,11 +20,17 @@
 #define DEFAULT_WINDOW 60
 #define MAX_WINDOW     500 /* past this, dot's layout time grows past seconds */
 
+#define MAX_PERIOD     8 /* the longest loop body folded, in events */
+
 typedef struct hb_event {
     long long seq, object, site, matched, value;
     int task;
     const char *kind; /* points into kinds[] below or "?" */
     bool begin, has_matched;
+    size_t shown; /* the event drawn for it: itself, or its loop's first iteration */
+    int times;    /* for a drawn event: the iterations it stands for */
+    bool marked;  /* at a site the finding names */
+    bool blocked; /* a drawn end, or one it stands for, had to wait (its begin is not drawn) */
 } hb_event;
 
 static const char *const short_kinds[] = {"task_start",     "task_end",      "go",
@@ -43,7 +54,7 @@ static const char *intern_kind(const unsigned char *s) {
 }
 
 knot_hb_window knot_hb_window_for(const knot_finding *f, int *tasks_buf, size_t cap) {
-    knot_hb_window w = {tasks_buf, 0, f->seq, DEFAULT_WINDOW};
+    knot_hb_window w = {tasks_buf, 0, f->seq, DEFAULT_WINDOW, f};
     for (size_t i = 0; i < f->ntasks && w.ntasks < cap; i++)
         tasks_buf[w.ntasks++] = (int)f->tasks[i].id;
     if (w.ntasks == 0)
@@ -51,9 +62,11 @@ knot_hb_window knot_hb_window_for(const knot_finding *f, int *tasks_buf, size_t 
     return w;
 }
 
-/* "task IN (1,2,3)" or "1" for every task. */
-static char *task_filter(const knot_hb_window *w) {
-    size_t size = 32 + w->ntasks * 12;
+/* "(task IN (1,2,3) OR object = 7)" or "1" for every task: the lanes asked
+ * for, and whoever else used the object of the event in focus (the receiver
+ * of a channel a send-on-closed names, say). */
+static char *task_filter(const knot_hb_window *w, long long object) {
+    size_t size = 64 + w->ntasks * 12;
     char *sql = malloc(size);
     if (!sql)
         abort();
@@ -61,16 +74,29 @@ static char *task_filter(const knot_hb_window *w) {
         snprintf(sql, size, "1");
         return sql;
     }
-    size_t n = (size_t)snprintf(sql, size, "task IN (");
+    size_t n = (size_t)snprintf(sql, size, "(task IN (");
     for (size_t i = 0; i < w->ntasks; i++)
         n += (size_t)snprintf(sql + n, size - n, "%s%d", i ? "," : "", w->tasks[i]);
-    snprintf(sql + n, size - n, ")");
+    snprintf(sql + n, size - n, ") OR object = %lld)", object);
     return sql;
+}
+
+static long long focus_object(const knot_replay *r, long long focus) {
+    sqlite3_stmt *st;
+    long long object = -1;
+    if (sqlite3_prepare_v2(r->db, "SELECT object FROM events WHERE seq = ?", -1, &st, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, focus);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+            object = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return object;
 }
 
 static size_t read_window(const knot_replay *r, const knot_hb_window *w, hb_event *out,
                           size_t cap) {
-    char *filter = task_filter(w);
+    char *filter = task_filter(w, w->focus > 0 ? focus_object(r, w->focus) : -1);
     long long focus = w->focus > 0 ? w->focus : (long long)1 << 62;
     size_t after = w->focus > 0 ? cap / 4 : 0, before = cap - after;
     /* Making and freeing channels, and sleeping on timers, order nothing
@@ -104,6 +130,8 @@ static size_t read_window(const knot_replay *r, const knot_hb_window *w, hb_even
             e->has_matched = sqlite3_column_type(st, 6) != SQLITE_NULL;
             e->matched = sqlite3_column_int64(st, 6);
             e->value = sqlite3_column_int64(st, 7);
+            e->shown = n - 1;
+            e->times = 1;
         }
         sqlite3_finalize(st);
     }
@@ -111,7 +139,7 @@ static size_t read_window(const knot_replay *r, const knot_hb_window *w, hb_even
 }
 
 static void event_label(const knot_replay *r, const hb_event *e, char *out, size_t size) {
-    char where[256] = "", what[320] = "";
+    char where[256] = "", what[320] = "", times[32] = "";
     knot_replay_site_text(r, e->site, "", where + 1, sizeof where - 1);
     if (where[1]) /* on a line of its own */
         where[0] = '\n';
@@ -121,19 +149,21 @@ static void event_label(const knot_replay *r, const hb_event *e, char *out, size
     } else if (strcmp(e->kind, "go") == 0) {
         snprintf(what, sizeof what, " task %lld", e->value);
     }
-    snprintf(out, size, "%s%s%s%s", e->kind, e->begin ? " (blocks)" : "", what, where);
+    if (e->times > 1)
+        snprintf(times, sizeof times, " ×%d", e->times);
+    snprintf(out, size, "%s%s%s%s%s", e->kind, e->begin || e->blocked ? " (blocks)" : "", what,
+             times, where);
 }
 
 static Agnode_t *lane_head(Agraph_t *g, const knot_replay *r, int task) {
     char name[32], label[320];
     snprintf(name, sizeof name, "lane%d", task);
-    Agnode_t *n = agnode(g, name, 0);
-    if (n)
-        return n;
-    n = agnode(g, name, 1);
+    Agnode_t *n = agnode(g, name, 1);
     long long spawn = (size_t)task < r->ntasks ? r->tasks[task].spawn_site : 0;
     if (task == 0)
         snprintf(label, sizeof label, "runtime");
+    else if (task == 1)
+        snprintf(label, sizeof label, "task 1 (main)");
     else if (spawn > 0 && (size_t)spawn < r->nsites && r->sites[spawn].file)
         snprintf(label, sizeof label, "task %d\nspawned at line %d", task, r->sites[spawn].line);
     else
@@ -158,13 +188,264 @@ static const char *sync_label(const char *kind) {
     return "sync";
 }
 
-static void sync_edge(Agraph_t *g, Agnode_t *from, Agnode_t *to, const char *label) {
+static bool same_step(const hb_event *a, const hb_event *b) {
+    return a->kind == b->kind && a->begin == b->begin && a->object == b->object &&
+           a->site == b->site;
+}
+
+/* A loop's iterations in one lane: the same steps (kind, object, site) over
+ * and over. Each run of two or more repeats of a body of up to MAX_PERIOD
+ * events is drawn once, its events standing for every iteration. lane holds
+ * the lane's events (indices into ev) in order. */
+static void fold_lane(hb_event *ev, const size_t *lane, size_t n) {
+    for (size_t i = 0; i < n;) {
+        size_t best_len = 0, best_reps = 1;
+        for (size_t len = 1; len <= MAX_PERIOD && i + 2 * len <= n; len++) {
+            size_t reps = 1;
+            for (bool same = true; same && i + (reps + 1) * len <= n; reps += same) {
+                for (size_t k = 0; k < len && same; k++)
+                    same = same_step(&ev[lane[i + k]], &ev[lane[i + reps * len + k]]);
+            }
+            if (reps >= 2 && reps * len > best_reps * best_len) {
+                best_len = len;
+                best_reps = reps;
+            }
+        }
+        if (!best_len) {
+            i++;
+            continue;
+        }
+        for (size_t k = 0; k < best_len; k++)
+            ev[lane[i + k]].times = (int)best_reps;
+        for (size_t rep = 1; rep < best_reps; rep++)
+            for (size_t k = 0; k < best_len; k++)
+                ev[lane[i + rep * best_len + k]].shown = lane[i + k];
+        i += best_reps * best_len;
+    }
+}
+
+/* A wait that began and ended in the window is one step: its end, drawn
+ * as having blocked. Whether an iteration had to wait is the schedule's
+ * doing, not the loop's: without this, no two iterations would look alike. */
+static void merge_waits(hb_event *ev, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (!ev[i].begin)
+            continue;
+        size_t k = i + 1;
+        while (k < n && ev[k].task != ev[i].task)
+            k++;
+        if (k < n && !ev[k].begin && ev[k].kind == ev[i].kind && ev[k].object == ev[i].object) {
+            ev[i].shown = k;
+            ev[k].blocked = true;
+        }
+    }
+}
+
+static void fold(hb_event *ev, size_t n, size_t ntasks) {
+    merge_waits(ev, n);
+    size_t *lane = calloc(n, sizeof *lane);
+    if (!lane)
+        abort();
+    for (size_t t = 0; t < ntasks; t++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (ev[i].task == (int)t && ev[i].shown == i)
+                lane[k++] = i;
+        if (k > 1)
+            fold_lane(ev, lane, k);
+    }
+    free(lane);
+    /* A merged begin follows its end to the iteration drawn for it; an
+     * iteration that waited makes its drawn step one that can block. */
+    for (size_t i = 0; i < n; i++) {
+        size_t s = i;
+        while (ev[s].shown != s)
+            s = ev[s].shown;
+        ev[i].shown = s;
+        ev[s].blocked |= ev[i].blocked;
+    }
+}
+
+/* Mark the events at the sites the finding names (its own and its related
+ * ones): the racing pair, both halves of an inversion. */
+static void mark(const knot_replay *r, const knot_finding *f, hb_event *ev, size_t n) {
+    for (size_t i = 0; f && i < n; i++) {
+        const hb_event *e = &ev[i];
+        if (e->site <= 0 || (size_t)e->site >= r->nsites || !r->sites[e->site].file)
+            continue;
+        const knot_site_info *s = &r->sites[e->site];
+        for (size_t k = 0; k <= f->nrelated && !ev[i].marked; k++) {
+            const knot_loc *loc = k < f->nrelated ? &f->related[k].loc : &f->loc;
+            ev[i].marked = loc->file && loc->line == s->line && strcmp(loc->file, s->file) == 0;
+        }
+        if (ev[i].marked)
+            ev[ev[i].shown].marked = true;
+    }
+}
+
+/* The reordering a prediction needs, per rule: of the event in focus and a
+ * marked event of another lane, the one that would run first (first: its
+ * kind; NULL: the one in focus). */
+static const struct {
+    const char *rule, *first, *label;
+} reorderings[] = {
+    {"send-on-closed", "chan_close", "in another schedule\nthe close runs first"},
+    {"wg-negative", NULL, "in another schedule\nthe Done runs first"},
+};
+
+static void reorder(Agraph_t *g, const knot_finding *f, const hb_event *ev, size_t n,
+                    Agnode_t **nodes, size_t focus) {
+    for (size_t k = 0; f && f->predicted && k < sizeof reorderings / sizeof reorderings[0]; k++) {
+        if (strcmp(f->rule, reorderings[k].rule) != 0)
+            continue;
+        const char *first = reorderings[k].first;
+        for (size_t i = 0; i < n; i++) {
+            if (ev[i].shown != i || !ev[i].marked || ev[i].task == ev[focus].task)
+                continue;
+            bool partner_first = first && strcmp(ev[i].kind, first) == 0;
+            if (first && !partner_first && strcmp(ev[focus].kind, first) != 0)
+                continue; /* neither is the one that runs first */
+            Agedge_t *e = agedge(g, partner_first ? nodes[i] : nodes[focus],
+                                 partner_first ? nodes[focus] : nodes[i], NULL, 1);
+            agsafeset(e, "style", "dashed", "");
+            agsafeset(e, "color", "#e03131", "");
+            agsafeset(e, "fontcolor", "#e03131", "");
+            agsafeset(e, "constraint", "false", "");
+            agsafeset(e, "class", "reorder", "");
+            knot_graph_label(e, reorderings[k].label);
+            return;
+        }
+    }
+}
+
+/* One arrow for each pair of drawn events that synchronised, however many
+ * iterations did ("value ×40"); none inside one lane, where the lane's own
+ * order says it already. */
+typedef struct hb_sync {
+    size_t from, to;
+    int times;
+    const char *label;
+} hb_sync;
+
+static size_t syncs(const hb_event *ev, size_t n, hb_sync *out) {
+    size_t ns = 0;
+    for (size_t i = 0; i < n; i++) {
+        const hb_event *e = &ev[i];
+        for (size_t k = 0; k < i; k++) {
+            const char *label = NULL;
+            if (e->has_matched && ev[k].seq == e->matched)
+                label = sync_label(e->kind);
+            else if (strcmp(e->kind, "task_start") == 0 && strcmp(ev[k].kind, "go") == 0 &&
+                     ev[k].value == e->task)
+                label = "spawn";
+            if (!label || ev[k].task == e->task)
+                continue;
+            size_t from = ev[k].shown, to = e->shown, s = 0;
+            while (s < ns && (out[s].from != from || out[s].to != to))
+                s++;
+            if (s == ns)
+                out[ns++] = (hb_sync){from, to, 0, label};
+            out[s].times++;
+        }
+    }
+    return ns;
+}
+
+/* In a lock-order finding, the order the locks themselves gave this run is
+ * the one another schedule reverses: drawn faint, it does not make the
+ * tasks look ordered. */
+static void sync_edge(Agraph_t *g, Agnode_t *from, Agnode_t *to, const hb_sync *s,
+                      const knot_finding *f) {
+    bool faint = f && strncmp(f->rule, "lock-order", 10) == 0 && strstr(s->label, "lock");
+    char times[32] = "", label[96];
+    if (s->times > 1)
+        snprintf(times, sizeof times, " ×%d", s->times);
+    snprintf(label, sizeof label, "%s%s%s", s->label, times,
+             faint ? "\n(this run's order only)" : "");
     Agedge_t *e = agedge(g, from, to, NULL, 1);
-    agsafeset(e, "color", "#1c7ed6", "");
-    agsafeset(e, "fontcolor", "#1c7ed6", "");
+    agsafeset(e, "color", faint ? "#adb5bd" : "#1c7ed6", "");
+    agsafeset(e, "fontcolor", faint ? "#868e96" : "#1c7ed6", "");
+    if (faint)
+        agsafeset(e, "style", "dotted", "");
     agsafeset(e, "constraint", "false", "");
     agsafeset(e, "class", "sync", "");
     knot_graph_label(e, label);
+}
+
+/* The lanes: the tasks asked for and those with events, main first, then in
+ * spawn order (task ids are), the runtime last; their heads in one row at
+ * the top, in that order, beside the first tick of the clock. */
+static Agnode_t **lanes(Agraph_t *g, const knot_replay *r, const knot_hb_window *w,
+                        const hb_event *ev, size_t n, Agnode_t *tick) {
+    Agnode_t **head = calloc(r->ntasks + 1, sizeof *head);
+    bool *used = calloc(r->ntasks + 1, sizeof *used);
+    if (!head || !used)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        used[ev[i].task] = true;
+    for (size_t i = 0; w->tasks && i < w->ntasks; i++)
+        if (w->tasks[i] >= 0 && (size_t)w->tasks[i] < r->ntasks)
+            used[w->tasks[i]] = true;
+    Agraph_t *row = agsubg(g, "lane_heads", 1);
+    agsafeset(row, "rank", "same", "");
+    agsubnode(row, tick, 1);
+    Agnode_t *left = tick;
+    for (size_t k = 1; k <= r->ntasks; k++) {
+        size_t t = k % r->ntasks; /* 1, 2, ..., then 0 */
+        if (!used[t] || head[t])
+            continue;
+        head[t] = lane_head(g, r, (int)t);
+        agsubnode(row, head[t], 1);
+        Agedge_t *order = agedge(g, left, head[t], NULL, 1);
+        agsafeset(order, "style", "invis", "");
+        left = head[t];
+    }
+    free(used);
+    return head;
+}
+
+static Agnode_t *tick_node(Agraph_t *g, size_t i, Agnode_t *prev) {
+    char tick[40];
+    snprintf(tick, sizeof tick, "tick%zu", i);
+    Agnode_t *t = agnode(g, tick, 1);
+    agsafeset(t, "style", "invis", "");
+    agsafeset(t, "shape", "point", "");
+    if (prev) {
+        Agedge_t *te = agedge(g, prev, t, NULL, 1);
+        agsafeset(te, "style", "invis", "");
+    }
+    return t;
+}
+
+static Agraph_t *new_graph(void) {
+    Agraph_t *g = agopen("happens_before", Agdirected, NULL);
+    agattr(g, AGRAPH, "label", "happens-before (time flows down)");
+    agattr(g, AGRAPH, "fontname", "Helvetica");
+    agattr(g, AGRAPH, "newrank", "true");
+    agattr(g, AGNODE, "fontname", "Helvetica");
+    agattr(g, AGNODE, "fontsize", "10");
+    agattr(g, AGEDGE, "fontname", "Helvetica");
+    agattr(g, AGEDGE, "fontsize", "9");
+    return g;
+}
+
+static Agnode_t *event_node(Agraph_t *g, const knot_replay *r, const hb_event *e, bool focus) {
+    char name[40], label[768];
+    snprintf(name, sizeof name, "e%lld", e->seq);
+    Agnode_t *node = agnode(g, name, 1);
+    event_label(r, e, label, sizeof label);
+    knot_graph_label(node, label);
+    agsafeset(node, "shape", "box", "");
+    agsafeset(node, "style", e->begin || e->blocked ? "dashed" : "solid", "");
+    char cls[64];
+    snprintf(cls, sizeof cls, "event task%d%s%s%s", e->task, e->times > 1 ? " folded" : "",
+             focus ? " focus" : "", e->marked ? " marked" : "");
+    agsafeset(node, "class", cls, "");
+    if (focus || e->marked) {
+        agsafeset(node, "color", focus ? "#e03131" : "#e8590c", "");
+        agsafeset(node, "penwidth", "2.5", "");
+    }
+    return node;
 }
 
 Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err, size_t errsize) {
@@ -180,45 +461,30 @@ Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err
         free(ev);
         return NULL;
     }
-    Agraph_t *g = agopen("happens_before", Agdirected, NULL);
-    agattr(g, AGRAPH, "label", "happens-before (time flows down)");
-    agattr(g, AGRAPH, "fontname", "Helvetica");
-    agattr(g, AGRAPH, "newrank", "true");
-    agattr(g, AGNODE, "fontname", "Helvetica");
-    agattr(g, AGNODE, "fontsize", "10");
-    agattr(g, AGEDGE, "fontname", "Helvetica");
-    agattr(g, AGEDGE, "fontsize", "9");
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].task < 0 || (size_t)ev[i].task >= r->ntasks)
+            ev[i].task = 0;
+    fold(ev, n, r->ntasks);
+    mark(r, w->finding, ev, n);
+    size_t focus = n;
+    for (size_t i = 0; w->focus > 0 && i < n; i++)
+        if (ev[i].seq == w->focus)
+            focus = ev[i].shown;
+    Agraph_t *g = new_graph();
     Agnode_t **nodes = calloc(n, sizeof *nodes);
     Agnode_t **lane_last = calloc(r->ntasks + 1, sizeof *lane_last);
-    if (!nodes || !lane_last)
+    hb_sync *sync = calloc(2 * n + 1, sizeof *sync); /* a match and a spawn each */
+    if (!nodes || !lane_last || !sync)
         abort();
-    Agnode_t *prev_tick = NULL;
+    Agnode_t *prev_tick = tick_node(g, 0, NULL);
+    Agnode_t **head = lanes(g, r, w, ev, n, prev_tick);
     for (size_t i = 0; i < n; i++) {
         const hb_event *e = &ev[i];
-        int lane = e->task >= 0 && (size_t)e->task < r->ntasks ? e->task : 0;
-        char name[40], label[768];
-        snprintf(name, sizeof name, "e%lld", e->seq);
-        nodes[i] = agnode(g, name, 1);
-        event_label(r, e, label, sizeof label);
-        knot_graph_label(nodes[i], label);
-        agsafeset(nodes[i], "shape", "box", "");
-        agsafeset(nodes[i], "style", e->begin ? "dashed" : "solid", "");
-        agsafeset(nodes[i], "class", "event", "");
-        if (w->focus > 0 && e->seq == w->focus) {
-            agsafeset(nodes[i], "color", "#e03131", "");
-            agsafeset(nodes[i], "penwidth", "2.5", "");
-        }
+        if (e->shown != i)
+            continue; /* an iteration its loop's first one stands for */
+        nodes[i] = event_node(g, r, e, i == focus);
         /* One rank per event, through an invisible clock down the left. */
-        char tick[40];
-        snprintf(tick, sizeof tick, "tick%zu", i);
-        Agnode_t *t = agnode(g, tick, 1);
-        agsafeset(t, "style", "invis", "");
-        agsafeset(t, "shape", "point", "");
-        if (prev_tick) {
-            Agedge_t *te = agedge(g, prev_tick, t, NULL, 1);
-            agsafeset(te, "style", "invis", "");
-        }
-        prev_tick = t;
+        Agnode_t *t = prev_tick = tick_node(g, i + 1, prev_tick);
         char rank[40];
         snprintf(rank, sizeof rank, "rank%zu", i);
         Agraph_t *same = agsubg(g, rank, 1);
@@ -226,23 +492,20 @@ Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err
         agsubnode(same, t, 1);
         agsubnode(same, nodes[i], 1);
         /* The task's lane: its previous event, or its head. */
-        Agnode_t *above = lane_last[lane] ? lane_last[lane] : lane_head(g, r, lane);
+        Agnode_t *above = lane_last[e->task] ? lane_last[e->task] : head[e->task];
         Agedge_t *le = agedge(g, above, nodes[i], NULL, 1);
         agsafeset(le, "color", "#adb5bd", "");
         agsafeset(le, "arrowhead", "none", "");
         agsafeset(le, "weight", "100", "");
-        lane_last[lane] = nodes[i];
+        lane_last[e->task] = nodes[i];
     }
-    for (size_t i = 0; i < n; i++) {
-        const hb_event *e = &ev[i];
-        for (size_t k = 0; k < i; k++) {
-            if (e->has_matched && ev[k].seq == e->matched)
-                sync_edge(g, nodes[k], nodes[i], sync_label(e->kind));
-            if (strcmp(e->kind, "task_start") == 0 && strcmp(ev[k].kind, "go") == 0 &&
-                ev[k].value == e->task)
-                sync_edge(g, nodes[k], nodes[i], "spawn");
-        }
-    }
+    size_t ns = syncs(ev, n, sync);
+    for (size_t s = 0; s < ns; s++)
+        sync_edge(g, nodes[sync[s].from], nodes[sync[s].to], &sync[s], w->finding);
+    if (focus < n)
+        reorder(g, w->finding, ev, n, nodes, focus);
+    free(sync);
+    free(head);
     free(nodes);
     free(lane_last);
     free(ev);

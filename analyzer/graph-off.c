@@ -29,7 +29,7 @@ Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err
 
 knot_hb_window knot_hb_window_for(const knot_finding *f, int *tasks_buf, size_t cap) {
     (void)cap;
-    return (knot_hb_window){tasks_buf, 0, f->seq, 0};
+    return (knot_hb_window){tasks_buf, 0, f->seq, 0, f};
 }
 
 int knot_render_file(Agraph_t *g, const char *path, const char *trace, char *err, size_t errsize) {

@@ -1,7 +1,8 @@
 /* The wait-for graph of a trace's final state, as a Graphviz graph: an edge
  * from each blocked task to what it waits on, and from each object to the
- * tasks that could release it. Deadlocked cycles are red; tasks leaked at the
- * end are orange; tasks that could still run are grey. */
+ * tasks that could release it, drawn top-down with the cycle first.
+ * Deadlocked cycles are red; tasks leaked at the end are orange; tasks that
+ * could still run are grey. */
 #include "graph.h"
 #include "waitfor.h"
 
@@ -104,6 +105,13 @@ static Agnode_t *object_node(builder *b, long long id) {
     } else if (strcmp(kind, "wait group") == 0) {
         snprintf(state, sizeof state, "\ncounter %lld", o->wg_counter);
     }
+    /* "mutex #4" over "first used at x.c:12": narrow nodes keep the picture
+     * within a page's width. */
+    char *at = strstr(desc, " first used at ");
+    if (!at)
+        at = strstr(desc, " made at ");
+    if (at)
+        *at = '\n';
     snprintf(label, sizeof label, "%s%s", desc, state);
     knot_graph_label(n, label);
     agsafeset(n, "shape", strcmp(kind, "chan") == 0 ? "cds" : "ellipse", "");
@@ -178,7 +186,9 @@ Agraph_t *knot_graph_wfg(const knot_replay *r) {
     builder b = {r, g, agopen("wait_for", Agstrictdirected, NULL), calloc(g->n, sizeof(int))};
     if (!b.group)
         abort();
-    agsafeset(b.graph, "rankdir", "LR", "");
+    /* Top-down: a page is taller than it is wide, and a left-to-right
+     * chain of waits was scaled down to unreadable text to fit its width. */
+    agsafeset(b.graph, "rankdir", "TB", "");
     agattr(b.graph, AGRAPH, "label",
            g->all_asleep ? "wait-for graph: every task asleep" : "wait-for graph at the end");
     agsafeset(b.graph, "fontname", "Helvetica", "");
@@ -195,9 +205,12 @@ Agraph_t *knot_graph_wfg(const knot_replay *r) {
                 break;
             }
     }
-    for (size_t t = 1; t < g->n; t++)
-        if (g->stuck[t] && b.group[t] == (int)t)
-            draw_wait(&b, (int)t);
+    /* The cycle first: dot places what it meets first at the top left,
+     * where the reader starts. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t t = 1; t < g->n; t++)
+            if (g->stuck[t] && b.group[t] == (int)t && (g->cycle[t] != 0) == (pass == 0))
+                draw_wait(&b, (int)t);
     free(b.group);
     return b.graph;
 }

@@ -29,15 +29,22 @@ Agraph_t *knot_graph_wfg(const knot_replay *r);
 typedef struct knot_hb_window {
     const int *tasks; /* the lanes; NULL = every task */
     size_t ntasks;
-    long long focus; /* the event to centre on; 0 = the end of the trace */
-    int window;      /* events to show (default 60) */
+    long long focus;             /* the event to centre on; 0 = the end of the trace */
+    int window;                  /* events to show (default 60) */
+    const knot_finding *finding; /* the finding told, when there is one: the
+                                  * events at the sites it names are marked */
 } knot_hb_window;
 
-/* The happens-before diagram of a window of r's events. NULL (and a message
- * in err) when the window holds no event. */
+/* The happens-before diagram of a window of r's events: a lane per task
+ * (main first, then in spawn order, their heads in a row at the top), the
+ * iterations of a loop folded into one ("×40"), an arrow for each
+ * synchronisation between two tasks, and for a finding the events it names
+ * marked, with the reordering a prediction needs drawn dashed. NULL (and a
+ * message in err) when the window holds no event. */
 Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err, size_t errsize);
 
-/* The happens-before window for a finding: its tasks, centred on its event. */
+/* The happens-before window for a finding: its tasks (and whoever else used
+ * the object of its event), centred on its event. */
 knot_hb_window knot_hb_window_for(const knot_finding *f, int *tasks_buf, size_t cap);
 
 /* Render g to path, the format taken from its extension (.svg, .png, .pdf,

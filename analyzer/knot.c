@@ -54,6 +54,9 @@ static const struct {
      "                  -o FILE.svg|.png|.pdf|.dot\n"
      "                                        draw the wait-for graph or happens-before\n"},
     {"report", "knot report TRACE -o FILE.html   one page: findings, sources, pictures\n"},
+    {"export", "knot export TRACE [--format chrome] -o FILE.json\n"
+               "                                        the run as a timeline for Perfetto and\n"
+               "                                        chrome://tracing (Trace Event Format)\n"},
     {"rules", "knot rules                       list the rules and what each finds\n"},
     {"lint",
      "knot lint [-p BUILD_DIR] [FILES...] [-- COMPILER_ARGS...]\n"
@@ -732,6 +735,8 @@ int main(int argc, char **argv) {
         return knot_cmd_graph(argc - 2, argv + 2);
     if (!strcmp(cmd, "report"))
         return knot_cmd_report(argc - 2, argv + 2);
+    if (!strcmp(cmd, "export"))
+        return knot_cmd_export(argc - 2, argv + 2);
     if (!strcmp(cmd, "rules"))
         return knot_cmd_rules(argc - 2, argv + 2);
     if (!strcmp(cmd, "lint"))

@@ -13,9 +13,13 @@
 #include <unistd.h>
 
 static const char *const kind_names[] = {
-    [KNOT_OUT_TRACE] = "a knot trace",        [KNOT_OUT_TEXT] = "knot's text findings",
-    [KNOT_OUT_JSON] = "knot's JSON findings", [KNOT_OUT_SARIF] = "a SARIF log",
-    [KNOT_OUT_HTML] = "a knot report",        [KNOT_OUT_PICTURE] = "a picture of that format",
+    [KNOT_OUT_TRACE] = "a knot trace",
+    [KNOT_OUT_TEXT] = "knot's text findings",
+    [KNOT_OUT_JSON] = "knot's JSON findings",
+    [KNOT_OUT_SARIF] = "a SARIF log",
+    [KNOT_OUT_HTML] = "a knot report",
+    [KNOT_OUT_PICTURE] = "a picture of that format",
+    [KNOT_OUT_TIMELINE] = "a timeline knot exported",
 };
 
 static bool starts(const char *head, size_t n, const char *prefix) {
@@ -66,6 +70,8 @@ static bool holds(enum knot_out_kind kind, const char *path, const char *head, s
         return starts(body, rest, "{") && memmem(head, n, "sarif", 5);
     case KNOT_OUT_HTML:
         return starts(head, n, "<!DOCTYPE html>") && memmem(head, n, "knot report", 11);
+    case KNOT_OUT_TIMELINE:
+        return starts(body, rest, "{\"traceEvents\"");
     case KNOT_OUT_PICTURE: {
         const char *dot = strrchr(path, '.');
         if (!dot)

@@ -17,6 +17,7 @@ enum knot_out_kind {
     KNOT_OUT_SARIF,   /* findings as SARIF */
     KNOT_OUT_HTML,    /* knot report's page */
     KNOT_OUT_PICTURE, /* a graph: .svg, .png, .pdf or .dot */
+    KNOT_OUT_TIMELINE /* knot export's Trace Event Format timeline */
 };
 
 /* A file knot must not write over, and what it is to this command

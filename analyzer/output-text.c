@@ -1,8 +1,11 @@
 /* Compiler-style text: `file:line:col: warning: message [rule]`, then a note
- * for each related site and each task involved. Colour only when asked (the
+ * for each related site, each place its tasks were spawned, what predicted
+ * means (when it is), and how to fix it. Colour only when asked (the
  * CLI asks when stdout is a terminal and NO_COLOR is unset). */
 #include "findings.h"
+#include "rules.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct palette {
@@ -44,20 +47,42 @@ static void put_note(FILE *out, const palette *p, const knot_loc *loc, const cha
     put_chain(out, loc);
 }
 
-static void put_task(FILE *out, const palette *p, const knot_finding_task *t) {
-    char msg[512];
-    const char *fn = t->function && t->function[0] ? t->function : NULL;
-    if (!t->spawn.file && !t->spawn.module) {
-        snprintf(msg, sizeof msg, "task %lld%s%s%s is the main task", t->id, fn ? " (" : "",
-                 fn ? fn : "", fn ? ")" : "");
-        fprintf(out, "%snote:%s %s\n", p->sev[KNOT_NOTE], p->reset, msg);
-        return;
+/* Where a finding's tasks were spawned: one line for each place (and
+ * function), however many tasks it spawned. The main task was spawned
+ * nowhere: its line would say nothing. */
+static void put_tasks(FILE *out, const palette *p, const knot_finding *f) {
+    size_t n;
+    knot_task_group *groups = knot_finding_task_groups(f, &n);
+    for (size_t k = 0; k < n; k++) {
+        const knot_finding_task *t = groups[k].first;
+        if (knot_task_is_main(t))
+            continue;
+        char msg[512], ids[128];
+        const char *fn = t->function && t->function[0] ? t->function : NULL;
+        knot_task_group_ids(f, &groups[k], ids, sizeof ids);
+        if (groups[k].count == 1)
+            snprintf(msg, sizeof msg, "%s%s%s%s was spawned here", ids, fn ? " (" : "",
+                     fn ? fn : "", fn ? ")" : "");
+        else
+            snprintf(msg, sizeof msg, "%zu tasks%s%s%s were spawned here (%s)", groups[k].count,
+                     fn ? " (" : "", fn ? fn : "", fn ? ")" : "", ids);
+        knot_loc loc = t->spawn;
+        loc.function = NULL; /* the spawner's function says little here */
+        put_note(out, p, &loc, msg);
     }
-    snprintf(msg, sizeof msg, "task %lld%s%s%s was spawned here", t->id, fn ? " (" : "",
-             fn ? fn : "", fn ? ")" : "");
-    knot_loc loc = t->spawn;
-    loc.function = NULL; /* the spawner's function says little here */
-    put_note(out, p, &loc, msg);
+    free(groups);
+}
+
+/* What predicted means, how to fix it and where the rule's page is: notes
+ * with no place of their own. */
+static void put_advice(FILE *out, const palette *p, const knot_finding *f) {
+    if (f->predicted)
+        fprintf(out, "%snote:%s %s\n", p->sev[KNOT_NOTE], p->reset, knot_predicted_meaning);
+    char page[512];
+    knot_rule_page(f->rule, page, sizeof page);
+    const char *fix = knot_rule_fix(f->rule);
+    fprintf(out, "%snote:%s %s%s%ssee %s\n", p->sev[KNOT_NOTE], p->reset, fix ? "to fix: " : "",
+            fix ? fix : "", fix ? "; " : "", page);
 }
 
 int knot_findings_write_text(const knot_findings *fs, FILE *out, bool color) {
@@ -74,8 +99,8 @@ int knot_findings_write_text(const knot_findings *fs, FILE *out, bool color) {
         put_chain(out, &f->loc);
         for (size_t r = 0; r < f->nrelated; r++)
             put_note(out, p, &f->related[r].loc, f->related[r].message);
-        for (size_t t = 0; t < f->ntasks; t++)
-            put_task(out, p, &f->tasks[t]);
+        put_tasks(out, p, f);
+        put_advice(out, p, f);
     }
     if (fs->n > 0) {
         size_t counts[3] = {0, 0, 0};

@@ -324,9 +324,10 @@ static void kind_table_init(void) {
     }
 }
 
-static enum knot_ev decode_kind(const unsigned char *s, int n) {
+enum knot_ev knot_replay_kind(const unsigned char *s, int n) {
     if (!s)
         return KNOT_EV_OTHER;
+    kind_table_init();
     for (unsigned h = kind_hash(s, n) % KIND_SLOTS; kind_slot[h]; h = (h + 1) % KIND_SLOTS) {
         const char *name = kind_names[kind_slot[h] - 1].name;
         if ((int)strlen(name) == n && memcmp(name, s, (size_t)n) == 0)
@@ -350,7 +351,7 @@ static void decode(sqlite3_stmt *st, knot_event *e) {
     e->seq = sqlite3_column_int64(st, 0);
     e->task = sqlite3_column_int(st, 1);
     e->object = sqlite3_column_int64(st, 2);
-    e->kind = decode_kind(sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3));
+    e->kind = knot_replay_kind(sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3));
     e->phase = decode_phase(sqlite3_column_text(st, 4));
     e->site = sqlite3_column_int64(st, 5);
     column(st, 6, &e->matched, &e->has_matched);

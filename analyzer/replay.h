@@ -248,6 +248,10 @@ knot_loc knot_replay_loc(const knot_replay *r, long long site);
 /* "channel 'results' (unbuffered)" / "mutex 0x3" — a short description. */
 void knot_replay_describe(const knot_replay *r, long long object, char *out, size_t size);
 
+/* The kind an event's kind text names (n bytes), KNOT_EV_OTHER for one
+ * the replayer does not model. */
+enum knot_ev knot_replay_kind(const unsigned char *s, int n);
+
 /* "send on", "receive from", "lock", ... for a blocked operation. */
 const char *knot_replay_verb(enum knot_ev kind);
 

@@ -1,9 +1,10 @@
 /* knot report: one self-contained HTML page — the findings grouped by rule,
  * each with its message, the source around every site it names (when the
- * file is readable), the tasks involved, and its picture inline as SVG: the
- * wait-for graph for leaks and deadlocks, the happens-before diagram around
- * it for the rest. No script, no external fetch; everything that comes from
- * the trace or a source file is escaped. */
+ * file is readable), the tasks involved (one line per place that spawned
+ * them), how to fix it with a link to its rule's page, and its picture
+ * inline as SVG: the wait-for graph for leaks and deadlocks, the
+ * happens-before diagram around it for the rest. How the run ended heads it. No script, no external
+ * fetch; everything that comes from the trace or a source file is escaped. */
 #include "report-html.h"
 #include "graph.h"
 #include "rules.h"
@@ -49,7 +50,10 @@ static const char style[] =
     "overflow:auto;font-size:13px}pre.source .hit{background:#fff3bf;display:block}"
     "ul{padding-left:1.2em}li{margin:.3em 0}figure{margin:.8em 0;overflow:auto}"
     "figure svg{max-width:100%;height:auto}.summary{color:#495057}"
-    "nav a{margin-right:1em}footer{margin-top:3em;color:#868e96;font-size:.85em}";
+    "nav a{margin-right:1em}footer{margin-top:3em;color:#868e96;font-size:.85em}"
+    ".end{font-size:1.1em;font-weight:600;padding:.4em .8em;border-radius:4px;background:#f1f3f5}"
+    ".end.failed{background:#fff5f5;color:#c92a2a}.advice{color:#495057;margin:.4em 0}"
+    ".advice .label{font-weight:600}";
 
 /* Lines line-2 .. line+2 of file, the line itself marked. */
 static void excerpt(FILE *out, const knot_loc *loc) {
@@ -101,11 +105,47 @@ static void put_loc(FILE *out, const knot_loc *loc) {
     fputs("</p>\n", out);
 }
 
+/* Graphviz numbers its SVG's elements from 1 in every picture (node1,
+ * edge1, graph0), and the wait-for graph is shown once per finding: each
+ * picture's ids (and the references to them) get the finding's prefix, so
+ * that every id on the page is unique. Only attributes inside tags are
+ * touched, never text. */
+static void put_svg(FILE *out, const char *svg, const char *prefix) {
+    static const char *const refs[] = {" id=\"", "href=\"#", "url(#"};
+    bool in_tag = false, in_value = false;
+    for (const char *s = svg; *s; s++) {
+        if (!in_tag && strncmp(s, "<!--", 4) == 0) { /* a comment: as it is */
+            const char *close = strstr(s, "-->");
+            size_t n = close ? (size_t)(close - s) + 3 : strlen(s);
+            fwrite(s, 1, n, out);
+            s += n - 1;
+            continue;
+        }
+        fputc(*s, out);
+        if (!in_tag) {
+            in_tag = *s == '<';
+            continue;
+        }
+        if (*s == '"')
+            in_value = !in_value;
+        else if (*s == '>' && !in_value)
+            in_tag = false;
+        /* A reference ends at s, inside a value: after its opening quote,
+         * or at its '#'. */
+        for (size_t k = 0; in_value && k < sizeof refs / sizeof refs[0]; k++) {
+            size_t n = strlen(refs[k]);
+            if ((size_t)(s - svg) + 1 >= n && strncmp(s + 1 - n, refs[k], n) == 0)
+                fputs(prefix, out);
+        }
+    }
+}
+
 static bool uses_wait_for(const knot_finding *f) {
     return !f->predicted && (strcmp(f->rule, "leak") == 0 || strcmp(f->rule, "deadlock") == 0);
 }
 
-static void picture(FILE *out, const knot_replay *r, const knot_finding *f, const char *wfg) {
+static void picture(FILE *out, const knot_replay *r, const knot_finding *f, size_t index,
+                    const char *wfg) {
     char *svg = NULL;
     const char *caption;
     if (uses_wait_for(f) && wfg) {
@@ -121,11 +161,75 @@ static void picture(FILE *out, const knot_replay *r, const knot_finding *f, cons
     }
     const char *shown = svg ? svg : uses_wait_for(f) ? wfg : NULL;
     if (shown) {
+        char prefix[32];
+        snprintf(prefix, sizeof prefix, "f%zu-", index);
         fputs("<figure class=\"picture\">", out);
-        fputs(shown, out); /* Graphviz's SVG: its text is already XML-escaped */
+        put_svg(out, shown, prefix); /* Graphviz's SVG: its text is already XML-escaped */
         fprintf(out, "<figcaption>%s</figcaption></figure>\n", caption);
     }
     free(svg);
+}
+
+/* The tasks involved, one item for each place (and function) that spawned
+ * some: a pool of 283 workers is one line. */
+static void put_tasks(FILE *out, const knot_finding *f) {
+    if (!f->ntasks)
+        return;
+    size_t n;
+    knot_task_group *groups = knot_finding_task_groups(f, &n);
+    fputs("<p>Tasks:</p><ul class=\"tasks\">\n", out);
+    for (size_t k = 0; k < n; k++) {
+        const knot_finding_task *t = groups[k].first;
+        char ids[128];
+        knot_task_group_ids(f, &groups[k], ids, sizeof ids);
+        if (groups[k].count > 1)
+            fprintf(out, "<li>%zu tasks (%s)", groups[k].count, ids);
+        else
+            fprintf(out, "<li>%s", ids);
+        if (t->function && t->function[0]) {
+            fputs(" running <code>", out);
+            esc(out, t->function);
+            fputs("()</code>", out);
+        }
+        if (t->spawn.file) {
+            fputs(", spawned at <code>", out);
+            esc(out, t->spawn.file);
+            fprintf(out, ":%d</code>", t->spawn.line);
+        } else if (t->spawn.module) {
+            fputs(", spawned at <code>", out);
+            esc(out, t->spawn.module);
+            fprintf(out, "+0x%llx</code>", t->spawn.address);
+        } else {
+            fputs(" (the main task)", out);
+        }
+        fputs("</li>\n", out);
+    }
+    fputs("</ul>\n", out);
+    free(groups);
+}
+
+/* What predicted means, how to fix it, and the rule's page. */
+static void put_advice(FILE *out, const knot_finding *f) {
+    if (f->predicted) {
+        fputs("<p class=\"advice predicted-meaning\"><span class=\"label\">Predicted:</span> ",
+              out);
+        esc(out, strchr(knot_predicted_meaning, ':') + 2);
+        fputs(".</p>\n", out);
+    }
+    char page[512];
+    knot_rule_page(f->rule, page, sizeof page);
+    const char *fix = knot_rule_fix(f->rule);
+    fputs("<p class=\"advice fix\">", out);
+    if (fix) {
+        fputs("<span class=\"label\">How to fix:</span> ", out);
+        esc(out, fix);
+        fputs(". ", out);
+    }
+    fputs("See <a class=\"rule-page\" href=\"", out);
+    esc(out, page);
+    fputs("\">", out);
+    esc(out, page);
+    fputs("</a>.</p>\n", out);
 }
 
 static void finding(FILE *out, const knot_replay *r, const knot_finding *f, size_t index,
@@ -157,24 +261,25 @@ static void finding(FILE *out, const knot_replay *r, const knot_finding *f, size
         }
         fputs("</ul>\n", out);
     }
-    if (f->ntasks) {
-        fputs("<p>Tasks:</p><ul class=\"tasks\">\n", out);
-        for (size_t i = 0; i < f->ntasks; i++) {
-            const knot_finding_task *t = &f->tasks[i];
-            fprintf(out, "<li>task %lld", t->id);
-            if (t->spawn.file) {
-                fputs(", spawned at <code>", out);
-                esc(out, t->spawn.file);
-                fprintf(out, ":%d</code>", t->spawn.line);
-            } else {
-                fputs(" (the main task)", out);
-            }
-            fputs("</li>\n", out);
-        }
-        fputs("</ul>\n", out);
-    }
-    picture(out, r, f, wfg);
+    put_tasks(out, f);
+    put_advice(out, f);
+    picture(out, r, f, index, wfg);
     fputs("</article>\n", out);
+}
+
+/* How the run ended heads the page: a crash or a timeout changes how every
+ * finding below reads. */
+static void put_end(FILE *out, const knot_run_end *end) {
+    char how[128];
+    knot_run_end_describe(end, how, sizeof how);
+    bool failed = end->how == KNOT_END_SIGNAL || end->how == KNOT_END_TIMEOUT ||
+                  (end->how == KNOT_END_EXIT && end->value != 0);
+    if (end->how == KNOT_END_UNKNOWN)
+        fputs("<p class=\"end\">How the program ended is not in the trace (knot run records "
+              "it).</p>\n",
+              out);
+    else
+        fprintf(out, "<p class=\"end%s\">The program %s.</p>\n", failed ? " failed" : "", how);
 }
 
 int knot_report_html(FILE *out, const knot_replay *r, const knot_findings *fs) {
@@ -182,6 +287,7 @@ int knot_report_html(FILE *out, const knot_replay *r, const knot_findings *fs) {
           out);
     esc(out, r->path);
     fprintf(out, "</title>\n<style>%s</style></head>\n<body>\n<h1>knot report</h1>\n", style);
+    put_end(out, &fs->end);
     fputs("<p class=\"summary\">Trace <code>", out);
     esc(out, r->path);
     size_t tasks = 0;
@@ -192,11 +298,6 @@ int knot_report_html(FILE *out, const knot_replay *r, const knot_findings *fs) {
     Agraph_t *g = knot_graph_wfg(r);
     char *wfg = g ? knot_render_svg(g) : NULL;
     knot_graph_free(g);
-    if (fs->end.how != KNOT_END_UNKNOWN) {
-        char how[128];
-        knot_run_end_describe(&fs->end, how, sizeof how);
-        fprintf(out, "<p class=\"end\">The program %s.</p>\n", how);
-    }
     if (fs->n == 0)
         fputs("<p class=\"clean\">No findings: nothing leaked, deadlocked or misused a lock or a "
               "channel in a way the trace shows or predicts.</p>\n",

@@ -8,6 +8,7 @@
 #include "findings.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum knot_rule_kind { KNOT_RULE_DYNAMIC, KNOT_RULE_STATIC };
 
@@ -23,5 +24,13 @@ extern const size_t knot_rules_count;
 
 /* The rule with this id, or NULL. */
 const knot_rule *knot_rule_find(const char *id);
+
+/* How to fix what the rule with this id finds, in a sentence or two (NULL
+ * for an unknown id); its page in docs/rules says more. */
+const char *knot_rule_fix(const char *id);
+
+/* The rule's page: "docs/rules/ID.md", under the KNOT_RULE_DOCS prefix the
+ * build chose (a path or a URL). */
+void knot_rule_page(const char *id, char *out, size_t size);
 
 #endif

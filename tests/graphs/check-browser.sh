@@ -18,7 +18,8 @@ flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
 "$knot" run -o "$work/deadlock.db" -- "$build/tests/rec-abba" >/dev/null 2>&1
 "$knot" run -o "$work/leak.db" -- "$build/examples/thumbnails_leak" >/dev/null 2>&1
 "$knot" run -o "$work/panic.db" -- "$build/examples/close_by_receiver" >/dev/null 2>&1
-for name in deadlock leak panic; do
+"$knot" run -o "$work/mix.db" -- "$build/tests/report-mix" >/dev/null 2>&1
+for name in deadlock leak panic mix; do
     "$knot" check "$work/$name.db" --format json --output "$work/$name.json"
     "$knot" report "$work/$name.db" -o "$work/$name.html" || { echo "FAIL: report $name"; failures=$((failures + 1)); continue; }
     timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$work/$name.html" >"$work/$name.dom.html" 2>"$work/$name.err"

@@ -18,10 +18,24 @@ py() { python3 "$here/$1" "${@:2}" || fail "$1 ${*:2}"; }
 "$knot" run -o "$work/abba.db" -- "$build/tests/rec-abba" >/dev/null 2>&1
 "$knot" graph "$work/abba.db" -o "$work/abba.svg" || fail "knot graph abba"
 py check-svg.py wfg-cycle "$work/abba.svg"
+py check-svg.py wfg-layout "$work/abba.svg"
 "$knot" graph "$work/abba.db" --kind hb -o "$work/abba-hb.svg" || fail "knot graph --kind hb"
-py check-svg.py hb "$work/abba-hb.svg" 3 4
+py check-svg.py hb "$work/abba-hb.svg" 3 3 # a wg done -> wait inside task 3 draws none
+py check-svg.py hb-story "$work/abba-hb.svg"
 "$knot" graph "$work/abba.db" --kind hb --tasks 2 --window 5 -o "$work/lane.svg" || fail "--tasks"
 py check-svg.py hb "$work/lane.svg" 1 0
+
+# A finding's story: a thousand iterations folded into a few boxes, both
+# closes marked; a prediction's racing pair marked and its reordering drawn.
+"$knot" run -o "$work/loop.db" -- "$build/tests/hb-loop" >/dev/null 2>&1
+"$knot" graph "$work/loop.db" --kind hb --finding 1 --window 500 -o "$work/loop.svg" ||
+    fail "knot graph loop"
+py check-svg.py hb-story "$work/loop.svg" folded=12 marked=chan_close,panic
+"$knot" run -o "$work/mix.db" -- "$build/tests/report-mix" >/dev/null 2>&1
+"$knot" check "$work/mix.db" --format json -o "$work/mix.json"
+predicted=$(python3 -c 'import json,sys; print(1 + [f["rule"] for f in json.load(open(sys.argv[1]))["findings"]].index("send-on-closed"))' "$work/mix.json")
+"$knot" graph "$work/mix.db" --finding "$predicted" -o "$work/race.svg" || fail "knot graph race"
+py check-svg.py hb-story "$work/race.svg" marked=chan_send,chan_close reorder=chan_close\>chan_send
 
 # Every format, told by its extension.
 "$knot" graph "$work/abba.db" -o "$work/abba.png" && [[ $(head -c 4 "$work/abba.png" | tail -c 3) == PNG ]] &&
@@ -35,6 +49,25 @@ py check-svg.py hb "$work/lane.svg" 1 0
 "$knot" run -o "$work/many.db" -- "$build/tests/many-leaks" >/dev/null 2>&1
 "$knot" graph "$work/many.db" -o "$work/many.svg" || fail "knot graph many"
 py check-svg.py wfg-group "$work/many.svg" 999
+py check-svg.py wfg-layout "$work/many.svg"
+
+# A page of several findings: the run's end first, unique ids though the
+# wait-for graph is shown twice, each rule's page linked, how to fix, what
+# predicted means, a pool of tasks on one line (in the text output too).
+"$knot" check "$work/mix.db" -o "$work/mix.txt"
+"$knot" report "$work/mix.db" -o "$work/mix.html" || fail "knot report mix"
+py check-report.py page "$work/mix.html" "$work/mix.json" "$src/docs" "exited with status 3"
+count() { grep -c -- "$1" "$work/mix.txt"; }
+findings=$(grep -c '"rule":' "$work/mix.json")
+[[ $(count "note: 11 tasks were spawned here (tasks 3 to 13)$") == 1 &&
+    $(count "was spawned here") == 2 ]] &&
+    ok "text: eleven tasks spawned at one line are one note" || fail "text: task notes: $(grep spawned "$work/mix.txt")"
+[[ $(count "is the main task") == 0 ]] && ok "text: no note for the main task" || fail "text: main task note"
+[[ $findings == 3 && $(count "^note: to fix: .*; see docs/rules/[a-z-]*\.md$") == 3 &&
+    $(count "see docs/rules/send-on-closed.md$") == 1 ]] &&
+    ok "text: each finding says how to fix it and links its rule" || fail "text: fix notes"
+[[ $(count "^note: predicted: it did not happen in this run") == 1 ]] &&
+    ok "text: the predicted finding says what predicted means" || fail "text: predicted note"
 
 # Errors: one line, status 2.
 expect_error() { # DESCRIPTION PATTERN knot-args...
