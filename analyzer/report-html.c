@@ -46,6 +46,7 @@ static const char style[] =
     ".sev.error{background:#e03131}.sev.warning{background:#e8590c}.sev.note{background:#1c7ed6}"
     ".predicted{font-size:.8em;border:1px solid #7048e8;color:#7048e8;border-radius:3px;"
     "padding:0 .4em;margin-right:.5em}.loc{font-family:monospace;color:#495057;margin:.2em 0}"
+    ".chain{font-family:monospace;font-size:.85em;color:#6c757d;margin:0 0 .3em 1.5em}"
     "pre.source{background:#f8f9fa;border-left:3px solid #ced4da;padding:.4em .8em;margin:.3em 0;"
     "overflow:auto;font-size:13px}pre.source .hit{background:#fff3bf;display:block}"
     "ul{padding-left:1.2em}li{margin:.3em 0}figure{margin:.8em 0;overflow:auto}"
@@ -103,6 +104,11 @@ static void put_loc(FILE *out, const knot_loc *loc) {
         fputs("()</code>", out);
     }
     fputs("</p>\n", out);
+    if (loc->chain) { /* the call chain through it, past lock wrappers */
+        fputs("<p class=\"chain\">in ", out);
+        esc(out, loc->chain);
+        fputs("</p>\n", out);
+    }
 }
 
 /* Graphviz numbers its SVG's elements from 1 in every picture (node1,
