@@ -2,6 +2,7 @@
  * and number formatting are a library's job, not ours. */
 #include "output-json.h"
 #include "findings.h"
+#include "rules.h"
 
 #include <jansson.h>
 
@@ -52,6 +53,12 @@ static json_t *finding_json(const knot_finding *f) {
     json_object_set_new(o, "tasks", tasks);
     if (f->seq > 0) /* the trace event it is about: events.seq */
         json_object_set_new(o, "event", json_integer(f->seq));
+    const char *fix = knot_rule_fix(f->rule);
+    if (fix)
+        json_object_set_new(o, "fix", json_string(fix));
+    char page[512];
+    knot_rule_page(f->rule, page, sizeof page);
+    json_object_set_new(o, "rule_page", json_string(page));
     return o;
 }
 

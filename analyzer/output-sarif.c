@@ -105,6 +105,18 @@ static json_t *rule_list(void) {
         json_t *o = json_object();
         json_object_set_new(o, "id", json_string(r->id));
         json_object_set_new(o, "shortDescription", json_pack("{s:s}", "text", r->summary));
+        /* How to fix it and where its page is, as code-scanning services
+         * show a rule's help beside each result. */
+        char page[512], help[2048];
+        knot_rule_page(r->id, page, sizeof page);
+        const char *fix = knot_rule_fix(r->id);
+        size_t n = fix ? strlen(fix) : 0;
+        snprintf(help, sizeof help, "%s%sSee %s.", fix ? fix : "",
+                 !fix                     ? ""
+                 : n && fix[n - 1] == '.' ? " "
+                                          : ". ",
+                 page);
+        json_object_set_new(o, "help", json_pack("{s:s}", "text", help));
         json_object_set_new(o, "defaultConfiguration",
                             json_pack("{s:s}", "level", level(r->severity)));
         json_object_set_new(

@@ -22,9 +22,11 @@ def check_json(doc):
     for i, f in enumerate(findings):
         for key, kind in (("rule", str), ("severity", str), ("predicted", bool),
                           ("message", str), ("location", dict), ("related", list),
-                          ("tasks", list)):
+                          ("tasks", list), ("fix", str), ("rule_page", str)):
             if not isinstance(f.get(key), kind):
                 problems.append(f"finding {i}: {key} is not a {kind.__name__}")
+        if isinstance(f.get("rule_page"), str) and not f["rule_page"].endswith(f"/{f.get('rule')}.md"):
+            problems.append(f"finding {i}: rule_page {f['rule_page']!r} is not its rule's page")
         if f.get("severity") not in ("note", "warning", "error"):
             problems.append(f"finding {i}: severity {f.get('severity')!r}")
         loc = f.get("location", {})
@@ -44,6 +46,9 @@ def check_sarif(doc, schema_path):
     if doc.get("version") != "2.1.0":
         problems.append("version is not 2.1.0")
     for run in doc.get("runs", []):
+        for r in run["tool"]["driver"].get("rules", []):
+            if f"/{r['id']}.md" not in r.get("help", {}).get("text", ""):
+                problems.append(f"rule {r['id']}: its help does not name its page")
         rules = [r["id"] for r in run["tool"]["driver"].get("rules", [])]
         for res in run.get("results", []):
             idx = res.get("ruleIndex")
