@@ -165,9 +165,7 @@ static int32_t distance_of(uintptr_t pc, bool *outermost) {
         return DISTANCE_UNKNOWN;
     return atomic_load_explicit(&e->distance, memory_order_relaxed);
 }
-#endif
 
-#if defined(__x86_64__)
 /* The last walks of this thread, by where they started: the same return
  * addresses found again in the same stack slots make the same chain (the
  * walk reads nothing else), so a repeated call from the same place costs

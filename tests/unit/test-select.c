@@ -27,6 +27,27 @@ static void check_uniform(const int *counts, int k, int trials) {
     }
 }
 
+/* Select over receives from k buffered channels, where channel i holds i
+ * when it is ready, trials times; count each case's wins. A winner is
+ * refilled, so the channels ready stay the same throughout. */
+enum { MAX_TRIAL_CASES = 8 };
+
+static void receive_trials(knot_chan **ch, int k, int trials, int *counts) {
+    CHECK(k <= MAX_TRIAL_CASES);
+    for (int t = 0; t < trials; t++) {
+        int got[MAX_TRIAL_CASES];
+        knot_case cs[MAX_TRIAL_CASES];
+        for (int i = 0; i < k; i++)
+            cs[i] = KNOT_CASE_RECV(ch[i], &got[i]);
+        int r = knot_select(cs, k);
+        CHECK(r >= 0 && r < k);
+        CHECK(cs[r].ok);
+        CHECK_EQ(got[r], r);
+        counts[r]++;
+        knot_chan_send(ch[r], &r); /* refill */
+    }
+}
+
 /* 4 buffered channels, all ready every time: each case must win about 1/4
  * of 40000 trials. */
 static void every_ready_case_is_chosen_uniformly(void) {
@@ -37,18 +58,7 @@ static void every_ready_case_is_chosen_uniformly(void) {
         ch[i] = knot_chan_make(sizeof(int), 1);
         knot_chan_send(ch[i], &i);
     }
-    for (int t = 0; t < TRIALS; t++) {
-        int got[K];
-        knot_case cs[K];
-        for (int i = 0; i < K; i++)
-            cs[i] = KNOT_CASE_RECV(ch[i], &got[i]);
-        int r = knot_select(cs, K);
-        CHECK(r >= 0 && r < K);
-        CHECK(cs[r].ok);
-        CHECK_EQ(got[r], r);
-        counts[r]++;
-        knot_chan_send(ch[r], &r); /* refill: all stay ready */
-    }
+    receive_trials(ch, K, TRIALS, counts);
     check_uniform(counts, K, TRIALS);
 }
 
@@ -63,17 +73,7 @@ static void only_ready_cases_share_the_wins(void) {
     const int ready[] = {0, 2, 3};
     for (int j = 0; j < 3; j++)
         knot_chan_send(ch[ready[j]], &ready[j]);
-    for (int t = 0; t < TRIALS; t++) {
-        int got[K];
-        knot_case cs[K];
-        for (int i = 0; i < K; i++)
-            cs[i] = KNOT_CASE_RECV(ch[i], &got[i]);
-        int r = knot_select(cs, K);
-        CHECK(r == 0 || r == 2 || r == 3);
-        CHECK_EQ(got[r], r);
-        counts[r]++;
-        knot_chan_send(ch[r], &r);
-    }
+    receive_trials(ch, K, TRIALS, counts);
     CHECK_EQ(counts[1], 0);
     CHECK_EQ(counts[4], 0);
     int ready_counts[3] = {counts[0], counts[2], counts[3]};
