@@ -135,8 +135,8 @@ static KNOT__TLS uintptr_t thread_stack_lo, thread_stack_hi;
 
 static uintptr_t stack_top(uintptr_t sp) {
     knot__task *t = knot__current;
-    if (t && t->stack && sp >= (uintptr_t)t->stack->lo && sp < (uintptr_t)t->stack)
-        return (uintptr_t)t->stack;
+    if (t && t->stack && sp >= (uintptr_t)t->stack->lo && sp < (uintptr_t)knot__stack_top(t->stack))
+        return (uintptr_t)knot__stack_top(t->stack);
     if (!thread_stack_hi) {
         pthread_attr_t attr;
         if (pthread_getattr_np(pthread_self(), &attr) == 0) {

@@ -62,23 +62,33 @@ KNOT__HIDDEN void knot__futex_wake(_Atomic uint32_t *word, int n);
 
 /* ---- stack.c: task stacks ---------------------------------------------------- */
 
-/* A task's stack; this header sits in its top bytes. */
+/* A task's stack. The descriptor lives apart from the stack's memory, so
+ * handing a stack to a new task touches none of its pages: the first touch
+ * happens where the task first runs. */
 typedef struct knot__stack {
     char *lo;    /* lowest usable byte */
-    size_t size; /* usable bytes, up to this header */
+    size_t size; /* usable bytes: lo + size is the top, 16-byte aligned */
     char *guard; /* the mapping, starting with its guard page; NULL: packed in a slab */
     size_t map_size;
     uint64_t *canary;         /* packed: the word an overflow would reach first; NULL: guarded */
     struct knot__stack *next; /* in the reuse lists */
-    uint64_t top_canary;      /* the stack's top word: the canary of the one above in a slab */
+    uint64_t freed_ns;        /* when it was last put back */
 } knot__stack;
+
+static inline char *knot__stack_top(const knot__stack *s) { return s->lo + s->size; }
 
 struct knot__task;
 /* A stack of size bytes (0: the default, KNOT_STACK); NULL without memory. */
 KNOT__HIDDEN knot__stack *knot__stack_get(size_t size);
 KNOT__HIDDEN void knot__stack_put(knot__stack *s);
+/* Write s's canary: by its task's first moment on it, not by the spawner,
+ * whose touching the neighbour's page would cost it a page fault. */
+KNOT__HIDDEN void knot__stack_arm(knot__stack *s);
 /* Whether s's canary is still there (true for a guarded stack). */
 KNOT__HIDDEN bool knot__stack_intact(const knot__stack *s);
+/* Give idle stacks' memory back to the system: the monitor thread's chore,
+ * so no task pays a system call when it ends. `all`: keep none resident. */
+KNOT__HIDDEN void knot__stacks_trim(uint64_t now_ns, bool all);
 KNOT__HIDDEN KNOT__NORETURN void knot__stack_overflow(const struct knot__task *t);
 /* Report overflows into guard pages (process-wide), on an alternate signal
  * stack (per thread: each scheduler thread calls it). */
@@ -93,6 +103,10 @@ KNOT__HIDDEN void knot__ctx_switch(void **save, void *to);
 /* A context that, switched to, calls fn (which never returns) on the stack
  * below top. Returns its stack pointer. */
 KNOT__HIDDEN void *knot__ctx_make(void *top, void (*fn)(void));
+/* Save the current context as knot__ctx_switch does, and call fn (which
+ * never returns) on a fresh stack below top, writing nothing there before:
+ * a new task's first page is touched by the thread that runs it. */
+KNOT__HIDDEN void knot__ctx_start(void **save, void *top, void (*fn)(void));
 
 /* ThreadSanitizer must be told of every switch between stacks. */
 #if defined(__SANITIZE_THREAD__)

@@ -43,11 +43,18 @@ static int locked(pthread_rwlock_t *l, bool write, int rc, const void *ra) {
 }
 
 static int lock(pthread_rwlock_t *l, bool write, bool try, const void *ra) {
-    rw_fn f = write ? (try ? REAL_RW(real_trywrlock, "pthread_rwlock_trywrlock")
-                           : REAL_RW(real_wrlock, "pthread_rwlock_wrlock"))
-                    : (try ? REAL_RW(real_tryrdlock, "pthread_rwlock_tryrdlock")
-                           : REAL_RW(real_rdlock, "pthread_rwlock_rdlock"));
-    return locked(l, write, f(l), ra);
+    rw_fn attempt = write ? REAL_RW(real_trywrlock, "pthread_rwlock_trywrlock")
+                          : REAL_RW(real_tryrdlock, "pthread_rwlock_tryrdlock");
+    int rc = attempt(l);
+    if (try || rc != EBUSY)
+        return locked(l, write, rc, ra);
+    /* It must wait: its processor may serve other tasks meanwhile. */
+    rw_fn wait = write ? REAL_RW(real_wrlock, "pthread_rwlock_wrlock")
+                       : REAL_RW(real_rdlock, "pthread_rwlock_rdlock");
+    knot__sched_block_enter();
+    rc = wait(l);
+    knot__sched_block_exit();
+    return locked(l, write, rc, ra);
 }
 
 int pthread_rwlock_rdlock(pthread_rwlock_t *l) {

@@ -109,6 +109,8 @@ class KnotBacktrace(gdb.Command):
         if gdb.selected_inferior().architecture().name() != "i386:x86-64":
             raise gdb.GdbError("knot: `knot bt` reads x86-64 saved contexts only")
         sp = int(t["ctx_sp"])
+        if sp == 0:
+            raise gdb.GdbError("knot: task %d has not started running yet" % task_id)
         u64 = gdb.lookup_type("unsigned long").pointer()
         rbp = int(gdb.Value(sp + X86_64_RBP).cast(u64).dereference())
         rip = int(gdb.Value(sp + X86_64_RIP).cast(u64).dereference())

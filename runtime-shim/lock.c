@@ -61,8 +61,13 @@ static int spin_limit(void) {
     return v;
 }
 
+/* The futex calls leave errno as they found it: they run inside the
+ * program's own calls (a channel's lock taken on its slow path would
+ * otherwise leave EAGAIN behind in a task that checks errno). */
 void knot__futex_wait(_Atomic uint32_t *word, uint32_t expect) {
+    int saved = errno;
     syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, expect, NULL, NULL, 0);
+    errno = saved;
 }
 
 int knot__futex_wait_until(_Atomic uint32_t *word, uint32_t expect, uint64_t deadline_ns) {
@@ -70,13 +75,18 @@ int knot__futex_wait_until(_Atomic uint32_t *word, uint32_t expect, uint64_t dea
                           .tv_nsec = (long)(deadline_ns % 1000000000u)};
     /* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline, so spurious
      * wake-ups never stretch the total wait. */
+    int saved = errno;
     long r = syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_BITSET_PRIVATE, expect, &ts, NULL,
                      FUTEX_BITSET_MATCH_ANY);
-    return r == 0 ? 0 : errno;
+    int err = r == 0 ? 0 : errno;
+    errno = saved;
+    return err;
 }
 
 void knot__futex_wake(_Atomic uint32_t *word, int n) {
+    int saved = errno;
     syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
+    errno = saved;
 }
 
 /* Drepper's "Futexes are tricky" mutex 3, with a bounded spin first. */

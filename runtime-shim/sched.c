@@ -11,9 +11,11 @@
  *   tasks of threads that have no processor (timers, pthreads).
  * - A machine (M) is an OS thread. It owns at most one P and runs that P's
  *   tasks on its own stack-switching loop. An M with nothing to run steals
- *   half of another P's queue; finding nothing, it gives its P back and
- *   sleeps on a futex until wakep() hands it one. At most one M at a time is
- *   woken to look for work while others are already looking (`spinning`).
+ *   half of another P's queue; finding nothing, it keeps looking a while at
+ *   the global queue, at Ps nobody runs and at queues grown past BACKLOG (a
+ *   spawning loop's), then gives its P back and sleeps on a futex until
+ *   wakep() hands it one. At most one M at a time is woken to look for work
+ *   while others are already looking (`spinning`).
  * - A task (G) is a knot__task with its own stack (stack.c) and saved
  *   context (context.c). Parking saves its context and switches to the next
  *   runnable task of the same P, or to the M's scheduling loop; readying
@@ -61,6 +63,7 @@
 #define RETAKE_RUNNING_NS (10u * 1000 * 1000) /* a P stuck in one task */
 #define GLOBAL_EVERY      61                  /* schedules between looks at the global queue */
 #define LOOK_ROUNDS       64                  /* looks at unowned work before an M sleeps */
+#define BACKLOG           8                   /* a busy P's queue long enough to steal from */
 #define M0_STACK          (256u << 10)
 
 typedef struct knot__proc knot__proc;
@@ -458,6 +461,19 @@ static void enter(knot__machine *m, knot__proc *p, knot__task *t) {
         atomic_fetch_add_explicit(&p->tick, 1, memory_order_relaxed);
 }
 
+static void task_main(void);
+
+/* Save the running context in *save and run t: resumed where it parked, or
+ * started on its untouched stack. Always inlined: a call of its own would
+ * be a frame that ThreadSanitizer's instrumentation enters on one fiber's
+ * shadow stack and leaves on another's. */
+static inline __attribute__((always_inline)) void switch_to(void **save, knot__task *t) {
+    if (t->ctx_sp)
+        knot__ctx_switch(save, t->ctx_sp);
+    else
+        knot__ctx_start(save, knot__stack_top(t->stack), task_main);
+}
+
 /* Leave t (the running task) for the next task of this P, or for the
  * loop, which then completes `what` for it. */
 static void switch_out(knot__task *t, enum after what) {
@@ -476,7 +492,7 @@ static void switch_out(knot__task *t, enum after what) {
     if (next) {
         enter(m, p, next);
         switch_annotate(next, m, fake);
-        knot__ctx_switch(&t->ctx_sp, next->ctx_sp);
+        switch_to(&t->ctx_sp, next);
     } else {
         m->running = NULL;
         knot__current = NULL;
@@ -561,12 +577,15 @@ static knot__task *steal(knot__machine *m, knot__proc *p) {
     return NULL;
 }
 
-/* From a P no M runs (taken from a task stuck outside knot, or idle). */
+/* From a P no M runs (taken from a task stuck outside knot, or idle), or
+ * from a busy one whose queue has grown past BACKLOG: a spawning loop's
+ * tasks, not the one or two that take turns with its running task. */
 static knot__task *steal_idle(knot__proc *p) {
     for (int i = 0; i < S.nprocs; i++) {
         knot__proc *v = &S.procs[i];
-        if (!atomic_load_explicit(&v->owner, memory_order_acquire)) {
-            knot__task *t = runq_steal(p, v, true);
+        bool unowned = !atomic_load_explicit(&v->owner, memory_order_acquire);
+        if (unowned || atomic_load_explicit(&v->queued, memory_order_relaxed) >= BACKLOG) {
+            knot__task *t = runq_steal(p, v, unowned);
             if (t)
                 return t;
         }
@@ -610,8 +629,8 @@ static knot__task *find_runnable(knot__machine *m) {
             t = steal(m, p);
             /* Then stay looking a while (wakep() wakes nobody while an M
              * looks, which keeps hand-offs free of futex calls), but only
-             * at work no busy P will run soon: the global queue, and the
-             * queues of Ps nobody runs. */
+             * at work no busy P will run soon: the global queue, the
+             * queues of Ps nobody runs, and backlogs. */
             for (int i = 0; i < LOOK_ROUNDS && !t; i++) {
                 if (!(t = gq_get(p)) && !(t = steal_idle(p)))
                     sched_yield();
@@ -658,7 +677,7 @@ static __attribute__((noreturn)) void sched_loop(void) {
         knot__task *t = find_runnable(m);
         enter(m, m->p, t);
         switch_annotate(t, m, FAKE_STACK(m));
-        knot__ctx_switch(&m->sched_sp, t->ctx_sp);
+        switch_to(&m->sched_sp, t);
         switched_in(FAKE_OF(m));
         finish(m);
     }
@@ -732,6 +751,7 @@ static void task_main(void) {
     switched_in(NULL);
     knot__task *t = knot__current;
     finish(current_m());
+    knot__stack_arm(t->stack);
     knot__task_run(t); /* the task's function, between its start and end events */
     knot__sched_exit(t);
 }
@@ -744,7 +764,7 @@ int knot__sched_spawn(knot__task *t, size_t stack_size) {
         return EAGAIN;
     t->stack = s;
     t->coroutine = true;
-    t->ctx_sp = knot__ctx_make(s->lo + s->size, task_main);
+    t->ctx_sp = NULL; /* started by its first switch_to */
 #if KNOT__ASAN
     t->asan_bottom = s->lo;
     t->asan_size = s->size;
@@ -819,7 +839,9 @@ static void *monitor_main(void *arg) {
         struct timespec ts = {0, (long)delay_ns};
         nanosleep(&ts, NULL);
         if (atomic_load(&S.npidle) == S.nprocs && !atomic_load(&S.gq_len)) {
-            /* Nothing runs: sleep until an M takes a P. */
+            /* Nothing runs: sleep until an M takes a P, with no more stack
+             * memory kept than a burst of tasks would want at once. */
+            knot__stacks_trim(knot_now_ns(), true);
             atomic_store(&S.monitor_kick, 1);
             if (atomic_load(&S.npidle) == S.nprocs)
                 knot__futex_wait(&S.monitor_kick, 1);
@@ -833,6 +855,7 @@ static void *monitor_main(void *arg) {
             continue;
         }
         uint64_t now = knot_now_ns();
+        knot__stacks_trim(now, false);
         bool took = false;
         for (int i = 0; i < S.nprocs; i++) {
             knot__proc *p = &S.procs[i];

@@ -2,27 +2,41 @@
  *
  * A stack is reserved, never committed: the kernel gives it a page when it
  * is first touched, so a parked task costs the pages its frames reached
- * (usually one) whatever the stack's size. Two kinds:
+ * (usually one) whatever the stack's size. Its descriptor lives apart, so
+ * handing a stack out touches none of its pages: the new task's first frame
+ * does, on the thread that runs it. A first touch is the dearest thing a
+ * spawn does (a page fault; tens of microseconds under some hypervisors),
+ * and this way it runs in parallel with the spawner. The spawner only asks
+ * the kernel for the top page of a fresh stack (MADV_POPULATE_WRITE), which
+ * costs less than the fault it saves the runner.
  *
+ * Two kinds:
  * - Guarded: a mapping of its own with a PROT_NONE page below it. An
  *   overflow faults there, and the SIGSEGV handler (on an alternate signal
  *   stack) says which task overflowed. Each costs two of the kernel's memory
  *   mappings, and vm.max_map_count is 65530 by default, so only the first
- *   quarter of that budget is spent on guarded stacks.
+ *   quarter of that budget is spent on guarded stacks. They are mapped
+ *   GUARD_BATCH at a time, one system call for the lot and one per guard.
  * - Packed: past that budget, stacks are cut from slabs of SLAB_STACKS,
  *   one mapping each, with no guard page. They rely on the canary below.
  *
- * A packed stack's canary is the top word of the stack below it in the
- * slab, part of that stack's header, so an overflow reaches it first and it
- * costs no page of its own (the slab's lowest stack has one at its bottom).
- * It is checked each time the task switches out and when it ends: an
- * overflow is reported there rather than left to corrupt its neighbour.
+ * A packed stack's canary is in the top CANARY_ROOM bytes of the stack below
+ * it in the slab, kept out of that stack's usable size, so an overflow
+ * reaches it first and it costs no page of its own (the slab's lowest stack
+ * has one at its bottom). The task writes it at its first moment
+ * (knot__stack_arm); it is checked each time the task switches out and when
+ * it ends: an overflow is reported there rather than left to corrupt its
+ * neighbour.
  *
- * Finished stacks of the default size are kept for reuse: the first
- * HOT_STACKS as they are, the rest with their pages handed back to the
- * system (MADV_DONTNEED), and guarded ones past COLD_GUARDED unmapped. */
+ * A finished stack of the default size goes back on the ready list as it
+ * is: no system call when a task ends. The monitor thread gives memory back
+ * (knot__stacks_trim), Go's scavenger in small: stacks the ready list held
+ * through a whole TRIM_PERIOD_NS beyond HOT_STACKS hand their pages back
+ * (MADV_DONTNEED; a packed one keeps its top page, which holds the canary
+ * of the stack above), and guarded ones past COLD_GUARDED are unmapped. */
 #include "internal.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,20 +48,26 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
-#define CANARY        UINT64_C(0x6b6e6f7453544b21) /* "knotSTK!" */
-#define SLAB_STACKS   64
-#define HOT_STACKS    64
-#define COLD_GUARDED  1024
-#define MIN_STACK     (16u << 10)
-#define DEFAULT_STACK (64u << 10)
+#define CANARY         UINT64_C(0x6b6e6f7453544b21) /* "knotSTK!" */
+#define CANARY_ROOM    16                           /* keeps the top 16-byte aligned */
+#define SLAB_STACKS    64
+#define GUARD_BATCH    16
+#define HOT_STACKS     64
+#define COLD_GUARDED   1024
+#define TRIM_PERIOD_NS (UINT64_C(50) * 1000 * 1000)
+#define TRIM_MAX       512 /* stacks given back per call, so the monitor never lingers */
+#define MIN_STACK      (16u << 10)
+#define DEFAULT_STACK  (64u << 10)
 
 static knot__lock stack_lock;
-static knot__stack *hot, *cold; /* default-size stacks ready for reuse */
-static size_t hot_len, cold_guarded;
+static knot__stack *ready, *cold; /* default-size stacks: resident, and given back */
+static size_t ready_len, ready_low, cold_guarded;
 static size_t guarded_live, guarded_budget;
 static size_t default_size, page;
 static char *slab_next; /* packed stacks not yet handed out */
 static size_t slab_left;
+static knot__stack *batch; /* guarded stacks mapped, not yet handed out */
+static uint64_t trimmed_ns;
 
 static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
@@ -85,35 +105,55 @@ static void init_sizes(void) {
     guarded_budget = max_map_count() / 4;
 }
 
-/* The header lives in the stack's top bytes, so a stack needs no other
- * allocation; the task's first frame starts below it. */
-static knot__stack *header_at(char *lo, size_t size) {
-    /* The top page is written at once (this header, the first frames).
-     * Asking for it costs a system call; taking it by a page fault costs
-     * several times more, most of all under a hypervisor. Without
-     * MADV_POPULATE_WRITE (before Linux 5.14) the fault it is. */
-    (void)madvise(lo + size - page, page, MADV_POPULATE_WRITE);
-    knot__stack *s = (knot__stack *)(void *)(lo + size - sizeof(knot__stack));
-    s->lo = lo;
-    s->size = size - sizeof(knot__stack);
-    s->canary = NULL;
-    s->top_canary = CANARY;
+static knot__stack *describe(char *lo, size_t size, char *guard, size_t map_size) {
+    knot__stack *s = calloc(1, sizeof *s);
+    if (s) {
+        s->lo = lo;
+        s->size = size;
+        s->guard = guard;
+        s->map_size = map_size;
+    }
     return s;
 }
 
-static knot__stack *map_guarded(size_t size) {
-    size_t total = size + page;
-    char *m = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+/* A fresh stack's top page, taken now by a system call rather than later
+ * by a page fault, which costs several times more (most of all under a
+ * hypervisor). Without MADV_POPULATE_WRITE (before Linux 5.14) the fault
+ * it is. */
+static void populate_top(const knot__stack *s) {
+    uintptr_t top_page = ((uintptr_t)knot__stack_top(s) - 1) & ~(uintptr_t)(page - 1);
+    int saved = errno; /* the spawner's: an old kernel's EINVAL is no news to it */
+    (void)madvise((void *)top_page, page, MADV_POPULATE_WRITE);
+    errno = saved;
+}
+
+/* n guarded stacks of size bytes in one mapping, each below its guard
+ * page; the first is returned, the others go on `batch` (lock held by the
+ * caller for default-size ones). */
+static knot__stack *map_guarded(size_t size, int n) {
+    size_t each = size + page;
+    char *m = mmap(NULL, each * (size_t)n, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED)
         return NULL;
-    if (mprotect(m + page, size, PROT_READ | PROT_WRITE) != 0) {
-        munmap(m, total);
-        return NULL;
+    knot__stack *first = NULL;
+    for (int i = 0; i < n; i++) {
+        char *g = m + each * (size_t)i;
+        knot__stack *s = NULL;
+        if (mprotect(g, page, PROT_NONE) != 0 || !(s = describe(g + page, size, g, each))) {
+            munmap(g, each * (size_t)(n - i)); /* the rest, never handed out */
+            break;
+        }
+        if (!first) {
+            first = s;
+        } else {
+            s->next = batch;
+            batch = s;
+        }
     }
-    knot__stack *s = header_at(m + page, size);
-    s->guard = m;
-    s->map_size = total;
-    return s;
+    if (!first)
+        munmap(m, each * (size_t)n);
+    return first;
 }
 
 static knot__stack *cut_packed(void) {
@@ -127,16 +167,39 @@ static knot__stack *cut_packed(void) {
         slab_left = SLAB_STACKS;
     }
     char *lo = slab_next;
+    knot__stack *s = describe(lo, default_size - CANARY_ROOM, NULL, 0);
+    if (!s)
+        return NULL;
     bool lowest = slab_left == SLAB_STACKS;
     slab_next += default_size;
     slab_left--;
-    knot__stack *s = header_at(lo, default_size);
-    s->guard = NULL;
-    s->map_size = 0;
-    /* The word below this stack: the top of the one under it, or for the
-     * slab's lowest stack, its own bottom word. */
-    s->canary = lowest ? (uint64_t *)(void *)lo : (uint64_t *)(void *)lo - 1;
-    *s->canary = CANARY;
+    /* The stack below's canary room, or for the slab's lowest stack, its
+     * own bottom word. */
+    s->canary = lowest ? (uint64_t *)(void *)lo : (uint64_t *)(void *)(lo - CANARY_ROOM);
+    return s;
+}
+
+static knot__stack *get_default(void) {
+    knot__stack *s;
+    if ((s = ready)) {
+        ready = s->next;
+        if (--ready_len < ready_low)
+            ready_low = ready_len;
+        return s; /* its pages are still there */
+    }
+    if ((s = cold)) {
+        cold = s->next;
+        if (s->guard)
+            cold_guarded--;
+    } else if ((s = batch)) {
+        batch = s->next;
+    } else if (guarded_live < guarded_budget && (s = map_guarded(default_size, GUARD_BATCH))) {
+        guarded_live += GUARD_BATCH;
+    } else {
+        s = cut_packed();
+    }
+    if (s)
+        populate_top(s);
     return s;
 }
 
@@ -145,59 +208,104 @@ knot__stack *knot__stack_get(size_t size) {
     init_sizes();
     knot__stack *s = NULL;
     if (size == 0 || round_up(size, page) == default_size) {
-        if (hot) {
-            s = hot;
-            hot = s->next;
-            hot_len--;
-        } else if (cold) {
-            s = cold;
-            cold = s->next;
-            if (s->guard)
-                cold_guarded--;
-        } else if (guarded_live < guarded_budget && (s = map_guarded(default_size))) {
-            guarded_live++;
-        } else {
-            s = cut_packed();
-        }
+        s = get_default();
+        knot__lock_release(&stack_lock);
     } else {
         /* A size of its own: always guarded, unmapped when the task ends. */
         size = round_up(size < MIN_STACK ? MIN_STACK : size, page);
-        if ((s = map_guarded(size)))
-            guarded_live++;
+        guarded_live++;
+        knot__lock_release(&stack_lock);
+        if ((s = map_guarded(size, 1))) {
+            populate_top(s);
+        } else {
+            knot__lock_acquire(&stack_lock);
+            guarded_live--;
+            knot__lock_release(&stack_lock);
+        }
     }
-    knot__lock_release(&stack_lock);
-    if (s && s->canary)
-        *s->canary = CANARY; /* the slab's lowest may have been handed back */
+    if (s)
+        s->next = NULL;
     return s;
 }
 
+static void unmap(knot__stack *s) {
+    munmap(s->guard, s->map_size);
+    free(s);
+}
+
 void knot__stack_put(knot__stack *s) {
-    bool unmap = false;
     knot__lock_acquire(&stack_lock);
-    bool own_size = s->size + sizeof *s != default_size;
-    bool too_many = s->guard && cold_guarded >= COLD_GUARDED && hot_len >= HOT_STACKS;
-    if (own_size || too_many) {
-        unmap = true;
-    } else if (hot_len < HOT_STACKS) {
-        s->next = hot;
-        hot = s;
-        hot_len++;
-        s = NULL;
-    } else {
-        /* Give the pages back, all but the one holding the header. */
-        size_t keep = round_up(sizeof *s, page);
-        (void)madvise(s->lo, default_size - keep, MADV_DONTNEED);
-        s->next = cold;
-        cold = s;
-        if (s->guard)
-            cold_guarded++;
-        s = NULL;
+    if (s->size != default_size - (s->guard ? 0 : CANARY_ROOM)) {
+        guarded_live--; /* a size of its own */
+        knot__lock_release(&stack_lock);
+        unmap(s);
+        return;
     }
-    if (unmap)
-        guarded_live--;
+    s->next = ready;
+    ready = s;
+    ready_len++;
     knot__lock_release(&stack_lock);
-    if (unmap)
-        munmap(s->guard, s->map_size);
+}
+
+void knot__stacks_trim(uint64_t now_ns, bool all) {
+    knot__lock_acquire(&stack_lock);
+    if (!all && now_ns - trimmed_ns < TRIM_PERIOD_NS) {
+        knot__lock_release(&stack_lock);
+        return;
+    }
+    /* Only what sat unused the whole period: a list drawn down and filled
+     * again by bursts of tasks keeps what the bursts need. */
+    size_t spare = all ? ready_len : ready_low;
+    size_t n = spare > HOT_STACKS ? spare - HOT_STACKS : 0;
+    if (!all && n > TRIM_MAX)
+        n = TRIM_MAX;
+    knot__stack *take = NULL;
+    for (size_t i = 0; i < n; i++) {
+        knot__stack *s = ready;
+        ready = s->next;
+        s->next = take;
+        take = s;
+    }
+    ready_len -= n;
+    ready_low = ready_len;
+    trimmed_ns = now_ns;
+    size_t guarded_room = COLD_GUARDED > cold_guarded ? COLD_GUARDED - cold_guarded : 0;
+    knot__lock_release(&stack_lock);
+    if (!take)
+        return;
+    /* Outside the lock: one system call each. */
+    knot__stack *keep = NULL, *last = NULL;
+    size_t kept_guarded = 0, unmapped = 0;
+    while (take) {
+        knot__stack *s = take;
+        take = s->next;
+        if (s->guard && kept_guarded >= guarded_room) {
+            unmap(s);
+            unmapped++;
+            continue;
+        }
+        /* A packed stack's top page holds the canary of the stack above. */
+        size_t back = s->guard ? s->size : s->size + CANARY_ROOM - page;
+        (void)madvise(s->lo, back, MADV_DONTNEED);
+        kept_guarded += s->guard != NULL;
+        s->next = keep;
+        keep = s;
+        if (!last)
+            last = s;
+    }
+    knot__lock_acquire(&stack_lock);
+    if (keep) {
+        last->next = cold;
+        cold = keep;
+    }
+    cold_guarded += kept_guarded;
+    guarded_live -= unmapped;
+    knot__lock_release(&stack_lock);
+}
+
+void knot__stack_arm(knot__stack *s) {
+    if (s->canary)
+        *s->canary = CANARY;
 }
 
 bool knot__stack_intact(const knot__stack *s) { return !s->canary || *s->canary == CANARY; }
@@ -238,7 +346,7 @@ void knot__stack_overflow(const knot__task *t) {
     n = put_str(buf, n, size, ":");
     n = put_num(buf, n, size, (uint64_t)site->line);
     n = put_str(buf, n, size, ")\n\thint: the task had a stack of ");
-    n = put_num(buf, n, size, (t->stack ? t->stack->size + sizeof(knot__stack) : 0) >> 10);
+    n = put_num(buf, n, size, (t->stack ? t->stack->size + 1023 : 0) >> 10);
     n = put_str(buf, n, size,
                 " KiB; raise every task's with KNOT_STACK (e.g. KNOT_STACK=1M), or start this "
                 "one with knot_go_stack()\n");
@@ -252,9 +360,11 @@ static struct sigaction previous_segv;
 
 static void on_segv(int sig, siginfo_t *info, void *uc) {
     const knot__task *t = knot__sched_running();
-    if (t && t->stack && t->stack->guard) {
+    if (t && t->stack) {
+        /* Into its guard page, or for a packed stack, past its slab's end. */
         const char *a = info->si_addr;
-        if (a >= t->stack->guard && a < t->stack->lo + 64)
+        const char *below = t->stack->guard ? t->stack->guard : t->stack->lo - (64u << 10);
+        if (a >= below && a < t->stack->lo + 64)
             knot__stack_overflow(t);
     }
     /* Not a task's overflow: as if knot had not been here. */
