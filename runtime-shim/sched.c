@@ -480,7 +480,9 @@ static void switch_out(knot__task *t, enum after what) {
     knot__machine *m = current_m();
     m->after = what;
     m->after_task = t;
-    if (t->stack && !knot__stack_intact(t->stack))
+    /* Overflowed: its canary is gone, or it is below its stack right now
+     * (frames that skipped the canary's word). */
+    if (t->stack && (!knot__stack_intact(t->stack) || (char *)&what < t->stack->lo))
         knot__stack_overflow(t);
     int *e = errno_slot();
     t->saved_errno = *e;

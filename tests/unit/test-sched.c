@@ -253,9 +253,6 @@ static void stack_overflow_is_reported(void) {
 }
 
 #ifndef KNOT_TEST_SANITIZED
-/* Past the guarded stacks' budget (a quarter of vm.max_map_count), stacks
- * are packed in slabs with a canary between neighbours: an overflow there is
- * reported the same way, when the task ends. */
 /* The field'th number (from 0) in a /proc file's first line; 0 if none. */
 static long proc_number(const char *path, int field) {
     char line[128] = "";
@@ -272,34 +269,54 @@ static long proc_number(const char *path, int field) {
     return n;
 }
 
-static long guarded_budget(void) {
+/* Past the guarded stacks' budget (a quarter of vm.max_map_count), stacks
+ * are packed in slabs with a canary between neighbours: an overflow there is
+ * reported the same way, when the task switches out or ends. */
+static void recv_forever(void *gate) { knot_chan_recv(gate, NULL); }
+
+static void run_past_guarded_stacks(void (*fn)(void *)) {
     long n = proc_number("/proc/sys/vm/max_map_count", 0);
-    return (n > 0 ? n : 65530) / 4;
+    long parked = (n > 0 ? n : 65530) / 4 + 64; /* and a batch: the guarded ones run out */
+    knot_chan *gate = knot_chan_make(1, 0);
+    for (long i = 0; i < parked; i++)
+        CHECK_EQ(knot_go(recv_forever, gate), 0);
+    CHECK_EQ(knot_go(fn, NULL), 0); /* PACKED_SPAWN */
+    knot_chan_recv(gate, NULL);
 }
 
 /* A local buffer bigger than the stack, filled: the classic overflow. It
- * reaches 16 KiB into the neighbour's 64 KiB, not past it. */
+ * reaches 16 KiB into the neighbour's 64 KiB, not past it, and ends. */
 static __attribute__((noinline)) void big_frame(void) {
     volatile char buf[80 << 10];
     for (size_t i = 0; i < sizeof buf; i++)
         buf[i] = 1;
 }
 
-static void recv_forever(void *gate) { knot_chan_recv(gate, NULL); }
-
 static void overflow_a_little(void *arg) {
     (void)arg;
     big_frame();
 }
 
-static void packed_stack_overflow_is_reported(void) {
-    knot_chan *gate = knot_chan_make(1, 0);
-    long parked = guarded_budget() + 64; /* and a batch's worth: the guarded ones run out */
-    for (long i = 0; i < parked; i++)
-        CHECK_EQ(knot_go(recv_forever, gate), 0);
-    CHECK_EQ(knot_go(overflow_a_little, NULL), 0); /* PACKED_SPAWN */
-    knot_chan_recv(gate, NULL);
+static void packed_stack_overflow_is_reported(void) { run_past_guarded_stacks(overflow_a_little); }
+
+/* Frames that write one byte each may step over the canary's word; a task
+ * that parks while below its stack is caught at that switch. */
+static __attribute__((noinline)) long deep_then_park(long n) {
+    volatile char frame[512];
+    frame[0] = (char)n;
+    if (n <= 0) {
+        knot_sleep(1);
+        return 0;
+    }
+    return deep_then_park(n - 1) + frame[0];
 }
+
+static void overflow_sparsely(void *arg) {
+    (void)arg;
+    (void)deep_then_park(160);
+}
+
+static void sparse_overflow_is_reported(void) { run_past_guarded_stacks(overflow_sparsely); }
 #endif
 
 static knot_chan *deep_done;
@@ -407,6 +424,9 @@ static const test_case cases[] = {
 /* AddressSanitizer sees the write into the neighbour's frames first. */
 #ifndef KNOT_TEST_SANITIZED
     CASE_FAILS(packed_stack_overflow_is_reported, 2,
+               "fatal error: stack overflow in task |(spawned at "
+               "|test-sched.c:{L:PACKED_SPAWN})|KNOT_STACK"),
+    CASE_FAILS(sparse_overflow_is_reported, 2,
                "fatal error: stack overflow in task |(spawned at "
                "|test-sched.c:{L:PACKED_SPAWN})|KNOT_STACK"),
 #endif
