@@ -72,7 +72,6 @@ typedef struct knot__stack {
     size_t map_size;
     uint64_t *canary;         /* packed: the word an overflow would reach first; NULL: guarded */
     struct knot__stack *next; /* in the reuse lists */
-    uint64_t freed_ns;        /* when it was last put back */
 } knot__stack;
 
 static inline char *knot__stack_top(const knot__stack *s) { return s->lo + s->size; }

@@ -66,8 +66,8 @@ static size_t guarded_live, guarded_budget;
 static size_t default_size, page;
 static char *slab_next; /* packed stacks not yet handed out */
 static size_t slab_left;
-static knot__stack *batch; /* guarded stacks mapped, not yet handed out */
-static uint64_t trimmed_ns;
+static knot__stack *batch;          /* guarded stacks mapped, not yet handed out */
+static _Atomic uint64_t trimmed_ns; /* read unlocked: the monitor asks often */
 
 static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
@@ -248,11 +248,9 @@ void knot__stack_put(knot__stack *s) {
 }
 
 void knot__stacks_trim(uint64_t now_ns, bool all) {
-    knot__lock_acquire(&stack_lock);
-    if (!all && now_ns - trimmed_ns < TRIM_PERIOD_NS) {
-        knot__lock_release(&stack_lock);
+    if (!all && now_ns - atomic_load_explicit(&trimmed_ns, memory_order_relaxed) < TRIM_PERIOD_NS)
         return;
-    }
+    knot__lock_acquire(&stack_lock);
     /* Only what sat unused the whole period: a list drawn down and filled
      * again by bursts of tasks keeps what the bursts need. */
     size_t spare = all ? ready_len : ready_low;
@@ -268,7 +266,7 @@ void knot__stacks_trim(uint64_t now_ns, bool all) {
     }
     ready_len -= n;
     ready_low = ready_len;
-    trimmed_ns = now_ns;
+    atomic_store_explicit(&trimmed_ns, now_ns, memory_order_relaxed);
     size_t guarded_room = COLD_GUARDED > cold_guarded ? COLD_GUARDED - cold_guarded : 0;
     knot__lock_release(&stack_lock);
     if (!take)
