@@ -63,7 +63,7 @@
 #define RETAKE_RUNNING_NS (10u * 1000 * 1000) /* a P stuck in one task */
 #define GLOBAL_EVERY      61                  /* schedules between looks at the global queue */
 #define LOOK_ROUNDS       64                  /* looks at unowned work before an M sleeps */
-#define BACKLOG           8                   /* a busy P's queue long enough to steal from */
+#define BACKLOG           32                  /* a busy P's queue long enough to steal from */
 #define M0_STACK          (256u << 10)
 
 typedef struct knot__proc knot__proc;
