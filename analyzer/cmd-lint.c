@@ -425,16 +425,18 @@ typedef struct phases {
 } phases;
 
 static void print_stats(const pool *p, const phases *t, const knot_lint_summary *s) {
-    size_t passes = 0;
-    for (size_t i = 0; i < p->js->n; i++)
+    size_t passes = 0, chan_passes = 0;
+    for (size_t i = 0; i < p->js->n; i++) {
         passes += p->tus[i].npasses;
+        chan_passes += p->tus[i].nchan_passes;
+    }
     long long summarize = atomic_load(&p->summarize_ns);
     fprintf(stderr,
             "knot: lint: %zu units, CPU ms: parse and gather %.1f, cross-unit summaries %.2f "
             "(%.2f in the units, %.2f combining; %zu calls pass parameters on, %zu spawn "
-            "wrappers and joiners), rules %.1f\n",
+            "wrappers and joiners, %zu channel parameters, %zu calls hand them on), rules %.1f\n",
             p->js->n, (double)(t->gather - summarize) / 1e6, (double)(summarize + t->combine) / 1e6,
-            (double)summarize / 1e6, (double)t->combine / 1e6, passes, s->n,
+            (double)summarize / 1e6, (double)t->combine / 1e6, passes, s->n, s->nchans, chan_passes,
             (double)t->check / 1e6);
 }
 

@@ -403,7 +403,7 @@ void knot__lint_bound(CXCursor cond, knot_lint_loop *l) {
 typedef struct cond_read {
     knot__lint_is_ok_fn *is_ok;
     const void *ctx;
-    bool receives;
+    bool receives, spawns;
     knot_lint_id **ids;
     size_t *n;
 } cond_read;
@@ -417,6 +417,7 @@ static enum CXChildVisitResult read_cond(CXCursor c, CXCursor parent, CXClientDa
     case CXCursor_CallExpr:
         knot__lint_callee(c, name, sizeof name);
         r->receives |= knot_lint_is(name, "knot_chan_recv");
+        r->spawns |= knot_lint_spawn_base(name) != NULL;
         break;
     case CXCursor_DeclRefExpr: {
         knot_lint_id id = knot__lint_var_id(clang_getCursorReferenced(c));
@@ -438,10 +439,11 @@ static enum CXChildVisitResult read_cond(CXCursor c, CXCursor parent, CXClientDa
 }
 
 bool knot__lint_read_condition(CXCursor cond, knot__lint_is_ok_fn *is_ok, const void *ctx,
-                               knot_lint_id **ids, size_t *n) {
-    cond_read r = {is_ok, ctx, false, ids, n};
+                               knot_lint_id **ids, size_t *n, bool *spawns) {
+    cond_read r = {is_ok, ctx, false, false, ids, n};
     read_cond(cond, clang_getNullCursor(), &r);
     clang_visitChildren(cond, read_cond, &r);
+    *spawns = r.spawns;
     return r.receives;
 }
 

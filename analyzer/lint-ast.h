@@ -77,10 +77,11 @@ void knot__lint_bound(CXCursor cond, knot_lint_loop *l);
 
 /* Does a condition test a receive: a knot_chan_recv call, a variable that
  * holds one's result, or a select case's `ok`? The ids of the variables
- * it reads are appended to *ids. */
+ * it reads are appended to *ids; *spawns says whether it starts a task
+ * (`if (knot_go(f, a) != 0)`). */
 typedef bool knot__lint_is_ok_fn(const void *ctx, knot_lint_id id);
 bool knot__lint_read_condition(CXCursor cond, knot__lint_is_ok_fn *is_ok, const void *ctx,
-                               knot_lint_id **ids, size_t *n);
+                               knot_lint_id **ids, size_t *n, bool *spawns);
 
 /* Call fn(ctx, field, init) for each initialised field of a struct
  * initialiser list, positional or designated. */

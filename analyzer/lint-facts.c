@@ -20,6 +20,7 @@ typedef struct walker {
     int body;   /* innermost loop whose body this is */
     int brk;    /* the loop a `break` here leaves; -1 in a switch */
     int guard;  /* > 0 in a branch taken on a receive's result */
+    int failed; /* > 0 in the branch taken on a spawn's result (its failure) */
     int select; /* the current case group */
     alias *aliases;
     size_t naliases;
@@ -244,8 +245,13 @@ static void mark_early(walker *w, int loop) {
 static void mark_exit(walker *w, CXCursor at, bool is_break) {
     if (w->guard > 0)
         return;
-    if (!is_break)
-        *KNOT__PUSH(w->fn->returns, w->fn->nreturns) = knot__lint_pos(at);
+    /* leaving because a task did not start leaves no task behind */
+    if (!is_break && w->failed == 0) {
+        /* ordered by its end: `return drain(ch);` receives before it returns */
+        knot_lint_pos *p = KNOT__PUSH(w->fn->returns, w->fn->nreturns);
+        *p = knot__lint_pos(at);
+        p->offset = knot__lint_end(at);
+    }
     if (is_break) {
         if (w->brk >= 0)
             mark_early(w, w->brk);
@@ -568,11 +574,16 @@ static void on_if(walker *w, CXCursor c) {
     if (kids.n == 0)
         return;
     size_t ntested = w->ntested;
-    bool guarded = knot__lint_read_condition(kids.v[0], is_ok_var, w, &w->tested, &w->ntested);
+    bool spawns;
+    bool guarded =
+        knot__lint_read_condition(kids.v[0], is_ok_var, w, &w->tested, &w->ntested, &spawns);
     walk_child(w, kids.v[0]);
     w->guard += guarded;
-    for (int i = 1; i < kids.n; i++)
+    for (int i = 1; i < kids.n; i++) {
+        w->failed += spawns && i == 1;
         walk_child(w, kids.v[i]);
+        w->failed -= spawns && i == 1;
+    }
     w->guard -= guarded;
     w->ntested = ntested;
 }
