@@ -213,14 +213,12 @@ static void maker_receives(const chan_use *u, int *total, int *straight, early_l
         ++*total;
         if (r & KNOT_LINT_USE_RECV_EARLY)
             *early = (early_loop){via->early_in, via->early_line};
-        else if (op->loop < 0 && (r & KNOT_LINT_USE_RECV_ALL))
-            *straight = -1000000;
-        else if (op->loop < 0)
-            ++*straight;
-        else if (f->loops[op->loop].early_exit)
+        else if (op->loop >= 0 && f->loops[op->loop].early_exit)
             *early = (early_loop){f->name, f->loops[op->loop].pos.line};
-        else
+        else if (op->loop >= 0 || (r & KNOT_LINT_USE_RECV_ALL))
             *straight = -1000000; /* a receive loop that runs to the end: enough */
+        else
+            ++*straight;
     }
 }
 
