@@ -362,20 +362,20 @@ bool knot__lint_binop(CXCursor op, CXCursor lhs, CXCursor rhs, char *buf, size_t
                  buf, size);
 }
 
-static bool is_struct_named(CXType t, const char *name) {
-    CXString s = clang_getTypeSpelling(t);
+bool knot__lint_is_knot_struct(CXCursor decl, const char *name) {
+    if (clang_getCursorKind(decl) != CXCursor_StructDecl)
+        return false;
+    CXString s = clang_getCursorSpelling(decl);
     bool yes = strcmp(clang_getCString(s), name) == 0;
     clang_disposeString(s);
     return yes;
 }
 
-bool knot__lint_is_chan(CXCursor e) {
+bool knot__lint_is_chan(CXCursor e, CXType chan) {
     CXType t = clang_getCanonicalType(clang_getCursorType(e));
-    return t.kind == CXType_Pointer &&
-           is_struct_named(clang_getCanonicalType(clang_getPointeeType(t)), "struct knot_chan");
+    return chan.kind != CXType_Invalid && t.kind == CXType_Pointer &&
+           clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(t)), chan);
 }
-
-bool knot__lint_is_case_type(CXType t) { return is_struct_named(t, "struct knot_case"); }
 
 void knot__lint_bound(CXCursor cond, knot_lint_loop *l) {
     if (clang_getCursorKind(cond) != CXCursor_BinaryOperator)
@@ -400,62 +400,51 @@ void knot__lint_bound(CXCursor cond, knot_lint_loop *l) {
     }
 }
 
-typedef struct recv_test {
+typedef struct cond_read {
     knot__lint_is_ok_fn *is_ok;
     const void *ctx;
-    bool found;
-} recv_test;
+    bool receives, spawns;
+    knot_lint_id **ids;
+    size_t *n;
+} cond_read;
 
-static enum CXChildVisitResult find_receive(CXCursor c, CXCursor parent, CXClientData data) {
+/* One visit for both answers: a condition is read in full anyway. */
+static enum CXChildVisitResult read_cond(CXCursor c, CXCursor parent, CXClientData data) {
     (void)parent;
-    recv_test *t = data;
+    cond_read *r = data;
     char name[64];
     switch (clang_getCursorKind(c)) {
     case CXCursor_CallExpr:
         knot__lint_callee(c, name, sizeof name);
-        t->found = knot_lint_is(name, "knot_chan_recv");
+        r->receives |= knot_lint_is(name, "knot_chan_recv");
+        r->spawns |= knot_lint_spawn_base(name) != NULL;
         break;
-    case CXCursor_DeclRefExpr:
-        t->found = t->is_ok(t->ctx, knot__lint_var_id(clang_getCursorReferenced(c)));
+    case CXCursor_DeclRefExpr: {
+        knot_lint_id id = knot__lint_var_id(clang_getCursorReferenced(c));
+        r->receives |= r->is_ok(r->ctx, id);
+        if (id)
+            *(knot_lint_id *)KNOT__PUSH(*r->ids, *r->n) = id;
         break;
+    }
     case CXCursor_MemberRefExpr:
-        knot__lint_spelling(c, name, sizeof name);
-        t->found = strcmp(name, "ok") == 0;
+        if (!r->receives) {
+            knot__lint_spelling(c, name, sizeof name);
+            r->receives = strcmp(name, "ok") == 0;
+        }
         break;
     default:
         break;
     }
-    return t->found ? CXChildVisit_Break : CXChildVisit_Recurse;
-}
-
-bool knot__lint_tests_receive(CXCursor cond, knot__lint_is_ok_fn *is_ok, const void *ctx) {
-    recv_test t = {is_ok, ctx, false};
-    if (find_receive(cond, clang_getNullCursor(), &t) == CXChildVisit_Break)
-        return true;
-    clang_visitChildren(cond, find_receive, &t);
-    return t.found;
-}
-
-typedef struct var_list {
-    knot_lint_id **ids;
-    size_t *n;
-} var_list;
-
-static enum CXChildVisitResult add_var_read(CXCursor c, CXCursor parent, CXClientData data) {
-    (void)parent;
-    var_list *list = data;
-    knot_lint_id id = clang_getCursorKind(c) == CXCursor_DeclRefExpr
-                          ? knot__lint_var_id(clang_getCursorReferenced(c))
-                          : 0;
-    if (id)
-        *(knot_lint_id *)KNOT__PUSH(*list->ids, *list->n) = id;
     return CXChildVisit_Recurse;
 }
 
-void knot__lint_vars_read(CXCursor e, knot_lint_id **ids, size_t *n) {
-    var_list list = {ids, n};
-    add_var_read(e, clang_getNullCursor(), &list);
-    clang_visitChildren(e, add_var_read, &list);
+bool knot__lint_read_condition(CXCursor cond, knot__lint_is_ok_fn *is_ok, const void *ctx,
+                               knot_lint_id **ids, size_t *n, bool *spawns) {
+    cond_read r = {is_ok, ctx, false, false, ids, n};
+    read_cond(cond, clang_getNullCursor(), &r);
+    clang_visitChildren(cond, read_cond, &r);
+    *spawns = r.spawns;
+    return r.receives;
 }
 
 typedef struct field_walk {

@@ -63,20 +63,25 @@ bool knot__lint_int_value(CXCursor e, long *value);
 bool knot__lint_is_deref(CXCursor unary);
 bool knot__lint_is_incdec(CXCursor unary);
 bool knot__lint_binop(CXCursor op, CXCursor lhs, CXCursor rhs, char *buf, size_t size);
-bool knot__lint_is_chan(CXCursor e);
-bool knot__lint_is_case_type(CXType t);
+/* Is decl the declaration of knot's struct `name` (knot_chan, knot_case)?
+ * The walk keeps their canonical types: comparing types is much cheaper
+ * than spelling each one out. */
+bool knot__lint_is_knot_struct(CXCursor decl, const char *name);
+/* Is e a knot_chan pointer, chan being struct knot_chan's canonical type
+ * (CXType_Invalid: the unit never declares it)? */
+bool knot__lint_is_chan(CXCursor e, CXType chan);
 
 /* A loop condition `i < N` / `i <= N` / `i != N`: what bounds the loop,
  * and (with `>` and `>=` too) the counter it tests. */
 void knot__lint_bound(CXCursor cond, knot_lint_loop *l);
 
 /* Does a condition test a receive: a knot_chan_recv call, a variable that
- * holds one's result, or a select case's `ok`? */
+ * holds one's result, or a select case's `ok`? The ids of the variables
+ * it reads are appended to *ids; *spawns says whether it starts a task
+ * (`if (knot_go(f, a) != 0)`). */
 typedef bool knot__lint_is_ok_fn(const void *ctx, knot_lint_id id);
-bool knot__lint_tests_receive(CXCursor cond, knot__lint_is_ok_fn *is_ok, const void *ctx);
-
-/* Append the ids of the variables an expression reads to *ids. */
-void knot__lint_vars_read(CXCursor e, knot_lint_id **ids, size_t *n);
+bool knot__lint_read_condition(CXCursor cond, knot__lint_is_ok_fn *is_ok, const void *ctx,
+                               knot_lint_id **ids, size_t *n, bool *spawns);
 
 /* Call fn(ctx, field, init) for each initialised field of a struct
  * initialiser list, positional or designated. */

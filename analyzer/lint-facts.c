@@ -1,9 +1,10 @@
 /* The lint front end's one traversal: walk libclang's AST of a translation
- * unit and record, per function, the facts lint-facts.h describes. The walk
- * recurses by hand (rather than with CXChildVisit_Recurse) so that it knows
- * when it leaves a loop, a switch or a guarded branch. */
+ * unit and record, per function, the facts lint-facts.h describes. Loops,
+ * switches, branches and selects recurse by hand, so that the walk knows
+ * when it leaves them; everything else is left to CXChildVisit_Recurse. */
 #include "lint-ast.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ typedef struct walker {
     int body;   /* innermost loop whose body this is */
     int brk;    /* the loop a `break` here leaves; -1 in a switch */
     int guard;  /* > 0 in a branch taken on a receive's result */
+    int failed; /* > 0 in the branch taken on a spawn's result (its failure) */
     int select; /* the current case group */
     alias *aliases;
     size_t naliases;
@@ -27,24 +29,51 @@ typedef struct walker {
     knot_lint_id *tested; /* variables the enclosing if conditions read */
     size_t ntested;
     int depth;
-    CXFile main; /* the main file */
+    CXFile main;        /* the main file */
+    CXType chan, kcase; /* struct knot_chan and knot_case, once declared */
 } walker;
 
-/* The walk recurses on the C stack; generated code can nest expressions
- * thousands deep (clang copes with 10,000 terms in one sum). Nothing a
- * rule looks for hides that deep, so the walk goes no further. */
+/* The hand-made recursion is on the C stack; generated code can nest
+ * statements thousands deep (clang copes with 10,000 terms in one sum).
+ * Nothing a rule looks for hides that deep, so the walk goes no further. */
 enum { MAX_DEPTH = 2000 };
 
-static void walk(walker *w, CXCursor c);
+/* Record what c says; true when its children are to be walked next, in
+ * order, with the walker as it is (most cursors). Loops, branches,
+ * switches and selects walk their own children, and return false. */
+static bool walk(walker *w, CXCursor c);
 
+/* Children the ordinary way are left to libclang (CXChildVisit_Recurse):
+ * it walks a statement's subtree in one loop over a work list, where a
+ * clang_visitChildren call per cursor sets up a visitor and a work list
+ * each time, which was a third of the walk's cost. */
 static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData data) {
     (void)parent;
-    walk(data, c);
-    return CXChildVisit_Continue;
+    return walk(data, c) ? CXChildVisit_Recurse : CXChildVisit_Continue;
+}
+
+/* Cursors with nothing beneath them in C: no visitor for them at all. */
+static bool is_leaf(enum CXCursorKind k) {
+    switch (k) {
+    case CXCursor_DeclRefExpr:
+    case CXCursor_IntegerLiteral:
+    case CXCursor_FloatingLiteral:
+    case CXCursor_CharacterLiteral:
+    case CXCursor_StringLiteral:
+    case CXCursor_TypeRef:
+    case CXCursor_MemberRef:
+    case CXCursor_LabelRef:
+    case CXCursor_BreakStmt:
+    case CXCursor_ContinueStmt:
+    case CXCursor_NullStmt:
+        return true;
+    default:
+        return false;
+    }
 }
 
 static void walk_children(walker *w, CXCursor c) {
-    if (w->depth >= MAX_DEPTH)
+    if (w->depth >= MAX_DEPTH || is_leaf(clang_getCursorKind(c)))
         return;
     w->depth++;
     clang_visitChildren(c, visit, w);
@@ -56,7 +85,8 @@ static void walk_child(walker *w, CXCursor c) {
     if (w->depth >= MAX_DEPTH)
         return;
     w->depth++;
-    walk(w, c);
+    if (walk(w, c))
+        walk_children(w, c);
     w->depth--;
 }
 
@@ -181,6 +211,8 @@ static void add_assigned(walker *w, knot_lint_id id, bool plain) {
 /* Every enclosing loop writes this variable (with a plain `=`: plain), or
  * an element of this array. */
 static void mark_assigned(walker *w, CXCursor lhs, bool plain) {
+    if (w->loop < 0)
+        return; /* only loops keep count */
     add_assigned(w, knot__lint_root_var(lhs), plain);
     add_assigned(w, knot__lint_written_array(lhs), plain);
 }
@@ -213,8 +245,13 @@ static void mark_early(walker *w, int loop) {
 static void mark_exit(walker *w, CXCursor at, bool is_break) {
     if (w->guard > 0)
         return;
-    if (!is_break)
-        *KNOT__PUSH(w->fn->returns, w->fn->nreturns) = knot__lint_pos(at);
+    /* leaving because a task did not start leaves no task behind */
+    if (!is_break && w->failed == 0) {
+        /* ordered by its end: `return drain(ch);` receives before it returns */
+        knot_lint_pos *p = KNOT__PUSH(w->fn->returns, w->fn->nreturns);
+        *p = knot__lint_pos(at);
+        p->offset = knot__lint_end(at);
+    }
     if (is_break) {
         if (w->brk >= 0)
             mark_early(w, w->brk);
@@ -247,6 +284,8 @@ static void on_function(walker *w, CXCursor c) {
     }
     *w = (walker){.out = w->out,
                   .main = w->main,
+                  .chan = w->chan,
+                  .kcase = w->kcase,
                   .fn = f,
                   .loop = -1,
                   .body = -1,
@@ -267,12 +306,14 @@ typedef struct carry_ctx {
  * A function pointer beside it (pigz's capsule->probe) is not data a task
  * reads. */
 static void note_param_in_field(walker *w, knot_lint_var *holder, CXCursor value) {
+    if (!holder || holder->is_param || holder->param_in_field)
+        return;
     CXType t = clang_getCanonicalType(clang_getCursorType(knot__lint_strip(value)));
     if (t.kind == CXType_Pointer &&
         clang_getCanonicalType(clang_getPointeeType(t)).kind == CXType_FunctionProto)
         return;
     int p = knot_lint_param_index(w->fn, knot__lint_plain_var(value));
-    if (holder && !holder->is_param && p >= 0 && !holder->param_in_field)
+    if (p >= 0)
         holder->param_in_field = p + 1;
 }
 
@@ -328,13 +369,22 @@ static void on_call(walker *w, CXCursor c) {
     call->pos = knot__lint_pos(c);
     call->loop = w->loop;
     int n = clang_Cursor_getNumArguments(c);
+    /* all at once: the arguments are never added to afterwards */
+    call->args = n > 0 ? calloc((size_t)n, sizeof *call->args) : NULL;
+    if (n > 0 && !call->args) {
+        fputs("knot: out of memory\n", stderr);
+        exit(2);
+    }
+    call->nargs = n > 0 ? (size_t)n : 0;
     for (int i = 0; i < n; i++) {
-        CXCursor a = clang_Cursor_getArgument(c, (unsigned)i);
-        knot_lint_arg *arg = KNOT__PUSH(call->args, call->nargs);
+        /* stripped once here: every question below would strip it again */
+        CXCursor a = knot__lint_strip(clang_Cursor_getArgument(c, (unsigned)i));
+        knot_lint_arg *arg = &call->args[i];
+        knot_lint_id plain = knot__lint_plain_var(a);
         arg->addr_of = knot__lint_addr_of(a);
         arg->elem_of = knot__lint_element_of(a, &arg->index);
-        arg->param = knot_lint_param_index(w->fn, knot__lint_plain_var(a));
-        const knot_lint_var *holder = find_var(w, knot__lint_plain_var(a));
+        arg->param = knot_lint_param_index(w->fn, plain);
+        const knot_lint_var *holder = find_var(w, plain);
         if (!holder)
             holder = find_var(w, arg->addr_of);
         if (arg->param < 0 && holder && holder->param_in_field)
@@ -346,7 +396,8 @@ static void on_call(walker *w, CXCursor c) {
     /* fgets(line, ...), scanf("%d", &n), knot_chan_recv(ch, &v),
      * strncpy(names[k], ...): the callee writes the object (or an element
      * of the array), so a loop making such calls changes it */
-    for (int i = 0; knot_lint_spawn_arg(name) < 0 && i < n; i++) {
+    bool spawns = knot_lint_spawn_arg(name) >= 0;
+    for (int i = 0; !spawns && i < n; i++) {
         knot_lint_id object = call->args[i].addr_of ? call->args[i].addr_of : call->args[i].elem_of;
         if (object && knot__lint_writes_through(c, name, i))
             mark_filled(w, object, call->pos.offset);
@@ -359,9 +410,9 @@ static void on_call(walker *w, CXCursor c) {
         add_chan_op(w, KNOT_LINT_RECV, ch, c, -1, ch_expr);
     else if (knot_lint_is(name, "knot_chan_close"))
         add_chan_op(w, KNOT_LINT_CLOSE, ch, c, -1, ch_expr);
-    else if (strncmp(name, "knot_", 5) != 0 && knot_lint_spawn_arg(name) < 0)
+    else if (strncmp(name, "knot_", 5) != 0 && !spawns)
         for (int i = 0; i < n; i++)
-            if (knot__lint_is_chan(clang_Cursor_getArgument(c, (unsigned)i)))
+            if (knot__lint_is_chan(clang_Cursor_getArgument(c, (unsigned)i), w->chan))
                 add_op(w, KNOT_LINT_ESCAPE, call->args[i].key, c, -1);
 }
 
@@ -396,31 +447,54 @@ static void on_case(walker *w, CXCursor c) {
         add_chan_op(w, cc.dir == 1 ? KNOT_LINT_SEND : KNOT_LINT_RECV, cc.ch, c, group, cc.ch_expr);
 }
 
-static void on_init_list(walker *w, CXCursor c) {
+static bool is_case_type(const walker *w, CXType t) {
+    return w->kcase.kind != CXType_Invalid && clang_equalTypes(t, w->kcase);
+}
+
+/* true: its children are walked the ordinary way */
+static bool on_init_list(walker *w, CXCursor c) {
     CXType t = clang_getCanonicalType(clang_getCursorType(c));
-    if (knot__lint_is_case_type(t)) {
+    if (is_case_type(w, t)) {
         on_case(w, c);
-        return;
+        return false;
     }
     if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
-        if (knot__lint_is_case_type(clang_getCanonicalType(clang_getArrayElementType(t)))) {
+        if (is_case_type(w, clang_getCanonicalType(clang_getArrayElementType(t)))) {
             int saved = w->select;
             w->select = w->fn->nselects;
             *(int *)KNOT__PUSH(w->fn->select_cases, w->fn->nselects) = 0;
             walk_children(w, c);
             w->select = saved;
-            return;
+            return false;
         }
     }
-    walk_children(w, c);
+    return true;
 }
 
 static void on_assign(walker *w, CXCursor c) {
     CXCursor lhs, rhs;
-    if (!knot__lint_first_expr(c, &lhs) || !knot__lint_last_expr(c, &rhs))
+    knot__lint_kids kids; /* one visit for both operands */
+    knot__lint_children(c, &kids);
+    if (kids.n != 2)
         return;
+    lhs = kids.v[0];
+    rhs = kids.v[1];
     if (clang_getCursorKind(c) == CXCursor_CompoundAssignOperator) {
         mark_assigned(w, lhs, false);
+        return;
+    }
+    /* An assignment's left side is an lvalue, never converted: `v`,
+     * `s.f`, `a[i]`, `*p`, `(v)`. Any other (a conversion, a literal, a
+     * call) makes a comparison or arithmetic: no need to read the
+     * operator. */
+    switch (clang_getCursorKind(lhs)) {
+    case CXCursor_DeclRefExpr:
+    case CXCursor_MemberRefExpr:
+    case CXCursor_ArraySubscriptExpr:
+    case CXCursor_UnaryOperator:
+    case CXCursor_ParenExpr:
+        break;
+    default:
         return;
     }
     /* "=" but not "==" ("=-1" is still an assignment) */
@@ -439,7 +513,7 @@ static void on_assign(walker *w, CXCursor c) {
         return;
     }
     note_param_in_field(w, find_var(w, knot__lint_member_root(lhs)), rhs);
-    if (!knot__lint_is_chan(rhs))
+    if (!knot__lint_is_chan(rhs, w->chan))
         return;
     knot_lint_key k = key_of(w, rhs);
     char field[64] = "";
@@ -499,42 +573,45 @@ static void on_if(walker *w, CXCursor c) {
     knot__lint_children(c, &kids);
     if (kids.n == 0)
         return;
-    bool guarded = knot__lint_tests_receive(kids.v[0], is_ok_var, w);
-    walk_child(w, kids.v[0]);
     size_t ntested = w->ntested;
-    knot__lint_vars_read(kids.v[0], &w->tested, &w->ntested);
+    bool spawns;
+    bool guarded =
+        knot__lint_read_condition(kids.v[0], is_ok_var, w, &w->tested, &w->ntested, &spawns);
+    walk_child(w, kids.v[0]);
     w->guard += guarded;
-    for (int i = 1; i < kids.n; i++)
+    for (int i = 1; i < kids.n; i++) {
+        w->failed += spawns && i == 1;
         walk_child(w, kids.v[i]);
+        w->failed -= spawns && i == 1;
+    }
     w->guard -= guarded;
     w->ntested = ntested;
 }
 
 static void on_return(walker *w, CXCursor c) {
     CXCursor e;
-    if (knot__lint_last_expr(c, &e) && knot__lint_is_chan(e))
+    if (knot__lint_last_expr(c, &e) && knot__lint_is_chan(e, w->chan))
         add_op(w, KNOT_LINT_ESCAPE, key_of(w, e), c, -1);
     mark_exit(w, c, false);
-    walk_children(w, c);
 }
 
-static void walk_in_function(walker *w, CXCursor c) {
+static bool walk_in_function(walker *w, CXCursor c) {
     switch (clang_getCursorKind(c)) {
     case CXCursor_ForStmt:
     case CXCursor_WhileStmt:
     case CXCursor_DoStmt:
         on_loop(w, c);
-        return;
+        return false;
     case CXCursor_SwitchStmt: {
         int saved = w->brk;
         w->brk = -1;
         walk_children(w, c);
         w->brk = saved;
-        return;
+        return false;
     }
     case CXCursor_IfStmt:
         on_if(w, c);
-        return;
+        return false;
     case CXCursor_VarDecl:
         on_var(w, c);
         break;
@@ -547,16 +624,16 @@ static void walk_in_function(walker *w, CXCursor c) {
         break;
     case CXCursor_UnaryOperator: {
         CXCursor operand;
-        if (knot__lint_is_incdec(c) && knot__lint_last_expr(c, &operand))
+        /* only a loop's writes matter (mark_assigned) */
+        if (w->loop >= 0 && knot__lint_is_incdec(c) && knot__lint_last_expr(c, &operand))
             mark_assigned(w, operand, false);
         break;
     }
     case CXCursor_InitListExpr:
-        on_init_list(w, c);
-        return;
+        return on_init_list(w, c);
     case CXCursor_ReturnStmt:
         on_return(w, c);
-        return;
+        break;
     case CXCursor_GotoStmt:
     case CXCursor_IndirectGotoStmt:
         mark_exit(w, c, false);
@@ -567,23 +644,33 @@ static void walk_in_function(walker *w, CXCursor c) {
     default:
         break;
     }
-    walk_children(w, c);
+    return true;
 }
 
-static void walk(walker *w, CXCursor c) {
-    if (w->fn) {
-        walk_in_function(w, c);
-        return;
-    }
+/* knot's channel and select-case types, as the unit declares them (C
+ * declares a struct before any use of it). */
+static void note_knot_type(walker *w, CXCursor c) {
+    if (w->chan.kind == CXType_Invalid && knot__lint_is_knot_struct(c, "knot_chan"))
+        w->chan = clang_getCanonicalType(clang_getCursorType(c));
+    else if (w->kcase.kind == CXType_Invalid && knot__lint_is_knot_struct(c, "knot_case"))
+        w->kcase = clang_getCanonicalType(clang_getCursorType(c));
+}
+
+static bool walk(walker *w, CXCursor c) {
+    if (w->fn)
+        return walk_in_function(w, c);
+    if (clang_getCursorKind(c) == CXCursor_StructDecl)
+        note_knot_type(w, c);
     /* by where it is expanded: libuv's TEST_IMPL(name) macro, defined in a
      * header, writes the function definitions of every test file */
     CXFile file;
     CXSourceLocation loc = clang_getCursorLocation(c);
     clang_getExpansionLocation(loc, &file, NULL, NULL, NULL);
     if (w->main ? !file || !clang_File_isEqual(file, w->main) : !clang_Location_isFromMainFile(loc))
-        return;
+        return false;
     if (clang_getCursorKind(c) == CXCursor_FunctionDecl)
         on_function(w, c);
+    return false;
 }
 
 void knot__lint_gather(CXTranslationUnit tu, knot_lint_tu *out) {

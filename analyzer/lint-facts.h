@@ -135,7 +135,9 @@ typedef struct knot_lint_func {
     size_t nops;
     int nselects; /* select case groups; cases[i] sizes below */
     int *select_cases;
-    knot_lint_pos *returns; /* returns and gotos not taken on a receive's result */
+    /* returns and gotos not taken on a receive's result, nor on a spawn's
+     * failure (offset: where the statement ends) */
+    knot_lint_pos *returns;
     size_t nreturns;
 } knot_lint_func;
 
@@ -144,6 +146,21 @@ typedef struct knot_lint_func {
 typedef struct knot_lint_pass {
     size_t func, call;
 } knot_lint_pass;
+
+/* What a function does with a channel it gets as a parameter, as far as
+ * its own unit shows (lint-summary.c combines them): KNOT_LINT_USE_* flags,
+ * and the calls that hand the channel on to other functions. */
+typedef struct knot_lint_chan_param {
+    size_t func;
+    int param;
+    unsigned uses;
+    int early_line; /* a receive loop that can stop early (KNOT_LINT_USE_RECV_EARLY) */
+} knot_lint_chan_param;
+
+typedef struct knot_lint_chan_pass {
+    size_t func, call; /* indices into funcs and the function's calls */
+    int param, arg;    /* the caller's parameter, as the callee's argument arg */
+} knot_lint_chan_pass;
 
 struct knot_lint_summary;
 
@@ -155,6 +172,10 @@ typedef struct knot_lint_tu {
     size_t npasses;
     size_t *joiners; /* functions that join a thread or wait for a group (indices) */
     size_t njoiners;
+    knot_lint_chan_param *chan_params; /* knot_lint_summarize */
+    size_t nchan_params;
+    knot_lint_chan_pass *chan_passes;
+    size_t nchan_passes;
     /* every translation unit's spawn wrappers, set before the rules run;
      * NULL: the rules see direct spawns only */
     const struct knot_lint_summary *summary;

@@ -141,6 +141,8 @@ void knot_lint_tu_free(knot_lint_tu *tu) {
     free(tu->funcs);
     free(tu->passes);
     free(tu->joiners);
+    free(tu->chan_params);
+    free(tu->chan_passes);
     free(tu->file);
     memset(tu, 0, sizeof *tu);
 }

@@ -46,9 +46,95 @@ static bool joins(const knot_lint_func *f) {
     return join;
 }
 
+/* ---- channel parameters ---- */
+
+/* The call an escape of a channel is, and the argument it goes in as. */
+static const knot_lint_call *escape_call(const knot_lint_func *f, const knot_lint_op *escape,
+                                         int *arg) {
+    for (size_t i = 0; i < f->ncalls; i++) {
+        const knot_lint_call *c = &f->calls[i];
+        if (c->pos.offset != escape->pos.offset)
+            continue;
+        for (size_t a = 0; a < c->nargs; a++)
+            if (knot_lint_key_eq(&c->args[a].key, &escape->ch)) {
+                *arg = (int)a;
+                return c;
+            }
+    }
+    return NULL;
+}
+
+/* A receive (or a helper's receives, flags) in loop `loop` of f: as
+ * KNOT_LINT_USE_* flags, with the line of a loop that can stop early. */
+static unsigned receive_in(const knot_lint_func *f, int loop, unsigned flags, int *early_line) {
+    if (loop < 0)
+        return flags;
+    if (!f->loops[loop].early_exit)
+        return (flags & ~(unsigned)KNOT_LINT_USE_RECV) | KNOT_LINT_USE_RECV_ALL;
+    if (!*early_line)
+        *early_line = f->loops[loop].pos.line;
+    return KNOT_LINT_USE_RECV_EARLY;
+}
+
+/* What f does itself with its parameter p's channel; the calls that hand
+ * it on go into tu->chan_passes. */
+static void summarize_param(knot_lint_tu *tu, size_t fi, int p, bool spawns) {
+    const knot_lint_func *f = &tu->funcs[fi];
+    knot_lint_key key = {f->params[p], ""};
+    unsigned uses = 0;
+    int early = 0;
+    bool passed = false;
+    for (size_t i = 0; i < f->nops; i++) {
+        const knot_lint_op *op = &f->ops[i];
+        if (!knot_lint_key_eq(&op->ch, &key))
+            continue;
+        int arg;
+        const knot_lint_call *c;
+        switch (op->kind) {
+        case KNOT_LINT_SEND:
+            if (op->select >= 0 && f->select_cases[op->select] > 1)
+                break; /* a select with other cases can give up */
+            if ((uses & KNOT_LINT_USE_SEND) || op->loop >= 0)
+                uses |= KNOT_LINT_USE_SENDS;
+            uses |= KNOT_LINT_USE_SEND;
+            break;
+        case KNOT_LINT_RECV:
+            uses |= receive_in(f, op->loop, KNOT_LINT_USE_RECV, &early);
+            break;
+        case KNOT_LINT_CLOSE:
+            uses |= KNOT_LINT_USE_CLOSE;
+            break;
+        case KNOT_LINT_ESCAPE:
+            c = escape_call(f, op, &arg);
+            if (c && c->callee[0]) {
+                *KNOT__PUSH(tu->chan_passes, tu->nchan_passes) =
+                    (knot_lint_chan_pass){fi, (size_t)(c - f->calls), p, arg};
+                passed = true;
+            } else {
+                uses |= KNOT_LINT_USE_LOST;
+            }
+            break;
+        }
+    }
+    /* handed to a task: what the task does is the rules' business */
+    for (size_t i = 0; spawns && i < f->ncalls; i++)
+        for (size_t a = 0; knot_lint_spawn_base(f->calls[i].callee) && a < f->calls[i].nargs; a++)
+            if (f->calls[i].args[a].key.root == key.root)
+                uses |= KNOT_LINT_USE_LOST;
+    if (uses || passed)
+        *KNOT__PUSH(tu->chan_params, tu->nchan_params) = (knot_lint_chan_param){fi, p, uses, early};
+}
+
 void knot_lint_summarize(knot_lint_tu *tu) {
     for (size_t i = 0; i < tu->nfuncs; i++) {
         const knot_lint_func *f = &tu->funcs[i];
+        bool spawns = false;
+        for (size_t k = 0; !spawns && k < f->ncalls; k++)
+            spawns = knot_lint_spawn_base(f->calls[k].callee) != NULL;
+        /* most functions touch no channel: nothing to summarize */
+        for (size_t p = 0; (f->nops || spawns) && p < f->nparams; p++)
+            if (f->params[p])
+                summarize_param(tu, i, (int)p, spawns);
         if (joins(f))
             *KNOT__PUSH(tu->joiners, tu->njoiners) = i;
         unsigned wait = last_wait(f);
@@ -168,6 +254,116 @@ static bool add_if_wrapper(knot_lint_summary *s, const knot_lint_tu *tu, const k
     return true;
 }
 
+/* ---- channel parameters, combined ---- */
+
+/* The summary of parameter `param` of the function a call to name made in
+ * tu calls: this unit's own, else another unit's external one; NULL when
+ * there is none (the function ignores the channel, or is not defined). */
+static const knot_lint_chan_fn *find_chan(const knot_lint_summary *s, const knot_lint_tu *tu,
+                                          const char *name, int param) {
+    const knot_lint_chan_fn *global = NULL;
+    for (size_t i = 0; i < s->nchans; i++) {
+        const knot_lint_chan_fn *c = &s->chans[i];
+        if (c->param != param || strcmp(c->name, name) != 0)
+            continue;
+        if (c->tu == tu)
+            return c;
+        if (!c->is_static)
+            global = c;
+    }
+    return knot_lint_find_func(tu, name) ? NULL : global;
+}
+
+static bool defined_anywhere(const knot_lint_summary *s, const knot_lint_tu *tu, const char *name) {
+    if (knot_lint_find_func(tu, name))
+        return true;
+    for (size_t t = 0; t < s->ntus; t++) {
+        const knot_lint_func *g = knot_lint_find_func(s->tus[t], name);
+        if (g && !g->is_static)
+            return true;
+    }
+    return false;
+}
+
+/* What a call to callee made in tu does with the channel in argument arg. */
+static unsigned callee_uses(const knot_lint_summary *s, const knot_lint_tu *tu, const char *callee,
+                            int arg, const knot_lint_chan_fn **via) {
+    knot_lint_spawn sp;
+    *via = NULL;
+    if (spawn_in(s, tu, callee, &sp))
+        return KNOT_LINT_USE_LOST; /* a task's doing: the rules follow tasks */
+    *via = find_chan(s, tu, callee, arg);
+    if (*via)
+        return (*via)->uses;
+    return defined_anywhere(s, tu, callee) ? 0 : KNOT_LINT_USE_LOST;
+}
+
+unsigned knot_lint_escape_uses(const knot_lint_tu *tu, const knot_lint_func *f,
+                               const knot_lint_op *escape, const knot_lint_chan_fn **via) {
+    int arg;
+    const knot_lint_call *c = escape_call(f, escape, &arg);
+    *via = NULL;
+    if (!c || !c->callee[0] || !tu->summary)
+        return KNOT_LINT_USE_LOST;
+    return callee_uses(tu->summary, tu, c->callee, arg, via);
+}
+
+/* Add to the caller's summary what the callee does through one call;
+ * true if that changed it. */
+static bool add_pass(knot_lint_summary *s, const knot_lint_tu *tu, const knot_lint_chan_pass *p) {
+    const knot_lint_func *f = &tu->funcs[p->func];
+    const knot_lint_call *call = &f->calls[p->call];
+    knot_lint_chan_fn *caller = NULL;
+    for (size_t i = 0; !caller && i < s->nchans; i++)
+        if (s->chans[i].tu == tu && s->chans[i].param == p->param &&
+            strcmp(s->chans[i].name, f->name) == 0)
+            caller = &s->chans[i];
+    const knot_lint_chan_fn *via;
+    unsigned u = callee_uses(s, tu, call->callee, p->arg, &via);
+    unsigned add =
+        u & (KNOT_LINT_USE_SEND | KNOT_LINT_USE_SENDS | KNOT_LINT_USE_CLOSE | KNOT_LINT_USE_LOST);
+    if ((u & KNOT_LINT_USE_SEND) && call->loop >= 0)
+        add |= KNOT_LINT_USE_SENDS;
+    int early = 0;
+    if (u & KNOT_LINT_USE_RECEIVES)
+        add |= receive_in(f, call->loop, u & KNOT_LINT_USE_RECEIVES, &early);
+    if (!caller || (caller->uses | add) == caller->uses)
+        return false;
+    caller->uses |= add;
+    if ((caller->uses & KNOT_LINT_USE_RECV_EARLY) && !caller->early_line) {
+        caller->early_line = early ? early : via ? via->early_line : 0;
+        snprintf(caller->early_in, sizeof caller->early_in, "%s",
+                 early ? f->name
+                 : via ? via->early_in
+                       : "");
+    }
+    return true;
+}
+
+static void build_chans(knot_lint_summary *s, knot_lint_tu *const *tus, size_t n) {
+    for (size_t t = 0; t < n; t++)
+        for (size_t i = 0; i < tus[t]->nchan_params; i++) {
+            const knot_lint_chan_param *cp = &tus[t]->chan_params[i];
+            const knot_lint_func *f = &tus[t]->funcs[cp->func];
+            knot_lint_chan_fn *c = KNOT__PUSH(s->chans, s->nchans);
+            *c = (knot_lint_chan_fn){.tu = tus[t],
+                                     .is_static = f->is_static,
+                                     .param = cp->param,
+                                     .uses = cp->uses,
+                                     .early_line = cp->early_line};
+            snprintf(c->name, sizeof c->name, "%s", f->name);
+            if (cp->early_line)
+                snprintf(c->early_in, sizeof c->early_in, "%s", f->name);
+        }
+    /* flags only grow: this ends, after as many rounds as helpers nest */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t t = 0; t < n; t++)
+            for (size_t i = 0; i < tus[t]->nchan_passes; i++)
+                changed |= add_pass(s, tus[t], &tus[t]->chan_passes[i]);
+    }
+}
+
 void knot_lint_summary_build(knot_lint_summary *s, knot_lint_tu *const *tus, size_t n) {
     s->tus = tus;
     s->ntus = n;
@@ -191,9 +387,11 @@ void knot_lint_summary_build(knot_lint_summary *s, knot_lint_tu *const *tus, siz
             }
         }
     }
+    build_chans(s, tus, n);
 }
 
 void knot_lint_summary_free(knot_lint_summary *s) {
     free(s->v);
+    free(s->chans);
     memset(s, 0, sizeof *s);
 }

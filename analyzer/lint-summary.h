@@ -1,7 +1,10 @@
 /* Function summaries across translation units: which functions start a
  * task or thread with one of their parameters as its argument (spawn
  * wrappers such as pigz's launch() or libuv's uv_thread_create), however
- * many calls deep, wherever they are defined.
+ * many calls deep, wherever they are defined; and what every function does
+ * with a channel it is given (sends, receives, closes), so that a helper
+ * such as produce(ch) or drain(ch) in one file is seen at its callers in
+ * another.
  *
  * Each translation unit lists, in the parallel pass, the calls that hand
  * on its functions' parameters (knot_lint_summarize); once every unit is
@@ -26,9 +29,34 @@ typedef struct knot_lint_wrapper {
     const char *base; /* the spawning call it comes down to ("pthread_create") */
 } knot_lint_wrapper;
 
+/* What a function does with the channel it gets as parameter `param`,
+ * through the functions it hands it to as well. */
+enum {
+    KNOT_LINT_USE_SEND = 1,        /* sends on it (a send that can block) */
+    KNOT_LINT_USE_SENDS = 2,       /* more than once, or in a loop */
+    KNOT_LINT_USE_RECV = 4,        /* receives from it, outside loops */
+    KNOT_LINT_USE_RECV_ALL = 8,    /* in a loop that runs until the channel is closed */
+    KNOT_LINT_USE_RECV_EARLY = 16, /* in a loop that can return or break early */
+    KNOT_LINT_USE_CLOSE = 32,
+    KNOT_LINT_USE_LOST = 64, /* hands it on where the linter cannot follow */
+    KNOT_LINT_USE_RECEIVES = KNOT_LINT_USE_RECV | KNOT_LINT_USE_RECV_ALL | KNOT_LINT_USE_RECV_EARLY,
+};
+
+typedef struct knot_lint_chan_fn {
+    char name[64];
+    const knot_lint_tu *tu;
+    bool is_static;
+    int param;
+    unsigned uses;
+    int early_line;    /* the early receive loop's line */
+    char early_in[64]; /* and the function it is in */
+} knot_lint_chan_fn;
+
 typedef struct knot_lint_summary {
     knot_lint_wrapper *v;
     size_t n;
+    knot_lint_chan_fn *chans;
+    size_t nchans;
     knot_lint_tu *const *tus; /* every unit, where task functions are looked up */
     size_t ntus;
 } knot_lint_summary;
@@ -60,6 +88,12 @@ const knot_lint_func *knot_lint_find_callee(const knot_lint_tu *tu, const char *
  * spawn wrapper (which the rules follow like a direct spawn)? */
 bool knot_lint_escape_is_spawn(const knot_lint_tu *tu, const knot_lint_func *f,
                                const knot_lint_op *escape);
+/* What the call at an escape of a channel in f (made in tu) does with it:
+ * the callee's KNOT_LINT_USE_* flags for that argument, 0 for a function
+ * that ignores it, KNOT_LINT_USE_LOST when the callee is unknown, a spawn,
+ * or the escape is not a call. *via: the callee's summary, or NULL. */
+unsigned knot_lint_escape_uses(const knot_lint_tu *tu, const knot_lint_func *f,
+                               const knot_lint_op *escape, const knot_lint_chan_fn **via);
 /* Does the call wait for a task (join, wait group, group, a receive)? */
 bool knot_lint_is_wait(const char *callee);
 /* The same, with the joiners of every unit: a call to callee made in tu. */

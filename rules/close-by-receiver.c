@@ -1,7 +1,9 @@
 /* Rule `close-by-receiver`: a function closes a channel it only receives
  * from. Only a sender knows when nothing more will be sent; a receiver that
  * closes (on a timeout, say: Go in Practice's listing 3.9) makes the next
- * send panic with "send on closed channel". */
+ * send panic with "send on closed channel". A function it hands the channel
+ * to, in any file, counts by its summary: drain(ch) receives, finish(ch)
+ * closes, produce(ch) sends. */
 #include "../analyzer/lint-rules.h"
 #include "../analyzer/rules.h"
 
@@ -15,11 +17,31 @@ const knot_rule knot_rule_close_by_receiver = {
     .summary = "a function closes a channel it only receives from",
 };
 
-static const knot_lint_op *first_op(const knot_lint_func *f, enum knot_lint_op_kind kind,
-                                    const knot_lint_key *ch) {
-    for (size_t i = 0; i < f->nops; i++)
-        if (f->ops[i].kind == kind && knot_lint_key_eq(&f->ops[i].ch, ch))
+/* What op does with the channel, as KNOT_LINT_USE_* flags: a call it is
+ * handed to, by that function's summary (*via; a spawn counts as lost). */
+static unsigned op_uses(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_op *op,
+                        const knot_lint_chan_fn **via) {
+    *via = NULL;
+    switch (op->kind) {
+    case KNOT_LINT_SEND:
+        return KNOT_LINT_USE_SEND;
+    case KNOT_LINT_RECV:
+        return KNOT_LINT_USE_RECV;
+    case KNOT_LINT_CLOSE:
+        return KNOT_LINT_USE_CLOSE;
+    default:
+        return knot_lint_escape_uses(tu, f, op, via);
+    }
+}
+
+/* The first op on ch that does any of uses. */
+static const knot_lint_op *first_use(const knot_lint_tu *tu, const knot_lint_func *f, unsigned uses,
+                                     const knot_lint_key *ch) {
+    for (size_t i = 0; i < f->nops; i++) {
+        const knot_lint_chan_fn *via;
+        if (knot_lint_key_eq(&f->ops[i].ch, ch) && (op_uses(tu, f, &f->ops[i], &via) & uses))
             return &f->ops[i];
+    }
     return NULL;
 }
 
@@ -51,10 +73,14 @@ static bool task_may_send(const knot_lint_tu *tu, const knot_lint_func *f,
  * repeatedly, or if the linter cannot see what they do. */
 static bool senders_may_remain(const knot_lint_tu *tu, const knot_lint_func *f,
                                const knot_lint_key *ch) {
-    for (size_t i = 0; i < f->nops; i++)
+    for (size_t i = 0; i < f->nops; i++) {
+        const knot_lint_chan_fn *via;
         if (f->ops[i].kind == KNOT_LINT_ESCAPE && knot_lint_key_eq(&f->ops[i].ch, ch) &&
-            !knot_lint_escape_is_spawn(tu, f, &f->ops[i]))
+            !knot_lint_escape_is_spawn(tu, f, &f->ops[i]) &&
+            (knot_lint_escape_uses(tu, f, &f->ops[i], &via) &
+             (KNOT_LINT_USE_LOST | KNOT_LINT_USE_SEND)))
             return true;
+    }
     int spawns = 0;
     bool may_send = false;
     for (size_t i = 0; i < f->ncalls; i++) {
@@ -122,17 +148,20 @@ static bool find_handover(const knot_lint_tu *tu, const knot_lint_func *f, const
     return false;
 }
 
+/* close: a close, or a call to a function that closes (via) */
 static void check_close(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_op *close,
-                        knot_findings *out) {
-    const knot_lint_op *recv = first_op(f, KNOT_LINT_RECV, &close->ch);
-    if (!recv || first_op(f, KNOT_LINT_SEND, &close->ch))
+                        const knot_lint_chan_fn *via, knot_findings *out) {
+    const knot_lint_op *recv = first_use(tu, f, KNOT_LINT_USE_RECEIVES, &close->ch);
+    if (!recv || first_use(tu, f, KNOT_LINT_USE_SEND | KNOT_LINT_USE_SENDS, &close->ch))
         return;
     const knot_lint_var *v = knot_lint_find_var(f, close->ch.root);
     bool own = v && !v->is_param && !close->ch.field[0];
     if (own && !senders_may_remain(tu, f, &close->ch))
         return; /* nobody can still be sending on it */
-    char name[160], whose[200] = "";
+    char name[160], whose[200] = "", through[80] = "";
     name_of(f, close, name, sizeof name);
+    if (via)
+        snprintf(through, sizeof through, " through %s()", via->name);
     handover h;
     bool handed = !own && find_handover(tu, f, &close->ch, &h);
     if (handed && strcmp(h.chan->name, name) != 0)
@@ -140,10 +169,10 @@ static void check_close(const knot_lint_tu *tu, const knot_lint_func *f, const k
     knot_finding *fd = knot_findings_add(
         out, knot_rule_close_by_receiver.id, knot_rule_close_by_receiver.severity, false,
         knot_lint_loc(tu, close->pos, f->name),
-        "%s() closes '%s'%s but only receives from it: its senders cannot know, and their next "
+        "%s() closes '%s'%s%s but only receives from it: its senders cannot know, and their next "
         "send panics (send on closed channel); let the sender close it, or tell the sender to "
         "stop through a separate done channel",
-        f->name, name, whose);
+        f->name, name, whose, through);
     name_of(f, recv, name, sizeof name);
     knot_finding_relate(fd, knot_lint_loc(tu, recv->pos, f->name), "%s() receives from '%s' here",
                         f->name, name);
@@ -154,7 +183,15 @@ static void check_close(const knot_lint_tu *tu, const knot_lint_func *f, const k
 
 void knot_lint_check_close_by_receiver(const knot_lint_tu *tu, knot_findings *out) {
     for (size_t i = 0; i < tu->nfuncs; i++)
-        for (size_t k = 0; k < tu->funcs[i].nops; k++)
-            if (tu->funcs[i].ops[k].kind == KNOT_LINT_CLOSE)
-                check_close(tu, &tu->funcs[i], &tu->funcs[i].ops[k], out);
+        for (size_t k = 0; k < tu->funcs[i].nops; k++) {
+            const knot_lint_func *f = &tu->funcs[i];
+            const knot_lint_op *op = &f->ops[k];
+            const knot_lint_chan_fn *via = NULL;
+            /* a helper that receives too is reported where it closes */
+            if (op->kind == KNOT_LINT_CLOSE ||
+                (op->kind == KNOT_LINT_ESCAPE &&
+                 (op_uses(tu, f, op, &via) & (KNOT_LINT_USE_CLOSE | KNOT_LINT_USE_RECEIVES |
+                                              KNOT_LINT_USE_LOST)) == KNOT_LINT_USE_CLOSE))
+                check_close(tu, f, op, via, out);
+        }
 }

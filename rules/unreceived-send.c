@@ -8,7 +8,9 @@
  * and hands to tasks defined in any file linted with it are followed:
  * directly, or in a struct, an array of them or a heap object it fills;
  * through knot_go, knot_go_copy, pthread_create, thrd_create or a spawn
- * wrapper. One that goes anywhere else, or that the function closes, is
+ * wrapper. A function the maker or a task hands the channel to (produce(ch),
+ * drain(ch), in any file) counts by its summary: it sends, receives or
+ * closes. One that goes anywhere else, or that the function closes, is
  * left alone. When a count is not known, the rule stays silent. */
 #include "../analyzer/lint-rules.h"
 #include "../analyzer/rules.h"
@@ -31,6 +33,7 @@ typedef struct sender {
     const knot_lint_func *func;
     const knot_lint_op *op;
     const knot_lint_call *spawn; /* NULL for the maker's own sends */
+    const char *via;             /* the helper that sends, or NULL */
 } sender;
 
 /* How many sends: n known ones, plus terms bounded by a variable, or
@@ -84,19 +87,29 @@ static int buffer_holds(const knot_lint_var *v, const tally *t) {
 }
 
 static void add_sender(chan_use *u, const knot_lint_tu *tu, const knot_lint_func *f,
-                       const knot_lint_op *op, const knot_lint_call *spawn) {
+                       const knot_lint_op *op, const knot_lint_call *spawn, const char *via) {
     sender *grown = realloc(u->senders, (u->nsenders + 1) * sizeof *grown);
     if (!grown) {
         u->lost = true;
         return;
     }
     u->senders = grown;
-    u->senders[u->nsenders++] = (sender){tu, f, op, spawn};
+    u->senders[u->nsenders++] = (sender){tu, f, op, spawn, via};
 }
 
 /* A send inside a select with other cases can give up: not a blocked send. */
 static bool can_block(const knot_lint_func *f, const knot_lint_op *op) {
     return op->select < 0 || f->select_cases[op->select] <= 1;
+}
+
+/* What an escape of the channel does with it: KNOT_LINT_USE_* flags of
+ * the function it is handed to (*via), 0 for a spawn (followed apart). */
+static unsigned escape_uses(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_op *op,
+                            const knot_lint_chan_fn **via) {
+    *via = NULL;
+    if (knot_lint_escape_is_spawn(tu, f, op))
+        return 0;
+    return knot_lint_escape_uses(tu, f, op, via);
 }
 
 /* What a task spawned with the channel does with it. */
@@ -112,13 +125,18 @@ static void follow_task(chan_use *u, const knot_lint_call *spawn, const knot_lin
         if (op->ch.root != task->params[0] ||
             !knot_lint_arg_carries(u->maker, arg, &u->key, op->ch.field))
             continue;
-        if (op->kind == KNOT_LINT_ESCAPE)
+        const knot_lint_chan_fn *via = NULL;
+        unsigned uses = op->kind == KNOT_LINT_ESCAPE ? knot_lint_escape_uses(tu, task, op, &via)
+                        : op->kind == KNOT_LINT_RECV ? KNOT_LINT_USE_RECV
+                        : op->kind == KNOT_LINT_SEND && can_block(task, op) ? KNOT_LINT_USE_SEND
+                                                                            : 0;
+        if (uses & KNOT_LINT_USE_LOST)
             u->lost = true;
-        else if (op->kind == KNOT_LINT_RECV)
+        else if (uses & KNOT_LINT_USE_RECEIVES)
             u->drained = true;
-        else if (op->kind == KNOT_LINT_SEND && can_block(task, op)) {
-            add_sender(u, tu, task, op, spawn);
-            many |= op->loop >= 0 || sends;
+        else if (uses & KNOT_LINT_USE_SEND) {
+            add_sender(u, tu, task, op, spawn, via ? via->name : NULL);
+            many |= op->loop >= 0 || sends || (uses & KNOT_LINT_USE_SENDS);
             sends = true;
         }
     }
@@ -147,12 +165,15 @@ static void follow_spawns(chan_use *u) {
 static void report(const chan_use *u, const char *why, knot_findings *out) {
     for (size_t i = 0; i < u->nsenders; i++) {
         const sender *s = &u->senders[i];
+        char via[80] = "";
+        if (s->via)
+            snprintf(via, sizeof via, ", in %s()", s->via);
         knot_finding *fd = knot_findings_add(
             out, knot_rule_unreceived_send.id, knot_rule_unreceived_send.severity, false,
             knot_lint_loc(s->tu, s->op->pos, s->func->name),
-            "this send on '%s' (made in %s()) can block forever: %s; give the channel room for "
+            "this send on '%s' (made in %s()%s) can block forever: %s; give the channel room for "
             "every send, or keep receiving until every sender is done",
-            u->var->name, u->maker->name, why);
+            u->var->name, u->maker->name, via, why);
         knot_finding_relate(fd, knot_lint_loc(u->tu, u->var->pos, u->maker->name),
                             "'%s' is made here", u->var->name);
         if (s->spawn)
@@ -161,22 +182,43 @@ static void report(const chan_use *u, const char *why, knot_findings *out) {
     }
 }
 
+/* A receive loop that can stop early: the function it is in, its line. */
+typedef struct early_loop {
+    const char *func;
+    int line;
+} early_loop;
+
+/* The maker's receive flags from op (its own receive, or a helper's). */
+static unsigned receives(const chan_use *u, const knot_lint_op *op, const knot_lint_chan_fn **via) {
+    *via = NULL;
+    if (!knot_lint_key_eq(&op->ch, &u->key))
+        return 0;
+    if (op->kind == KNOT_LINT_RECV)
+        return KNOT_LINT_USE_RECV;
+    if (op->kind != KNOT_LINT_ESCAPE)
+        return 0;
+    return escape_uses(u->tu, u->maker, op, via) & KNOT_LINT_USE_RECEIVES;
+}
+
 /* The receives in the maker: is any in a loop that can stop early, and how
  * many are outside loops? */
-static void maker_receives(const chan_use *u, int *total, int *straight,
-                           const knot_lint_loop **early) {
+static void maker_receives(const chan_use *u, int *total, int *straight, early_loop *early) {
     const knot_lint_func *f = u->maker;
     for (size_t i = 0; i < f->nops; i++) {
         const knot_lint_op *op = &f->ops[i];
-        if (op->kind != KNOT_LINT_RECV || !knot_lint_key_eq(&op->ch, &u->key))
+        const knot_lint_chan_fn *via;
+        unsigned r = receives(u, op, &via);
+        if (!r)
             continue;
         ++*total;
-        if (op->loop < 0)
-            ++*straight;
-        else if (f->loops[op->loop].early_exit)
-            *early = &f->loops[op->loop];
-        else
+        if (r & KNOT_LINT_USE_RECV_EARLY)
+            *early = (early_loop){via->early_in, via->early_line};
+        else if (op->loop >= 0 && f->loops[op->loop].early_exit)
+            *early = (early_loop){f->name, f->loops[op->loop].pos.line};
+        else if (op->loop >= 0 || (r & KNOT_LINT_USE_RECV_ALL))
             *straight = -1000000; /* a receive loop that runs to the end: enough */
+        else
+            ++*straight;
     }
 }
 
@@ -188,10 +230,11 @@ static int return_before_receiving(const chan_use *u) {
     for (size_t i = 0; i < u->nsenders; i++)
         if (u->senders[i].spawn && u->senders[i].spawn->pos.offset < spawned)
             spawned = u->senders[i].spawn->pos.offset;
-    for (size_t i = 0; i < f->nops; i++)
-        if (f->ops[i].kind == KNOT_LINT_RECV && knot_lint_key_eq(&f->ops[i].ch, &u->key) &&
-            f->ops[i].pos.offset < received)
+    for (size_t i = 0; i < f->nops; i++) {
+        const knot_lint_chan_fn *via;
+        if (f->ops[i].pos.offset < received && receives(u, &f->ops[i], &via))
             received = f->ops[i].pos.offset;
+    }
     for (size_t i = 0; spawned != UINT_MAX && i < f->nreturns; i++)
         if (f->returns[i].offset > spawned && f->returns[i].offset < received)
             return f->returns[i].line;
@@ -203,7 +246,7 @@ static void judge(chan_use *u, knot_findings *out) {
     if (u->lost || u->drained || u->nsenders == 0 || holds != 0)
         return;
     int total = 0, straight = 0;
-    const knot_lint_loop *early = NULL;
+    early_loop early = {NULL, 0};
     maker_receives(u, &total, &straight, &early);
     int bail = return_before_receiving(u);
     char why[200];
@@ -214,11 +257,14 @@ static void judge(chan_use *u, knot_findings *out) {
                  "%s() can return (line %d) after starting its senders and before receiving",
                  u->maker->name, bail);
         report(u, why, out);
-    } else if (early) {
+    } else if (early.func) {
+        char in[80] = "";
+        if (strcmp(early.func, u->maker->name) != 0)
+            snprintf(in, sizeof in, " in %s()", early.func);
         snprintf(why, sizeof why,
-                 "%s() may stop receiving early (the loop at line %d returns or breaks) "
+                 "%s() may stop receiving early (the loop at line %d%s returns or breaks) "
                  "while senders remain",
-                 u->maker->name, early->pos.line);
+                 u->maker->name, early.line, in);
         report(u, why, out);
     } else if (straight > 0 && !u->sends.unbounded && !u->sends.symbolic &&
                straight + u->var->cap_value < u->sends.n) {
@@ -233,8 +279,10 @@ static bool maker_keeps(const knot_lint_tu *tu, const knot_lint_func *f, const k
         const knot_lint_op *op = &f->ops[i];
         if (!knot_lint_key_eq(&op->ch, ch))
             continue;
+        const knot_lint_chan_fn *via;
         if (op->kind == KNOT_LINT_CLOSE ||
-            (op->kind == KNOT_LINT_ESCAPE && !knot_lint_escape_is_spawn(tu, f, op)))
+            (op->kind == KNOT_LINT_ESCAPE &&
+             (escape_uses(tu, f, op, &via) & (KNOT_LINT_USE_LOST | KNOT_LINT_USE_CLOSE))))
             return false;
     }
     return true;
@@ -247,9 +295,14 @@ static void check_chan(const knot_lint_tu *tu, const knot_lint_func *f, const kn
         return;
     for (size_t i = 0; i < f->nops; i++) {
         const knot_lint_op *op = &f->ops[i];
-        if (op->kind == KNOT_LINT_SEND && knot_lint_key_eq(&op->ch, &u.key) && can_block(f, op)) {
-            add_sender(&u, tu, f, op, NULL);
+        if (!knot_lint_key_eq(&op->ch, &u.key))
+            continue;
+        const knot_lint_chan_fn *via = NULL;
+        unsigned uses = op->kind == KNOT_LINT_ESCAPE ? escape_uses(tu, f, op, &via) : 0;
+        if ((op->kind == KNOT_LINT_SEND && can_block(f, op)) || (uses & KNOT_LINT_USE_SEND)) {
+            add_sender(&u, tu, f, op, NULL, via ? via->name : NULL);
             add_times(&u.sends, f, op->loop);
+            u.sends.unbounded |= (uses & KNOT_LINT_USE_SENDS) != 0;
         }
     }
     follow_spawns(&u);
