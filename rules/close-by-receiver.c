@@ -2,8 +2,8 @@
  * from. Only a sender knows when nothing more will be sent; a receiver that
  * closes (on a timeout, say: Go in Practice's listing 3.9) makes the next
  * send panic with "send on closed channel". */
-#include "../analyzer/lint-rules.h"
-#include "../analyzer/rules.h"
+#include "lint-rules.h"
+#include "rules.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -10,8 +10,8 @@
  * through knot_go, knot_go_copy, pthread_create, thrd_create or a spawn
  * wrapper. One that goes anywhere else, or that the function closes, is
  * left alone. When a count is not known, the rule stays silent. */
-#include "../analyzer/lint-rules.h"
-#include "../analyzer/rules.h"
+#include "lint-rules.h"
+#include "rules.h"
 
 #include <limits.h>
 #include <stdio.h>
