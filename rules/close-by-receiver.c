@@ -4,8 +4,8 @@
  * send panic with "send on closed channel". A function it hands the channel
  * to, in any file, counts by its summary: drain(ch) receives, finish(ch)
  * closes, produce(ch) sends. */
-#include "../analyzer/lint-rules.h"
-#include "../analyzer/rules.h"
+#include "lint-rules.h"
+#include "rules.h"
 
 #include <stdio.h>
 #include <string.h>

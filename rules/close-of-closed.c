@@ -2,7 +2,7 @@
  * the run did it, with the first close as the related site. (A second close
  * that did not run leaves nothing in a trace to reorder, so this rule has no
  * predicted form; the static double-close lint covers paths.) */
-#include "../analyzer/replay.h"
+#include "replay.h"
 
 const knot_rule knot_rule_close_of_closed = {
     .id = "close-of-closed",

@@ -1,6 +1,6 @@
 /* Rule `close-of-nil`: closing a nil channel panics (Go's spec; knot's
  * runtime does the same). Reported where the run did it. */
-#include "../analyzer/replay.h"
+#include "replay.h"
 
 const knot_rule knot_rule_close_of_nil = {
     .id = "close-of-nil",

@@ -16,8 +16,8 @@
  * leaves them there by design (xz, libuv). Such an idle thread is a note,
  * not a warning, unless another stuck task waits for it: for a lock it
  * holds, or in a join of it. */
-#include "../analyzer/replay.h"
-#include "../analyzer/waitfor.h"
+#include "replay.h"
+#include "waitfor.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
  * with one held.
  * Ownership is followed from the trace itself: a lock that succeeded while
  * its task already held the mutex shows the mutex is recursive. */
-#include "../analyzer/replay.h"
+#include "replay.h"
 
 #include <stdlib.h>
 

@@ -12,8 +12,8 @@
  * a note. A gate lock keeps both silent (ThreadSanitizer and Helgrind report
  * that case; these rules do not).
  * Only blocking acquisitions close a cycle: a trylock or timed lock gives up. */
-#include "../analyzer/replay.h"
-#include "../analyzer/scc.h"
+#include "replay.h"
+#include "scc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

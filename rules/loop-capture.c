@@ -4,8 +4,8 @@
  * moved on: gopl's loop-variable capture, which C makes worse because the
  * object may no longer exist at all. knot_go_copy is the fix, and exempt.
  * Spawn wrappers count as spawns, from whichever file defines them. */
-#include "../analyzer/lint-rules.h"
-#include "../analyzer/rules.h"
+#include "lint-rules.h"
+#include "rules.h"
 
 #include <stdio.h>
 #include <string.h>

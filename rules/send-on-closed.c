@@ -12,7 +12,7 @@
  * before the close only through them is predicted too, unless the receives
  * ordered before the close without them are as many as the sends: then every
  * send was received before the close, whichever receive took it. */
-#include "../analyzer/replay.h"
+#include "replay.h"
 
 #include <stdlib.h>
 

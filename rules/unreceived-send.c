@@ -12,8 +12,8 @@
  * drain(ch), in any file) counts by its summary: it sends, receives or
  * closes. One that goes anywhere else, or that the function closes, is
  * left alone. When a count is not known, the rule stays silent. */
-#include "../analyzer/lint-rules.h"
-#include "../analyzer/rules.h"
+#include "lint-rules.h"
+#include "rules.h"
 
 #include <limits.h>
 #include <stdio.h>

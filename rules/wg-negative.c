@@ -3,7 +3,7 @@
  * than Dones — the Add it relies on is not ordered before it (typically an
  * Add made after spawning the task that calls Done), so another schedule
  * runs the Done first and panics. */
-#include "../analyzer/replay.h"
+#include "replay.h"
 
 #include <stdlib.h>
 

@@ -2,10 +2,10 @@
  * operation appends a 64-byte record to path.db.knot-journal, which
  * `knot run` (or any later knot command) imports into the SQLite trace.
  *
- * Hot path: one predictable branch when tracing is off. When on: a sequence
- * number from one atomic counter (taken under the object's lock by the
- * caller, so each object's events are numbered in the real order of its
- * operations), and a store into this thread's chunk of a MAP_SHARED mapping
+ * Hot path: one predictable branch when tracing is off. When on: a Lamport
+ * clock (taken under the object's lock by the caller, so each object's
+ * events are ordered as its operations were; record.h says why there is no
+ * global counter), and a store into this thread's chunk of a MAP_SHARED mapping
  * of the journal. No system call, no lock, no copy; and because the mapping
  * is shared with the file, a record written is a record kept, whether the
  * process then exits, panics, aborts, crashes or is killed with SIGKILL. */
@@ -379,7 +379,8 @@ static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, 
 
 KNOT__TLS unsigned knot__recording;
 
-/* Both keep errno (the slow paths that could change it restore it). */
+/* knot__emit and knot__emit_call keep errno (the slow paths that could change
+ * it restore it). */
 uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, uint64_t *obj_clock,
                     const knot_site *site, uint64_t a, uint64_t b) {
     knot__recording++;

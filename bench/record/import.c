@@ -7,7 +7,7 @@
  * usage: bench_import JOURNAL TRACE [RUNS=3]
  * prints: events seconds events/s journal-bytes trace-bytes
  */
-#include "../../analyzer/trace-import.h"
+#include "trace-import.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 #ifndef KNOT_BENCH_SYNTHETIC_TRACE_H
 #define KNOT_BENCH_SYNTHETIC_TRACE_H
 
-#include "../../analyzer/trace-schema.h"
+#include "trace-schema.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

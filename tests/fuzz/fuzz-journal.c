@@ -1,8 +1,8 @@
 /* libFuzzer target for the journal importer: whatever the bytes, importing
  * them either succeeds or fails with a message; never a crash, a hang or a
  * sanitizer report. */
-#include "../../analyzer/trace-import.h"
-#include "../../runtime-shim/record.h"
+#include "record.h"
+#include "trace-import.h"
 
 #include <stdint.h>
 #include <stdlib.h>

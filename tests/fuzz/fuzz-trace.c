@@ -9,10 +9,10 @@
  * Odd: the bytes are the database file itself. A script that cannot be
  * written (the schema or an insert no longer fits) aborts: the fuzzer
  * would otherwise go on with empty traces and find nothing. */
-#include "../../analyzer/findings.h"
-#include "../../analyzer/replay.h"
-#include "../../analyzer/trace-import.h"
-#include "../../analyzer/trace-schema.h"
+#include "findings.h"
+#include "replay.h"
+#include "trace-import.h"
+#include "trace-schema.h"
 
 #include <sqlite3.h>
 #include <stdint.h>

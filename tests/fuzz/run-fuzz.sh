@@ -10,11 +10,12 @@ src=$1 build=$2 seconds=$3 target=${4:-journal}
 out=$build/tests/fuzz/$target
 mkdir -p "$out/corpus"
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-    -I"$src/include" -D_GNU_SOURCE)
+    -I"$src/include" -I"$src/runtime-shim" -I"$src/rules" -D_GNU_SOURCE)
+for part in trace replay lint findings cli; do flags+=(-I"$src/analyzer/$part"); done
 case $target in
 journal)
     clang "${flags[@]}" -o "$out/fuzz" "$src/tests/fuzz/fuzz-journal.c" \
-        "$src/analyzer/trace-import.c" "$src/analyzer/outfile.c" "$src/analyzer/symbolize.c" "$src/analyzer/call-chains.c" \
+        "$src"/analyzer/trace/*.c \
         $(pkg-config --cflags --libs sqlite3)
     # Seed: the used front of a real journal, as the fuzzer sees inputs (a
     # mode byte, then records behind the header it adds).
@@ -28,9 +29,10 @@ journal)
     max_len=16384
     ;;
 trace)
-    # everything but the CLI, the libclang front end and the pictures
-    analyzer=$(ls "$src"/analyzer/*.c | grep -v -e '/knot\.c$' -e '/cmd-' -e '/lint\.c$' \
-        -e '/lint-facts\.c$' -e '/lint-ast\.c$' -e '/graph-' -e '/render\.c$' -e '/report-')
+    # everything but the commands, the libclang front end and the pictures
+    # (cli/check.c holds the list of dynamic checks the fuzzer runs)
+    analyzer=$(ls "$src"/analyzer/{trace,replay,findings}/*.c "$src"/analyzer/lint/lint-{query,summary}.c \
+        "$src"/analyzer/cli/check.c)
     # shellcheck disable=SC2086
     clang "${flags[@]}" -o "$out/fuzz" "$src/tests/fuzz/fuzz-trace.c" $analyzer "$src"/rules/*.c \
         $(pkg-config --cflags --libs sqlite3 jansson)

@@ -17,7 +17,7 @@
  * KNOT_LOCK_WRAPPERS names more (commas or spaces between function names). */
 #include "call-chains.h"
 
-#include "../runtime-shim/record.h"
+#include "record.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -149,4 +149,8 @@ int knot_findings_write_json(const knot_findings *fs, FILE *out);
 int knot_findings_write_sarif(const knot_findings *fs, FILE *out);
 int knot_findings_write(const knot_findings *fs, enum knot_format format, FILE *out, bool color);
 
+/* Whether text written to the stream out should be coloured: one answer for
+ * every command (a terminal, and NO_COLOR unset, as no-color.org asks). */
+bool knot_findings_color(FILE *out);
+
 #endif

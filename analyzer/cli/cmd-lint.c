@@ -529,7 +529,7 @@ static int write_findings(knot_findings *fs, const options *o) {
         }
         out = file.f;
     }
-    bool color = o->format == KNOT_FORMAT_TEXT && !o->output && isatty(fileno(stdout));
+    bool color = o->format == KNOT_FORMAT_TEXT && !o->output && knot_findings_color(stdout);
     int rc = knot_findings_write(fs, o->format, out, color);
     if (out != stdout && rc != 0) {
         knot_outfile_abort(&file);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void *xrealloc(void *p, size_t n) {
     void *q = realloc(p, n ? n : 1);
@@ -351,3 +352,5 @@ int knot_findings_write(const knot_findings *fs, enum knot_format format, FILE *
         return knot_findings_write_text(fs, out, color);
     }
 }
+
+bool knot_findings_color(FILE *out) { return isatty(fileno(out)) && !getenv("NO_COLOR"); }

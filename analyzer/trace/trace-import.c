@@ -9,8 +9,8 @@
 #include "trace-import.h"
 #include "outfile.h"
 
-#include "../runtime-shim/record.h"
 #include "call-chains.h"
+#include "record.h"
 #include "symbolize.h"
 #include "trace-schema.h"
 

@@ -192,7 +192,7 @@ int knot_check_report_run(const char *trace, const char *const *children, const 
         }
         out = file.f;
     }
-    bool color = out == std && isatty(fileno(std)) && !getenv("NO_COLOR");
+    bool color = out == std && knot_findings_color(std);
     int rc = knot_findings_write(&fs, (enum knot_format)opts->format, out, color);
     if (out == std) {
         fflush(std);

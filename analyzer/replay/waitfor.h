@@ -2,7 +2,13 @@
  * and the tasks that could release it (a mutex's holder, whoever else used a
  * channel's other end, the thread being joined, ...). Deadlocked sets are
  * the strongly connected groups of stuck tasks none of whose releasers can
- * still run. The leak and deadlock rules and the graph renderer read it. */
+ * still run. The leak and deadlock rules and the graph renderer read it.
+ *
+ * Who reports which blocked task (each stuck task is one rule's, never both):
+ * - deadlock: every task of a cycle (cycle[t] != 0); and when the program hung
+ *   (all_asleep), every stuck task, with the first cycle or on its own.
+ * - leak: a stuck task outside every cycle, when the program did not hang and
+ *   did not crash (a crash is its own finding and leaves tasks anywhere). */
 #ifndef KNOT_WAITFOR_H
 #define KNOT_WAITFOR_H
 

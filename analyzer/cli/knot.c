@@ -8,10 +8,10 @@
  * Exit status: the program's own for `run` (128+N if a signal N ended it);
  * otherwise 0 on success and 2 for usage or input errors, each with one line
  * on stderr. */
-#include "../runtime-shim/record.h"
 #include "check.h"
 #include "commands.h"
 #include "outfile.h"
+#include "record.h"
 #include "trace-import.h"
 #include "trace-schema.h"
 
