@@ -94,7 +94,7 @@ chan)
         "$(q "SELECT t.parent||','||s.line||','||ifnull(t.ended,'returned') FROM tasks t JOIN sites s ON s.id=t.spawn_site WHERE t.id=2")" \
         "1,$(line_of rec-chan.c GO_SENDER),returned"
     expect "nothing blocked at the end" "$(q "SELECT count(*) FROM blocked_at_end")" 0
-    expect "schema version" "$(q "PRAGMA user_version")" 1
+    expect "schema version" "$(q "PRAGMA user_version")" 2
     [[ ! -e $db.knot-journal ]] && echo "ok   journal removed after import" || fail "journal left behind"
     ;;
 hang)
