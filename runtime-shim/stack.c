@@ -179,13 +179,15 @@ static knot__stack *cut_packed(void) {
     return s;
 }
 
-static knot__stack *get_default(void) {
+/* A default-size stack (lock held); *fresh: its pages are not there yet. */
+static knot__stack *get_default(bool *fresh) {
     knot__stack *s;
+    *fresh = false;
     if ((s = ready)) {
         ready = s->next;
         if (--ready_len < ready_low)
             ready_low = ready_len;
-        return s; /* its pages are still there */
+        return s;
     }
     if ((s = cold)) {
         cold = s->next;
@@ -198,8 +200,7 @@ static knot__stack *get_default(void) {
     } else {
         s = cut_packed();
     }
-    if (s)
-        populate_top(s);
+    *fresh = s != NULL;
     return s;
 }
 
@@ -207,24 +208,26 @@ knot__stack *knot__stack_get(size_t size) {
     knot__lock_acquire(&stack_lock);
     init_sizes();
     knot__stack *s = NULL;
+    bool fresh = true;
     if (size == 0 || round_up(size, page) == default_size) {
-        s = get_default();
+        s = get_default(&fresh);
         knot__lock_release(&stack_lock);
     } else {
         /* A size of its own: always guarded, unmapped when the task ends. */
         size = round_up(size < MIN_STACK ? MIN_STACK : size, page);
         guarded_live++;
         knot__lock_release(&stack_lock);
-        if ((s = map_guarded(size, 1))) {
-            populate_top(s);
-        } else {
+        if (!(s = map_guarded(size, 1))) {
             knot__lock_acquire(&stack_lock);
             guarded_live--;
             knot__lock_release(&stack_lock);
         }
     }
-    if (s)
-        s->next = NULL;
+    if (!s)
+        return NULL;
+    s->next = NULL;
+    if (fresh)
+        populate_top(s); /* a system call: outside the lock ending tasks take */
     return s;
 }
 
