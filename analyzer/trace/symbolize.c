@@ -72,6 +72,17 @@ static FILE *run_symbolizer(const char *tool, bool llvm, const char *module, int
 }
 
 /* A file for the symbolizer's questions, gone from the disk already. */
+/* A list of *cap items, grown to twice as many (64 at first); NULL, with
+ * the list and *cap untouched, without memory: the caller symbolizes what
+ * it has. */
+static void *grow_list(void *items, size_t *cap, size_t elem) {
+    size_t want = *cap ? *cap * 2 : 64;
+    void *grown = realloc(items, want * elem);
+    if (grown)
+        *cap = want;
+    return grown;
+}
+
 static int scratch_file(void) {
     char tmpl[] = "/tmp/knot-symbolize-XXXXXX";
     int fd = mkstemp(tmpl);
@@ -111,8 +122,7 @@ static void one_module(sqlite3 *db, const char *tool, bool llvm, const char *mod
     size_t n = 0, cap = 0;
     while (sqlite3_step(sel) == SQLITE_ROW) {
         if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            long long *grown = realloc(ids, cap * sizeof *ids);
+            long long *grown = grow_list(ids, &cap, sizeof *ids);
             if (!grown)
                 break;
             ids = grown;
@@ -193,8 +203,7 @@ static void name_places(sqlite3 *db, const char *tool, const char *module, long 
     size_t n = 0, cap = 0;
     while (sqlite3_step(sel) == SQLITE_ROW) {
         if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            struct place *grown = realloc(places, cap * sizeof *places);
+            struct place *grown = grow_list(places, &cap, sizeof *places);
             if (!grown)
                 break;
             places = grown;
