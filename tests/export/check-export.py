@@ -89,7 +89,9 @@ def tef_rules(doc):
         stack = []
         for x in sorted(xs, key=lambda x: (x["ts"], -x["dur"])):
             end = x["ts"] + x["dur"]
-            while stack and x["ts"] >= stack[-1]:
+            # ts + dur is a float sum: a slice that starts where another
+            # ends may compare a rounding error before that end.
+            while stack and x["ts"] >= stack[-1] - 1e-6:
                 stack.pop()
             if stack and end > stack[-1] + 1e-6:
                 crossing.append(x["name"])
