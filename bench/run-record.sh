@@ -63,7 +63,7 @@ for w in "${workloads[@]}"; do
         "$((events * 1000 / (t > 0 ? t : 1)))" "$jbpe" "$tbpe" "$rate"
 done
 echo
-echo "journal B/ev counts the whole preallocated journal file (it grows in 8 MiB segments);"
+echo "journal B/ev counts the 4 KiB chunks the threads took (the file grows in 8 MiB segments);"
 echo "import ev/s is the importer alone, without the check knot import adds."
 
 # The mutex-heavy case against the race detectors, on a plain pthread program

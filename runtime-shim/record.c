@@ -1,14 +1,14 @@
 /* The recorder: with KNOT_TRACE=path.db in the environment, every knot
- * operation appends a 64-byte record to path.db.knot-journal, which
+ * operation appends a record to path.db.knot-journal, which
  * `knot run` (or any later knot command) imports into the SQLite trace.
  *
  * Hot path: one predictable branch when tracing is off. When on: a Lamport
  * clock (taken under the object's lock by the caller, so each object's
  * events are ordered as its operations were; record.h says why there is no
- * global counter), and a store into this thread's chunk of a MAP_SHARED mapping
- * of the journal. No system call, no lock, no copy; and because the mapping
- * is shared with the file, a record written is a record kept, whether the
- * process then exits, panics, aborts, crashes or is killed with SIGKILL. */
+ * global counter), and a compact item of a dozen bytes or so (record.h)
+ * written into this thread's chunk of a MAP_SHARED mapping of the journal. No system call, no lock,
+ * no copy; and because the mapping is shared with the file, a record written is a record kept,
+ * whether the process then exits, panics, aborts, crashes or is killed with SIGKILL. */
 #include "record.h"
 #include "internal.h"
 
@@ -30,20 +30,45 @@
 #define HAVE_TSC 1
 #endif
 
-#define RECS_PER_SEGMENT (KNOT__JOURNAL_SEGMENT / sizeof(knot__rec))
-#define MAX_SEGMENTS     8192 /* 64 GiB of journal */
-#define SITE_TABLE       16384
+#define MAX_SEGMENTS 8192 /* 64 GiB of journal */
+#define SITE_TABLE   16384
 
 bool knot__tracing;
 
 static int journal_fd = -1;
 static knot__lock map_lock;
-static knot__rec *_Atomic segments[MAX_SEGMENTS];
-static _Atomic uint64_t next_slot;
+static uint8_t *_Atomic segments[MAX_SEGMENTS];
+static _Atomic uint64_t next_chunk; /* byte offset in the segments of the next free chunk */
 static _Atomic uintptr_t sites_seen[SITE_TABLE];
 static _Atomic bool journal_full;
 
-static KNOT__TLS knot__rec *chunk_next, *chunk_end;
+/* Where a thread writes: its chunk, and what the chunk's compact events are
+ * written against (record.h). A signal handler that records while its
+ * thread is in the middle of writing an item gets a chunk of its own, one
+ * level deeper, so that neither disturbs the other's half-written item;
+ * deeper than WRITE_DEPTH (handlers within handlers), nothing is recorded. */
+typedef struct cursor {
+    uint8_t *next, *end;
+    knot__chunk_base base;
+} cursor;
+#define WRITE_DEPTH 3
+static KNOT__TLS cursor cursors[WRITE_DEPTH];
+static KNOT__TLS unsigned writing; /* items this thread has under way, nested */
+
+/* The cursor for an item about to be written, or NULL (too deep). */
+static inline cursor *begin_item(void) {
+    unsigned depth = writing;
+    if (KNOT__UNLIKELY(depth >= WRITE_DEPTH))
+        return NULL;
+    writing = depth + 1;
+    atomic_signal_fence(memory_order_seq_cst); /* counted before the cursor is touched */
+    return &cursors[depth];
+}
+
+static inline void end_item(void) {
+    atomic_signal_fence(memory_order_seq_cst);
+    writing--;
+}
 
 static void rec_warn(const char *what) {
     fprintf(stderr, "knot: trace: %s: %s\n", what, strerror(errno));
@@ -76,10 +101,10 @@ static void *map_segment(off_t off) {
 }
 
 /* Map segment seg of the journal, growing the file to hold it. */
-static knot__rec *segment(uint64_t seg) {
+static uint8_t *segment(uint64_t seg) {
     if (seg >= MAX_SEGMENTS)
         return NULL;
-    knot__rec *s = atomic_load_explicit(&segments[seg], memory_order_acquire);
+    uint8_t *s = atomic_load_explicit(&segments[seg], memory_order_acquire);
     if (s)
         return s;
     knot__lock_acquire(&map_lock);
@@ -110,37 +135,54 @@ static knot__rec *segment(uint64_t seg) {
 
 /* The slow half of reserve(): a new chunk, perhaps a new segment. Keeps
  * errno: the program must see libc's, not what growing the journal left. */
-static __attribute__((noinline)) knot__rec *reserve_chunk(uint32_t n) {
+static __attribute__((noinline)) uint8_t *reserve_chunk(cursor *c, uint32_t n) {
     if (atomic_load_explicit(&journal_full, memory_order_relaxed))
         return NULL;
     int saved = errno;
-    uint64_t idx = atomic_fetch_add_explicit(&next_slot, KNOT__JOURNAL_CHUNK, memory_order_relaxed);
-    knot__rec *seg = segment(idx / RECS_PER_SEGMENT);
+    uint64_t at =
+        atomic_fetch_add_explicit(&next_chunk, KNOT__JOURNAL_CHUNK_BYTES, memory_order_relaxed);
+    uint8_t *seg = segment(at / KNOT__JOURNAL_SEGMENT);
     if (!seg) {
         if (!atomic_exchange(&journal_full, true))
             fputs("knot: trace: the journal is full; recording stops here\n", stderr);
         errno = saved;
         return NULL;
     }
-    chunk_next = seg + idx % RECS_PER_SEGMENT;
-    chunk_end = chunk_next + KNOT__JOURNAL_CHUNK;
-    knot__rec *r = chunk_next;
-    chunk_next += n;
+    uint8_t *r = seg + at % KNOT__JOURNAL_SEGMENT;
+    c->end = r + KNOT__JOURNAL_CHUNK_BYTES;
+    c->next = r + n;
+    memset(&c->base, 0, sizeof c->base);
     errno = saved;
     return r;
 }
 
-/* n consecutive free records in this thread's chunk (n <= CHUNK), or NULL
- * when the journal cannot grow: then recording stops, the program goes on. */
-static inline knot__rec *reserve(uint32_t n) {
-    if (KNOT__LIKELY(chunk_next && chunk_end - chunk_next >= (ptrdiff_t)n)) {
-        knot__rec *r = chunk_next;
-        chunk_next += n;
+/* n free bytes in this thread's chunk (n <= KNOT__JOURNAL_CHUNK_BYTES), or
+ * NULL when the journal cannot grow: then recording stops, the program goes
+ * on. What is left of a chunk too short for n stays zero: its end. */
+static inline uint8_t *reserve(cursor *c, uint32_t n) {
+    if (KNOT__LIKELY(c->next && c->end - c->next >= (ptrdiff_t)n)) {
+        uint8_t *r = c->next;
+        c->next += n;
         /* Fresh journal lines miss every cache; ask for them ahead of use. */
-        __builtin_prefetch(chunk_next + 8, 1, 0);
+        __builtin_prefetch(c->next + 256, 1, 0);
         return r;
     }
-    return reserve_chunk(n);
+    return reserve_chunk(c, n);
+}
+
+/* A full item: the record r (its type set), then n bytes of payload,
+ * committed by the item's tag. */
+static void write_full(const knot__rec *r, const void *payload, uint32_t n) {
+    cursor *c = begin_item();
+    uint8_t *p = c ? reserve(c, 1 + (uint32_t)sizeof *r + n) : NULL;
+    if (p) {
+        memcpy(p + 1, r, sizeof *r);
+        if (n)
+            memcpy(p + 1 + sizeof *r, payload, n);
+        atomic_store_explicit((_Atomic uint8_t *)p, KNOT__ITEM_FULL, memory_order_release);
+    }
+    if (c)
+        end_item();
 }
 
 static uint64_t now_ns(void) {
@@ -173,12 +215,7 @@ static uint64_t clock_pair(uint64_t *ns) {
 static __attribute__((noinline)) uint64_t clock_sync(void) {
     uint64_t ns, t = clock_pair(&ns);
     sync_ticks = t;
-    knot__rec *r = reserve(1);
-    if (r) {
-        r->a = t;
-        r->b = ns;
-        atomic_store_explicit(&r->type, KNOT__REC_CLOCK, memory_order_release);
-    }
+    write_full(&(knot__rec){.type = KNOT__REC_CLOCK, .a = t, .b = ns}, NULL, 0);
     return t;
 }
 
@@ -207,17 +244,6 @@ static inline uint64_t event_time(void) {
     }
 #endif
     return now_ns();
-}
-
-/* A record followed by a payload of bytes, committed by its type. */
-static void write_with_payload(knot__rec *head, uint8_t type, const char *bytes, uint32_t n) {
-    memcpy(head + 1, bytes, n);
-    head->u32 = n;
-    atomic_store_explicit(&head->type, type, memory_order_release);
-}
-
-static uint32_t payload_records(uint32_t n) {
-    return 1 + (n + (uint32_t)sizeof(knot__rec) - 1) / (uint32_t)sizeof(knot__rec);
 }
 
 /* Sites this thread has seen written (or being written): most events come
@@ -257,18 +283,15 @@ static void intern_site(const knot_site *site) {
     uintptr_t key = (uintptr_t)site;
     if (known_here(key) || !first_sight(key))
         return;
-    char buf[(KNOT__JOURNAL_CHUNK - 1) * sizeof(knot__rec)];
+    char buf[KNOT__PAYLOAD_MAX];
     int n = snprintf(buf, sizeof buf, "%s%c%s", site->file ? site->file : "", 0,
                      site->func ? site->func : "");
     if (n < 0)
         return;
     uint32_t len = (uint32_t)n + 1 < sizeof buf ? (uint32_t)n + 1 : (uint32_t)sizeof buf;
-    knot__rec *r = reserve(payload_records(len));
-    if (!r)
-        return;
-    r->site = key;
-    r->a = (uint64_t)site->line;
-    write_with_payload(r, KNOT__REC_SITE, buf, len);
+    write_full(
+        &(knot__rec){.type = KNOT__REC_SITE, .u32 = len, .site = key, .a = (uint64_t)site->line},
+        buf, len);
 }
 
 /* The runtime's own events (timers firing, the deadlock report) belong to
@@ -296,16 +319,15 @@ static void intern_address(uintptr_t ra) {
             module = exe;
         }
     }
-    uint32_t len = (uint32_t)strnlen(module, (KNOT__JOURNAL_CHUNK - 2) * sizeof(knot__rec)) + 1;
+    uint32_t len = (uint32_t)strnlen(module, KNOT__PAYLOAD_MAX - 1) + 1;
     errno = saved;
-    knot__rec *r = reserve(payload_records(len));
-    if (!r)
-        return;
-    r->site = ra;
-    r->phase = 1;         /* raw: the payload is a module path, b the offset in it */
-    r->a = ra - 1;        /* the call instruction, not the one after it */
-    r->b = ra - base - 1; /* the same, from the start of the module */
-    write_with_payload(r, KNOT__REC_SITE, module, len);
+    write_full(&(knot__rec){.type = KNOT__REC_SITE,
+                            .phase = 1, /* raw: the payload is a module path, b the offset in it */
+                            .u32 = len,
+                            .site = ra,
+                            .a = ra - 1,         /* the call instruction, not the one after it */
+                            .b = ra - base - 1}, /* the same, from the start of the module */
+               module, len);
 }
 
 /* Frames of an interposed call's chain recorded: KNOT_CALL_DEPTH, 1 to
@@ -337,12 +359,76 @@ static uintptr_t intern_chain(const void *return_address) {
     for (unsigned i = 0; i < n; i++)
         payload[i] = pcs[i];
     uint32_t len = n * (uint32_t)sizeof *payload;
-    knot__rec *r = reserve(payload_records(len));
-    if (!r)
-        return key;
-    r->site = key;
-    write_with_payload(r, KNOT__REC_CHAIN, (const char *)payload, len);
+    write_full(&(knot__rec){.type = KNOT__REC_CHAIN, .u32 = len, .site = key}, payload, len);
     return key;
+}
+
+/* LEB128: seven bits a byte, low first, the top bit set on all but the last. */
+static inline uint8_t *put_varint(uint8_t *p, uint64_t v) {
+    while (v >= 0x80) {
+        *p++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+/* A difference as an unsigned number small when the difference is small. */
+static inline uint64_t zigzag(uint64_t difference) {
+    return (difference << 1) ^ (uint64_t)((int64_t)difference >> 63);
+}
+
+/* A compact event at p, whose KNOT__C_MAX bytes c has just reserved: encoded
+ * against c's base, the bytes it did not take given back, committed. */
+static inline void write_compact(uint8_t *p, cursor *c, const knot__task *t, uint64_t n,
+                                 uint64_t clock, uint64_t time, uint64_t obj, uint64_t site,
+                                 uint64_t a, uint64_t b, uint8_t kind_phase) {
+    knot__chunk_base *base = &c->base;
+    unsigned tag = KNOT__C_EVENT;
+    uint8_t *q = p + 2;
+    if (t->id == base->task && n == base->n + 1) {
+        tag |= KNOT__C_NEXT_OF_TASK;
+    } else {
+        q = put_varint(q, t->id);
+        q = put_varint(q, n);
+    }
+    q = put_varint(q, zigzag(clock - base->clock));
+    q = put_varint(q, zigzag(time - base->time));
+    if (obj == base->obj)
+        tag |= KNOT__C_SAME_OBJ;
+    else
+        q = put_varint(q, zigzag(obj - base->obj));
+    unsigned slot = (unsigned)((site * 0x9E3779B97F4A7C15ull) >> 62);
+    tag |= slot << 4;
+    if (base->sites[slot] == site) {
+        tag |= KNOT__C_SITE_KNOWN;
+    } else {
+        q = put_varint(q, site);
+        base->sites[slot] = site;
+    }
+    uint64_t a_task = a >> KNOT__EVENT_N_BITS, a_n = a & ((1ull << KNOT__EVENT_N_BITS) - 1);
+    if (a == 0) {
+        tag |= KNOT__C_A_ZERO << 6;
+    } else if (a_task == 0) {
+        tag |= KNOT__C_A_VALUE << 6;
+        q = put_varint(q, a);
+    } else if (a_task == t->id && a_n <= n) {
+        tag |= KNOT__C_A_OWN_TASK << 6;
+        q = put_varint(q, n - a_n);
+    } else {
+        tag |= KNOT__C_A_EVENT << 6;
+        q = put_varint(q, a_task);
+        q = put_varint(q, a_n);
+    }
+    q = put_varint(q, zigzag(b));
+    p[1] = kind_phase;
+    c->next = q; /* what the event did not take */
+    base->task = t->id;
+    base->n = n;
+    base->clock = clock;
+    base->time = time;
+    base->obj = obj;
+    atomic_store_explicit((_Atomic uint8_t *)p, (uint8_t)tag, memory_order_release);
 }
 
 /* Write an event whose site (a knot_site or a return address, both known
@@ -358,22 +444,31 @@ static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, 
     t->clock = clock;
     if (obj_clock)
         *obj_clock = clock;
-    uint64_t id = KNOT__EVENT_ID(t->id, ++t->events);
+    uint64_t n = ++t->events;
+    uint64_t id = KNOT__EVENT_ID(t->id, n);
     uint64_t time = event_time();
-    knot__rec *r = reserve(1);
-    if (!r)
+    if (KNOT__UNLIKELY(kind >= KNOT__C_KIND_LIMIT)) {
+        write_full(&(knot__rec){.type = KNOT__REC_EVENT,
+                                .phase = phase,
+                                .kind = kind,
+                                .u32 = (uint32_t)t->id,
+                                .id = id,
+                                .clock = clock,
+                                .obj = obj,
+                                .site = site,
+                                .a = a,
+                                .b = b,
+                                .time_ns = time},
+                   NULL, 0);
         return id;
-    r->phase = phase;
-    r->kind = kind;
-    r->u32 = (uint32_t)t->id;
-    r->id = id;
-    r->clock = clock;
-    r->obj = obj;
-    r->site = site;
-    r->a = a;
-    r->b = b;
-    r->time_ns = time;
-    atomic_store_explicit(&r->type, KNOT__REC_EVENT, memory_order_release);
+    }
+    cursor *c = begin_item();
+    if (!c)
+        return id;
+    uint8_t *p = reserve(c, KNOT__C_MAX);
+    if (p)
+        write_compact(p, c, t, n, clock, time, obj, site, a, b, (uint8_t)(kind | phase << 6));
+    end_item();
     return id;
 }
 
@@ -412,22 +507,13 @@ uint64_t knot__emit_at(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj
 }
 
 void knot__emit_name(uint64_t obj, const char *name) {
-    uint32_t n = (uint32_t)strnlen(name, (KNOT__JOURNAL_CHUNK - 1) * sizeof(knot__rec) - 1);
-    knot__rec *r = reserve(payload_records(n));
-    if (!r)
-        return;
-    r->obj = obj;
-    write_with_payload(r, KNOT__REC_NAME, name, n);
+    uint32_t n = (uint32_t)strnlen(name, KNOT__PAYLOAD_MAX);
+    write_full(&(knot__rec){.type = KNOT__REC_NAME, .u32 = n, .obj = obj}, name, n);
 }
 
 void knot__emit_address(uint64_t obj, const void *addr) {
-    knot__rec *r = reserve(1);
-    if (!r)
-        return;
-    r->obj = obj;
-    r->phase = 1;
-    r->a = (uintptr_t)addr;
-    write_with_payload(r, KNOT__REC_NAME, "", 0);
+    write_full(&(knot__rec){.type = KNOT__REC_NAME, .phase = 1, .obj = obj, .a = (uintptr_t)addr},
+               NULL, 0);
 }
 
 static char trace_path[PATH_MAX];
@@ -468,7 +554,8 @@ static bool open_journal(const char *trace) {
     knot__journal_header h = {.version = KNOT__JOURNAL_VERSION,
                               .record_size = sizeof(knot__rec),
                               .pid = (uint64_t)getpid(),
-                              .segment_size = KNOT__JOURNAL_SEGMENT};
+                              .segment_size = KNOT__JOURNAL_SEGMENT,
+                              .chunk_size = KNOT__JOURNAL_CHUNK_BYTES};
 #ifdef HAVE_TSC
     h.tsc_hz = tsc_calibrate(&h.tsc_start, &h.start_ns);
 #endif
@@ -490,19 +577,20 @@ static bool open_journal(const char *trace) {
 /* Open the journal before main (and before the main thread registers as
  * task 1, whose start is the first event). */
 static void forget_journal(void) {
-    chunk_next = chunk_end = NULL;
+    memset(cursors, 0, sizeof cursors);
+    writing = 0;
     /* The only thread left (after fork), or the one that yields, forgets
      * what it knew of the old journal's sites. */
     memset(sites_known, 0, sizeof sites_known);
     tsc_clock = false;
     for (size_t i = 0; i < MAX_SEGMENTS; i++) {
-        knot__rec *seg = atomic_load_explicit(&segments[i], memory_order_relaxed);
+        uint8_t *seg = atomic_load_explicit(&segments[i], memory_order_relaxed);
         if (!seg)
             break;
         munmap(seg, KNOT__JOURNAL_SEGMENT);
         atomic_store_explicit(&segments[i], NULL, memory_order_relaxed);
     }
-    atomic_store(&next_slot, 0);
+    atomic_store(&next_chunk, 0);
     atomic_store(&journal_full, false);
     for (size_t i = 0; i < SITE_TABLE; i++)
         atomic_store_explicit(&sites_seen[i], 0, memory_order_relaxed);

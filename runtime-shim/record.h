@@ -9,24 +9,28 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The journal: a header page, then 64-byte records in segments of
- * KNOT__JOURNAL_SEGMENT bytes. Records are written straight into a MAP_SHARED
- * mapping of the file, so they belong to the kernel's page cache the moment
- * they are written: nothing recorded is lost when the process dies, however
- * it dies. A record is committed by storing its type last; slots of type 0
- * were reserved but never written and are skipped. */
+/* The journal: a header page, then segments of KNOT__JOURNAL_SEGMENT bytes
+ * that are written straight into a MAP_SHARED mapping of the file, so they
+ * belong to the kernel's page cache the moment they are written: nothing
+ * recorded is lost when the process dies, however it dies.
+ *
+ * Up to version 3 the segments hold 64-byte records (knot__rec below), each
+ * committed by storing its type last; slots of type 0 were reserved but never
+ * written and are skipped. From version 4 they hold chunks (below), in which
+ * most events take a dozen bytes instead of 64: the program's cost of
+ * recording is mostly the kernel zeroing fresh journal pages, so it follows
+ * the bytes written. */
 #define KNOT__JOURNAL_MAGIC "KNOTJNL1"
 #define KNOT__JOURNAL_VERSION                                   \
-    3 /* 1: time_ns always nanoseconds, no clock records; 2: no \
-       * call chain records */
+    4 /* 1: time_ns always nanoseconds, no clock records; 2: no \
+       * call chain records; 3: 64-byte records, no chunks */
 #define KNOT__JOURNAL_HEADER  4096
 #define KNOT__JOURNAL_SEGMENT (8u << 20)
-/* Where the first segment starts in the file. The records between the
+/* Where the first segment starts in the file. The bytes between the
  * header and here are never used (a hole in the file, read as empty
- * records): segments at multiples of 2 MiB can be mapped with huge pages,
- * so that writing a fresh journal page is not a page-table miss per 4 KiB. */
-#define KNOT__JOURNAL_DATA  (2u << 20)
-#define KNOT__JOURNAL_CHUNK 64 /* records a thread reserves at a time */
+ * records or chunks): segments at multiples of 2 MiB can be mapped with huge
+ * pages, so that writing a fresh journal page is not a page-table miss per 4 KiB. */
+#define KNOT__JOURNAL_DATA (2u << 20)
 
 typedef struct knot__journal_header {
     char magic[8];
@@ -44,6 +48,9 @@ typedef struct knot__journal_header {
     /* The program (its argv[0]), so that the trace of a child process says
      * whose it is; all zeros in journals written before it was added. */
     char program[256];
+    /* Version 4: the size of a chunk, KNOT__JOURNAL_CHUNK_BYTES. */
+    uint32_t chunk_size;
+    uint32_t unused;
 } knot__journal_header;
 
 enum knot__rec_type {
@@ -152,9 +159,64 @@ typedef struct knot__rec {
     uint64_t time_ns; /* nanoseconds, or ticks: see knot__journal_header */
 } knot__rec;
 
-#define KNOT__EVENT_ID(task, n) (((uint64_t)(task) << 40) | (n))
+#define KNOT__EVENT_N_BITS      40 /* of an event id, the task's own count */
+#define KNOT__EVENT_ID(task, n) (((uint64_t)(task) << KNOT__EVENT_N_BITS) | (n))
 
 _Static_assert(sizeof(knot__rec) == 64, "journal records are one cache line");
+
+/* Chunks (version 4). A thread takes the journal KNOT__JOURNAL_CHUNK_BYTES at
+ * a time, at offsets from the start of the file that are multiples of that
+ * size, and writes items into its chunk front to back. An item starts with
+ * a tag byte, stored last (a release store), so an item is whole or absent
+ * whenever the process died: the first zero tag ends the chunk's items.
+ *
+ *   KNOT__ITEM_FULL   a knot__rec as above (any type), then its payload
+ *   tag & KNOT__C_EVENT  a compact event, described by the tag's bits
+ *
+ * A compact event is written against the chunk's previous compact event
+ * (knot__chunk_base, all zeros at the start of a chunk): its task and event
+ * number, clock, time and object as differences, its site through a cache of
+ * four, so that a chunk can be read without any other. Full items neither
+ * read nor change that base. (A signal handler that records in the middle
+ * of its thread's item writes into a chunk of its own.) After the tag: a byte of kind | phase << 6;
+ * then, as LEB128 varints (signed differences zigzag-coded), in this order:
+ *   task, n          unless KNOT__C_NEXT_OF_TASK (then the base's task, n + 1)
+ *   clock - base, time - base
+ *   obj - base       unless KNOT__C_SAME_OBJ
+ *   site             unless KNOT__C_SITE_KNOWN (the slot's; else it fills the slot)
+ *   a                as its mode says (knot__c_a)
+ *   b                zigzag
+ * Events the compact form cannot hold (kind >= 64) are written full. */
+#define KNOT__JOURNAL_CHUNK_BYTES 4096u
+
+enum knot__item_tag { KNOT__ITEM_END = 0, KNOT__ITEM_FULL = 2 };
+
+#define KNOT__C_EVENT          0x01
+#define KNOT__C_NEXT_OF_TASK   0x02
+#define KNOT__C_SAME_OBJ       0x04
+#define KNOT__C_SITE_KNOWN     0x08
+#define KNOT__C_SITE_SLOT(tag) (((tag) >> 4) & 3u) /* which of the four */
+#define KNOT__C_A_MODE(tag)    ((tag) >> 6)
+#define KNOT__C_KIND_LIMIT     64
+#define KNOT__C_MAX            80 /* bytes a compact event takes at most */
+#define KNOT__C_SITE_SLOTS     4
+
+/* How a compact event holds a: most are 0, small numbers, or event ids
+ * (another task's, or one of the same task's earlier events). */
+enum knot__c_a {
+    KNOT__C_A_ZERO = 0,
+    KNOT__C_A_VALUE = 1,    /* varint a */
+    KNOT__C_A_EVENT = 2,    /* varint a >> 40, varint the low 40 bits */
+    KNOT__C_A_OWN_TASK = 3, /* varint n - a's n: an earlier event of the same task */
+};
+
+typedef struct knot__chunk_base {
+    uint64_t task, n, clock, time, obj;
+    uint64_t sites[KNOT__C_SITE_SLOTS];
+} knot__chunk_base;
+
+/* The most payload a full item can carry: it must fit in one chunk. */
+#define KNOT__PAYLOAD_MAX (KNOT__JOURNAL_CHUNK_BYTES - 1 - sizeof(knot__rec))
 
 /* The trace a child process (forked, or exec'd by a traced program) records
  * into, beside its parent's: "app.db" → "app-PID.db", "trace" → "trace-PID". */

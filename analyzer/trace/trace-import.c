@@ -1,6 +1,7 @@
 /* Journal → SQLite trace.
  *
- * The recorder's journal holds 64-byte records in per-thread chunks, so they
+ * The recorder's journal holds records in per-thread chunks (version 4's
+ * compact items are first rewritten as version 3's 64-byte records), so they
  * are not in sequence order and a record may name a site whose description
  * another thread wrote later in the file. Two passes: first sites and names,
  * then events. The database is written to a temporary file in one
@@ -10,6 +11,7 @@
 #include "outfile.h"
 
 #include "call-chains.h"
+#include "journal-chunks.h"
 #include "record.h"
 #include "symbolize.h"
 #include "trace-schema.h"
@@ -1080,6 +1082,9 @@ static int check_header(importer *im, const char *path, const void *map, size_t 
     if (h->version < 1 || h->version > KNOT__JOURNAL_VERSION || h->record_size != sizeof(knot__rec))
         return fail(im, "%s: journal version %u is not supported (this knot reads 1 to %d)", path,
                     h->version, KNOT__JOURNAL_VERSION);
+    if (h->version >= 4 && h->chunk_size != KNOT__JOURNAL_CHUNK_BYTES)
+        return fail(im, "%s: journal chunks of %u bytes are not supported (this knot reads %u)",
+                    path, h->chunk_size, KNOT__JOURNAL_CHUNK_BYTES);
     im->last_type = h->version == 1   ? KNOT__REC_NAME
                     : h->version == 2 ? KNOT__REC_CLOCK
                                       : KNOT__REC_CHAIN;
@@ -1109,6 +1114,16 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
         im.stats->cut_at = (long long)size;
     const knot__rec *recs = (const knot__rec *)((const char *)journal + KNOT__JOURNAL_HEADER);
     size_t n = (size - KNOT__JOURNAL_HEADER) / sizeof(knot__rec);
+    knot__rec *expanded = NULL;
+    if (h->version >= 4) {
+        if (knot_journal_expand_chunks((const unsigned char *)journal + KNOT__JOURNAL_HEADER,
+                                       size - KNOT__JOURNAL_HEADER, KNOT__JOURNAL_HEADER, &expanded,
+                                       &n, err, errsize)) {
+            close_importer(&im);
+            return -1;
+        }
+        recs = expanded;
+    }
     int rc = create(&im, db_path) || scan(&im, recs, n, KNOT__REC_SITE) ||
                      scan(&im, recs, n, KNOT__REC_CHAIN) || scan(&im, recs, n, KNOT__REC_EVENT) ||
                      import_events(&im) || scan(&im, recs, n, KNOT__REC_NAME) ||
@@ -1116,6 +1131,7 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
                  ? -1
                  : 0;
     close_importer(&im);
+    free(expanded);
     return rc;
 }
 
