@@ -1114,15 +1114,17 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
         im.stats->cut_at = (long long)size;
     const knot__rec *recs = (const knot__rec *)((const char *)journal + KNOT__JOURNAL_HEADER);
     size_t n = (size - KNOT__JOURNAL_HEADER) / sizeof(knot__rec);
-    knot__rec *expanded = NULL;
+    knot_journal_records expanded = {0};
     if (h->version >= 4) {
         if (knot_journal_expand_chunks((const unsigned char *)journal + KNOT__JOURNAL_HEADER,
                                        size - KNOT__JOURNAL_HEADER, KNOT__JOURNAL_HEADER, &expanded,
-                                       &n, err, errsize)) {
+                                       err, errsize)) {
+            knot_journal_records_free(&expanded);
             close_importer(&im);
             return -1;
         }
-        recs = expanded;
+        recs = expanded.recs;
+        n = expanded.n;
     }
     int rc = create(&im, db_path) || scan(&im, recs, n, KNOT__REC_SITE) ||
                      scan(&im, recs, n, KNOT__REC_CHAIN) || scan(&im, recs, n, KNOT__REC_EVENT) ||
@@ -1131,7 +1133,7 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
                  ? -1
                  : 0;
     close_importer(&im);
-    free(expanded);
+    knot_journal_records_free(&expanded);
     return rc;
 }
 
@@ -1149,7 +1151,9 @@ int knot_trace_import(const char *journal_path, const char *db_path, knot_import
         return -1;
     }
     size_t size = (size_t)st.st_size;
-    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    /* Mapped in one go: a fault for each page of a large journal costs more
+     * than reading it. */
+    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     close(fd);
     if (map == MAP_FAILED) {
         snprintf(err, errsize, "%s: %s", journal_path, strerror(errno));
