@@ -574,8 +574,8 @@ static bool open_journal(const char *trace) {
     return true;
 }
 
-/* Open the journal before main (and before the main thread registers as
- * task 1, whose start is the first event). */
+/* Let go of the journal: its mappings, its file, and what this thread and
+ * the site table knew of it. */
 static void forget_journal(void) {
     memset(cursors, 0, sizeof cursors);
     writing = 0;
@@ -610,6 +610,8 @@ __attribute__((visibility("default"))) void knot__recorder_yield(void) {
     forget_journal();
 }
 
+/* Open the journal before main (and before the main thread registers as
+ * task 1, whose start is the first event). */
 __attribute__((constructor(101))) static void recorder_init(void) {
     const char *trace = getenv("KNOT_TRACE");
     if (!trace || !*trace)
