@@ -107,6 +107,23 @@ hang)
         "$(q "SELECT b.task||','||b.kind||','||s.line FROM blocked_at_end b JOIN sites s ON s.id=b.site")" \
         "1,chan_recv,$(line_of rec-hang.c RECV_HANG)"
     ;;
+killed)
+    # Killed with SIGKILL at three moments while it records from four tasks
+    # and two threads: each journal imports, whole, into a trace that checks.
+    for t in 1 2 3; do
+        db=$work/killed-$t.db
+        run 137 --timeout "$t" -o "$db" -- "$bin/rec-flood"
+        grep -q "corrupt" "$work/err" && fail "kill $t: $(grep corrupt "$work/err")"
+        expect "kill $t: many events recorded" "$(q "SELECT count(*) > 10000 FROM events")" 1
+        expect "kill $t: every receive that completed names a send on its channel" \
+            "$(q "SELECT count(*) FROM events r LEFT JOIN events s ON s.seq=r.matched
+                  WHERE r.kind='chan_recv' AND r.phase!='begin' AND r.matched IS NOT NULL
+                  AND (s.kind IS NOT 'chan_send' OR s.object IS NOT r.object)")" 0
+        "$knot" check "$db" >/dev/null 2>&1
+        status=$?
+        ((status <= 1)) && echo "ok   kill $t: the trace checks" || fail "kill $t: knot check exited $status"
+    done
+    ;;
 deadlock)
     db=$work/deadlock.db
     run 2 -o "$db" -- "$bin/rec-deadlock"
