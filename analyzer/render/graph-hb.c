@@ -25,7 +25,7 @@
 typedef struct hb_event {
     long long seq, object, site, matched, value;
     int task;
-    const char *kind; /* points into kinds[] below or "?" */
+    const char *kind; /* points into kind_names[] below */
     bool begin, has_matched;
     size_t shown; /* the event drawn for it: itself, or its loop's first iteration */
     int times;    /* for a drawn event: the iterations it stands for */
@@ -33,23 +33,18 @@ typedef struct hb_event {
     bool blocked; /* a drawn end, or one it stands for, had to wait (its begin is not drawn) */
 } hb_event;
 
-static const char *const short_kinds[] = {"task_start",     "task_end",      "go",
-                                          "chan_make",      "chan_send",     "chan_recv",
-                                          "chan_close",     "chan_free",     "select",
-                                          "select_nb",      "wg_add",        "wg_wait",
-                                          "timer_make",     "panic",         "deadlock",
-                                          "mutex_lock",     "mutex_trylock", "mutex_timedlock",
-                                          "mutex_unlock",   "mutex_destroy", "thread_join",
-                                          "thread_detach",  "cond_wait",     "cond_signal",
-                                          "cond_broadcast", "rwlock_rdlock", "rwlock_wrlock",
-                                          "rwlock_unlock",  "sem_post",      "sem_wait",
-                                          "sem_trywait",    "sem_timedwait", "barrier_wait",
-                                          "group_go",       "group_wait"};
+/* An event is labelled with its kind's name in the trace; every kind has
+ * one, and a trace holding any other text does not open. */
+static const char *const kind_names[] = {
+#define KIND_NAME(num, name, text, replay) text,
+    KNOT__EVENT_KINDS(KIND_NAME)
+#undef KIND_NAME
+};
 
 static const char *intern_kind(const unsigned char *s) {
-    for (size_t i = 0; s && i < sizeof short_kinds / sizeof short_kinds[0]; i++)
-        if (strcmp((const char *)s, short_kinds[i]) == 0)
-            return short_kinds[i];
+    for (size_t i = 0; s && i < sizeof kind_names / sizeof kind_names[0]; i++)
+        if (strcmp((const char *)s, kind_names[i]) == 0)
+            return kind_names[i];
     return "?";
 }
 
