@@ -31,9 +31,8 @@
     X(11, WG_ADD, "wg_add", WG_ADD)             /* a = delta, b = counter after */                 \
     X(12, WG_WAIT, "wg_wait", WG_WAIT)          /* a = id of the add that released it */           \
     X(13, TIMER_MAKE, "timer_make", TIMER_MAKE) /* obj = channel; a = ms; b = period ms */         \
-    X(14, PANIC, "panic", PANIC)                /* obj = the channel, if any; a = code: 1 send on  \
-                                                 * closed, 2 close of closed, 3 close of nil,      \
-                                                 * 4 negative wait group, 0 other */               \
+    X(14, PANIC, "panic", PANIC)                /* obj = the channel, if any; a = which panic      \
+                                                 * (enum knot__panic_kind, panic-kinds.h) */       \
     X(15, DEADLOCK, "deadlock", DEADLOCK)       /* the live detector fired */                      \
     /* Interposed pthread calls; their sites are return addresses. */                              \
     X(16, MUTEX_LOCK, "mutex_lock", MUTEX_LOCK)          /* a = the unlock it followed; b = result \
