@@ -527,6 +527,10 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
     while (st && ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         knot_event e;
         decode(st, &e);
+        if (r->until > 0 && e.seq > r->until) {
+            rc = SQLITE_DONE; /* stopped where asked: the rest is not read */
+            break;
+        }
         if (e.seq <= 0 || e.task < 0 || (size_t)e.task >= r->ntasks || e.object < 0 ||
             e.object > max_object || e.site < 0 || (size_t)e.site >= r->nsites) {
             ret = fail(err, errsize, "%s: corrupt trace: event %lld %s", r->path, e.seq,

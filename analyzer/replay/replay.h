@@ -121,6 +121,26 @@ typedef struct knot_object_info {
 
 typedef struct knot_replay knot_replay;
 
+/* An edge of the happens-before model (replay-hb.c), told as the replay
+ * joins a clock along it: the event seq from happened before the event seq
+ * to. What pictures draw, so that they show the order the rules use. */
+enum knot_hb_edge_kind {
+    KNOT_HB_SPAWN,    /* go -> the child's start */
+    KNOT_HB_JOIN,     /* a task's end -> the join that returns it */
+    KNOT_HB_VALUE,    /* a send -> the receive that took its value */
+    KNOT_HB_CLOSE,    /* a close -> a receive that saw the channel closed */
+    KNOT_HB_RECEIVED, /* unbuffered: a receive -> the sender's next event (its send completed) */
+    KNOT_HB_ROOM,     /* capacity C: the k-th receive -> the (k+C)-th send */
+    KNOT_HB_UNLOCK,   /* an unlock -> a later lock */
+    KNOT_HB_RELEASE,  /* a signal, post, wait group add or done, or barrier arrival -> the
+                       * wait it ends; from each release no later one follows */
+};
+
+typedef struct knot_hb_edge {
+    long long from, to;
+    enum knot_hb_edge_kind kind;
+} knot_hb_edge;
+
 /* A dynamic rule's view of the stream: start() makes its state (and may keep
  * out, to add findings as events pass), event() sees every event in sequence
  * order after the replay's own state has been updated for it, finish() adds
@@ -161,6 +181,12 @@ struct knot_replay {
                               * "ordered whichever sender a receive took?" */
     struct knot_replay_hb *hb, *hb_nolock, *hb_unpaired; /* private to replay-hb.c */
     struct knot_wfg *wfg; /* the final state's wait-for graph (waitfor.h), once run */
+    /* Set before knot_replay_run, both optional: on_edge sees every edge of
+     * the happens-before model as it is used; the replay stops after event
+     * until (0: at the end of the trace). */
+    void (*on_edge)(void *ctx, const knot_hb_edge *edge);
+    void *edge_ctx;
+    long long until;
 };
 
 /* Open a trace (rejecting anything that is not one, with a one-line reason
