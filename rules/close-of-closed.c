@@ -2,6 +2,7 @@
  * the run did it, with the first close as the related site. (A second close
  * that did not run leaves nothing in a trace to reorder, so this rule has no
  * predicted form; the static double-close lint covers paths.) */
+#include "panic-kinds.h"
 #include "replay.h"
 
 const knot_rule knot_rule_close_of_closed = {
@@ -17,7 +18,7 @@ static void *start(const knot_replay *r, knot_findings *out) {
 }
 
 static void event(void *state, const knot_replay *r, const knot_event *e) {
-    if (e->kind != KNOT_EV_PANIC || e->value != 2)
+    if (e->kind != KNOT_EV_PANIC || e->value != KNOT__PANIC_CLOSE_OF_CLOSED)
         return;
     char ch[320];
     knot_replay_describe(r, e->object, ch, sizeof ch);

@@ -1,5 +1,6 @@
 /* Rule `close-of-nil`: closing a nil channel panics (Go's spec; knot's
  * runtime does the same). Reported where the run did it. */
+#include "panic-kinds.h"
 #include "replay.h"
 
 const knot_rule knot_rule_close_of_nil = {
@@ -15,7 +16,7 @@ static void *start(const knot_replay *r, knot_findings *out) {
 }
 
 static void event(void *state, const knot_replay *r, const knot_event *e) {
-    if (e->kind != KNOT_EV_PANIC || e->value != 3)
+    if (e->kind != KNOT_EV_PANIC || e->value != KNOT__PANIC_CLOSE_OF_NIL)
         return;
     knot_finding *f = knot_findings_add(state, knot_rule_close_of_nil.id, KNOT_ERROR, false,
                                         knot_replay_loc(r, e->site),

@@ -12,6 +12,7 @@
  * before the close only through them is predicted too, unless the receives
  * ordered before the close without them are as many as the sends: then every
  * send was received before the close, whichever receive took it. */
+#include "panic-kinds.h"
 #include "replay.h"
 
 #include <stdlib.h>
@@ -164,7 +165,7 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
         remember(s, e);
     else if (e->kind == KNOT_EV_CHAN_CLOSE && r->objects[e->object].close_seq == e->seq)
         closed(s, r, e); /* the first close; a second one is close-of-closed's */
-    else if (e->kind == KNOT_EV_PANIC && e->value == 1)
+    else if (e->kind == KNOT_EV_PANIC && e->value == KNOT__PANIC_SEND_ON_CLOSED)
         actual(s, r, e);
 }
 

@@ -193,9 +193,11 @@ static const char *chan_label(knot_chan *ch, char *buf, size_t size) {
     return buf;
 }
 
-void knot__chan_panic(knot_chan *ch, const knot_site *site, const char *msg) {
+void knot__chan_panic(knot_chan *ch, const knot_site *site, enum knot__panic_kind kind,
+                      const char *msg) {
     char label[512];
-    knot__panic_object(ch ? ch->id : 0, site, ch ? chan_label(ch, label, sizeof label) : NULL, msg);
+    knot__panic_object(ch ? ch->id : 0, site, ch ? chan_label(ch, label, sizeof label) : NULL, kind,
+                       msg);
 }
 
 /* ---- public operations -------------------------------------------------------- */
@@ -241,7 +243,7 @@ void knot__chan_send_op(knot_chan *ch, const void *elem, const knot_site *site) 
         (void)KNOT__TRACE(KNOT__EV_CHAN_SEND, KNOT__POINT, knot__self(), ch->id, &ch->clock, site,
                           ch->close_seq, 1); /* result 1: this send panics */
         knot__lock_release(&ch->lock);
-        knot__chan_panic(ch, site, "send on closed channel");
+        knot__chan_panic(ch, site, KNOT__PANIC_SEND_ON_CLOSED, "send on closed channel");
     }
     knot__op op = {knot__tracing ? knot__self() : NULL, site, KNOT__EV_CHAN_SEND, 0};
     if (knot__chan_try_send(ch, elem, &wake, &op)) {
@@ -257,7 +259,7 @@ void knot__chan_send_op(knot_chan *ch, const void *elem, const knot_site *site) 
     knot__lock_release(&ch->lock);
     knot__park(&self->parker);
     if (!w.success)
-        knot__chan_panic(ch, site, "send on closed channel");
+        knot__chan_panic(ch, site, KNOT__PANIC_SEND_ON_CLOSED, "send on closed channel");
 }
 
 bool knot__chan_recv_op(knot_chan *ch, void *elem, const knot_site *site, const char *op) {
@@ -294,11 +296,11 @@ bool knot_chan_recv_at(knot_chan *ch, void *elem, const knot_site *site) {
 
 void knot_chan_close_at(knot_chan *ch, const knot_site *site) {
     if (!ch)
-        knot__panic(site, NULL, "close of nil channel");
+        knot__panic(site, NULL, KNOT__PANIC_CLOSE_OF_NIL, "close of nil channel");
     knot__lock_acquire(&ch->lock);
     if (ch->closed) {
         knot__lock_release(&ch->lock);
-        knot__chan_panic(ch, site, "close of closed channel");
+        knot__chan_panic(ch, site, KNOT__PANIC_CLOSE_OF_CLOSED, "close of closed channel");
     }
     ch->closed = true;
     ch->close_seq =
@@ -354,7 +356,7 @@ void knot_chan_free_at(knot_chan *ch, const knot_site *site) {
     bool busy = ch->recvq.first || ch->sendq.first;
     knot__lock_release(&ch->lock);
     if (busy)
-        knot__chan_panic(ch, site, "free of channel with blocked tasks");
+        knot__chan_panic(ch, site, KNOT__PANIC_OTHER, "free of channel with blocked tasks");
     if (ch->is_timer)
         knot__timer_cancel(ch);
     (void)KNOT__TRACE(KNOT__EV_CHAN_FREE, KNOT__POINT, knot__self(), ch->id, &ch->clock, site, 0,

@@ -377,14 +377,18 @@ KNOT__HIDDEN KNOT__NORETURN void knot__block_forever(const char *op, const knot_
 
 /* ---- panic.c --------------------------------------------------------------- */
 
+#include "panic-kinds.h"
+
 /* Panic with Go's message (fmt), then an optional detail line naming the
- * object (may be NULL), the task and where the task was spawned. */
+ * object (may be NULL), the task and where the task was spawned. The trace
+ * records kind, never the message. */
 KNOT__HIDDEN KNOT__NORETURN void knot__panic(const knot_site *site, const char *detail,
-                                             const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+                                             enum knot__panic_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* The same for a panic about one object (a channel), which the trace names. */
 KNOT__HIDDEN KNOT__NORETURN void knot__panic_object(uint64_t obj, const knot_site *site,
-                                                    const char *detail, const char *msg);
+                                                    const char *detail, enum knot__panic_kind kind,
+                                                    const char *msg);
 /* Print a site as file:line in func(). */
 KNOT__HIDDEN void knot__fprint_site(void *file, const knot_site *site);
 /* Write the fatal text and end the process with status. Used by panic and the
@@ -461,7 +465,7 @@ KNOT__HIDDEN bool knot__chan_recv_op(knot_chan *ch, void *elem, const knot_site 
 KNOT__HIDDEN void knot__chan_unref(knot_chan *ch);
 /* Panic with msg, naming the channel (may be NULL). */
 KNOT__HIDDEN KNOT__NORETURN void knot__chan_panic(knot_chan *ch, const knot_site *site,
-                                                  const char *msg);
+                                                  enum knot__panic_kind kind, const char *msg);
 
 /* ---- record.c: the event recorder (see record.h) -------------------------- */
 

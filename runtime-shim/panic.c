@@ -12,7 +12,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 void (*knot__on_fatal)(void);
@@ -34,24 +33,13 @@ void knot__die(int status) {
     _exit(status);
 }
 
-/* What the trace says about a panic: its kind as a stable code (see
- * docs/trace-format.md), so the replayer need not parse messages. */
-static uint64_t panic_code(const char *msg) {
-    static const char *const known[] = {"send on closed channel", "close of closed channel",
-                                        "close of nil channel", "sync: negative WaitGroup counter"};
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (strcmp(msg, known[i]) == 0)
-            return i + 1;
-    return 0;
-}
-
 static KNOT__NORETURN void panic_with(uint64_t obj, const knot_site *site, const char *detail,
-                                      const char *msg) {
+                                      enum knot__panic_kind kind, const char *msg) {
     /* Two tasks panicking at once must not interleave their messages; the
      * second one simply waits for the first to end the process. */
     knot__lock_acquire(&fatal_lock);
     knot__task *t = knot__self();
-    (void)KNOT__TRACE(KNOT__EV_PANIC, KNOT__POINT, t, obj, NULL, site, panic_code(msg), 0);
+    (void)KNOT__TRACE(KNOT__EV_PANIC, KNOT__POINT, t, obj, NULL, site, (uint64_t)kind, 0);
     fflush(stdout);
     fprintf(stderr, "panic: %s", msg);
     if (detail)
@@ -67,16 +55,18 @@ static KNOT__NORETURN void panic_with(uint64_t obj, const knot_site *site, const
     knot__die(2);
 }
 
-void knot__panic(const knot_site *site, const char *detail, const char *fmt, ...) {
+void knot__panic(const knot_site *site, const char *detail, enum knot__panic_kind kind,
+                 const char *fmt, ...) {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     /* clang-analyzer 14 misreads va_start in a noreturn function. */
     vsnprintf(msg, sizeof msg, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
     va_end(ap);
-    panic_with(0, site, detail, msg);
+    panic_with(0, site, detail, kind, msg);
 }
 
-void knot__panic_object(uint64_t obj, const knot_site *site, const char *detail, const char *msg) {
-    panic_with(obj, site, detail, msg);
+void knot__panic_object(uint64_t obj, const knot_site *site, const char *detail,
+                        enum knot__panic_kind kind, const char *msg) {
+    panic_with(obj, site, detail, kind, msg);
 }

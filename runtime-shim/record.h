@@ -4,6 +4,8 @@
 #ifndef KNOT_RECORD_H
 #define KNOT_RECORD_H
 
+#include "event-kinds.h"
+
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -75,67 +77,14 @@ enum knot__rec_type {
 
 enum knot__phase { KNOT__POINT = 0, KNOT__BEGIN = 1, KNOT__END = 2 };
 
-/* Event kinds. Stable numbers: the importer maps them to names. */
+/* Event kinds, from the table in event-kinds.h: stable numbers, which the
+ * importer maps to names. */
 enum knot__kind {
-    KNOT__EV_TASK_START = 1, /* task starts running; a = parent */
-    KNOT__EV_TASK_END = 2,   /* task returns; a = 0 normal, 1 panic, 2 pthread_exit */
-    KNOT__EV_GO = 3,         /* spawn; a = child task id */
-    KNOT__EV_CHAN_MAKE = 4,  /* a = capacity, b = element size */
-    KNOT__EV_CHAN_SEND = 5,  /* b = 1 panicked (closed) */
-    KNOT__EV_CHAN_RECV = 6,  /* a = matched send (or close) id, b = ok */
-    KNOT__EV_CHAN_CLOSE = 7,
-    KNOT__EV_CHAN_FREE = 8,
-    KNOT__EV_SELECT = 9,      /* obj = fired case's channel; a = matched event id; b = case index */
-    KNOT__EV_SELECT_NB = 10,  /* b = case index, or -1 when nothing was ready */
-    KNOT__EV_WG_ADD = 11,     /* a = delta, b = counter after */
-    KNOT__EV_WG_WAIT = 12,    /* a = id of the add that released it */
-    KNOT__EV_TIMER_MAKE = 13, /* obj = channel; a = ms; b = period ms */
-    KNOT__EV_PANIC = 14,      /* obj = the channel, if any; a = code: 1 send on closed, 2 close
-                               * of closed, 3 close of nil, 4 negative wait group, 0 other */
-    KNOT__EV_DEADLOCK = 15,   /* the live detector fired */
-    /* Interposed pthread calls; their sites are return addresses. */
-    KNOT__EV_FIRST_INTERPOSED = 16,
-    KNOT__EV_MUTEX_LOCK = 16,    /* a = the unlock it followed; b = result (0 or an errno) */
-    KNOT__EV_MUTEX_TRYLOCK = 17, /* as lock; b = EBUSY when it did not take the mutex */
-    KNOT__EV_MUTEX_UNLOCK = 18,  /* b = result */
-    KNOT__EV_THREAD_JOIN = 19,   /* begin: a = the joined task; end: a = its task_end; b = result */
-    KNOT__EV_COND_WAIT = 20,     /* obj = the cond; a = the mutex; b = result */
-    KNOT__EV_COND_SIGNAL = 21,   /* obj = the cond */
-    KNOT__EV_COND_BROADCAST = 22,
-    KNOT__EV_RW_RDLOCK = 23, /* a = the write unlock it followed; b = result */
-    KNOT__EV_RW_WRLOCK = 24, /* a = the unlock it followed; b = result */
-    KNOT__EV_RW_UNLOCK = 25,
-    KNOT__EV_MUTEX_TIMEDLOCK = 26, /* as lock; b = ETIMEDOUT when it gave up */
-    KNOT__EV_MUTEX_DESTROY = 27,   /* b = result */
-    KNOT__EV_SEM_INIT = 28,        /* a = initial value; b = result */
-    KNOT__EV_SEM_POST = 29,        /* b = result */
-    KNOT__EV_SEM_WAIT = 30,        /* a = the post whose unit it took; b = result (0 or errno) */
-    KNOT__EV_SEM_TRYWAIT = 31,     /* as wait; b = EAGAIN when no unit was free */
-    KNOT__EV_SEM_TIMEDWAIT = 32,   /* as wait; b = ETIMEDOUT when it gave up */
-    KNOT__EV_SEM_DESTROY = 33,     /* b = result */
-    KNOT__EV_BARRIER_INIT = 34,    /* a = count; b = result */
-    KNOT__EV_BARRIER_WAIT = 35,    /* end: a = the begin of the arrival that released it;
-                                    * b = PTHREAD_BARRIER_SERIAL_THREAD, 0 or an errno */
-    KNOT__EV_BARRIER_DESTROY = 36, /* b = result */
-    KNOT__EV_THREAD_DETACH = 37,   /* a = the detached task; b = result */
-    /* knot_group (sites are knot sites again) */
-    KNOT__EV_GROUP_GO = 38,   /* obj = the group; a = the child task */
-    KNOT__EV_GROUP_WAIT = 39, /* obj = the group; end: b = the first error */
-    /* Interposed pthread spinlocks (sites are return addresses again) */
-    KNOT__EV_SPIN_LOCK = 40,    /* as mutex_lock: a = the unlock it followed; b = result */
-    KNOT__EV_SPIN_TRYLOCK = 41, /* as mutex_trylock; b = EBUSY when it did not take it */
-    KNOT__EV_SPIN_UNLOCK = 42,
-    KNOT__EV_MUTEX_CONSISTENT = 43, /* pthread_mutex_consistent; b = result */
-    KNOT__EV_SELECT_CASE = 44,      /* before a blocking select's begin, when one of its
-                                     * channels is a timer: obj = a case's channel; a = dir */
-    /* Object lifetimes of the interposed kinds that had none recorded: an
-     * init starts a new object (a new id, even at an address used before),
-     * a destroy ends one. b = result. */
-    KNOT__EV_MUTEX_INIT = 45,
-    KNOT__EV_COND_INIT = 46,
-    KNOT__EV_COND_DESTROY = 47,
-    KNOT__EV_RW_INIT = 48,
-    KNOT__EV_RW_DESTROY = 49,
+#define KNOT__KIND_ENUM(num, name, text, replay) KNOT__EV_##name = (num),
+    KNOT__EVENT_KINDS(KNOT__KIND_ENUM)
+#undef KNOT__KIND_ENUM
+    /* Interposed pthread calls start here; their sites are return addresses. */
+    KNOT__EV_FIRST_INTERPOSED = KNOT__EV_MUTEX_LOCK,
 };
 
 /* Events carry no global sequence number: a counter shared by all threads

@@ -73,7 +73,7 @@ static int poll_ready(sel *s, const knot_site *site, knot__task *task, bool bloc
         if (c->dir == KNOT_SEND) {
             if (c->ch->closed) {
                 unlock_all(s);
-                knot__chan_panic(c->ch, site, "send on closed channel");
+                knot__chan_panic(c->ch, site, KNOT__PANIC_SEND_ON_CLOSED, "send on closed channel");
             }
             if (!knot__chan_try_send(c->ch, c->elem, &wake, &op))
                 continue;
@@ -145,7 +145,7 @@ static int wait_for_partner(sel *s, knot__task *self, const knot_site *site) {
         abort();
     knot_case *c = &s->cases[fired];
     if (c->dir == KNOT_SEND && !won->success)
-        knot__chan_panic(c->ch, site, "send on closed channel");
+        knot__chan_panic(c->ch, site, KNOT__PANIC_SEND_ON_CLOSED, "send on closed channel");
     if (c->dir == KNOT_RECV)
         c->ok = won->success;
     return fired;
@@ -164,7 +164,7 @@ static int do_select(knot_case *cases, size_t n, bool block, const knot_site *si
     if (n > SMALL) {
         heap = malloc(n * (sizeof(int) + sizeof(knot_chan *) + sizeof(knot__waiter)));
         if (!heap)
-            knot__panic(site, NULL, "select: out of memory");
+            knot__panic(site, NULL, KNOT__PANIC_OTHER, "select: out of memory");
         s.waiters = heap;
         s.locks = (knot_chan **)(s.waiters + n);
         s.order = (int *)(s.locks + n);

@@ -18,7 +18,7 @@ void knot_wg_add_at(knot_wg *wg, int delta, const knot_site *site) {
                                &wg->knot__clock, site, (int64_t)delta, wg->knot__count);
     if (wg->knot__count < 0) {
         knot__lock_release(wg_lock(wg));
-        knot__panic(site, NULL, "sync: negative WaitGroup counter");
+        knot__panic(site, NULL, KNOT__PANIC_NEGATIVE_WG, "sync: negative WaitGroup counter");
     }
     knot__waiter *woken = NULL;
     if (wg->knot__count == 0) {

@@ -1,16 +1,20 @@
 /* The happens-before diagram of a window of events: a lane per task (main
  * first, then in spawn order, their heads in a row at the top), events top
  * to bottom in trace order — one rank per event — and an arrow for each
- * synchronisation the trace records between two tasks (a send to the
- * receive that took its value, an unlock to the next lock, a close to a
- * receive that saw it, a Done to the Wait it released, a thread's end to its
- * join, a spawn to the child's start). gopl's Figure 8.5, drawn from a run.
+ * edge of the replayer's happens-before model between two tasks (a send to
+ * the receive that took its value, a receive to the completion of an
+ * unbuffered send or to the send a buffer slot it freed let in, an unlock to
+ * the next lock, a close to a receive that saw it, the Dones to the Wait they
+ * released, a thread's end to its join, a spawn to the child's start).
+ * gopl's Figure 8.5, drawn from a run.
  *
  * It tells one finding's story: a loop's iterations fold into one box
  * ("×40") instead of a picture thousands of points tall; the events at the
  * sites the finding names are marked; and for a prediction, the reordering
  * that makes it happen is drawn dashed. The window is read with SQL straight
- * from the trace, so a trace of 10^7 events draws as fast as a small one. */
+ * from the trace; its arrows are the edges the replayer tells as it replays
+ * the trace up to the window's last event (replay-hb.c), so the picture
+ * shows the order the rules use and never an order of its own. */
 #include "graph.h"
 
 #include <stdio.h>
@@ -25,7 +29,8 @@
 typedef struct hb_event {
     long long seq, object, site, matched, value;
     int task;
-    const char *kind; /* points into kinds[] below or "?" */
+    const char *kind; /* points into kind_names[] below */
+    enum knot_ev ev;  /* the kind as the replayer models it */
     bool begin, has_matched;
     size_t shown; /* the event drawn for it: itself, or its loop's first iteration */
     int times;    /* for a drawn event: the iterations it stands for */
@@ -33,23 +38,18 @@ typedef struct hb_event {
     bool blocked; /* a drawn end, or one it stands for, had to wait (its begin is not drawn) */
 } hb_event;
 
-static const char *const short_kinds[] = {"task_start",     "task_end",      "go",
-                                          "chan_make",      "chan_send",     "chan_recv",
-                                          "chan_close",     "chan_free",     "select",
-                                          "select_nb",      "wg_add",        "wg_wait",
-                                          "timer_make",     "panic",         "deadlock",
-                                          "mutex_lock",     "mutex_trylock", "mutex_timedlock",
-                                          "mutex_unlock",   "mutex_destroy", "thread_join",
-                                          "thread_detach",  "cond_wait",     "cond_signal",
-                                          "cond_broadcast", "rwlock_rdlock", "rwlock_wrlock",
-                                          "rwlock_unlock",  "sem_post",      "sem_wait",
-                                          "sem_trywait",    "sem_timedwait", "barrier_wait",
-                                          "group_go",       "group_wait"};
+/* An event is labelled with its kind's name in the trace; every kind has
+ * one, and a trace holding any other text does not open. */
+static const char *const kind_names[] = {
+#define KIND_NAME(num, name, text, replay) text,
+    KNOT__EVENT_KINDS(KIND_NAME)
+#undef KIND_NAME
+};
 
 static const char *intern_kind(const unsigned char *s) {
-    for (size_t i = 0; s && i < sizeof short_kinds / sizeof short_kinds[0]; i++)
-        if (strcmp((const char *)s, short_kinds[i]) == 0)
-            return short_kinds[i];
+    for (size_t i = 0; s && i < sizeof kind_names / sizeof kind_names[0]; i++)
+        if (strcmp((const char *)s, kind_names[i]) == 0)
+            return kind_names[i];
     return "?";
 }
 
@@ -124,6 +124,7 @@ static size_t read_window(const knot_replay *r, const knot_hb_window *w, hb_even
             e->task = sqlite3_column_int(st, 1);
             e->object = sqlite3_column_int64(st, 2);
             e->kind = intern_kind(sqlite3_column_text(st, 3));
+            e->ev = knot_replay_kind(sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3));
             const unsigned char *phase = sqlite3_column_text(st, 4);
             e->begin = phase && phase[0] == 'b';
             e->site = sqlite3_column_int64(st, 5);
@@ -174,18 +175,6 @@ static Agnode_t *lane_head(Agraph_t *g, const knot_replay *r, int task) {
     agsafeset(n, "fillcolor", "#d0ebff", "");
     agsafeset(n, "class", "lane", "");
     return n;
-}
-
-static const char *sync_label(const char *kind) {
-    if (strstr(kind, "recv") || strcmp(kind, "select") == 0)
-        return "value";
-    if (strstr(kind, "lock"))
-        return "unlock → lock";
-    if (strcmp(kind, "wg_wait") == 0)
-        return "done → wait";
-    if (strcmp(kind, "thread_join") == 0)
-        return "end → join";
-    return "sync";
 }
 
 static bool same_step(const hb_event *a, const hb_event *b) {
@@ -327,28 +316,87 @@ typedef struct hb_sync {
     const char *label;
 } hb_sync;
 
-static size_t syncs(const hb_event *ev, size_t n, hb_sync *out) {
-    size_t ns = 0;
-    for (size_t i = 0; i < n; i++) {
-        const hb_event *e = &ev[i];
-        for (size_t k = 0; k < i; k++) {
-            const char *label = NULL;
-            if (e->has_matched && ev[k].seq == e->matched)
-                label = sync_label(e->kind);
-            else if (strcmp(e->kind, "task_start") == 0 && strcmp(ev[k].kind, "go") == 0 &&
-                     ev[k].value == e->task)
-                label = "spawn";
-            if (!label || ev[k].task == e->task)
-                continue;
-            size_t from = ev[k].shown, to = e->shown, s = 0;
-            while (s < ns && (out[s].from != from || out[s].to != to))
-                s++;
-            if (s == ns)
-                out[ns++] = (hb_sync){from, to, 0, label};
-            out[s].times++;
-        }
+typedef struct sync_sink {
+    const hb_event *ev; /* the window, in seq order */
+    size_t n;
+    hb_sync *v;
+    size_t ns, cap;
+} sync_sink;
+
+static const char *edge_label(enum knot_hb_edge_kind kind, const hb_event *to) {
+    switch (kind) {
+    case KNOT_HB_SPAWN:
+        return "spawn";
+    case KNOT_HB_JOIN:
+        return "end → join";
+    case KNOT_HB_VALUE:
+        return "value";
+    case KNOT_HB_CLOSE:
+        return "close → receive";
+    case KNOT_HB_RECEIVED:
+        return "receive → sender goes on";
+    case KNOT_HB_ROOM:
+        return "receive → room for a send";
+    case KNOT_HB_UNLOCK:
+        return "unlock → lock";
+    case KNOT_HB_RELEASE:
+        break;
     }
-    return ns;
+    switch (to->ev) {
+    case KNOT_EV_WG_WAIT:
+        return "done → wait";
+    case KNOT_EV_COND_WAIT:
+        return "signal → wait";
+    case KNOT_EV_BARRIER_WAIT:
+        return "arrival → departure";
+    default:
+        return "post → wait";
+    }
+}
+
+static int seq_cmp(const void *key, const void *event) {
+    long long a = *(const long long *)key, b = ((const hb_event *)event)->seq;
+    return (a > b) - (a < b);
+}
+
+/* The window's event seq, or n. */
+static size_t window_event(const hb_event *ev, size_t n, long long seq) {
+    const hb_event *hit = bsearch(&seq, ev, n, sizeof *ev, seq_cmp);
+    return hit ? (size_t)(hit - ev) : n;
+}
+
+static void take_edge(void *ctx, const knot_hb_edge *edge) {
+    sync_sink *s = ctx;
+    size_t a = window_event(s->ev, s->n, edge->from), b = window_event(s->ev, s->n, edge->to);
+    if (a == s->n || b == s->n || s->ev[a].task == s->ev[b].task)
+        return;
+    size_t from = s->ev[a].shown, to = s->ev[b].shown, k = 0;
+    while (k < s->ns && (s->v[k].from != from || s->v[k].to != to))
+        k++;
+    if (k == s->ns) {
+        s->v = knot_grow_zeroed(s->v, &s->cap, s->ns + 1, sizeof *s->v);
+        s->v[s->ns++] = (hb_sync){from, to, 0, edge_label(edge->kind, &s->ev[b])};
+    }
+    s->v[k].times++;
+}
+
+/* The edges of the replayer's model between the window's events: the trace
+ * replayed, without rules, up to the window's last event. -1 when it cannot
+ * be (a message in err). */
+static int syncs(const knot_replay *r, const hb_event *ev, size_t n, sync_sink *out, char *err,
+                 size_t errsize) {
+    *out = (sync_sink){ev, n, NULL, 0, 0};
+    knot_replay model;
+    if (knot_replay_open(&model, r->path, err, errsize) != 0)
+        return -1;
+    model.on_edge = take_edge;
+    model.edge_ctx = out;
+    model.until = ev[n - 1].seq;
+    knot_findings none = {0};
+    int rc = knot_replay_run(&model, NULL, 0, &none, err, errsize);
+    knot_findings_free(&none);
+    knot_replay_close(&model);
+    return rc;
 }
 
 /* In a lock-order finding, the order the locks themselves gave this run is
@@ -466,6 +514,12 @@ Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err
             ev[i].task = 0;
     fold(ev, n, r->ntasks);
     mark(r, w->finding, ev, n);
+    sync_sink sync;
+    if (syncs(r, ev, n, &sync, err, errsize) != 0) {
+        free(sync.v);
+        free(ev);
+        return NULL;
+    }
     size_t focus = n;
     for (size_t i = 0; w->focus > 0 && i < n; i++)
         if (ev[i].seq == w->focus)
@@ -473,8 +527,7 @@ Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err
     Agraph_t *g = new_graph();
     Agnode_t **nodes = calloc(n, sizeof *nodes);
     Agnode_t **lane_last = calloc(r->ntasks + 1, sizeof *lane_last);
-    hb_sync *sync = calloc(2 * n + 1, sizeof *sync); /* a match and a spawn each */
-    if (!nodes || !lane_last || !sync)
+    if (!nodes || !lane_last)
         abort();
     Agnode_t *prev_tick = tick_node(g, 0, NULL);
     Agnode_t **head = lanes(g, r, w, ev, n, prev_tick);
@@ -499,12 +552,11 @@ Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err
         agsafeset(le, "weight", "100", "");
         lane_last[e->task] = nodes[i];
     }
-    size_t ns = syncs(ev, n, sync);
-    for (size_t s = 0; s < ns; s++)
-        sync_edge(g, nodes[sync[s].from], nodes[sync[s].to], &sync[s], w->finding);
+    for (size_t s = 0; s < sync.ns; s++)
+        sync_edge(g, nodes[sync.v[s].from], nodes[sync.v[s].to], &sync.v[s], w->finding);
     if (focus < n)
         reorder(g, w->finding, ev, n, nodes, focus);
-    free(sync);
+    free(sync.v);
     free(head);
     free(nodes);
     free(lane_last);

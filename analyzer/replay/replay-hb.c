@@ -11,7 +11,10 @@
  * semaphores, wait groups, barriers), the acquire joins every earlier
  * release of the object. That can only add order, never remove it, so a
  * "concurrent" verdict stays sound: predicted findings never rest on an
- * order the run did not have. */
+ * order the run did not have.
+ *
+ * The replay's on_edge sees each edge as a clock is joined along it: the
+ * happens-before pictures draw these, not an order of their own. */
 #include "replay-hb.h"
 
 #include <stdlib.h>
@@ -29,11 +32,26 @@ typedef struct pending_send {
     knot_vc_t *vc;
 } pending_send;
 
+/* A release that no later release of its object follows: an acquire has
+ * an edge from each. One per task at most, so a mutex has one. */
+typedef struct last_release {
+    int task;
+    knot_vc_t clock;
+    long long seq;
+} last_release;
+
+typedef struct releases {
+    knot_vc_t *vc;      /* the join of every release */
+    last_release *last; /* kept only when edges are told */
+    size_t nlast, cap;
+} releases;
+
 typedef struct obj_hb {
-    knot_vc_t *release;    /* unlocks, signals, posts, wg adds, barrier arrivals */
-    knot_vc_t *wr_release; /* an rwlock's write unlocks */
+    releases release;    /* unlocks, signals, posts, wg adds, barrier arrivals */
+    releases wr_release; /* an rwlock's write unlocks */
     knot_vc_t *close;
-    knot_vc_t **ring; /* buffered channel: the clocks of the last C receives */
+    knot_vc_t **ring;    /* buffered channel: the clocks of the last C receives */
+    long long *ring_seq; /* ... and their events */
     size_t nring;
     unsigned long long nsend, nrecv;
     long long close_seq;
@@ -48,6 +66,9 @@ struct knot_replay_hb {
     bool with_locks; /* false: the model without lock edges (for lock-order) */
     size_t n;
     knot_vc_t **spawn, **end, **deferred; /* per task */
+    long long *spawn_seq, *deferred_seq;  /* per task: the go, the receive behind them */
+    void (*on_edge)(void *ctx, const knot_hb_edge *edge); /* the replay's, main model only */
+    void *edge_ctx;
     obj_hb *objs;
     size_t nobjs;
     pending_send *sends; /* open addressing on seq */
@@ -115,6 +136,8 @@ static void model_init(knot_replay *r, bool with_locks) {
     hb->spawn = xcalloc(n, sizeof *hb->spawn);
     hb->end = xcalloc(n, sizeof *hb->end);
     hb->deferred = xcalloc(n, sizeof *hb->deferred);
+    hb->spawn_seq = xcalloc(n, sizeof *hb->spawn_seq);
+    hb->deferred_seq = xcalloc(n, sizeof *hb->deferred_seq);
     /* A task's clock exists from its first event to its end: memory follows
      * the tasks alive at once, not all the tasks of the trace. */
     r->vc = xcalloc(n, sizeof *r->vc);
@@ -240,17 +263,22 @@ int knot_hb_init(knot_replay *r) {
         r->vc_unpaired = view.vc;
     }
     model_init(r, true);
+    r->hb->on_edge = r->on_edge;
+    r->hb->edge_ctx = r->edge_ctx;
     return 0;
 }
 
 static void free_obj(obj_hb *o) {
-    free(o->release);
-    free(o->wr_release);
+    free(o->release.vc);
+    free(o->release.last);
+    free(o->wr_release.vc);
+    free(o->wr_release.last);
     free(o->close);
     if (o->ring)
         for (size_t i = 0; i < o->nring; i++)
             free(o->ring[i]);
     free(o->ring);
+    free(o->ring_seq);
 }
 
 static void model_free(knot_replay *r) {
@@ -270,6 +298,8 @@ static void model_free(knot_replay *r) {
     free(hb->spawn);
     free(hb->end);
     free(hb->deferred);
+    free(hb->spawn_seq);
+    free(hb->deferred_seq);
     free(hb->objs);
     free(hb->sends);
     free(hb->ends);
@@ -354,6 +384,12 @@ static pending_send sends_take(struct knot_replay_hb *hb, long long seq) {
 
 /* ---- edges ---- */
 
+static void tell(const knot_replay *r, long long from, const knot_event *to,
+                 enum knot_hb_edge_kind kind) {
+    if (r->hb->on_edge && from > 0)
+        r->hb->on_edge(r->hb->edge_ctx, &(knot_hb_edge){from, to->seq, kind});
+}
+
 static obj_hb *obj(knot_replay *r, long long id) {
     struct knot_replay_hb *hb = r->hb;
     hb->objs = knot_grow_zeroed(hb->objs, &hb->nobjs, (size_t)id + 1, sizeof *hb->objs);
@@ -376,8 +412,10 @@ static void sent(knot_replay *r, const knot_event *e) {
      * task's past to another through them, so it joins nothing. */
     if (cap > 0 && o->ring && e->task != 0) {
         unsigned long long k = o->nsend;
-        if (k >= cap && o->ring[(k - cap) % cap])
+        if (k >= cap && o->ring[(k - cap) % cap]) {
             knot_vc_join(me, o->ring[(k - cap) % cap], hb->n);
+            tell(r, o->ring_seq[(k - cap) % cap], e, KNOT_HB_ROOM);
+        }
     }
     o->nsend++;
     sends_put(hb, e->seq, e->task, vc_copy(hb, me));
@@ -391,6 +429,7 @@ static void received(knot_replay *r, const knot_event *e) {
         return;
     if (o->close && e->matched == o->close_seq) {
         knot_vc_join(me, o->close, hb->n);
+        tell(r, o->close_seq, e, KNOT_HB_CLOSE);
         return;
     }
     if (unpaired(hb, e->object))
@@ -400,6 +439,7 @@ static void received(knot_replay *r, const knot_event *e) {
         return;
     knot_vc_join(me, s.vc, hb->n);
     vc_release(hb, s.vc);
+    tell(r, s.seq, e, KNOT_HB_VALUE);
     size_t cap = capacity(r, e->object);
     if (cap > MAX_RING) /* a huge buffer: its receive-to-send edges are not kept */
         return;
@@ -411,15 +451,18 @@ static void received(knot_replay *r, const knot_event *e) {
             hb->deferred[s.task] = vc_copy(hb, me);
         else
             knot_vc_join(hb->deferred[s.task], me, hb->n);
+        hb->deferred_seq[s.task] = e->seq; /* of several, the edge is told from the last */
         return;
     }
     if (!o->ring) {
         o->ring = xcalloc(cap, sizeof *o->ring);
+        o->ring_seq = xcalloc(cap, sizeof *o->ring_seq);
         o->nring = cap;
     }
     knot_vc_t **slot = &o->ring[o->nrecv % cap];
     vc_release(hb, *slot);
     *slot = vc_copy(hb, me);
+    o->ring_seq[o->nrecv % cap] = e->seq;
     o->nrecv++;
 }
 
@@ -429,17 +472,37 @@ static void joined(knot_replay *r, const knot_event *e) {
         return;
     end_entry key = {e->matched, 0};
     end_entry *hit = bsearch(&key, hb->ends, hb->nends, sizeof key, end_cmp);
-    if (hit && hb->end[hit->task])
+    if (hit && hb->end[hit->task]) {
         knot_vc_join(r->vc[e->task], hb->end[hit->task], hb->n);
+        tell(r, e->matched, e, KNOT_HB_JOIN);
+    }
 }
 
-static void acquire(knot_replay *r, const knot_event *e, knot_vc_t *from) {
-    if (from)
-        knot_vc_join(r->vc[e->task], from, r->hb->n);
+static void acquire(knot_replay *r, const knot_event *e, const releases *from,
+                    enum knot_hb_edge_kind kind) {
+    if (!from->vc)
+        return;
+    knot_vc_join(r->vc[e->task], from->vc, r->hb->n);
+    for (size_t i = 0; i < from->nlast; i++)
+        tell(r, from->last[i].seq, e, kind);
 }
 
-static void release(knot_replay *r, const knot_event *e, knot_vc_t **into) {
-    knot_vc_join_into(into, r->vc[e->task], r->hb->n);
+static void release(knot_replay *r, const knot_event *e, releases *into) {
+    const knot_vc_t *me = r->vc[e->task];
+    knot_vc_join_into(&into->vc, me, r->hb->n);
+    if (!r->hb->on_edge)
+        return;
+    /* The releases this one follows are ordered before it: an acquire's
+     * edge from this one says it for them. */
+    size_t k = 0;
+    for (size_t i = 0; i < into->nlast; i++) {
+        const last_release *l = &into->last[i];
+        if ((size_t)l->task >= r->hb->n || me[l->task] < l->clock)
+            into->last[k++] = *l;
+    }
+    into->nlast = k;
+    into->last = knot_grow_zeroed(into->last, &into->cap, k + 1, sizeof *into->last);
+    into->last[into->nlast++] = (last_release){e->task, e->clock, e->seq};
 }
 
 static bool completed(const knot_event *e) { return knot_lock_taken(e); }
@@ -455,11 +518,11 @@ static void lock_edges(knot_replay *r, const knot_event *e) {
     case KNOT_EV_MUTEX_TIMEDLOCK:
     case KNOT_EV_RW_WRLOCK:
         if (completed(e))
-            acquire(r, e, o->release);
+            acquire(r, e, &o->release, KNOT_HB_UNLOCK);
         break;
     case KNOT_EV_RW_RDLOCK:
         if (completed(e))
-            acquire(r, e, o->wr_release);
+            acquire(r, e, &o->wr_release, KNOT_HB_UNLOCK);
         break;
     case KNOT_EV_MUTEX_UNLOCK:
         release(r, e, &o->release);
@@ -488,7 +551,7 @@ static void signal_edges(knot_replay *r, const knot_event *e) {
         if (e->phase == KNOT_BEGIN || e->phase == KNOT_POINT)
             release(r, e, &o->release);
         if (e->phase != KNOT_BEGIN)
-            acquire(r, e, o->release);
+            acquire(r, e, &o->release, KNOT_HB_RELEASE);
         break;
     case KNOT_EV_COND_WAIT:
     case KNOT_EV_SEM_WAIT:
@@ -496,7 +559,7 @@ static void signal_edges(knot_replay *r, const knot_event *e) {
     case KNOT_EV_SEM_TIMEDWAIT:
     case KNOT_EV_WG_WAIT:
         if (e->phase != KNOT_BEGIN)
-            acquire(r, e, o->release);
+            acquire(r, e, &o->release, KNOT_HB_RELEASE);
         break;
     default:
         lock_edges(r, e);
@@ -508,11 +571,16 @@ static void task_edges(knot_replay *r, knot_event *e) {
     struct knot_replay_hb *hb = r->hb;
     switch (e->kind) {
     case KNOT_EV_GO:
-        if (e->has_value && e->value > 0 && (size_t)e->value < hb->n)
+        if (e->has_value && e->value > 0 && (size_t)e->value < hb->n) {
             knot_vc_join_into(&hb->spawn[e->value], r->vc[e->task], hb->n);
+            hb->spawn_seq[e->value] = e->seq;
+        }
         break;
     case KNOT_EV_TASK_START:
-        acquire(r, e, hb->spawn[e->task]);
+        if (hb->spawn[e->task]) {
+            knot_vc_join(r->vc[e->task], hb->spawn[e->task], hb->n);
+            tell(r, hb->spawn_seq[e->task], e, KNOT_HB_SPAWN);
+        }
         vc_release(hb, hb->spawn[e->task]);
         hb->spawn[e->task] = NULL;
         break;
@@ -538,6 +606,7 @@ static void model_event(knot_replay *r, knot_event *e) {
     knot_vc_t *me = r->vc[e->task];
     if (hb->deferred[e->task]) {
         knot_vc_join(me, hb->deferred[e->task], hb->n);
+        tell(r, hb->deferred_seq[e->task], e, KNOT_HB_RECEIVED);
         vc_release(hb, hb->deferred[e->task]);
         hb->deferred[e->task] = NULL;
     }

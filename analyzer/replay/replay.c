@@ -257,53 +257,17 @@ static const struct {
     const char *name;
     enum knot_ev kind;
 } kind_names[] = {
-    {"task_start", KNOT_EV_TASK_START},
-    {"task_end", KNOT_EV_TASK_END},
-    {"go", KNOT_EV_GO},
-    {"chan_make", KNOT_EV_CHAN_MAKE},
-    {"chan_send", KNOT_EV_CHAN_SEND},
-    {"chan_recv", KNOT_EV_CHAN_RECV},
-    {"chan_close", KNOT_EV_CHAN_CLOSE},
-    {"chan_free", KNOT_EV_CHAN_FREE},
-    {"select", KNOT_EV_SELECT},
-    {"select_nb", KNOT_EV_SELECT_NB},
-    {"wg_add", KNOT_EV_WG_ADD},
-    {"wg_wait", KNOT_EV_WG_WAIT},
-    {"timer_make", KNOT_EV_TIMER_MAKE},
-    {"panic", KNOT_EV_PANIC},
-    {"deadlock", KNOT_EV_DEADLOCK},
-    {"mutex_lock", KNOT_EV_MUTEX_LOCK},
-    {"mutex_trylock", KNOT_EV_MUTEX_TRYLOCK},
-    {"mutex_timedlock", KNOT_EV_MUTEX_TIMEDLOCK},
-    {"mutex_unlock", KNOT_EV_MUTEX_UNLOCK},
-    {"mutex_destroy", KNOT_EV_MUTEX_DESTROY},
-    {"thread_join", KNOT_EV_THREAD_JOIN},
-    {"thread_detach", KNOT_EV_THREAD_DETACH},
-    {"cond_wait", KNOT_EV_COND_WAIT},
-    {"cond_signal", KNOT_EV_COND_SIGNAL},
-    {"cond_broadcast", KNOT_EV_COND_BROADCAST},
-    {"rwlock_rdlock", KNOT_EV_RW_RDLOCK},
-    {"rwlock_wrlock", KNOT_EV_RW_WRLOCK},
-    {"rwlock_unlock", KNOT_EV_RW_UNLOCK},
-    {"sem_post", KNOT_EV_SEM_POST},
-    {"sem_wait", KNOT_EV_SEM_WAIT},
-    {"sem_trywait", KNOT_EV_SEM_TRYWAIT},
-    {"sem_timedwait", KNOT_EV_SEM_TIMEDWAIT},
-    {"barrier_wait", KNOT_EV_BARRIER_WAIT},
-    {"group_go", KNOT_EV_GROUP_GO},
-    {"group_wait", KNOT_EV_GROUP_WAIT},
-    /* A spinlock is a mutex to every rule: an owner, an order, a holder. */
-    {"spin_lock", KNOT_EV_MUTEX_LOCK},
-    {"spin_trylock", KNOT_EV_MUTEX_TRYLOCK},
-    {"spin_unlock", KNOT_EV_MUTEX_UNLOCK},
-    {"mutex_consistent", KNOT_EV_MUTEX_CONSISTENT},
-    {"select_case", KNOT_EV_SELECT_CASE},
+#define KIND_NAME(num, name, text, replay) {text, KNOT_EV_##replay},
+    KNOT__EVENT_KINDS(KIND_NAME)
+#undef KIND_NAME
 };
 
 /* Kind names repeat on every row: a small hash of the text finds them
  * without a string comparison per table entry. */
 #define KIND_SLOTS 128
 static int kind_slot[KIND_SLOTS]; /* index+1 into kind_names, 0 empty */
+_Static_assert(sizeof kind_names / sizeof kind_names[0] <= KIND_SLOTS / 2,
+               "the kind hash has room for every kind");
 
 static unsigned kind_hash(const unsigned char *s, int n) {
     unsigned h = 2166136261u;
@@ -563,6 +527,10 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
     while (st && ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         knot_event e;
         decode(st, &e);
+        if (r->until > 0 && e.seq > r->until) {
+            rc = SQLITE_DONE; /* stopped where asked: the rest is not read */
+            break;
+        }
         if (e.seq <= 0 || e.task < 0 || (size_t)e.task >= r->ntasks || e.object < 0 ||
             e.object > max_object || e.site < 0 || (size_t)e.site >= r->nsites) {
             ret = fail(err, errsize, "%s: corrupt trace: event %lld %s", r->path, e.seq,

@@ -9,6 +9,7 @@
 #ifndef KNOT_REPLAY_H
 #define KNOT_REPLAY_H
 
+#include "event-kinds.h"
 #include "findings.h"
 #include "rules.h"
 #include "vclock.h"
@@ -17,47 +18,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Event kinds, decoded from the trace's names (docs/trace-format.md). */
+/* Event kinds, decoded from the trace's names (docs/trace-format.md) by the
+ * table in event-kinds.h, with the journal's numbers. A kind the table
+ * models as another arrives as that one: the spinlock kinds as the mutex
+ * ones, and the kinds modelled as OTHER as KNOT_EV_OTHER. */
 enum knot_ev {
     KNOT_EV_OTHER = 0, /* a kind this replayer does not model */
-    KNOT_EV_TASK_START,
-    KNOT_EV_TASK_END,
-    KNOT_EV_GO,
-    KNOT_EV_CHAN_MAKE,
-    KNOT_EV_CHAN_SEND,
-    KNOT_EV_CHAN_RECV,
-    KNOT_EV_CHAN_CLOSE,
-    KNOT_EV_CHAN_FREE,
-    KNOT_EV_SELECT,
-    KNOT_EV_SELECT_NB,
-    KNOT_EV_WG_ADD,
-    KNOT_EV_WG_WAIT,
-    KNOT_EV_TIMER_MAKE,
-    KNOT_EV_PANIC,
-    KNOT_EV_DEADLOCK,
-    KNOT_EV_MUTEX_LOCK,
-    KNOT_EV_MUTEX_TRYLOCK,
-    KNOT_EV_MUTEX_TIMEDLOCK,
-    KNOT_EV_MUTEX_UNLOCK,
-    KNOT_EV_MUTEX_DESTROY,
-    KNOT_EV_THREAD_JOIN,
-    KNOT_EV_THREAD_DETACH,
-    KNOT_EV_COND_WAIT,
-    KNOT_EV_COND_SIGNAL,
-    KNOT_EV_COND_BROADCAST,
-    KNOT_EV_RW_RDLOCK,
-    KNOT_EV_RW_WRLOCK,
-    KNOT_EV_RW_UNLOCK,
-    KNOT_EV_SEM_POST,
-    KNOT_EV_SEM_WAIT,
-    KNOT_EV_SEM_TRYWAIT,
-    KNOT_EV_SEM_TIMEDWAIT,
-    KNOT_EV_BARRIER_WAIT,
-    KNOT_EV_GROUP_GO,
-    KNOT_EV_GROUP_WAIT,
-    KNOT_EV_MUTEX_CONSISTENT,
-    KNOT_EV_SELECT_CASE,
-    KNOT_EV_COUNT
+#define KNOT_EV_ENUM(num, name, text, replay) KNOT_EV_##name = (num),
+    KNOT__EVENT_KINDS(KNOT_EV_ENUM)
+#undef KNOT_EV_ENUM
 };
 
 enum knot_phase { KNOT_POINT = 0, KNOT_BEGIN = 1, KNOT_END = 2 };
@@ -152,6 +121,26 @@ typedef struct knot_object_info {
 
 typedef struct knot_replay knot_replay;
 
+/* An edge of the happens-before model (replay-hb.c), told as the replay
+ * joins a clock along it: the event seq from happened before the event seq
+ * to. What pictures draw, so that they show the order the rules use. */
+enum knot_hb_edge_kind {
+    KNOT_HB_SPAWN,    /* go -> the child's start */
+    KNOT_HB_JOIN,     /* a task's end -> the join that returns it */
+    KNOT_HB_VALUE,    /* a send -> the receive that took its value */
+    KNOT_HB_CLOSE,    /* a close -> a receive that saw the channel closed */
+    KNOT_HB_RECEIVED, /* unbuffered: a receive -> the sender's next event (its send completed) */
+    KNOT_HB_ROOM,     /* capacity C: the k-th receive -> the (k+C)-th send */
+    KNOT_HB_UNLOCK,   /* an unlock -> a later lock */
+    KNOT_HB_RELEASE,  /* a signal, post, wait group add or done, or barrier arrival -> the
+                       * wait it ends; from each release no later one follows */
+};
+
+typedef struct knot_hb_edge {
+    long long from, to;
+    enum knot_hb_edge_kind kind;
+} knot_hb_edge;
+
 /* A dynamic rule's view of the stream: start() makes its state (and may keep
  * out, to add findings as events pass), event() sees every event in sequence
  * order after the replay's own state has been updated for it, finish() adds
@@ -192,6 +181,12 @@ struct knot_replay {
                               * "ordered whichever sender a receive took?" */
     struct knot_replay_hb *hb, *hb_nolock, *hb_unpaired; /* private to replay-hb.c */
     struct knot_wfg *wfg; /* the final state's wait-for graph (waitfor.h), once run */
+    /* Set before knot_replay_run, both optional: on_edge sees every edge of
+     * the happens-before model as it is used; the replay stops after event
+     * until (0: at the end of the trace). */
+    void (*on_edge)(void *ctx, const knot_hb_edge *edge);
+    void *edge_ctx;
+    long long until;
 };
 
 /* Open a trace (rejecting anything that is not one, with a one-line reason

@@ -287,60 +287,24 @@ static int sql_fail(importer *im, const char *what) {
     return fail(im, "%s: %s", what, sqlite3_errmsg(im->db));
 }
 
+/* A switch, not an array: two rows of the table with one number would be
+ * two equal cases, which do not compile. */
 static const char *kind_name(unsigned kind) {
-    static const char *names[] = {
-        [KNOT__EV_TASK_START] = "task_start",
-        [KNOT__EV_TASK_END] = "task_end",
-        [KNOT__EV_GO] = "go",
-        [KNOT__EV_CHAN_MAKE] = "chan_make",
-        [KNOT__EV_CHAN_SEND] = "chan_send",
-        [KNOT__EV_CHAN_RECV] = "chan_recv",
-        [KNOT__EV_CHAN_CLOSE] = "chan_close",
-        [KNOT__EV_CHAN_FREE] = "chan_free",
-        [KNOT__EV_SELECT] = "select",
-        [KNOT__EV_SELECT_NB] = "select_nb",
-        [KNOT__EV_WG_ADD] = "wg_add",
-        [KNOT__EV_WG_WAIT] = "wg_wait",
-        [KNOT__EV_TIMER_MAKE] = "timer_make",
-        [KNOT__EV_PANIC] = "panic",
-        [KNOT__EV_DEADLOCK] = "deadlock",
-        [KNOT__EV_MUTEX_LOCK] = "mutex_lock",
-        [KNOT__EV_MUTEX_TRYLOCK] = "mutex_trylock",
-        [KNOT__EV_MUTEX_UNLOCK] = "mutex_unlock",
-        [KNOT__EV_THREAD_JOIN] = "thread_join",
-        [KNOT__EV_COND_WAIT] = "cond_wait",
-        [KNOT__EV_COND_SIGNAL] = "cond_signal",
-        [KNOT__EV_COND_BROADCAST] = "cond_broadcast",
-        [KNOT__EV_RW_RDLOCK] = "rwlock_rdlock",
-        [KNOT__EV_RW_WRLOCK] = "rwlock_wrlock",
-        [KNOT__EV_RW_UNLOCK] = "rwlock_unlock",
-        [KNOT__EV_MUTEX_TIMEDLOCK] = "mutex_timedlock",
-        [KNOT__EV_MUTEX_DESTROY] = "mutex_destroy",
-        [KNOT__EV_SEM_INIT] = "sem_init",
-        [KNOT__EV_SEM_POST] = "sem_post",
-        [KNOT__EV_SEM_WAIT] = "sem_wait",
-        [KNOT__EV_SEM_TRYWAIT] = "sem_trywait",
-        [KNOT__EV_SEM_TIMEDWAIT] = "sem_timedwait",
-        [KNOT__EV_SEM_DESTROY] = "sem_destroy",
-        [KNOT__EV_BARRIER_INIT] = "barrier_init",
-        [KNOT__EV_BARRIER_WAIT] = "barrier_wait",
-        [KNOT__EV_BARRIER_DESTROY] = "barrier_destroy",
-        [KNOT__EV_THREAD_DETACH] = "thread_detach",
-        [KNOT__EV_GROUP_GO] = "group_go",
-        [KNOT__EV_GROUP_WAIT] = "group_wait",
-        [KNOT__EV_SPIN_LOCK] = "spin_lock",
-        [KNOT__EV_SPIN_TRYLOCK] = "spin_trylock",
-        [KNOT__EV_SPIN_UNLOCK] = "spin_unlock",
-        [KNOT__EV_MUTEX_CONSISTENT] = "mutex_consistent",
-        [KNOT__EV_SELECT_CASE] = "select_case",
-        [KNOT__EV_MUTEX_INIT] = "mutex_init",
-        [KNOT__EV_COND_INIT] = "cond_init",
-        [KNOT__EV_COND_DESTROY] = "cond_destroy",
-        [KNOT__EV_RW_INIT] = "rwlock_init",
-        [KNOT__EV_RW_DESTROY] = "rwlock_destroy",
-    };
-    return kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : NULL;
+    switch (kind) {
+#define KIND_NAME(num, name, text, replay) \
+    case num:                              \
+        return text;
+        KNOT__EVENT_KINDS(KIND_NAME)
+#undef KIND_NAME
+    }
+    return NULL;
 }
+
+/* Callers ask for every number below KNOT_TRACE_KINDS: each kind is one. */
+#define KIND_FITS(num, name, text, replay) \
+    _Static_assert((num) > 0 && (num) < KNOT_TRACE_KINDS, "kind " text " is out of range");
+KNOT__EVENT_KINDS(KIND_FITS)
+#undef KIND_FITS
 
 const char *knot_trace_kind_name(unsigned kind) { return kind_name(kind); }
 

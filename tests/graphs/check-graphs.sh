@@ -37,6 +37,14 @@ predicted=$(python3 -c 'import json,sys; print(1 + [f["rule"] for f in json.load
 "$knot" graph "$work/mix.db" --finding "$predicted" -o "$work/race.svg" || fail "knot graph race"
 py check-svg.py hb-story "$work/race.svg" marked=chan_send,chan_close reorder=chan_close\>chan_send
 
+# The arrows are the replayer's edges: a buffered send after the receive that
+# made room for it, an unbuffered sender's next step after the receive, and
+# the Wait after both Dones (not only the last), besides the recorded pairs.
+"$knot" run -o "$work/edges.db" -- "$build/tests/hb-edges" >/dev/null 2>&1
+"$knot" graph "$work/edges.db" --kind hb --window 100 -o "$work/edges.svg" || fail "knot graph edges"
+py check-svg.py hb-edges "$work/edges.svg" "go>task_start=2" "chan_send>chan_recv=3" \
+    "chan_recv>chan_send=1" "chan_recv>wg_add=1" "wg_add>wg_wait=2"
+
 # Every format, told by its extension.
 "$knot" graph "$work/abba.db" -o "$work/abba.png" && [[ $(head -c 4 "$work/abba.png" | tail -c 3) == PNG ]] &&
     ok "png" || fail "png"

@@ -11,6 +11,10 @@ and edge as <g class="node ..."> / <g class="edge ..."> with a <title>).
                                       (1050 px), no text is under 10 px
   check-svg.py hb FILE TASKS SYNCS    a lane per task (at least TASKS lanes)
                                       and at least SYNCS synchronisation arrows
+  check-svg.py hb-edges FILE KIND>KIND=N ...
+                                      exactly these synchronisation arrows, by
+                                      the kinds of their ends, N of each
+                                      (folded ones count their iterations)
   check-svg.py hb-story FILE [folded=N] [marked=KIND,...] [reorder=KIND>KIND]
                                       lanes left to right main first, then in
                                       spawn order, their heads in one row; no
@@ -129,6 +133,21 @@ def hb(path, tasks, syncs):
     print(f"ok: {len(lanes)} lanes, {len(sync)} synchronisation arrows, all forward")
 
 
+def hb_edges(path, wants):
+    nodes, edges = parts(path)
+    got = {}
+    for a, b, cls, label in edges:
+        if "sync" not in cls:
+            continue
+        key = f"{nodes[a][1].split()[0]}>{nodes[b][1].split()[0]}"
+        times = label.rsplit("×", 1)
+        got[key] = got.get(key, 0) + (int(times[1].split()[0]) if len(times) == 2 else 1)
+    want = {k: int(n) for k, n in (w.rsplit("=", 1) for w in wants)}
+    if got != want:
+        fail(f"synchronisation arrows {got}, want {want}")
+    print(f"ok: the arrows are the model's edges: {want}")
+
+
 def hb_story(path, options):
     root, ys, order = centres(path)
     nodes, edges = parts(path)
@@ -180,6 +199,8 @@ if __name__ == "__main__":
         wfg_cycle(sys.argv[2])
     elif kind == "hb-story":
         hb_story(sys.argv[2], sys.argv[3:])
+    elif kind == "hb-edges":
+        hb_edges(sys.argv[2], sys.argv[3:])
     elif kind == "wfg-layout":
         wfg_layout(sys.argv[2])
     elif kind == "wfg-group":

@@ -145,6 +145,8 @@ panic | abort | segv)
         expect "panic recorded at the send on the closed channel" \
             "$(q "SELECT s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='panic'")" \
             "$(line_of rec-crash.c SEND_CLOSED)"
+        expect "the panic's kind is recorded as send on closed (1), which old traces say too" \
+            "$(q "SELECT value FROM events WHERE kind='panic'")" 1
         expect "the send names the close it hit" \
             "$(q "SELECT m.kind FROM events e JOIN events m ON m.seq=e.matched WHERE e.kind='chan_send' AND e.result=1")" \
             chan_close
