@@ -3,7 +3,7 @@
 #include "outfile.h"
 #include "replay.h"
 #include "rules.h"
-#include "trace-import.h"
+#include "trace-open.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -58,16 +58,20 @@ int knot_check_replay(knot_replay *r, knot_findings *out, char *err, size_t errs
 }
 
 int knot_check_trace(const char *path, knot_findings *out, char *err, size_t errsize) {
-    knot_import_stats stats;
-    if (knot_trace_import_pending(path, &stats, err, errsize) < 0 ||
-        knot_trace_validate(path, err, errsize) != 0)
-        return -1;
     knot_replay r;
-    if (knot_replay_open(&r, path, err, errsize) != 0)
+    if (knot_trace_open(&r, path, err, errsize) != 0)
         return -1;
     int rc = knot_check_replay(&r, out, err, errsize);
     knot_replay_close(&r);
     return rc;
+}
+
+int knot_check_open(knot_replay *r, const char *trace) {
+    char err[PATH_MAX + 1024];
+    if (knot_trace_open(r, trace, err, sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "knot: %s\n", err);
+    return 2;
 }
 
 static int bad(const char *what, const char *value) {
@@ -224,14 +228,9 @@ int knot_check_write(const char *trace, const char *output, int kind, const char
         fprintf(stderr, "knot: %s\n", err);
         return 2;
     }
-    knot_import_stats stats;
     knot_replay r;
-    if (knot_trace_import_pending(trace, &stats, err, sizeof err) < 0 ||
-        knot_trace_validate(trace, err, sizeof err) != 0 ||
-        knot_replay_open(&r, trace, err, sizeof err) != 0) {
-        fprintf(stderr, "knot: %s\n", err);
+    if (knot_check_open(&r, trace) != 0)
         return 2;
-    }
     knot_findings fs = {0};
     int rc = knot_check_replay(&r, &fs, err, sizeof err);
     if (rc == 0 && r.events == 0) {

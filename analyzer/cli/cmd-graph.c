@@ -6,7 +6,6 @@
 #include "check.h"
 #include "commands.h"
 #include "graph.h"
-#include "trace-import.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -143,14 +142,9 @@ int knot_cmd_graph(int argc, char **argv) {
         fprintf(stderr, "knot: %s\n", err);
         return 2;
     }
-    knot_import_stats stats;
     knot_replay r;
-    if (knot_trace_import_pending(o.trace, &stats, err, sizeof err) < 0 ||
-        knot_trace_validate(o.trace, err, sizeof err) != 0 ||
-        knot_replay_open(&r, o.trace, err, sizeof err) != 0) {
-        fprintf(stderr, "knot: %s\n", err);
+    if (knot_check_open(&r, o.trace) != 0)
         return 2;
-    }
     knot_findings fs = {0};
     Agraph_t *g = NULL;
     /* Only a finding's picture needs the rules; the wait-for graph needs the

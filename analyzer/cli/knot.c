@@ -12,8 +12,8 @@
 #include "commands.h"
 #include "outfile.h"
 #include "record.h"
+#include "replay.h"
 #include "trace-import.h"
-#include "trace-schema.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -204,43 +204,6 @@ static int cmd_cc(int argc, char **argv) {
 
 /* ---- traces ------------------------------------------------------------------------ */
 
-/* Open a trace for reading, rejecting anything that is not one. */
-static sqlite3 *open_trace(const char *path) {
-    char err[PATH_MAX + 256];
-    if (knot_trace_validate(path, err, sizeof err) != 0) {
-        fprintf(stderr, "knot: %s\n", err);
-        return NULL;
-    }
-    sqlite3 *db;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        fprintf(stderr, "knot: %s: %s\n", path, sqlite3_errmsg(db));
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_stmt *st;
-    int app = 0, version = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        app = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (app != KNOT_TRACE_APPLICATION_ID) {
-        fprintf(stderr, "knot: %s: not a knot trace\n", path);
-        sqlite3_close(db);
-        return NULL;
-    }
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        version = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (version != KNOT_TRACE_SCHEMA_VERSION) {
-        fprintf(stderr, "knot: %s: trace schema version %d is not supported (this knot reads %d)\n",
-                path, version, KNOT_TRACE_SCHEMA_VERSION);
-        sqlite3_close(db);
-        return NULL;
-    }
-    return db;
-}
-
 static long long count(sqlite3 *db, const char *sql) {
     sqlite3_stmt *st;
     long long n = -1;
@@ -253,14 +216,15 @@ static long long count(sqlite3 *db, const char *sql) {
 /* Counts and, with list_blocked, the tasks blocked when the trace ended
  * (knot run leaves those to the leak and deadlock findings). */
 static int summarise_trace(const char *path, bool list_blocked) {
-    sqlite3 *db = open_trace(path);
-    if (!db)
+    knot_replay r;
+    if (knot_check_open(&r, path) != 0)
         return 2;
+    sqlite3 *db = r.db;
     fprintf(stderr, "knot: %s: %lld tasks, %lld objects, %lld events\n", path,
             count(db, "SELECT count(*) FROM tasks"), count(db, "SELECT count(*) FROM objects"),
             count(db, "SELECT count(*) FROM events"));
     if (!list_blocked) {
-        sqlite3_close(db);
+        knot_replay_close(&r);
         return 0;
     }
     sqlite3_stmt *st;
@@ -271,7 +235,7 @@ static int summarise_trace(const char *path, bool list_blocked) {
                       " LEFT JOIN sites ms ON ms.id = o.site ORDER BY b.task";
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
         fprintf(stderr, "knot: %s: %s\n", path, sqlite3_errmsg(db));
-        sqlite3_close(db);
+        knot_replay_close(&r);
         return 2;
     }
     int n = 0;
@@ -295,7 +259,7 @@ static int summarise_trace(const char *path, bool list_blocked) {
     if (n == 0)
         fputs("knot: no task was blocked at the end\n", stderr);
     sqlite3_finalize(st);
-    sqlite3_close(db);
+    knot_replay_close(&r);
     return 0;
 }
 
@@ -416,8 +380,6 @@ static int cmd_import(int argc, char **argv) {
 static int cmd_summary(int argc, char **argv) {
     if (argc != 1)
         return usage_error("summary", "expected one trace path%s", "");
-    if (import_journal(argv[0]) == 2)
-        return 2;
     return summarise(argv[0]);
 }
 
