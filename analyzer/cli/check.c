@@ -1,6 +1,7 @@
 /* The dynamic pipeline and the options `knot check` and `knot run` share. */
 #include "check.h"
 #include "outfile.h"
+#include "output.h"
 #include "replay.h"
 #include "rules.h"
 #include "trace-open.h"
@@ -144,23 +145,23 @@ static int take_child(knot_findings *fs, const char *trace, const char *label) {
     return 0;
 }
 
-static enum knot_out_kind out_kind(int format) {
-    return format == KNOT_FORMAT_JSON    ? KNOT_OUT_JSON
-           : format == KNOT_FORMAT_SARIF ? KNOT_OUT_SARIF
-                                         : KNOT_OUT_TEXT;
+/* Where opts send the findings of a check of trace. */
+static knot_output output_of(const knot_check_opts *opts, const char *trace,
+                             const knot_out_input inputs[2]) {
+    return (knot_output){.format = (enum knot_format)opts->format,
+                         .fail_on = (enum knot_severity)opts->fail_on,
+                         .path = opts->output,
+                         .std = opts->to_stderr ? stderr : stdout,
+                         .inputs = inputs,
+                         .ninputs = 2,
+                         .subject = trace};
 }
 
 int knot_check_output_ok(const char *trace, const knot_check_opts *opts) {
-    if (!opts->output)
-        return 0;
     knot_out_input inputs[] = {{trace, "the trace it reads"},
                                {opts->program, "the program it runs"}};
-    char err[PATH_MAX + 128];
-    if (knot_outfile_check(opts->output, out_kind(opts->format), inputs, 2, err, sizeof err) != 0) {
-        fprintf(stderr, "knot: %s\n", err);
-        return 2;
-    }
-    return 0;
+    knot_output o = output_of(opts, trace, inputs);
+    return knot_output_ok(&o);
 }
 
 int knot_check_report(const char *trace, const knot_check_opts *opts) {
@@ -182,42 +183,12 @@ int knot_check_report_run(const char *trace, const char *const *children, const 
     for (size_t k = 0; k < nchildren; k++)
         failed |= take_child(&fs, children[k], labels[k]) != 0;
     knot_findings_filter_rules(&fs, opts->rules, opts->nrules);
-    FILE *std = opts->to_stderr ? stderr : stdout;
-    FILE *out = std;
-    knot_outfile file;
     knot_out_input inputs[] = {{trace, "the trace it reads"},
                                {opts->program, "the program it runs"}};
-    if (opts->output) {
-        if (knot_outfile_open(&file, opts->output, out_kind(opts->format), inputs, 2, err,
-                              sizeof err) != 0) {
-            fprintf(stderr, "knot: %s\n", err);
-            knot_findings_free(&fs);
-            return 2;
-        }
-        out = file.f;
-    }
-    bool color = out == std && knot_findings_color(std);
-    int rc = knot_findings_write(&fs, (enum knot_format)opts->format, out, color);
-    if (out == std) {
-        fflush(std);
-        if (rc != 0)
-            snprintf(err, sizeof err, "cannot write the findings: %s", strerror(errno));
-    } else if (rc != 0) {
-        snprintf(err, sizeof err, "cannot write %s: %s", opts->output, strerror(errno));
-        knot_outfile_abort(&file);
-    } else {
-        rc = knot_outfile_commit(&file, err, sizeof err);
-    }
-    if (rc != 0) {
-        fprintf(stderr, "knot: %s\n", err);
-        knot_findings_free(&fs);
-        return 2;
-    }
-    int max = knot_findings_max_severity(&fs);
-    if (opts->format == KNOT_FORMAT_TEXT && fs.n == 0 && out == std)
-        fprintf(stderr, "knot: %s: no findings\n", trace);
+    knot_output o = output_of(opts, trace, inputs);
+    int rc = knot_output_findings(&fs, &o);
     knot_findings_free(&fs);
-    return failed ? 2 : max >= opts->fail_on ? 1 : 0;
+    return failed ? 2 : rc;
 }
 
 int knot_check_write(const char *trace, const char *output, int kind, const char *what,

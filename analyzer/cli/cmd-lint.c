@@ -9,7 +9,7 @@
 #include "commands.h"
 #include "lint-summary.h"
 #include "lint.h"
-#include "outfile.h"
+#include "output.h"
 #include "rules.h"
 
 #include <clang-c/CXCompilationDatabase.h>
@@ -515,35 +515,6 @@ static int lint_all(const jobs *js, const options *o, knot_findings *out) {
     return status;
 }
 
-static int write_findings(knot_findings *fs, const options *o) {
-    FILE *out = stdout;
-    knot_outfile file;
-    char err[PATH_MAX + 128];
-    enum knot_out_kind kind = o->format == KNOT_FORMAT_JSON    ? KNOT_OUT_JSON
-                              : o->format == KNOT_FORMAT_SARIF ? KNOT_OUT_SARIF
-                                                               : KNOT_OUT_TEXT;
-    if (o->output) {
-        if (knot_outfile_open(&file, o->output, kind, NULL, 0, err, sizeof err) != 0) {
-            fprintf(stderr, "knot: lint: %s\n", err);
-            return 2;
-        }
-        out = file.f;
-    }
-    bool color = o->format == KNOT_FORMAT_TEXT && !o->output && knot_findings_color(stdout);
-    int rc = knot_findings_write(fs, o->format, out, color);
-    if (out != stdout && rc != 0) {
-        knot_outfile_abort(&file);
-    } else if (out != stdout && knot_outfile_commit(&file, err, sizeof err) != 0) {
-        fprintf(stderr, "knot: lint: %s\n", err);
-        return 2;
-    }
-    if (rc != 0) {
-        fprintf(stderr, "knot: lint: write error: %s\n", strerror(errno));
-        return 2;
-    }
-    return 0;
-}
-
 static int lint(const options *o, knot_findings *fs) {
     jobs js = {0};
     int rc = o->build_dir ? jobs_from_database(&js, o) : jobs_from_files(&js, o);
@@ -552,11 +523,11 @@ static int lint(const options *o, knot_findings *fs) {
         knot_findings_filter_rules(fs, o->rules, o->nrules);
         knot_findings_apply_suppressions(fs);
         knot_findings_sort(fs);
-        rc = write_findings(fs, o);
-        if (rc == 0 && parse_status)
+        knot_output out = {
+            .format = o->format, .fail_on = o->fail_on, .path = o->output, .std = stdout};
+        rc = knot_output_findings(fs, &out);
+        if (rc != 2 && parse_status)
             rc = parse_status;
-        else if (rc == 0)
-            rc = knot_findings_max_severity(fs) >= (int)o->fail_on ? 1 : 0;
     }
     jobs_free(&js);
     return rc;
