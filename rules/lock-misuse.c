@@ -10,6 +10,7 @@
  * Ownership is followed from the trace itself: a lock that succeeded while
  * its task already held the mutex shows the mutex is recursive. */
 #include "replay.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 
@@ -66,14 +67,12 @@ typedef struct state {
 static void *start(const knot_replay *r, knot_findings *out) {
     state *s = knot_rule_state_new(sizeof(state), out);
     s->ntasks = r->ntasks;
-    s->pend = calloc(r->ntasks ? r->ntasks : 1, sizeof *s->pend);
-    if (!s->pend)
-        abort();
+    s->pend = knot_xcalloc(r->ntasks ? r->ntasks : 1, sizeof *s->pend);
     return s;
 }
 
 static mutex_state *obj(state *s, long long id) {
-    s->objs = knot_grow_zeroed(s->objs, &s->nobjs, (size_t)id + 1, sizeof *s->objs);
+    s->objs = knot_xgrow(s->objs, &s->nobjs, (size_t)id + 1, sizeof *s->objs);
     return &s->objs[id];
 }
 
@@ -184,9 +183,7 @@ static void cond_wait(state *s, const knot_replay *r, const knot_event *e) {
 
 static void abandon(state *s, const knot_event *e, long long site, long long object,
                     const char *what) {
-    abandoned *v = realloc(s->gone, (s->ngone + 1) * sizeof *v);
-    if (!v)
-        abort();
+    abandoned *v = knot_xrealloc(s->gone, (s->ngone + 1) * sizeof *v);
     s->gone = v;
     s->gone[s->ngone++] = (abandoned){e->seq, site, object, e->task, what};
 }
@@ -241,9 +238,7 @@ static void read_locked(state *s, const knot_replay *r, const knot_event *e) {
         rd->count++;
         return;
     }
-    reader *v = realloc(m->readers, (m->nreaders + 1) * sizeof *v);
-    if (!v)
-        abort();
+    reader *v = knot_xrealloc(m->readers, (m->nreaders + 1) * sizeof *v);
     m->readers = v;
     m->readers[m->nreaders++] = (reader){e->task, 1, e->site};
 }

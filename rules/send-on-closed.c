@@ -13,6 +13,7 @@
  * ordered before the close without them are as many as the sends: then every
  * send was received before the close, whichever receive took it. */
 #include "replay.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 
@@ -64,17 +65,12 @@ static void remember(state *s, const knot_event *e) {
             s->v[i] = (last_send){e->object, e->seq, e->site, e->task, e->clock};
             return;
         }
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 64;
-        s->v = realloc(s->v, s->cap * sizeof *s->v);
-        if (!s->v)
-            abort();
-    }
+    s->v = knot_xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
     s->v[s->n++] = (last_send){e->object, e->seq, e->site, e->task, e->clock};
 }
 
 static chan_count *count_of(state *s, long long ch) {
-    s->chans = knot_grow_zeroed(s->chans, &s->nchans, (size_t)ch + 1, sizeof *s->chans);
+    s->chans = knot_xgrow(s->chans, &s->nchans, (size_t)ch + 1, sizeof *s->chans);
     return &s->chans[ch];
 }
 
@@ -148,9 +144,7 @@ static void count(state *s, const knot_replay *r, const knot_event *e, bool send
     }
     if (e->has_matched && e->matched == r->objects[e->object].close_seq)
         return; /* saw it closed: took no value */
-    epoch *v = realloc(c->recvs, (c->nrecvs + 1) * sizeof *v);
-    if (!v)
-        abort();
+    epoch *v = knot_xrealloc(c->recvs, (c->nrecvs + 1) * sizeof *v);
     c->recvs = v;
     c->recvs[c->nrecvs++] = (epoch){e->task, e->clock};
 }

@@ -5,6 +5,7 @@
 #include "replay.h"
 #include "rules.h"
 #include "trace-open.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -101,10 +102,7 @@ int knot_check_parse_option(knot_check_opts *opts, int argc, char **argv, int *i
             return bad("unknown rule (knot rules lists them):", v);
         if (rule->kind != KNOT_RULE_DYNAMIC)
             return bad("a static rule, which knot lint checks, not the trace:", v);
-        const char **rules = realloc(opts->rules, (opts->nrules + 1) * sizeof *rules);
-        if (!rules)
-            return bad("out of memory at", v);
-        opts->rules = rules;
+        opts->rules = knot_xrealloc(opts->rules, (opts->nrules + 1) * sizeof *opts->rules);
         opts->rules[opts->nrules++] = v;
     } else {
         opts->output = v;
@@ -123,18 +121,9 @@ static int take_child(knot_findings *fs, const char *trace, const char *label) {
     }
     for (size_t k = 0; k < child.n; k++) {
         knot_finding *f = &child.v[k];
-        if (fs->n == fs->cap) {
-            size_t cap = fs->cap ? 2 * fs->cap : 8;
-            knot_finding *v = realloc(fs->v, cap * sizeof *v);
-            if (!v)
-                abort();
-            fs->v = v;
-            fs->cap = cap;
-        }
+        fs->v = knot_xgrow(fs->v, &fs->cap, fs->n + 1, sizeof *fs->v);
         size_t len = strlen(label) + strlen(f->message) + 3;
-        char *message = malloc(len);
-        if (!message)
-            abort();
+        char *message = knot_xmalloc(len);
         snprintf(message, len, "%s: %s", label, f->message);
         free(f->message);
         f->message = message;

@@ -6,6 +6,7 @@
 #include "check.h"
 #include "commands.h"
 #include "graph.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -38,9 +39,7 @@ static bool parse_int(const char *s, long lo, long hi, long *out) {
 }
 
 static int parse_tasks(graph_opts *o, const char *list) {
-    char *copy = strdup(list), *save = NULL;
-    if (!copy)
-        return -1;
+    char *copy = knot_xstrdup(list), *save = NULL;
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         long t;
         if (!parse_int(tok, 0, 1L << 30, &t) || o->ntasks == sizeof o->tasks / sizeof o->tasks[0]) {

@@ -14,6 +14,7 @@
 #include "record.h"
 #include "replay.h"
 #include "trace-import.h"
+#include "xalloc.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -147,21 +148,17 @@ static char *absolute_arg(const char *prev, char *arg) {
                  !strcmp(prev, "-MQ") || !strcmp(prev, "-x")))
         return arg;
     for (size_t k = 0; prev && k < sizeof dir_opts / sizeof dir_opts[0]; k++) {
-        if (!strcmp(prev, dir_opts[k]) && arg[0] != '/' && realpath(arg, real)) {
-            char *copy = strdup(real);
-            return copy ? copy : arg;
-        }
+        if (!strcmp(prev, dir_opts[k]) && arg[0] != '/' && realpath(arg, real))
+            return knot_xstrdup(real);
     }
     if (!strncmp(arg, "-I", 2) && arg[2] && arg[2] != '/' && realpath(arg + 2, real)) {
-        char *out = malloc(strlen(real) + 3);
-        if (out)
-            sprintf(out, "-I%s", real);
-        return out ? out : arg;
+        char *out = knot_xmalloc(strlen(real) + 3);
+        sprintf(out, "-I%s", real);
+        return out;
     }
-    char *copy = NULL;
     if (arg[0] != '/' && is_source(arg) && realpath(arg, real))
-        copy = strdup(real);
-    return copy ? copy : arg;
+        return knot_xstrdup(real);
+    return arg;
 }
 
 static int cmd_cc(int argc, char **argv) {
@@ -180,9 +177,7 @@ static int cmd_cc(int argc, char **argv) {
     snprintf(iflag, sizeof iflag, "-I%s", inc);
     snprintf(lflag, sizeof lflag, "-L%s", lib);
     snprintf(rpath, sizeof rpath, "-Wl,-rpath,%s", lib);
-    char **args = calloc((size_t)argc + 8, sizeof *args);
-    if (!args)
-        return usage_error("cc", "%s", strerror(ENOMEM));
+    char **args = knot_xcalloc((size_t)argc + 8, sizeof *args);
     int k = 0;
     args[k++] = (char *)cc;
     args[k++] = iflag;
@@ -349,18 +344,10 @@ static void import_children(const char *trace, child_traces *out) {
             continue;
         }
         summarise_trace(child, false);
-        char **paths = realloc(out->paths, (out->n + 1) * sizeof *paths);
-        if (paths)
-            out->paths = paths;
-        char **labels = realloc(out->labels, (out->n + 1) * sizeof *labels);
-        if (labels)
-            out->labels = labels;
-        if (!paths || !labels)
-            break;
-        out->paths[out->n] = strdup(child);
-        out->labels[out->n] = strdup(label);
-        if (!out->paths[out->n] || !out->labels[out->n])
-            break;
+        out->paths = knot_xrealloc(out->paths, (out->n + 1) * sizeof *out->paths);
+        out->labels = knot_xrealloc(out->labels, (out->n + 1) * sizeof *out->labels);
+        out->paths[out->n] = knot_xstrdup(child);
+        out->labels[out->n] = knot_xstrdup(label);
         out->n++;
     }
     globfree(&g);

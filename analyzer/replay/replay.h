@@ -208,10 +208,6 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
 
 void knot_replay_close(knot_replay *r);
 
-/* Grow an array of *n elements of elem bytes to hold at least want (to
- * twice its size, ids mostly arriving in order), zeroing the new ones. */
-void *knot_grow_zeroed(void *p, size_t *n, size_t want, size_t elem);
-
 /* "file.c:12" for a site (the file's base name), or unknown. */
 void knot_replay_site_text(const knot_replay *r, long long site, const char *unknown, char *out,
                            size_t size);
