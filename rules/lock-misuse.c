@@ -19,6 +19,8 @@ const knot_rule knot_rule_lock_misuse = {
     .kind = KNOT_RULE_DYNAMIC,
     .severity = KNOT_WARNING,
     .summary = "a pthread lock or condition variable used against its contract",
+    .fix = "unlock in the function that locked, on every path and in the same thread; wait on a "
+           "condition variable with its one mutex held; destroy a lock after its last user",
 };
 
 #define EDEADLK_ 35 /* Linux errno values, as traces record them */

@@ -25,6 +25,8 @@ const knot_rule knot_rule_lock_order = {
     .kind = KNOT_RULE_DYNAMIC,
     .severity = KNOT_WARNING,
     .summary = "locks taken in inconsistent orders by concurrent tasks: a potential deadlock",
+    .fix = "take these locks in one order everywhere (by rank, or by address when only known at "
+           "run time), or take the out-of-order one with a trylock and back off",
 };
 
 const knot_rule knot_rule_lock_order_latent = {
@@ -33,6 +35,8 @@ const knot_rule knot_rule_lock_order_latent = {
     .severity = KNOT_NOTE,
     .summary = "a lock-order cycle this run's ordering prevented: the paths deadlock if they ever "
                "run at once",
+    .fix = "as for lock-order: one order for nested locks, a trylock and back-off, or a gate lock "
+           "around both paths",
 };
 
 #define MAX_GATES     4 /* other locks remembered as held across an edge */

@@ -26,6 +26,7 @@ const knot_rule knot_rule_unreceived_send = {
     .kind = KNOT_RULE_STATIC,
     .severity = KNOT_WARNING,
     .summary = "sends on a channel can outnumber the receives that will ever happen",
+    .fix = "give the channel room for every sender, or keep receiving until every sender is done",
 };
 
 /* A send that can block: in a task (func) or in the maker itself. */

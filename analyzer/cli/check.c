@@ -15,19 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-extern const knot_dynamic_check knot_check_leak, knot_check_deadlock, knot_check_send_on_closed,
-    knot_check_close_of_closed, knot_check_close_of_nil, knot_check_wg_negative,
-    knot_check_lock_order, knot_check_lock_misuse;
-
-const knot_dynamic_check *const knot_dynamic_checks[] = {
-    &knot_check_leak,           &knot_check_deadlock,
-    &knot_check_send_on_closed, &knot_check_close_of_closed,
-    &knot_check_close_of_nil,   &knot_check_wg_negative,
-    &knot_check_lock_order,     &knot_check_lock_misuse,
-};
-
-const size_t knot_dynamic_checks_count = sizeof knot_dynamic_checks / sizeof knot_dynamic_checks[0];
-
 /* How the program ended, if knot run recorded it. */
 static void read_end(const char *path, knot_run_end *end) {
     sqlite3 *db;

@@ -55,9 +55,8 @@ static char *main_file(CXTranslationUnit tu, const char *dir) {
 }
 
 void knot__lint_check(const knot_lint_tu *facts, knot_findings *out) {
-    knot_lint_check_loop_capture(facts, out);
-    knot_lint_check_close_by_receiver(facts, out);
-    knot_lint_check_unreceived_send(facts, out);
+    for (size_t i = 0; i < knot_lint_checks_count; i++)
+        knot_lint_checks[i](facts, out);
 }
 
 static const char *const path_options[] = {"-I",         "-isystem", "-iquote",

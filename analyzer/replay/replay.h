@@ -164,7 +164,7 @@ typedef struct knot_dynamic_check {
     void (*finish)(void *state, const knot_replay *r, knot_findings *out);
 } knot_dynamic_check;
 
-/* Every dynamic rule's check (analyzer/cli/check.c). */
+/* Every dynamic rule's check (rules/rules.c, from rules.def). */
 extern const knot_dynamic_check *const knot_dynamic_checks[];
 extern const size_t knot_dynamic_checks_count;
 

@@ -292,6 +292,15 @@ open)
     [[ ! -e x.svg && ! -e x.html && ! -e x.json ]] && ok "no output for a trace refused" ||
         fail "output written"
     ;;
+rules)
+    # The rule registry, made from rules/rules.def, lists every rule as it
+    # always has: ids, kinds, severities and summaries, in SARIF's order.
+    here=$(cd "$(dirname "$0")" && pwd)
+    "$knot" rules >out 2>err
+    status=$?
+    [[ $status == 0 && ! -s err ]] && cmp -s out "$here/rules.txt" && ok "knot rules: as listed" ||
+        fail "knot rules: $status $(diff out "$here/rules.txt")"
+    ;;
 *)
     echo "unknown case $case_name"
     exit 2

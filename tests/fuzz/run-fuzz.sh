@@ -30,9 +30,9 @@ journal)
     ;;
 trace)
     # everything but the commands, the libclang front end and the pictures
-    # (cli/check.c holds the list of dynamic checks the fuzzer runs)
+    # (rules/rules.c holds the list of dynamic checks the fuzzer runs)
     analyzer=$(ls "$src"/analyzer/{util,trace,replay,findings}/*.c \
-        "$src"/analyzer/lint/lint-{query,summary}.c "$src"/analyzer/cli/{check,output}.c)
+        "$src"/analyzer/lint/lint-{query,summary}.c)
     # shellcheck disable=SC2086
     clang "${flags[@]}" -o "$out/fuzz" "$src/tests/fuzz/fuzz-trace.c" $analyzer "$src"/rules/*.c \
         $(pkg-config --cflags --libs sqlite3 jansson)
