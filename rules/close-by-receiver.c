@@ -15,6 +15,8 @@ const knot_rule knot_rule_close_by_receiver = {
     .kind = KNOT_RULE_STATIC,
     .severity = KNOT_WARNING,
     .summary = "a function closes a channel it only receives from",
+    .fix = "let the sender close its channel; to stop senders early, close a separate done channel "
+           "they select on",
 };
 
 /* What op does with the channel, as KNOT_LINT_USE_* flags: a call it is

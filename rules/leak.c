@@ -18,6 +18,7 @@
  * holds, or in a join of it. */
 #include "replay.h"
 #include "waitfor.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,9 @@ const knot_rule knot_rule_leak = {
     .kind = KNOT_RULE_DYNAMIC,
     .severity = KNOT_WARNING,
     .summary = "a task blocked forever when the program ended",
+    .fix = "give every blocked send a receiver (or the channel room for every sender), close what "
+           "receivers range over, and let tasks that may outlive their reader select on a done "
+           "channel",
 };
 
 /* The channels of each task's latest select with a timer among its cases. */
@@ -48,9 +52,7 @@ typedef struct state {
 static void *start(const knot_replay *r, knot_findings *out) {
     state *s = knot_rule_state_new(sizeof(state), out);
     s->ntasks = r->ntasks;
-    s->tasks = calloc(r->ntasks ? r->ntasks : 1, sizeof *s->tasks);
-    if (!s->tasks)
-        abort();
+    s->tasks = knot_xcalloc(r->ntasks ? r->ntasks : 1, sizeof *s->tasks);
     return s;
 }
 
@@ -73,12 +75,7 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
     if (!c->open)
         c->n = 0; /* a new select's cases */
     c->open = true;
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 4;
-        c->v = realloc(c->v, c->cap * sizeof *c->v);
-        if (!c->v)
-            abort();
-    }
+    c->v = knot_xgrow(c->v, &c->cap, c->n + 1, sizeof *c->v);
     c->v[c->n++] = e->object;
 }
 
@@ -270,10 +267,8 @@ static void finish(void *st, const knot_replay *r, knot_findings *out) {
      * program that panicked or crashed left its tasks wherever they were,
      * and the crash is the finding (as goleak checks only tests that pass). */
     if (!g->all_asleep && !r->crashed) {
-        bool *done = calloc(g->n ? g->n : 1, sizeof *done);
-        bool *idles = calloc(g->n ? g->n : 1, sizeof *idles);
-        if (!done || !idles)
-            abort();
+        bool *done = knot_xcalloc(g->n ? g->n : 1, sizeof *done);
+        bool *idles = knot_xcalloc(g->n ? g->n : 1, sizeof *idles);
         for (size_t t = 1; t < g->n; t++)
             idles[t] = g->stuck[t] && idle(r, g, (int)t);
         for (size_t t = 1; t < g->n; t++)

@@ -10,6 +10,7 @@
  * Ownership is followed from the trace itself: a lock that succeeded while
  * its task already held the mutex shows the mutex is recursive. */
 #include "replay.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 
@@ -18,6 +19,8 @@ const knot_rule knot_rule_lock_misuse = {
     .kind = KNOT_RULE_DYNAMIC,
     .severity = KNOT_WARNING,
     .summary = "a pthread lock or condition variable used against its contract",
+    .fix = "unlock in the function that locked, on every path and in the same thread; wait on a "
+           "condition variable with its one mutex held; destroy a lock after its last user",
 };
 
 #define EDEADLK_ 35 /* Linux errno values, as traces record them */
@@ -66,14 +69,12 @@ typedef struct state {
 static void *start(const knot_replay *r, knot_findings *out) {
     state *s = knot_rule_state_new(sizeof(state), out);
     s->ntasks = r->ntasks;
-    s->pend = calloc(r->ntasks ? r->ntasks : 1, sizeof *s->pend);
-    if (!s->pend)
-        abort();
+    s->pend = knot_xcalloc(r->ntasks ? r->ntasks : 1, sizeof *s->pend);
     return s;
 }
 
 static mutex_state *obj(state *s, long long id) {
-    s->objs = knot_grow_zeroed(s->objs, &s->nobjs, (size_t)id + 1, sizeof *s->objs);
+    s->objs = knot_xgrow(s->objs, &s->nobjs, (size_t)id + 1, sizeof *s->objs);
     return &s->objs[id];
 }
 
@@ -184,9 +185,7 @@ static void cond_wait(state *s, const knot_replay *r, const knot_event *e) {
 
 static void abandon(state *s, const knot_event *e, long long site, long long object,
                     const char *what) {
-    abandoned *v = realloc(s->gone, (s->ngone + 1) * sizeof *v);
-    if (!v)
-        abort();
+    abandoned *v = knot_xrealloc(s->gone, (s->ngone + 1) * sizeof *v);
     s->gone = v;
     s->gone[s->ngone++] = (abandoned){e->seq, site, object, e->task, what};
 }
@@ -241,9 +240,7 @@ static void read_locked(state *s, const knot_replay *r, const knot_event *e) {
         rd->count++;
         return;
     }
-    reader *v = realloc(m->readers, (m->nreaders + 1) * sizeof *v);
-    if (!v)
-        abort();
+    reader *v = knot_xrealloc(m->readers, (m->nreaders + 1) * sizeof *v);
     m->readers = v;
     m->readers[m->nreaders++] = (reader){e->task, 1, e->site};
 }

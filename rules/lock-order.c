@@ -14,6 +14,7 @@
  * Only blocking acquisitions close a cycle: a trylock or timed lock gives up. */
 #include "replay.h"
 #include "scc.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@ const knot_rule knot_rule_lock_order = {
     .kind = KNOT_RULE_DYNAMIC,
     .severity = KNOT_WARNING,
     .summary = "locks taken in inconsistent orders by concurrent tasks: a potential deadlock",
+    .fix = "take these locks in one order everywhere (by rank, or by address when only known at "
+           "run time), or take the out-of-order one with a trylock and back off",
 };
 
 const knot_rule knot_rule_lock_order_latent = {
@@ -32,6 +35,8 @@ const knot_rule knot_rule_lock_order_latent = {
     .severity = KNOT_NOTE,
     .summary = "a lock-order cycle this run's ordering prevented: the paths deadlock if they ever "
                "run at once",
+    .fix = "as for lock-order: one order for nested locks, a trylock and back-off, or a gate lock "
+           "around both paths",
 };
 
 #define MAX_GATES     4 /* other locks remembered as held across an edge */
@@ -78,9 +83,7 @@ typedef struct state {
 static void *start(const knot_replay *r, knot_findings *out) {
     state *s = knot_rule_state_new(sizeof(state), out);
     s->ntasks = r->ntasks;
-    s->tasks = calloc(r->ntasks ? r->ntasks : 1, sizeof *s->tasks);
-    if (!s->tasks)
-        abort();
+    s->tasks = knot_xcalloc(r->ntasks ? r->ntasks : 1, sizeof *s->tasks);
     return s;
 }
 
@@ -114,9 +117,7 @@ static const edge *edge_find(const state *s, long long from, long long to) {
 static void rehash(state *s) {
     size_t n = s->nslots ? s->nslots * 2 : 64;
     free(s->slots);
-    s->slots = calloc(n, sizeof *s->slots);
-    if (!s->slots)
-        abort();
+    s->slots = knot_xcalloc(n, sizeof *s->slots);
     s->nslots = n;
     for (size_t i = 0; i < s->nedges; i++)
         *edge_slot(s, s->edges[i].from, s->edges[i].to) = i + 1;
@@ -130,12 +131,7 @@ static edge *edge_of(state *s, long long from, long long to) {
         if (slot)
             return &s->edges[slot - 1];
     }
-    if (s->nedges == s->capedges) {
-        s->capedges = s->capedges ? s->capedges * 2 : 32;
-        s->edges = realloc(s->edges, s->capedges * sizeof *s->edges);
-        if (!s->edges)
-            abort();
-    }
+    s->edges = knot_xgrow(s->edges, &s->capedges, s->nedges + 1, sizeof *s->edges);
     if (2 * (s->nedges + 1) > s->nslots)
         rehash(s);
     edge *e = &s->edges[s->nedges++];
@@ -202,12 +198,7 @@ static void acquired(state *s, const knot_replay *r, const knot_event *e) {
         }
     if (is_blocking_lock(e->kind))
         add_edges(s, r, tl, e);
-    if (tl->n == tl->cap) {
-        tl->cap = tl->cap ? tl->cap * 2 : 4;
-        tl->v = realloc(tl->v, tl->cap * sizeof *tl->v);
-        if (!tl->v)
-            abort();
-    }
+    tl->v = knot_xgrow(tl->v, &tl->cap, tl->n + 1, sizeof *tl->v);
     tl->v[tl->n++] =
         (held){e->object, e->site, 1, e->clock, knot_vc_dup(r->vc_nolock[e->task], r->ntasks)};
 }
@@ -305,15 +296,8 @@ static size_t lock_succ(void *ctx, size_t v, size_t k) {
     return g->adj_to[g->first[v] + k];
 }
 
-static void *xcalloc(size_t n, size_t size) {
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
-}
-
 static void graph_build(const state *s, graph *g) {
-    g->locks = xcalloc(2 * s->nedges, sizeof *g->locks);
+    g->locks = knot_xcalloc(2 * s->nedges, sizeof *g->locks);
     for (size_t i = 0; i < s->nedges; i++) {
         g->locks[g->n++] = s->edges[i].from;
         g->locks[g->n++] = s->edges[i].to;
@@ -324,22 +308,22 @@ static void graph_build(const state *s, graph *g) {
         if (i == 0 || g->locks[i] != g->locks[u - 1])
             g->locks[u++] = g->locks[i];
     g->n = u;
-    g->first = xcalloc(g->n + 1, sizeof *g->first);
-    g->adj = xcalloc(s->nedges, sizeof *g->adj);
-    g->adj_to = xcalloc(s->nedges, sizeof *g->adj_to);
+    g->first = knot_xcalloc(g->n + 1, sizeof *g->first);
+    g->adj = knot_xcalloc(s->nedges, sizeof *g->adj);
+    g->adj_to = knot_xcalloc(s->nedges, sizeof *g->adj_to);
     for (size_t i = 0; i < s->nedges; i++)
         g->first[index_of(g, s->edges[i].from) + 1]++;
     for (size_t i = 0; i < g->n; i++)
         g->first[i + 1] += g->first[i];
-    size_t *fill = xcalloc(g->n, sizeof *fill);
+    size_t *fill = knot_xcalloc(g->n, sizeof *fill);
     for (size_t i = 0; i < s->nedges; i++) {
         size_t f = index_of(g, s->edges[i].from);
         g->adj_to[g->first[f] + fill[f]] = index_of(g, s->edges[i].to);
         g->adj[g->first[f] + fill[f]++] = i;
     }
     free(fill);
-    g->scc = xcalloc(g->n, sizeof *g->scc);
-    g->scc_size = xcalloc(g->n, sizeof *g->scc_size);
+    g->scc = knot_xcalloc(g->n, sizeof *g->scc);
+    g->scc_size = knot_xcalloc(g->n, sizeof *g->scc_size);
     g->edges = s->edges;
     knot_graph_view view = {g->n, NULL, g, lock_degree, lock_succ};
     knot_scc(&view, g->scc, g->scc_size);

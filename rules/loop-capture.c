@@ -16,6 +16,7 @@ const knot_rule knot_rule_loop_capture = {
     .severity = KNOT_WARNING,
     .summary = "a task spawned in a loop gets the address of the loop variable or of a "
                "per-iteration object",
+    .fix = "give each task its own copy (knot_go_copy), or an argument that outlives the iteration",
 };
 
 /* Which argument of a call becomes a task's argument (directly or through

@@ -1,7 +1,7 @@
 /* The rule registry: every rule knot knows, static and dynamic. Each rule
  * lives in its own file under rules/, which defines its descriptor and its
- * check; this table is what `knot rules`, `--rule` and SARIF's rule list
- * read. */
+ * check, and has its line in rules.def, the one list of rules; this table,
+ * made from it, is what `knot rules`, `--rule` and SARIF's rule list read. */
 #ifndef KNOT_RULES_H
 #define KNOT_RULES_H
 
@@ -17,6 +17,10 @@ typedef struct knot_rule {
     enum knot_rule_kind kind;
     enum knot_severity severity; /* the usual severity of its findings */
     const char *summary;         /* one line */
+    /* How to fix what it finds, in a sentence or two: what every output
+     * gives beside a finding, so that the text, the report and the pages
+     * cannot drift apart (docs/rules/ID.md, "Fixes", shows it with code). */
+    const char *fix;
 } knot_rule;
 
 extern const knot_rule *const knot_rules[];

@@ -14,6 +14,7 @@
  * send was received before the close, whichever receive took it. */
 #include "panic-kinds.h"
 #include "replay.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 
@@ -22,6 +23,8 @@ const knot_rule knot_rule_send_on_closed = {
     .kind = KNOT_RULE_DYNAMIC,
     .severity = KNOT_ERROR,
     .summary = "a send on a closed channel, or a send not ordered with the close",
+    .fix = "order every send before the close: let the one sender close, or close after a wait "
+           "group every sender's Done releases",
 };
 
 /* The last send of each task on one channel: if that one is ordered before
@@ -65,17 +68,12 @@ static void remember(state *s, const knot_event *e) {
             s->v[i] = (last_send){e->object, e->seq, e->site, e->task, e->clock};
             return;
         }
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 64;
-        s->v = realloc(s->v, s->cap * sizeof *s->v);
-        if (!s->v)
-            abort();
-    }
+    s->v = knot_xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
     s->v[s->n++] = (last_send){e->object, e->seq, e->site, e->task, e->clock};
 }
 
 static chan_count *count_of(state *s, long long ch) {
-    s->chans = knot_grow_zeroed(s->chans, &s->nchans, (size_t)ch + 1, sizeof *s->chans);
+    s->chans = knot_xgrow(s->chans, &s->nchans, (size_t)ch + 1, sizeof *s->chans);
     return &s->chans[ch];
 }
 
@@ -149,9 +147,7 @@ static void count(state *s, const knot_replay *r, const knot_event *e, bool send
     }
     if (e->has_matched && e->matched == r->objects[e->object].close_seq)
         return; /* saw it closed: took no value */
-    epoch *v = realloc(c->recvs, (c->nrecvs + 1) * sizeof *v);
-    if (!v)
-        abort();
+    epoch *v = knot_xrealloc(c->recvs, (c->nrecvs + 1) * sizeof *v);
     c->recvs = v;
     c->recvs[c->nrecvs++] = (epoch){e->task, e->clock};
 }

@@ -14,6 +14,7 @@
  * left alone. When a count is not known, the rule stays silent. */
 #include "lint-rules.h"
 #include "rules.h"
+#include "xalloc.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ const knot_rule knot_rule_unreceived_send = {
     .kind = KNOT_RULE_STATIC,
     .severity = KNOT_WARNING,
     .summary = "sends on a channel can outnumber the receives that will ever happen",
+    .fix = "give the channel room for every sender, or keep receiving until every sender is done",
 };
 
 /* A send that can block: in a task (func) or in the maker itself. */
@@ -88,12 +90,7 @@ static int buffer_holds(const knot_lint_var *v, const tally *t) {
 
 static void add_sender(chan_use *u, const knot_lint_tu *tu, const knot_lint_func *f,
                        const knot_lint_op *op, const knot_lint_call *spawn, const char *via) {
-    sender *grown = realloc(u->senders, (u->nsenders + 1) * sizeof *grown);
-    if (!grown) {
-        u->lost = true;
-        return;
-    }
-    u->senders = grown;
+    u->senders = knot_xrealloc(u->senders, (u->nsenders + 1) * sizeof *u->senders);
     u->senders[u->nsenders++] = (sender){tu, f, op, spawn, via};
 }
 

@@ -4,6 +4,7 @@
  * Add made after spawning the task that calls Done), so another schedule
  * runs the Done first and panics. */
 #include "replay.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 
@@ -12,6 +13,8 @@ const knot_rule knot_rule_wg_negative = {
     .kind = KNOT_RULE_DYNAMIC,
     .severity = KNOT_ERROR,
     .summary = "a wait group's counter goes negative, or can in another schedule",
+    .fix = "call Add before spawning the task that calls Done, once per task, and undo it if the "
+           "spawn fails",
 };
 
 /* One task's adds to one wait group, in program order, with the running
@@ -44,7 +47,7 @@ static void *start(const knot_replay *r, knot_findings *out) {
 }
 
 static wg *wg_of(state *s, long long obj) {
-    s->wgs = knot_grow_zeroed(s->wgs, &s->n, (size_t)obj + 1, sizeof *s->wgs);
+    s->wgs = knot_xgrow(s->wgs, &s->n, (size_t)obj + 1, sizeof *s->wgs);
     return &s->wgs[obj];
 }
 
@@ -52,21 +55,14 @@ static task_adds *adds_of(wg *w, int task) {
     for (size_t i = 0; i < w->n; i++)
         if (w->tasks[i].task == task)
             return &w->tasks[i];
-    task_adds *v = realloc(w->tasks, (w->n + 1) * sizeof *v);
-    if (!v)
-        abort();
+    task_adds *v = knot_xrealloc(w->tasks, (w->n + 1) * sizeof *v);
     w->tasks = v;
     v[w->n] = (task_adds){task, NULL, 0, 0};
     return &v[w->n++];
 }
 
 static void push(task_adds *ta, const knot_event *e) {
-    if (ta->n == ta->cap) {
-        ta->cap = ta->cap ? ta->cap * 2 : 8;
-        ta->v = realloc(ta->v, ta->cap * sizeof *ta->v);
-        if (!ta->v)
-            abort();
-    }
+    ta->v = knot_xgrow(ta->v, &ta->cap, ta->n + 1, sizeof *ta->v);
     long long before = ta->n ? ta->v[ta->n - 1].sum : 0;
     ta->v[ta->n++] = (add){e->clock, before + e->value, e->value, e->site};
 }

@@ -1,9 +1,11 @@
 /* The dynamic pipeline and the options `knot check` and `knot run` share. */
 #include "check.h"
 #include "outfile.h"
+#include "output.h"
 #include "replay.h"
 #include "rules.h"
-#include "trace-import.h"
+#include "trace-open.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -12,19 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-extern const knot_dynamic_check knot_check_leak, knot_check_deadlock, knot_check_send_on_closed,
-    knot_check_close_of_closed, knot_check_close_of_nil, knot_check_wg_negative,
-    knot_check_lock_order, knot_check_lock_misuse;
-
-const knot_dynamic_check *const knot_dynamic_checks[] = {
-    &knot_check_leak,           &knot_check_deadlock,
-    &knot_check_send_on_closed, &knot_check_close_of_closed,
-    &knot_check_close_of_nil,   &knot_check_wg_negative,
-    &knot_check_lock_order,     &knot_check_lock_misuse,
-};
-
-const size_t knot_dynamic_checks_count = sizeof knot_dynamic_checks / sizeof knot_dynamic_checks[0];
 
 /* How the program ended, if knot run recorded it. */
 static void read_end(const char *path, knot_run_end *end) {
@@ -58,16 +47,20 @@ int knot_check_replay(knot_replay *r, knot_findings *out, char *err, size_t errs
 }
 
 int knot_check_trace(const char *path, knot_findings *out, char *err, size_t errsize) {
-    knot_import_stats stats;
-    if (knot_trace_import_pending(path, &stats, err, errsize) < 0 ||
-        knot_trace_validate(path, err, errsize) != 0)
-        return -1;
     knot_replay r;
-    if (knot_replay_open(&r, path, err, errsize) != 0)
+    if (knot_trace_open(&r, path, err, errsize) != 0)
         return -1;
     int rc = knot_check_replay(&r, out, err, errsize);
     knot_replay_close(&r);
     return rc;
+}
+
+int knot_check_open(knot_replay *r, const char *trace) {
+    char err[PATH_MAX + 1024];
+    if (knot_trace_open(r, trace, err, sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "knot: %s\n", err);
+    return 2;
 }
 
 static int bad(const char *what, const char *value) {
@@ -96,10 +89,7 @@ int knot_check_parse_option(knot_check_opts *opts, int argc, char **argv, int *i
             return bad("unknown rule (knot rules lists them):", v);
         if (rule->kind != KNOT_RULE_DYNAMIC)
             return bad("a static rule, which knot lint checks, not the trace:", v);
-        const char **rules = realloc(opts->rules, (opts->nrules + 1) * sizeof *rules);
-        if (!rules)
-            return bad("out of memory at", v);
-        opts->rules = rules;
+        opts->rules = knot_xrealloc(opts->rules, (opts->nrules + 1) * sizeof *opts->rules);
         opts->rules[opts->nrules++] = v;
     } else {
         opts->output = v;
@@ -118,18 +108,9 @@ static int take_child(knot_findings *fs, const char *trace, const char *label) {
     }
     for (size_t k = 0; k < child.n; k++) {
         knot_finding *f = &child.v[k];
-        if (fs->n == fs->cap) {
-            size_t cap = fs->cap ? 2 * fs->cap : 8;
-            knot_finding *v = realloc(fs->v, cap * sizeof *v);
-            if (!v)
-                abort();
-            fs->v = v;
-            fs->cap = cap;
-        }
+        fs->v = knot_xgrow(fs->v, &fs->cap, fs->n + 1, sizeof *fs->v);
         size_t len = strlen(label) + strlen(f->message) + 3;
-        char *message = malloc(len);
-        if (!message)
-            abort();
+        char *message = knot_xmalloc(len);
         snprintf(message, len, "%s: %s", label, f->message);
         free(f->message);
         f->message = message;
@@ -140,23 +121,23 @@ static int take_child(knot_findings *fs, const char *trace, const char *label) {
     return 0;
 }
 
-static enum knot_out_kind out_kind(int format) {
-    return format == KNOT_FORMAT_JSON    ? KNOT_OUT_JSON
-           : format == KNOT_FORMAT_SARIF ? KNOT_OUT_SARIF
-                                         : KNOT_OUT_TEXT;
+/* Where opts send the findings of a check of trace. */
+static knot_output output_of(const knot_check_opts *opts, const char *trace,
+                             const knot_out_input inputs[2]) {
+    return (knot_output){.format = (enum knot_format)opts->format,
+                         .fail_on = (enum knot_severity)opts->fail_on,
+                         .path = opts->output,
+                         .std = opts->to_stderr ? stderr : stdout,
+                         .inputs = inputs,
+                         .ninputs = 2,
+                         .subject = trace};
 }
 
 int knot_check_output_ok(const char *trace, const knot_check_opts *opts) {
-    if (!opts->output)
-        return 0;
     knot_out_input inputs[] = {{trace, "the trace it reads"},
                                {opts->program, "the program it runs"}};
-    char err[PATH_MAX + 128];
-    if (knot_outfile_check(opts->output, out_kind(opts->format), inputs, 2, err, sizeof err) != 0) {
-        fprintf(stderr, "knot: %s\n", err);
-        return 2;
-    }
-    return 0;
+    knot_output o = output_of(opts, trace, inputs);
+    return knot_output_ok(&o);
 }
 
 int knot_check_report(const char *trace, const knot_check_opts *opts) {
@@ -178,42 +159,12 @@ int knot_check_report_run(const char *trace, const char *const *children, const 
     for (size_t k = 0; k < nchildren; k++)
         failed |= take_child(&fs, children[k], labels[k]) != 0;
     knot_findings_filter_rules(&fs, opts->rules, opts->nrules);
-    FILE *std = opts->to_stderr ? stderr : stdout;
-    FILE *out = std;
-    knot_outfile file;
     knot_out_input inputs[] = {{trace, "the trace it reads"},
                                {opts->program, "the program it runs"}};
-    if (opts->output) {
-        if (knot_outfile_open(&file, opts->output, out_kind(opts->format), inputs, 2, err,
-                              sizeof err) != 0) {
-            fprintf(stderr, "knot: %s\n", err);
-            knot_findings_free(&fs);
-            return 2;
-        }
-        out = file.f;
-    }
-    bool color = out == std && knot_findings_color(std);
-    int rc = knot_findings_write(&fs, (enum knot_format)opts->format, out, color);
-    if (out == std) {
-        fflush(std);
-        if (rc != 0)
-            snprintf(err, sizeof err, "cannot write the findings: %s", strerror(errno));
-    } else if (rc != 0) {
-        snprintf(err, sizeof err, "cannot write %s: %s", opts->output, strerror(errno));
-        knot_outfile_abort(&file);
-    } else {
-        rc = knot_outfile_commit(&file, err, sizeof err);
-    }
-    if (rc != 0) {
-        fprintf(stderr, "knot: %s\n", err);
-        knot_findings_free(&fs);
-        return 2;
-    }
-    int max = knot_findings_max_severity(&fs);
-    if (opts->format == KNOT_FORMAT_TEXT && fs.n == 0 && out == std)
-        fprintf(stderr, "knot: %s: no findings\n", trace);
+    knot_output o = output_of(opts, trace, inputs);
+    int rc = knot_output_findings(&fs, &o);
     knot_findings_free(&fs);
-    return failed ? 2 : max >= opts->fail_on ? 1 : 0;
+    return failed ? 2 : rc;
 }
 
 int knot_check_write(const char *trace, const char *output, int kind, const char *what,
@@ -224,14 +175,9 @@ int knot_check_write(const char *trace, const char *output, int kind, const char
         fprintf(stderr, "knot: %s\n", err);
         return 2;
     }
-    knot_import_stats stats;
     knot_replay r;
-    if (knot_trace_import_pending(trace, &stats, err, sizeof err) < 0 ||
-        knot_trace_validate(trace, err, sizeof err) != 0 ||
-        knot_replay_open(&r, trace, err, sizeof err) != 0) {
-        fprintf(stderr, "knot: %s\n", err);
+    if (knot_check_open(&r, trace) != 0)
         return 2;
-    }
     knot_findings fs = {0};
     int rc = knot_check_replay(&r, &fs, err, sizeof err);
     if (rc == 0 && r.events == 0) {

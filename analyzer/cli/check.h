@@ -18,6 +18,11 @@ int knot_check_trace(const char *path, knot_findings *out, char *err, size_t err
 typedef struct knot_replay knot_replay;
 int knot_check_replay(knot_replay *r, knot_findings *out, char *err, size_t errsize);
 
+/* Open trace for a command (trace-open.h: import, open, validate). Returns
+ * 0 with r open, or 2 (the exit status) after the one line on stderr that
+ * every command gives for a missing, foreign or corrupt trace. */
+int knot_check_open(knot_replay *r, const char *trace);
+
 /* Options shared by `knot check` and `knot run`. */
 typedef struct knot_check_opts {
     int format;          /* enum knot_format */

@@ -6,7 +6,7 @@
 #include "check.h"
 #include "commands.h"
 #include "graph.h"
-#include "trace-import.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -39,9 +39,7 @@ static bool parse_int(const char *s, long lo, long hi, long *out) {
 }
 
 static int parse_tasks(graph_opts *o, const char *list) {
-    char *copy = strdup(list), *save = NULL;
-    if (!copy)
-        return -1;
+    char *copy = knot_xstrdup(list), *save = NULL;
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         long t;
         if (!parse_int(tok, 0, 1L << 30, &t) || o->ntasks == sizeof o->tasks / sizeof o->tasks[0]) {
@@ -143,14 +141,9 @@ int knot_cmd_graph(int argc, char **argv) {
         fprintf(stderr, "knot: %s\n", err);
         return 2;
     }
-    knot_import_stats stats;
     knot_replay r;
-    if (knot_trace_import_pending(o.trace, &stats, err, sizeof err) < 0 ||
-        knot_trace_validate(o.trace, err, sizeof err) != 0 ||
-        knot_replay_open(&r, o.trace, err, sizeof err) != 0) {
-        fprintf(stderr, "knot: %s\n", err);
+    if (knot_check_open(&r, o.trace) != 0)
         return 2;
-    }
     knot_findings fs = {0};
     Agraph_t *g = NULL;
     /* Only a finding's picture needs the rules; the wait-for graph needs the

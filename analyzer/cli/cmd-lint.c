@@ -9,8 +9,9 @@
 #include "commands.h"
 #include "lint-summary.h"
 #include "lint.h"
-#include "outfile.h"
+#include "output.h"
 #include "rules.h"
+#include "xalloc.h"
 
 #include <clang-c/CXCompilationDatabase.h>
 #include <errno.h>
@@ -97,10 +98,8 @@ static bool takes_value(const char *a) {
 }
 
 static int parse_args(options *o, int argc, char **argv) {
-    o->rules = calloc((size_t)argc + 1, sizeof *o->rules);
-    o->files = calloc((size_t)argc + 1, sizeof *o->files);
-    if (!o->rules || !o->files)
-        return usage("%s", strerror(ENOMEM));
+    o->rules = knot_xcalloc((size_t)argc + 1, sizeof *o->rules);
+    o->files = knot_xcalloc((size_t)argc + 1, sizeof *o->files);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -142,23 +141,15 @@ typedef struct jobs {
     size_t n;
 } jobs;
 
-static char *xstrdup(const char *s) {
-    char *d = strdup(s ? s : "");
-    if (!d) {
-        fputs("knot: out of memory\n", stderr);
-        exit(2);
-    }
-    return d;
+/* A copy of what libclang says, "" for nothing. */
+static char *clang_text(CXString s) {
+    const char *text = clang_getCString(s);
+    return knot_xstrdup(text ? text : "");
 }
 
 static knot_lint_job *new_job(jobs *js, int argc) {
-    knot_lint_job *grown = realloc(js->v, (js->n + 1) * sizeof *js->v);
-    char **argv = calloc((size_t)argc + 1, sizeof *argv);
-    if (!grown || !argv) {
-        fputs("knot: out of memory\n", stderr);
-        exit(2);
-    }
-    js->v = grown;
+    js->v = knot_xrealloc(js->v, (js->n + 1) * sizeof *js->v);
+    char **argv = knot_xcalloc((size_t)argc + 1, sizeof *argv);
     knot_lint_job *j = &js->v[js->n++];
     *j = (knot_lint_job){.argv = argv, .argc = argc};
     return j;
@@ -171,8 +162,8 @@ enum { KNOT_INCLUDE_ARGS = 2 };
 static void add_knot_include(knot_lint_job *j) {
     char inc[PATH_MAX], lib[PATH_MAX];
     knot_runtime_dirs(inc, lib, sizeof inc);
-    j->argv[j->argc - 2] = xstrdup("-idirafter");
-    j->argv[j->argc - 1] = xstrdup(inc);
+    j->argv[j->argc - 2] = knot_xstrdup("-idirafter");
+    j->argv[j->argc - 1] = knot_xstrdup(inc);
 }
 
 static void add_command(jobs *js, CXCompileCommand cmd, const options *o) {
@@ -181,15 +172,15 @@ static void add_command(jobs *js, CXCompileCommand cmd, const options *o) {
     add_knot_include(j);
     for (unsigned i = 0; i < n; i++) {
         CXString s = clang_CompileCommand_getArg(cmd, i);
-        j->argv[i] = xstrdup(clang_getCString(s));
+        j->argv[i] = clang_text(s);
         clang_disposeString(s);
     }
     for (int i = 0; i < o->nextra; i++)
-        j->argv[n + (unsigned)i] = xstrdup(o->extra[i]);
+        j->argv[n + (unsigned)i] = knot_xstrdup(o->extra[i]);
     CXString dir = clang_CompileCommand_getDirectory(cmd),
              file = clang_CompileCommand_getFilename(cmd);
-    j->dir = xstrdup(clang_getCString(dir));
-    j->file = xstrdup(clang_getCString(file));
+    j->dir = clang_text(dir);
+    j->file = clang_text(file);
     clang_disposeString(dir);
     clang_disposeString(file);
 }
@@ -302,11 +293,11 @@ static int jobs_from_files(jobs *js, const options *o) {
             return usage("%s: no such file", o->files[i]);
         knot_lint_job *j = new_job(js, o->nextra + 2 + KNOT_INCLUDE_ARGS);
         add_knot_include(j);
-        j->file = xstrdup(o->files[i]);
-        j->argv[0] = xstrdup("clang");
+        j->file = knot_xstrdup(o->files[i]);
+        j->argv[0] = knot_xstrdup("clang");
         for (int k = 0; k < o->nextra; k++)
-            j->argv[k + 1] = xstrdup(o->extra[k]);
-        j->argv[o->nextra + 1] = xstrdup(o->files[i]);
+            j->argv[k + 1] = knot_xstrdup(o->extra[k]);
+        j->argv[o->nextra + 1] = knot_xstrdup(o->files[i]);
     }
     return 0;
 }
@@ -378,11 +369,7 @@ static void *lint_worker(void *arg) {
 static void take_findings(knot_findings *into, knot_findings *from) {
     if (from->n == 0)
         return;
-    knot_finding *v = realloc(into->v, (into->n + from->n) * sizeof *v);
-    if (!v) {
-        fputs("knot: out of memory\n", stderr);
-        exit(2);
-    }
+    knot_finding *v = knot_xrealloc(into->v, (into->n + from->n) * sizeof *v);
     memcpy(v + into->n, from->v, from->n * sizeof *v);
     into->v = v;
     into->n += from->n;
@@ -393,12 +380,8 @@ static void take_findings(knot_findings *into, knot_findings *from) {
 
 /* One pass over every unit with nthreads threads; the findings into out. */
 static int run_pass(pool *p, long nthreads, knot_findings *out) {
-    worker *ws = calloc((size_t)nthreads, sizeof *ws);
-    pthread_t *ts = calloc((size_t)nthreads, sizeof *ts);
-    if (!ws || !ts) {
-        fputs("knot: out of memory\n", stderr);
-        exit(2);
-    }
+    worker *ws = knot_xcalloc((size_t)nthreads, sizeof *ws);
+    pthread_t *ts = knot_xcalloc((size_t)nthreads, sizeof *ts);
     atomic_store(&p->next, 0);
     /* the stack libclang gives a parse on its own thread (tune_memory) */
     pthread_attr_t attr;
@@ -483,12 +466,8 @@ static int lint_all(const jobs *js, const options *o, knot_findings *out) {
         nthreads = (long)js->n;
     if (nthreads < 1)
         nthreads = 1;
-    pool p = {.js = js, .tus = calloc(js->n + 1, sizeof *p.tus)};
-    knot_lint_tu **all = calloc(js->n + 1, sizeof *all);
-    if (!p.tus || !all) {
-        fputs("knot: out of memory\n", stderr);
-        exit(2);
-    }
+    pool p = {.js = js, .tus = knot_xcalloc(js->n + 1, sizeof *p.tus)};
+    knot_lint_tu **all = knot_xcalloc(js->n + 1, sizeof *all);
     tune_memory();
     phases t = {.gather = -cpu_ns(CLOCK_PROCESS_CPUTIME_ID)};
     int status = run_pass(&p, nthreads, out);
@@ -515,35 +494,6 @@ static int lint_all(const jobs *js, const options *o, knot_findings *out) {
     return status;
 }
 
-static int write_findings(knot_findings *fs, const options *o) {
-    FILE *out = stdout;
-    knot_outfile file;
-    char err[PATH_MAX + 128];
-    enum knot_out_kind kind = o->format == KNOT_FORMAT_JSON    ? KNOT_OUT_JSON
-                              : o->format == KNOT_FORMAT_SARIF ? KNOT_OUT_SARIF
-                                                               : KNOT_OUT_TEXT;
-    if (o->output) {
-        if (knot_outfile_open(&file, o->output, kind, NULL, 0, err, sizeof err) != 0) {
-            fprintf(stderr, "knot: lint: %s\n", err);
-            return 2;
-        }
-        out = file.f;
-    }
-    bool color = o->format == KNOT_FORMAT_TEXT && !o->output && knot_findings_color(stdout);
-    int rc = knot_findings_write(fs, o->format, out, color);
-    if (out != stdout && rc != 0) {
-        knot_outfile_abort(&file);
-    } else if (out != stdout && knot_outfile_commit(&file, err, sizeof err) != 0) {
-        fprintf(stderr, "knot: lint: %s\n", err);
-        return 2;
-    }
-    if (rc != 0) {
-        fprintf(stderr, "knot: lint: write error: %s\n", strerror(errno));
-        return 2;
-    }
-    return 0;
-}
-
 static int lint(const options *o, knot_findings *fs) {
     jobs js = {0};
     int rc = o->build_dir ? jobs_from_database(&js, o) : jobs_from_files(&js, o);
@@ -552,11 +502,11 @@ static int lint(const options *o, knot_findings *fs) {
         knot_findings_filter_rules(fs, o->rules, o->nrules);
         knot_findings_apply_suppressions(fs);
         knot_findings_sort(fs);
-        rc = write_findings(fs, o);
-        if (rc == 0 && parse_status)
+        knot_output out = {
+            .format = o->format, .fail_on = o->fail_on, .path = o->output, .std = stdout};
+        rc = knot_output_findings(fs, &out);
+        if (rc != 2 && parse_status)
             rc = parse_status;
-        else if (rc == 0)
-            rc = knot_findings_max_severity(fs) >= (int)o->fail_on ? 1 : 0;
     }
     jobs_free(&js);
     return rc;

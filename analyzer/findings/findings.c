@@ -1,5 +1,6 @@
 /* The findings model: building, ordering, filtering and suppressing. */
 #include "findings.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <signal.h>
@@ -9,15 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static void *xrealloc(void *p, size_t n) {
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("knot: out of memory\n", stderr);
-        exit(2);
-    }
-    return q;
-}
 
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 if it is not one. */
 static size_t utf8_len(const unsigned char *p) {
@@ -38,7 +30,7 @@ static size_t utf8_len(const unsigned char *p) {
  * finding is one line of text; an escape sequence must not reach a terminal). */
 static char *clean_text(const char *s) {
     size_t n = strlen(s);
-    char *out = xrealloc(NULL, 3 * n + 1), *o = out;
+    char *out = knot_xmalloc(3 * n + 1), *o = out;
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
         size_t len = utf8_len(p);
         if (len == 0) {
@@ -58,23 +50,19 @@ static char *clean_text(const char *s) {
     return out;
 }
 
-static char *xstrdup(const char *s) { return s ? clean_text(s) : NULL; }
-
-char *knot_text_dup(const char *s) { return xstrdup(s); }
+char *knot_text_dup(const char *s) { return s ? clean_text(s) : NULL; }
 
 static char *vformat(const char *fmt, va_list ap) {
     char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0) {
-        fputs("knot: out of memory\n", stderr);
-        exit(2);
-    }
+    if (vasprintf(&s, fmt, ap) < 0)
+        knot_out_of_memory();
     char *clean = clean_text(s);
     free(s);
     return clean;
 }
 
 knot_loc knot_loc_make(const char *file, int line, int col, const char *function) {
-    knot_loc loc = {xstrdup(file), line, col, xstrdup(function), NULL, 0, NULL};
+    knot_loc loc = {knot_text_dup(file), line, col, knot_text_dup(function), NULL, 0, NULL};
     return loc;
 }
 
@@ -88,10 +76,7 @@ void knot_loc_free(knot_loc *loc) {
 
 knot_finding *knot_findings_add(knot_findings *fs, const char *rule, enum knot_severity sev,
                                 bool predicted, knot_loc loc, const char *fmt, ...) {
-    if (fs->n == fs->cap) {
-        fs->cap = fs->cap ? fs->cap * 2 : 16;
-        fs->v = xrealloc(fs->v, fs->cap * sizeof *fs->v);
-    }
+    fs->v = knot_xgrow(fs->v, &fs->cap, fs->n + 1, sizeof *fs->v);
     knot_finding *f = &fs->v[fs->n++];
     memset(f, 0, sizeof *f);
     f->rule = rule;
@@ -106,7 +91,7 @@ knot_finding *knot_findings_add(knot_findings *fs, const char *rule, enum knot_s
 }
 
 void knot_finding_relate(knot_finding *f, knot_loc loc, const char *fmt, ...) {
-    f->related = xrealloc(f->related, (f->nrelated + 1) * sizeof *f->related);
+    f->related = knot_xrealloc(f->related, (f->nrelated + 1) * sizeof *f->related);
     knot_related *r = &f->related[f->nrelated++];
     r->loc = loc;
     va_list ap;
@@ -121,10 +106,10 @@ void knot_finding_add_task(knot_finding *f, long long id, const char *function, 
             knot_loc_free(&spawn);
             return;
         }
-    f->tasks = xrealloc(f->tasks, (f->ntasks + 1) * sizeof *f->tasks);
+    f->tasks = knot_xrealloc(f->tasks, (f->ntasks + 1) * sizeof *f->tasks);
     knot_finding_task *t = &f->tasks[f->ntasks++];
     t->id = id;
-    t->function = xstrdup(function);
+    t->function = knot_text_dup(function);
     t->spawn = spawn;
 }
 

@@ -2,6 +2,7 @@
  * say "283 tasks were spawned here" once instead of 283 identical lines (a
  * pool's workers, a leak of one loop's tasks). */
 #include "findings.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,7 @@ static bool same_spawn(const knot_finding_task *a, const knot_finding_task *b) {
 bool knot_task_is_main(const knot_finding_task *t) { return !t->spawn.file && !t->spawn.module; }
 
 knot_task_group *knot_finding_task_groups(const knot_finding *f, size_t *n) {
-    knot_task_group *g = calloc(f->ntasks + 1, sizeof *g);
-    if (!g)
-        abort();
+    knot_task_group *g = knot_xcalloc(f->ntasks + 1, sizeof *g);
     *n = 0;
     for (size_t i = 0; i < f->ntasks; i++) {
         size_t k = 0;
@@ -41,9 +40,7 @@ static int by_id(const void *a, const void *b) {
 }
 
 void knot_task_group_ids(const knot_finding *f, const knot_task_group *g, char *out, size_t size) {
-    long long *ids = calloc(g->count + 1, sizeof *ids);
-    if (!ids)
-        abort();
+    long long *ids = knot_xcalloc(g->count + 1, sizeof *ids);
     size_t n = 0;
     for (size_t i = 0; i < f->ntasks && n < g->count; i++)
         if (&f->tasks[i] == g->first ||

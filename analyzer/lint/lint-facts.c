@@ -3,6 +3,7 @@
  * switches, branches and selects recurse by hand, so that the walk knows
  * when it leaves them; everything else is left to CXChildVisit_Recurse. */
 #include "lint-ast.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -370,11 +371,7 @@ static void on_call(walker *w, CXCursor c) {
     call->loop = w->loop;
     int n = clang_Cursor_getNumArguments(c);
     /* all at once: the arguments are never added to afterwards */
-    call->args = n > 0 ? calloc((size_t)n, sizeof *call->args) : NULL;
-    if (n > 0 && !call->args) {
-        fputs("knot: out of memory\n", stderr);
-        exit(2);
-    }
+    call->args = n > 0 ? knot_xcalloc((size_t)n, sizeof *call->args) : NULL;
     call->nargs = n > 0 ? (size_t)n : 0;
     for (int i = 0; i < n; i++) {
         /* stripped once here: every question below would strip it again */

@@ -9,6 +9,8 @@
 #ifndef KNOT_LINT_FACTS_H
 #define KNOT_LINT_FACTS_H
 
+#include "xalloc.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -183,12 +185,19 @@ typedef struct knot_lint_tu {
 
 /* ---- helpers for the rules (lint-query.c) ---- */
 
-/* Append one zeroed element to a growable array (capacity doubles at
- * powers of two) and return it. */
-void *knot__lint_grow(void *v, size_t n, size_t elem);
-#define KNOT__PUSH(arr, n)                                                                      \
-    ((arr) = knot__lint_grow((arr), (n), sizeof *(arr)), memset(&(arr)[(n)], 0, sizeof *(arr)), \
-     &(arr)[(n)++])
+/* The capacity of a growable array of n elements, which the facts do not
+ * store: the next power of two, as knot_xgrow doubles from one. */
+static inline size_t knot__lint_cap(size_t n) {
+    size_t cap = 1;
+    while (cap < n)
+        cap *= 2;
+    return n ? cap : 0;
+}
+
+/* Append one zeroed element to a growable array and return it. */
+#define KNOT__PUSH(arr, n)                                                                    \
+    ((arr) = knot_xgrow((arr), &(size_t){knot__lint_cap(n)}, (size_t)(n) + 1, sizeof *(arr)), \
+     memset(&(arr)[(n)], 0, sizeof *(arr)), &(arr)[(n)++])
 
 const knot_lint_func *knot_lint_find_func(const knot_lint_tu *tu, const char *name);
 const knot_lint_var *knot_lint_find_var(const knot_lint_func *f, knot_lint_id id);

@@ -1,22 +1,10 @@
-/* Small questions the static rules ask of the lint facts, and the growable
- * arrays the facts are made of. */
+/* Small questions the static rules ask of the lint facts. */
 #include "lint-facts.h"
 #include "lint-rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void *knot__lint_grow(void *v, size_t n, size_t elem) {
-    if (n != 0 && (n & (n - 1)) != 0)
-        return v; /* capacity is the next power of two: room left */
-    void *p = realloc(v, (n ? 2 * n : 1) * elem);
-    if (!p) {
-        fputs("knot: out of memory\n", stderr);
-        exit(2);
-    }
-    return p;
-}
 
 knot_loc knot_lint_loc(const knot_lint_tu *tu, knot_lint_pos pos, const char *function) {
     return knot_loc_make(tu->file, pos.line, pos.col, function);

@@ -3,6 +3,7 @@
 #include "lint.h"
 #include "lint-ast.h"
 #include "lint-rules.h"
+#include "xalloc.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -50,13 +51,12 @@ static char *main_file(CXTranslationUnit tu, const char *dir) {
     else
         snprintf(joined, sizeof joined, "%s", name);
     clang_disposeString(s);
-    return strdup(realpath(joined, resolved) ? resolved : joined);
+    return knot_xstrdup(realpath(joined, resolved) ? resolved : joined);
 }
 
 void knot__lint_check(const knot_lint_tu *facts, knot_findings *out) {
-    knot_lint_check_loop_capture(facts, out);
-    knot_lint_check_close_by_receiver(facts, out);
-    knot_lint_check_unreceived_send(facts, out);
+    for (size_t i = 0; i < knot_lint_checks_count; i++)
+        knot_lint_checks[i](facts, out);
 }
 
 static const char *const path_options[] = {"-I",         "-isystem", "-iquote",
@@ -77,7 +77,7 @@ static char *in_dir(const char *dir, const char *prefix, const char *path) {
     snprintf(joined, sizeof joined, "%s/%s", dir, path);
     bool move = path[0] != '/' && path[0] && access(joined, F_OK) == 0;
     if (asprintf(&out, "%s%s", prefix, move ? joined : path) < 0)
-        return NULL;
+        knot_out_of_memory();
     return out;
 }
 
@@ -89,27 +89,20 @@ static char *in_dir(const char *dir, const char *prefix, const char *path) {
  * function to warn about a missing return): a tenth of the parse. Errors
  * a compiler reports by default stay errors; -Werror's do not. */
 static char **absolute_args(const knot_lint_job *job) {
-    char **argv = calloc((size_t)job->argc + 2, sizeof *argv);
-    for (int i = 0; argv && i < job->argc; i++) {
+    char **argv = knot_xcalloc((size_t)job->argc + 2, sizeof *argv);
+    for (int i = 0; i < job->argc; i++) {
         const char *a = job->argv[i], *opt = path_option(a);
         bool value = i > 0 && path_option(job->argv[i - 1]) &&
                      strcmp(job->argv[i - 1], path_option(job->argv[i - 1])) == 0;
         bool keep = !job->dir || i == 0 || (a[0] == '-' && !value && !(opt && a[strlen(opt)]));
         if (keep)
-            argv[i] = strdup(a);
+            argv[i] = knot_xstrdup(a);
         else if (opt && a[strlen(opt)])
             argv[i] = in_dir(job->dir, opt, a + strlen(opt));
         else
             argv[i] = in_dir(job->dir, "", a);
-        if (!argv[i]) {
-            fputs("knot: out of memory\n", stderr);
-            exit(2);
-        }
     }
-    if (argv && !(argv[job->argc] = strdup("-w"))) {
-        fputs("knot: out of memory\n", stderr);
-        exit(2);
-    }
+    argv[job->argc] = knot_xstrdup("-w");
     return argv;
 }
 
@@ -121,8 +114,6 @@ static void free_args(char **argv, int argc) {
 
 int knot__lint_parse(CXIndex idx, const knot_lint_job *job, knot_lint_tu *facts) {
     char **argv = absolute_args(job);
-    if (!argv)
-        return 2;
     CXTranslationUnit tu = NULL;
     enum CXErrorCode rc = clang_parseTranslationUnit2FullArgv(
         idx, NULL, (const char *const *)argv, job->argc + 1, NULL, 0, CXTranslationUnit_None, &tu);

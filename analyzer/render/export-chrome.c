@@ -15,6 +15,7 @@
  * least its task's previous event, the event it matched (the send a receive
  * took, the unlock a lock followed) and, for a task's start, its spawn. */
 #include "export-chrome.h"
+#include "xalloc.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -85,21 +86,8 @@ typedef struct tl {
     long long end;       /* the time of the run's last event */
 } tl;
 
-static void *grow(void *p, size_t *cap, size_t want, size_t elem) {
-    if (want <= *cap)
-        return p;
-    size_t n = *cap ? *cap * 2 : 256;
-    while (n < want)
-        n *= 2;
-    p = realloc(p, n * elem);
-    if (!p)
-        abort();
-    *cap = n;
-    return p;
-}
-
 static tl_rec *add(tl *t, enum tl_what what, long long ts, int task) {
-    t->v = grow(t->v, &t->cap, t->n + 1, sizeof *t->v);
+    t->v = knot_xgrow(t->v, &t->cap, t->n + 1, sizeof *t->v);
     tl_rec *rec = &t->v[t->n];
     memset(rec, 0, sizeof *rec);
     rec->what = (unsigned char)what;
@@ -195,7 +183,7 @@ static void track_locks(tl *t, const knot_event *e, unsigned char kind, long lon
             s->depth++;
             return;
         }
-        t->held = grow(t->held, &t->capheld, t->nheld + 1, sizeof *t->held);
+        t->held = knot_xgrow(t->held, &t->capheld, t->nheld + 1, sizeof *t->held);
         t->held[t->nheld++] = (tl_section){e->object, ts, e->seq, e->site, e->task, 1, kind};
     } else if ((ev == KNOT_EV_MUTEX_UNLOCK || ev == KNOT_EV_RW_UNLOCK) && s &&
                (!e->has_result || e->result == 0)) {
@@ -241,7 +229,7 @@ static void instant(tl *t, size_t index, long long ts, int task) {
 static void event(tl *t, const knot_event *e, unsigned char kind, bool has_time, long long time) {
     int task = e->task;
     enum knot_ev ev = t->kinds[kind].ev;
-    t->seen = grow(t->seen, &t->capseen, t->nseen + 1, sizeof *t->seen);
+    t->seen = knot_xgrow(t->seen, &t->capseen, t->nseen + 1, sizeof *t->seen);
     const tl_seen *m = e->has_matched ? find_seen(t, e->matched) : NULL;
     long long ts = has_time && time > t->last[task] ? time : t->last[task];
     if (m && m->ts > ts)
@@ -530,14 +518,12 @@ static bool write_doc(FILE *out, const tl *t, const knot_findings *fs) {
 int knot_export_chrome(FILE *out, const knot_replay *r, const knot_findings *fs, char *err,
                        size_t errsize) {
     tl t = {.r = r, .nkinds = 1};
-    t.pending = calloc(r->ntasks, sizeof *t.pending);
-    t.last = calloc(r->ntasks, sizeof *t.last);
-    t.spawned = calloc(r->ntasks, sizeof *t.spawned);
-    t.used = calloc(r->ntasks, sizeof *t.used);
-    finding_at *at = calloc(fs->n + 1, sizeof *at);
-    bool *placed = calloc(fs->n + 1, sizeof *placed);
-    if (!t.pending || !t.last || !t.spawned || !t.used || !at || !placed)
-        abort();
+    t.pending = knot_xcalloc(r->ntasks, sizeof *t.pending);
+    t.last = knot_xcalloc(r->ntasks, sizeof *t.last);
+    t.spawned = knot_xcalloc(r->ntasks, sizeof *t.spawned);
+    t.used = knot_xcalloc(r->ntasks, sizeof *t.used);
+    finding_at *at = knot_xcalloc(fs->n + 1, sizeof *at);
+    bool *placed = knot_xcalloc(fs->n + 1, sizeof *placed);
     size_t nat = 0;
     for (size_t i = 0; i < fs->n; i++)
         if (fs->v[i].seq > 0)

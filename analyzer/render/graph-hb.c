@@ -16,6 +16,7 @@
  * the trace up to the window's last event (replay-hb.c), so the picture
  * shows the order the rules use and never an order of its own. */
 #include "graph.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,9 +68,7 @@ knot_hb_window knot_hb_window_for(const knot_finding *f, int *tasks_buf, size_t 
  * of a channel a send-on-closed names, say). */
 static char *task_filter(const knot_hb_window *w, long long object) {
     size_t size = 64 + w->ntasks * 12;
-    char *sql = malloc(size);
-    if (!sql)
-        abort();
+    char *sql = knot_xmalloc(size);
     if (!w->tasks || w->ntasks == 0) {
         snprintf(sql, size, "1");
         return sql;
@@ -232,9 +231,7 @@ static void merge_waits(hb_event *ev, size_t n) {
 
 static void fold(hb_event *ev, size_t n, size_t ntasks) {
     merge_waits(ev, n);
-    size_t *lane = calloc(n, sizeof *lane);
-    if (!lane)
-        abort();
+    size_t *lane = knot_xcalloc(n, sizeof *lane);
     for (size_t t = 0; t < ntasks; t++) {
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
@@ -374,7 +371,7 @@ static void take_edge(void *ctx, const knot_hb_edge *edge) {
     while (k < s->ns && (s->v[k].from != from || s->v[k].to != to))
         k++;
     if (k == s->ns) {
-        s->v = knot_grow_zeroed(s->v, &s->cap, s->ns + 1, sizeof *s->v);
+        s->v = knot_xgrow(s->v, &s->cap, s->ns + 1, sizeof *s->v);
         s->v[s->ns++] = (hb_sync){from, to, 0, edge_label(edge->kind, &s->ev[b])};
     }
     s->v[k].times++;
@@ -425,10 +422,8 @@ static void sync_edge(Agraph_t *g, Agnode_t *from, Agnode_t *to, const hb_sync *
  * the top, in that order, beside the first tick of the clock. */
 static Agnode_t **lanes(Agraph_t *g, const knot_replay *r, const knot_hb_window *w,
                         const hb_event *ev, size_t n, Agnode_t *tick) {
-    Agnode_t **head = calloc(r->ntasks + 1, sizeof *head);
-    bool *used = calloc(r->ntasks + 1, sizeof *used);
-    if (!head || !used)
-        abort();
+    Agnode_t **head = knot_xcalloc(r->ntasks + 1, sizeof *head);
+    bool *used = knot_xcalloc(r->ntasks + 1, sizeof *used);
     for (size_t i = 0; i < n; i++)
         used[ev[i].task] = true;
     for (size_t i = 0; w->tasks && i < w->ntasks; i++)
@@ -500,9 +495,7 @@ Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err
     size_t cap = w->window > 0 ? (size_t)w->window : DEFAULT_WINDOW;
     if (cap > MAX_WINDOW)
         cap = MAX_WINDOW;
-    hb_event *ev = calloc(cap, sizeof *ev);
-    if (!ev)
-        abort();
+    hb_event *ev = knot_xcalloc(cap, sizeof *ev);
     size_t n = read_window(r, w, ev, cap);
     if (n == 0) {
         snprintf(err, errsize, "%s: no events in the chosen window", r->path);
@@ -525,10 +518,8 @@ Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err
         if (ev[i].seq == w->focus)
             focus = ev[i].shown;
     Agraph_t *g = new_graph();
-    Agnode_t **nodes = calloc(n, sizeof *nodes);
-    Agnode_t **lane_last = calloc(r->ntasks + 1, sizeof *lane_last);
-    if (!nodes || !lane_last)
-        abort();
+    Agnode_t **nodes = knot_xcalloc(n, sizeof *nodes);
+    Agnode_t **lane_last = knot_xcalloc(r->ntasks + 1, sizeof *lane_last);
     Agnode_t *prev_tick = tick_node(g, 0, NULL);
     Agnode_t **head = lanes(g, r, w, ev, n, prev_tick);
     for (size_t i = 0; i < n; i++) {

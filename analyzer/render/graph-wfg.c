@@ -5,6 +5,7 @@
  * could still run are grey. */
 #include "graph.h"
 #include "waitfor.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,9 +184,7 @@ Agraph_t *knot_graph_wfg(const knot_replay *r) {
         any |= g->stuck[t];
     if (!any)
         return NULL;
-    builder b = {r, g, agopen("wait_for", Agstrictdirected, NULL), calloc(g->n, sizeof(int))};
-    if (!b.group)
-        abort();
+    builder b = {r, g, agopen("wait_for", Agstrictdirected, NULL), knot_xcalloc(g->n, sizeof(int))};
     /* Top-down: a page is taller than it is wide, and a left-to-right
      * chain of waits was scaled down to unreadable text to fit its width. */
     agsafeset(b.graph, "rankdir", "TB", "");

@@ -2,6 +2,7 @@
  * dot layout, the output format from the file's extension. */
 #include "graph.h"
 #include "outfile.h"
+#include "xalloc.h"
 
 #include <graphviz/gvc.h>
 #include <stdlib.h>
@@ -18,9 +19,7 @@ void knot_graph_label(void *obj, const char *text) {
     size_t n = strlen(text), extra = 0;
     for (size_t i = 0; i < n; i++)
         extra += text[i] == '\\';
-    char *buf = malloc(n + extra + 1);
-    if (!buf)
-        return;
+    char *buf = knot_xmalloc(n + extra + 1);
     char *o = buf;
     for (size_t i = 0; i < n; i++) {
         if (text[i] == '\\')
@@ -91,7 +90,7 @@ char *knot_render_svg(Agraph_t *g) {
     if (rc != 0 || !data)
         return NULL;
     const char *start = strstr(data, "<svg");
-    char *svg = start ? strdup(start) : NULL;
+    char *svg = knot_xstrdup(start);
     gvFreeRenderData(data);
     return svg;
 }

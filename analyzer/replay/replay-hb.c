@@ -16,6 +16,7 @@
  * The replay's on_edge sees each edge as a clock is joined along it: the
  * happens-before pictures draw these, not an order of their own. */
 #include "replay-hb.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -103,24 +104,8 @@ static void vc_release(struct knot_replay_hb *hb, knot_vc_t *vc) {
         free(vc);
         return;
     }
-    if (hb->nspare == hb->capspare) {
-        size_t cap = hb->capspare ? hb->capspare * 2 : 64;
-        knot_vc_t **v = realloc(hb->spare, cap * sizeof *v);
-        if (!v) {
-            free(vc);
-            return;
-        }
-        hb->spare = v;
-        hb->capspare = cap;
-    }
+    hb->spare = knot_xgrow(hb->spare, &hb->capspare, hb->nspare + 1, sizeof *hb->spare);
     hb->spare[hb->nspare++] = vc;
-}
-
-static void *xcalloc(size_t n, size_t size) {
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
 }
 
 static int end_cmp(const void *a, const void *b) {
@@ -129,25 +114,25 @@ static int end_cmp(const void *a, const void *b) {
 }
 
 static void model_init(knot_replay *r, bool with_locks) {
-    struct knot_replay_hb *hb = xcalloc(1, sizeof *hb);
+    struct knot_replay_hb *hb = knot_xcalloc(1, sizeof *hb);
     size_t n = r->ntasks;
     hb->with_locks = with_locks;
     hb->n = n;
-    hb->spawn = xcalloc(n, sizeof *hb->spawn);
-    hb->end = xcalloc(n, sizeof *hb->end);
-    hb->deferred = xcalloc(n, sizeof *hb->deferred);
-    hb->spawn_seq = xcalloc(n, sizeof *hb->spawn_seq);
-    hb->deferred_seq = xcalloc(n, sizeof *hb->deferred_seq);
+    hb->spawn = knot_xcalloc(n, sizeof *hb->spawn);
+    hb->end = knot_xcalloc(n, sizeof *hb->end);
+    hb->deferred = knot_xcalloc(n, sizeof *hb->deferred);
+    hb->spawn_seq = knot_xcalloc(n, sizeof *hb->spawn_seq);
+    hb->deferred_seq = knot_xcalloc(n, sizeof *hb->deferred_seq);
     /* A task's clock exists from its first event to its end: memory follows
      * the tasks alive at once, not all the tasks of the trace. */
-    r->vc = xcalloc(n, sizeof *r->vc);
-    hb->ends = xcalloc(n, sizeof *hb->ends);
+    r->vc = knot_xcalloc(n, sizeof *r->vc);
+    hb->ends = knot_xcalloc(n, sizeof *hb->ends);
     for (size_t t = 0; t < n; t++)
         if (r->tasks[t].end_seq > 0)
             hb->ends[hb->nends++] = (end_entry){r->tasks[t].end_seq, (int)t};
     qsort(hb->ends, hb->nends, sizeof *hb->ends, end_cmp);
     /* Only a thread that someone joins needs its final clock kept. */
-    hb->joined = xcalloc(n, sizeof *hb->joined);
+    hb->joined = knot_xcalloc(n, sizeof *hb->joined);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(r->db,
                            "SELECT DISTINCT matched FROM events WHERE kind = 'thread_join'"
@@ -207,7 +192,7 @@ static bool *find_unpaired(sqlite3 *db, size_t *n) {
         long long ch = sqlite3_column_int64(st, 0);
         if (ch <= 0 || ch > (1LL << 23))
             continue;
-        v = knot_grow_zeroed(v, n, (size_t)ch + 1, sizeof *v);
+        v = knot_xgrow(v, n, (size_t)ch + 1, sizeof *v);
         v[ch] = true;
     }
     sqlite3_finalize(st);
@@ -234,8 +219,7 @@ static void follow_nesting(struct knot_replay_hb *hb, const knot_event *e) {
     }
     if (!knot_lock_taken(e))
         return;
-    hb->nested =
-        knot_grow_zeroed(hb->nested, &hb->nnested, (size_t)e->object + 1, sizeof *hb->nested);
+    hb->nested = knot_xgrow(hb->nested, &hb->nnested, (size_t)e->object + 1, sizeof *hb->nested);
     long long last = hb->held_last[e->task];
     if (hb->held_count[e->task] > 0 && last != e->object && last > 0 &&
         (size_t)last < hb->nnested) {
@@ -249,8 +233,8 @@ static void follow_nesting(struct knot_replay_hb *hb, const knot_event *e) {
 int knot_hb_init(knot_replay *r) {
     knot_replay view = *r;
     model_init(&view, false);
-    view.hb->held_last = xcalloc(r->ntasks, sizeof *view.hb->held_last);
-    view.hb->held_count = xcalloc(r->ntasks, sizeof *view.hb->held_count);
+    view.hb->held_last = knot_xcalloc(r->ntasks, sizeof *view.hb->held_last);
+    view.hb->held_count = knot_xcalloc(r->ntasks, sizeof *view.hb->held_count);
     r->hb_nolock = view.hb;
     r->vc_nolock = view.vc;
     size_t n;
@@ -341,7 +325,7 @@ static void sends_grow(struct knot_replay_hb *hb) {
     pending_send *old = hb->sends;
     size_t oldcap = hb->cap;
     hb->cap = oldcap ? oldcap * 2 : 256;
-    hb->sends = xcalloc(hb->cap, sizeof *hb->sends);
+    hb->sends = knot_xcalloc(hb->cap, sizeof *hb->sends);
     hb->count = 0;
     for (size_t i = 0; i < oldcap; i++)
         if (old[i].seq)
@@ -392,7 +376,7 @@ static void tell(const knot_replay *r, long long from, const knot_event *to,
 
 static obj_hb *obj(knot_replay *r, long long id) {
     struct knot_replay_hb *hb = r->hb;
-    hb->objs = knot_grow_zeroed(hb->objs, &hb->nobjs, (size_t)id + 1, sizeof *hb->objs);
+    hb->objs = knot_xgrow(hb->objs, &hb->nobjs, (size_t)id + 1, sizeof *hb->objs);
     return &hb->objs[id];
 }
 
@@ -455,8 +439,8 @@ static void received(knot_replay *r, const knot_event *e) {
         return;
     }
     if (!o->ring) {
-        o->ring = xcalloc(cap, sizeof *o->ring);
-        o->ring_seq = xcalloc(cap, sizeof *o->ring_seq);
+        o->ring = knot_xcalloc(cap, sizeof *o->ring);
+        o->ring_seq = knot_xcalloc(cap, sizeof *o->ring_seq);
         o->nring = cap;
     }
     knot_vc_t **slot = &o->ring[o->nrecv % cap];
@@ -501,7 +485,7 @@ static void release(knot_replay *r, const knot_event *e, releases *into) {
             into->last[k++] = *l;
     }
     into->nlast = k;
-    into->last = knot_grow_zeroed(into->last, &into->cap, k + 1, sizeof *into->last);
+    into->last = knot_xgrow(into->last, &into->cap, k + 1, sizeof *into->last);
     into->last[into->nlast++] = (last_release){e->task, e->clock, e->seq};
 }
 

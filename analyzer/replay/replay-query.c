@@ -1,6 +1,7 @@
 /* What rules ask of a replayed trace: locations, descriptions of objects and
  * operations, the tasks involved. */
 #include "replay.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,22 +145,7 @@ bool knot_replay_blocked_forever(const knot_replay *r, int t) {
 }
 
 void *knot_rule_state_new(size_t size, knot_findings *out) {
-    knot_findings **state = calloc(1, size < sizeof *state ? sizeof *state : size);
-    if (!state)
-        abort();
+    knot_findings **state = knot_xcalloc(1, size < sizeof *state ? sizeof *state : size);
     *state = out;
     return state;
-}
-
-void *knot_grow_zeroed(void *p, size_t *n, size_t want, size_t elem) {
-    if (want <= *n)
-        return p;
-    if (want < *n * 2) /* ids mostly arrive in order: grow geometrically */
-        want = *n * 2;
-    char *q = realloc(p, want * elem);
-    if (!q)
-        abort();
-    memset(q + *n * elem, 0, (want - *n) * elem);
-    *n = want;
-    return q;
 }

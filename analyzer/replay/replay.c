@@ -5,6 +5,7 @@
 #include "replay-hb.h"
 #include "trace-schema.h"
 #include "waitfor.h"
+#include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,7 +34,7 @@ static int fail(char *err, size_t size, const char *fmt, ...) {
 
 static char *dup_text(sqlite3_stmt *st, int col) {
     const unsigned char *s = sqlite3_column_text(st, col);
-    return s ? strdup((const char *)s) : NULL;
+    return knot_xstrdup((const char *)s);
 }
 
 /* ---- opening ---- */
@@ -105,14 +106,14 @@ static int load_frame(knot_replay *r, sqlite3_stmt *st, long long site, char *er
         return 0; /* a chain with a gap ends where it is whole */
     knot_site_info *s = &r->sites[site];
     size_t n = s->nframes;
-    s->frames = knot_grow_zeroed(s->frames, &n, n + 1, sizeof *s->frames);
+    s->frames = knot_xgrow(s->frames, &n, n + 1, sizeof *s->frames);
     s->frames[s->nframes++] = frame;
     return 0;
 }
 
 static int load_site(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
     (void)err, (void)size;
-    r->sites = knot_grow_zeroed(r->sites, &r->nsites, (size_t)id + 1, sizeof *r->sites);
+    r->sites = knot_xgrow(r->sites, &r->nsites, (size_t)id + 1, sizeof *r->sites);
     knot_site_info *s = &r->sites[id];
     free(s->file); /* a corrupt file may repeat an id */
     free(s->function);
@@ -129,7 +130,7 @@ static int load_task(knot_replay *r, sqlite3_stmt *st, long long id, char *err, 
     if (id >= MAX_TASKS)
         return fail(err, size, "%s: task %lld: traces of more than %d tasks are not supported",
                     r->path, id, MAX_TASKS);
-    r->tasks = knot_grow_zeroed(r->tasks, &r->ntasks, (size_t)id + 1, sizeof *r->tasks);
+    r->tasks = knot_xgrow(r->tasks, &r->ntasks, (size_t)id + 1, sizeof *r->tasks);
     knot_task_info *t = &r->tasks[id];
     free(t->ended);
     t->present = true;
@@ -143,7 +144,7 @@ static int load_task(knot_replay *r, sqlite3_stmt *st, long long id, char *err, 
 
 static int load_object(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
     (void)err, (void)size;
-    r->objects = knot_grow_zeroed(r->objects, &r->nobjects, (size_t)id + 1, sizeof *r->objects);
+    r->objects = knot_xgrow(r->objects, &r->nobjects, (size_t)id + 1, sizeof *r->objects);
     knot_object_info *o = &r->objects[id];
     free(o->kind);
     free(o->name);
@@ -214,12 +215,10 @@ int knot_replay_attach(knot_replay *r, sqlite3 *db, const char *name, char *err,
             used = t + 1;
     r->ntasks = used;
     /* Task 0 is the runtime itself (timers); task ids start at 1. */
-    r->tasks =
-        knot_grow_zeroed(r->tasks, &r->ntasks, r->ntasks < 2 ? 2 : r->ntasks, sizeof *r->tasks);
-    r->objects = knot_grow_zeroed(r->objects, &r->nobjects, r->nobjects < 1 ? 1 : r->nobjects,
-                                  sizeof *r->objects);
-    r->sites =
-        knot_grow_zeroed(r->sites, &r->nsites, r->nsites < 1 ? 1 : r->nsites, sizeof *r->sites);
+    r->tasks = knot_xgrow(r->tasks, &r->ntasks, r->ntasks < 2 ? 2 : r->ntasks, sizeof *r->tasks);
+    r->objects =
+        knot_xgrow(r->objects, &r->nobjects, r->nobjects < 1 ? 1 : r->nobjects, sizeof *r->objects);
+    r->sites = knot_xgrow(r->sites, &r->nsites, r->nsites < 1 ? 1 : r->nsites, sizeof *r->sites);
     return 0;
 }
 
@@ -330,9 +329,7 @@ static void note_use(knot_replay *r, const knot_event *e, enum knot_ev kind) {
     for (size_t i = 0; i < o->nuses; i++)
         if (o->uses[i].task == e->task && o->uses[i].kind == kind)
             return;
-    knot_use *u = realloc(o->uses, (o->nuses + 1) * sizeof *u);
-    if (!u)
-        abort();
+    knot_use *u = knot_xrealloc(o->uses, (o->nuses + 1) * sizeof *u);
     o->uses = u;
     o->uses[o->nuses++] = (knot_use){e->task, kind, e->site, e->seq};
 }
@@ -504,9 +501,7 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
     kind_table_init();
     if (!r->state_only && knot_hb_init(r) != 0)
         return fail(err, errsize, "%s: out of memory for %zu tasks", r->path, r->ntasks);
-    void **states = calloc(n ? n : 1, sizeof *states);
-    if (!states)
-        abort();
+    void **states = knot_xcalloc(n ? n : 1, sizeof *states);
     for (size_t i = 0; i < n; i++)
         states[i] = checks[i]->start ? checks[i]->start(r, out) : NULL;
 
@@ -542,8 +537,7 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
         }
         /* An object with events but no row of its own (a kind this knot
          * does not describe) still gets its state. */
-        r->objects =
-            knot_grow_zeroed(r->objects, &r->nobjects, (size_t)e.object + 1, sizeof *r->objects);
+        r->objects = knot_xgrow(r->objects, &r->nobjects, (size_t)e.object + 1, sizeof *r->objects);
         knot_event retaken;
         if (unwound_wait(r, &e, &retaken)) {
             feed(r, checks, states, n, &retaken);
@@ -555,9 +549,7 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
         ret = fail(err, errsize, "%s: corrupt trace: %s", r->path, sqlite3_errmsg(r->db));
     sqlite3_finalize(st);
     if (ret == 0) { /* the final state's wait-for graph, for every rule and picture */
-        r->wfg = calloc(1, sizeof *r->wfg);
-        if (!r->wfg)
-            abort();
+        r->wfg = knot_xcalloc(1, sizeof *r->wfg);
         knot_wfg_build(r, r->wfg);
     }
     for (size_t i = 0; i < n; i++)

@@ -153,7 +153,7 @@ typedef struct knot_dynamic_check {
     void (*finish)(void *state, const knot_replay *r, knot_findings *out);
 } knot_dynamic_check;
 
-/* Every dynamic rule's check (analyzer/cli/check.c). */
+/* Every dynamic rule's check (rules/rules.c, from rules.def). */
 extern const knot_dynamic_check *const knot_dynamic_checks[];
 extern const size_t knot_dynamic_checks_count;
 
@@ -202,10 +202,6 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
                     knot_findings *out, char *err, size_t errsize);
 
 void knot_replay_close(knot_replay *r);
-
-/* Grow an array of *n elements of elem bytes to hold at least want (to
- * twice its size, ids mostly arriving in order), zeroing the new ones. */
-void *knot_grow_zeroed(void *p, size_t *n, size_t want, size_t elem);
 
 /* "file.c:12" for a site (the file's base name), or unknown. */
 void knot_replay_site_text(const knot_replay *r, long long site, const char *unknown, char *out,

@@ -1,5 +1,6 @@
 /* Tarjan's strongly connected components; see scc.h. */
 #include "scc.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 
@@ -45,17 +46,15 @@ static void strong(tarjan *t, size_t v) {
 int knot_scc(const knot_graph_view *g, int *comp, int *size) {
     size_t n = g->n ? g->n : 1;
     tarjan t = {g,
-                calloc(n, sizeof(int)),
-                calloc(n, sizeof(int)),
-                calloc(n, sizeof(int)),
+                knot_xcalloc(n, sizeof(int)),
+                knot_xcalloc(n, sizeof(int)),
+                knot_xcalloc(n, sizeof(int)),
                 comp,
                 size,
-                calloc(n, sizeof(bool)),
+                knot_xcalloc(n, sizeof(bool)),
                 0,
                 0,
                 0};
-    if (!t.index || !t.low || !t.stack || !t.on)
-        abort();
     for (size_t v = 0; v < g->n; v++)
         comp[v] = -1;
     for (size_t v = 0; v < g->n; v++)

@@ -1,7 +1,7 @@
-/* One validator for every command: what the replayer requires of a trace
- * to open it, and that every event refers to rows the trace holds. */
-#include "replay.h"
+/* One validator for every command (trace-open.h): every event of a trace
+ * refers to rows the trace holds. */
 #include "trace-import.h"
+#include "trace-open.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -64,11 +64,9 @@ static int unknown_kinds(sqlite3 *db, const char *path, char *err, size_t errsiz
     return ret;
 }
 
-int knot_trace_validate(const char *path, char *err, size_t errsize) {
-    knot_replay r;
-    if (knot_replay_open(&r, path, err, errsize) != 0)
-        return -1;
-    sqlite3 *db = r.db;
+int knot_trace_validate(const knot_replay *r, char *err, size_t errsize) {
+    sqlite3 *db = r->db;
+    const char *path = r->path;
     int rc =
         dangling(db, path,
                  "SELECT e.seq, e.task FROM events e LEFT JOIN tasks t ON t.id = e.task"
@@ -90,6 +88,5 @@ int knot_trace_validate(const char *path, char *err, size_t errsize) {
                 unknown_kinds(db, path, err, errsize)
             ? -1
             : 0;
-    knot_replay_close(&r);
     return rc;
 }

@@ -3,18 +3,18 @@
 #ifndef KNOT_VCLOCK_H
 #define KNOT_VCLOCK_H
 
+#include "xalloc.h"
+
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdlib.h>
+#include <stdlib.h> /* free, for the clocks made here */
 #include <string.h>
 
 typedef uint32_t knot_vc_t;
 
 static inline knot_vc_t *knot_vc_new(size_t n) {
-    knot_vc_t *vc = calloc(n ? n : 1, sizeof *vc);
-    if (!vc)
-        abort(); /* the replayer's memory is bounded by tasks x live objects */
-    return vc;
+    /* the replayer's memory is bounded by tasks x live objects */
+    return knot_xcalloc(n ? n : 1, sizeof(knot_vc_t));
 }
 
 static inline void knot_vc_join(knot_vc_t *into, const knot_vc_t *from, size_t n) {

@@ -1,6 +1,7 @@
 /* Building the final state's wait-for graph; see waitfor.h. */
 #include "waitfor.h"
 #include "scc.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,7 @@ static void add_rel(knot_wfg *g, int t, int who) {
     for (size_t i = 0; i < g->nrel[t]; i++)
         if (g->rel[t][i] == who)
             return;
-    int *v = realloc(g->rel[t], (g->nrel[t] + 1) * sizeof *v);
-    if (!v)
-        abort();
+    int *v = knot_xrealloc(g->rel[t], (g->nrel[t] + 1) * sizeof *v);
     g->rel[t] = v;
     v[g->nrel[t]++] = who;
 }
@@ -81,9 +80,7 @@ static void releasers(const knot_replay *r, knot_wfg *g, int t) {
 /* Drop from the stuck set every task some still-running task could release:
  * what remains can never move again. */
 static bool *closed_set(const knot_wfg *g) {
-    bool *in = calloc(g->n ? g->n : 1, sizeof *in);
-    if (!in)
-        abort();
+    bool *in = knot_xcalloc(g->n ? g->n : 1, sizeof *in);
     memcpy(in, g->stuck, g->n * sizeof *in);
     for (bool changed = true; changed;) {
         changed = false;
@@ -119,10 +116,8 @@ static bool self_edge(const knot_wfg *g, size_t t) {
 static void find_cycles(knot_wfg *g) {
     bool *in = closed_set(g);
     size_t n = g->n ? g->n : 1;
-    int *comp = calloc(n, sizeof *comp), *size = calloc(n, sizeof *size),
-        *number = calloc(n, sizeof *number);
-    if (!comp || !size || !number)
-        abort();
+    int *comp = knot_xcalloc(n, sizeof *comp), *size = knot_xcalloc(n, sizeof *size),
+        *number = knot_xcalloc(n, sizeof *number);
     knot_graph_view view = {g->n, in, g, rel_degree, rel_succ};
     knot_scc(&view, comp, size);
     for (size_t t = 0; t < g->n; t++) {
@@ -142,12 +137,10 @@ void knot_wfg_build(const knot_replay *r, knot_wfg *g) {
     memset(g, 0, sizeof *g);
     g->n = r->ntasks;
     size_t n = g->n ? g->n : 1;
-    g->stuck = calloc(n, sizeof *g->stuck);
-    g->rel = calloc(n, sizeof *g->rel);
-    g->nrel = calloc(n, sizeof *g->nrel);
-    g->cycle = calloc(n, sizeof *g->cycle);
-    if (!g->stuck || !g->rel || !g->nrel || !g->cycle)
-        abort();
+    g->stuck = knot_xcalloc(n, sizeof *g->stuck);
+    g->rel = knot_xcalloc(n, sizeof *g->rel);
+    g->nrel = knot_xcalloc(n, sizeof *g->nrel);
+    g->cycle = knot_xcalloc(n, sizeof *g->cycle);
     size_t alive = 0, stuck = 0;
     for (size_t t = 1; t < g->n; t++) {
         if (!knot_wfg_alive(r, (int)t))

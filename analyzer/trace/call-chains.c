@@ -18,6 +18,7 @@
 #include "call-chains.h"
 
 #include "record.h"
+#include "xalloc.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -63,13 +64,11 @@ static size_t hash(const char *s) {
     return h;
 }
 
-/* The index of name, added if new; -1 without memory. */
+/* The index of name, added if new. */
 static int fn_intern(fn_table *t, const char *name) {
     if (2 * (t->n + 1) > t->nslots) {
         size_t nslots = t->nslots ? t->nslots * 2 : 256;
-        int *slots = calloc(nslots, sizeof *slots);
-        if (!slots)
-            return -1;
+        int *slots = knot_xcalloc(nslots, sizeof *slots);
         for (size_t i = 0; i < t->n; i++) {
             size_t h = hash(t->names[i]) & (nslots - 1);
             while (slots[h])
@@ -84,16 +83,8 @@ static int fn_intern(fn_table *t, const char *name) {
     for (; t->slots[h]; h = (h + 1) & (t->nslots - 1))
         if (!strcmp(t->names[t->slots[h] - 1], name))
             return t->slots[h] - 1;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        char **names = realloc(t->names, cap * sizeof *names);
-        if (!names)
-            return -1;
-        t->names = names;
-        t->cap = cap;
-    }
-    if (!(t->names[t->n] = strdup(name)))
-        return -1;
+    t->names = knot_xgrow(t->names, &t->cap, t->n + 1, sizeof *t->names);
+    t->names[t->n] = knot_xstrdup(name);
     t->slots[h] = (int)t->n + 1;
     return (int)t->n++;
 }
@@ -137,13 +128,7 @@ static int load_chains(sqlite3 *db, chain **out, size_t *nout, fn_table *fns, fn
         long long site = sqlite3_column_int64(st, 0);
         int depth = sqlite3_column_int(st, 1);
         if (n == 0 || v[n - 1].site != site) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 64;
-                chain *grown = realloc(v, cap * sizeof *v);
-                if (!grown)
-                    break;
-                v = grown;
-            }
+            v = knot_xgrow(v, &cap, n + 1, sizeof *v);
             v[n++] = (chain){.site = site};
         }
         chain *c = &v[n - 1];
@@ -155,13 +140,10 @@ static int load_chains(sqlite3 *db, chain **out, size_t *nout, fn_table *fns, fn
         if (function && *function) {
             char key[4096];
             snprintf(key, sizeof key, "%s\037%s", module ? module : "", function);
-            if ((fn = fn_intern(fns, key)) < 0)
-                break;
+            fn = fn_intern(fns, key);
         }
         const char *file = (const char *)sqlite3_column_text(st, 5);
         int file_index = file && *file ? fn_intern(files, file) : -1;
-        if (file && *file && file_index < 0)
-            break;
         c->frame[c->n] = sqlite3_column_int64(st, 2);
         c->file[c->n] = file_index;
         c->fn[c->n++] = fn;
@@ -306,15 +288,12 @@ int knot_choose_chain_frames(sqlite3 *db, char *err, size_t errsize) {
     int rc = -1;
     if (load_chains(db, &v, &n, &fns, &files) || mark_families(db, v, n))
         goto out;
-    fs = calloc(fns.n ? fns.n : 1, sizeof *fs);
-    if (!fs)
-        goto out;
+    fs = knot_xcalloc(fns.n ? fns.n : 1, sizeof *fs);
     decide_wrappers(v, n, &fns, fs);
     rc = place_chains(db, v, n, fs);
 out:
     if (rc)
-        snprintf(err, errsize, "placing call chains: %s",
-                 sqlite3_errcode(db) == SQLITE_OK ? "out of memory" : sqlite3_errmsg(db));
+        snprintf(err, errsize, "placing call chains: %s", sqlite3_errmsg(db));
     free(v);
     free(fs);
     fn_free(&fns);

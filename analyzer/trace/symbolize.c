@@ -6,6 +6,7 @@
  * Objects that live in a module's static data are named by their symbol
  * (llvm-symbolizer's DATA queries; addr2line has none). */
 #include "symbolize.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -72,17 +73,6 @@ static FILE *run_symbolizer(const char *tool, bool llvm, const char *module, int
 }
 
 /* A file for the symbolizer's questions, gone from the disk already. */
-/* A list of *cap items, grown to twice as many (64 at first); NULL, with
- * the list and *cap untouched, without memory: the caller symbolizes what
- * it has. */
-static void *grow_list(void *items, size_t *cap, size_t elem) {
-    size_t want = *cap ? *cap * 2 : 64;
-    void *grown = realloc(items, want * elem);
-    if (grown)
-        *cap = want;
-    return grown;
-}
-
 static int scratch_file(void) {
     char tmpl[] = "/tmp/knot-symbolize-XXXXXX";
     int fd = mkstemp(tmpl);
@@ -121,12 +111,7 @@ static void one_module(sqlite3 *db, const char *tool, bool llvm, const char *mod
     long long *ids = NULL;
     size_t n = 0, cap = 0;
     while (sqlite3_step(sel) == SQLITE_ROW) {
-        if (n == cap) {
-            long long *grown = grow_list(ids, &cap, sizeof *ids);
-            if (!grown)
-                break;
-            ids = grown;
-        }
+        ids = knot_xgrow(ids, &cap, n + 1, sizeof *ids);
         ids[n++] = sqlite3_column_int64(sel, 0);
         dprintf(in, "0x%llx\n", (unsigned long long)sqlite3_column_int64(sel, absolute ? 1 : 2));
     }
@@ -202,12 +187,7 @@ static void name_places(sqlite3 *db, const char *tool, const char *module, long 
     } *places = NULL;
     size_t n = 0, cap = 0;
     while (sqlite3_step(sel) == SQLITE_ROW) {
-        if (n == cap) {
-            struct place *grown = grow_list(places, &cap, sizeof *places);
-            if (!grown)
-                break;
-            places = grown;
-        }
+        places = knot_xgrow(places, &cap, n + 1, sizeof *places);
         unsigned long long addr = (unsigned long long)sqlite3_column_int64(sel, 1);
         places[n].object = sqlite3_column_int64(sel, 0);
         places[n].offset = absolute ? addr : addr - (unsigned long long)base;

@@ -39,10 +39,4 @@ bool knot_trace_kind_known(const char *name);
 #define KNOT_TRACE_KINDS 256
 const char *knot_trace_kind_name(unsigned kind);
 
-/* The one check every command makes of a trace before reading it: a knot
- * trace of a version this knot reads, whose events name only tasks,
- * objects, sites, kinds and phases the trace holds. Returns 0, or -1 with
- * a one-line reason in err. */
-int knot_trace_validate(const char *path, char *err, size_t errsize);
-
 #endif

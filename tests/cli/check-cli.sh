@@ -264,6 +264,43 @@ corrupt)
     head -c 10000 /dev/urandom >j.db.knot-journal
     refuses 2 "knot: j.db.knot-journal: not a knot journal" import j.db
     ;;
+open)
+    # One way to open a trace: every command that reads one refuses a
+    # foreign file, a missing one or a corrupt one with the same line and
+    # status 2, and writes nothing.
+    printf 'not a trace\n' >foreign.txt
+    sqlite3 other.db "CREATE TABLE t(x); INSERT INTO t VALUES (1)"
+    mkdir dir.db
+    "$knot" run -o t.db -- "$bin/rec-chan" >/dev/null 2>&1 || fail "recording t.db"
+    cp t.db site.db && sqlite3 site.db "UPDATE events SET site=555 WHERE seq=3"
+    remember foreign.txt other.db site.db
+    for cmd in summary check "graph -o x.svg" "graph --kind hb -o x.svg" "report -o x.html" \
+        "export -o x.json"; do
+        # shellcheck disable=SC2086
+        refuses 2 "knot: foreign.txt: not a knot trace (file is not a database)" $cmd foreign.txt
+        # shellcheck disable=SC2086
+        refuses 2 "knot: other.db: not a knot trace" $cmd other.db
+        # shellcheck disable=SC2086
+        refuses 2 "knot: missing.db: no such trace" $cmd missing.db
+        # shellcheck disable=SC2086
+        refuses 2 "knot: dir.db: is a directory, not a trace" $cmd dir.db
+        # shellcheck disable=SC2086
+        refuses 2 "knot: site.db: corrupt trace: event 3 names site 555, which it does not hold" \
+            $cmd site.db
+    done
+    unchanged
+    [[ ! -e x.svg && ! -e x.html && ! -e x.json ]] && ok "no output for a trace refused" ||
+        fail "output written"
+    ;;
+rules)
+    # The rule registry, made from rules/rules.def, lists every rule as it
+    # always has: ids, kinds, severities and summaries, in SARIF's order.
+    here=$(cd "$(dirname "$0")" && pwd)
+    "$knot" rules >out 2>err
+    status=$?
+    [[ $status == 0 && ! -s err ]] && cmp -s out "$here/rules.txt" && ok "knot rules: as listed" ||
+        fail "knot rules: $status $(diff out "$here/rules.txt")"
+    ;;
 *)
     echo "unknown case $case_name"
     exit 2

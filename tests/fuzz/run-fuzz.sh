@@ -11,11 +11,11 @@ out=$build/tests/fuzz/$target
 mkdir -p "$out/corpus"
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
     -I"$src/include" -I"$src/runtime-shim" -I"$src/rules" -D_GNU_SOURCE)
-for part in trace replay lint findings cli; do flags+=(-I"$src/analyzer/$part"); done
+for part in util trace replay lint findings cli; do flags+=(-I"$src/analyzer/$part"); done
 case $target in
 journal)
     clang "${flags[@]}" -o "$out/fuzz" "$src/tests/fuzz/fuzz-journal.c" \
-        "$src"/analyzer/trace/*.c \
+        "$src"/analyzer/trace/*.c "$src"/analyzer/util/*.c \
         $(pkg-config --cflags --libs sqlite3)
     # Seed: the used front of a real journal, as the fuzzer sees inputs (a
     # mode byte, then records behind the header it adds).
@@ -30,9 +30,9 @@ journal)
     ;;
 trace)
     # everything but the commands, the libclang front end and the pictures
-    # (cli/check.c holds the list of dynamic checks the fuzzer runs)
-    analyzer=$(ls "$src"/analyzer/{trace,replay,findings}/*.c "$src"/analyzer/lint/lint-{query,summary}.c \
-        "$src"/analyzer/cli/check.c)
+    # (rules/rules.c holds the list of dynamic checks the fuzzer runs)
+    analyzer=$(ls "$src"/analyzer/{util,trace,replay,findings}/*.c \
+        "$src"/analyzer/lint/lint-{query,summary}.c)
     # shellcheck disable=SC2086
     clang "${flags[@]}" -o "$out/fuzz" "$src/tests/fuzz/fuzz-trace.c" $analyzer "$src"/rules/*.c \
         $(pkg-config --cflags --libs sqlite3 jansson)

@@ -143,4 +143,16 @@ except (OSError, ValueError, KeyError) as e:
     failures.append("-o content")
     print(f"-o content: FAILED: {e}")
 
+# One output path with knot check: the same refusal, in the same words.
+foreign = os.path.join(work, "notes.txt")
+with open(foreign, "w", encoding="utf-8") as f:
+    f.write("my notes\n")
+expect("-o over a file that is not findings", lint("-o", foreign, good, "--", inc), 2,
+       r"\Aknot: " + re.escape(foreign) +
+       r" exists and is not knot's text findings: refusing to write over it\n\Z")
+with open(foreign, encoding="utf-8") as f:
+    if f.read() != "my notes\n":
+        failures.append("-o foreign content")
+        print("-o over a file that is not findings: FAILED: the file changed")
+
 sys.exit(1 if failures else 0)

@@ -1,0 +1,35 @@
+/* Where a command's findings go and what they make its exit status: one
+ * path for knot check, knot run and knot lint, so that the formats, the
+ * colour, the refusals and the statuses cannot drift apart. */
+#ifndef KNOT_OUTPUT_H
+#define KNOT_OUTPUT_H
+
+#include "findings.h"
+#include "outfile.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct knot_output {
+    enum knot_format format;
+    enum knot_severity fail_on;
+    const char *path;             /* -o FILE; NULL: std */
+    FILE *std;                    /* stdout, or stderr (knot run: never the program's output) */
+    const knot_out_input *inputs; /* what path must never be (outfile.h) */
+    size_t ninputs;
+    const char *subject; /* not NULL: text on std says "knot: SUBJECT: no findings" */
+} knot_output;
+
+/* The kind of file a format's findings make (for outfile.h). */
+enum knot_out_kind knot_output_kind(enum knot_format format);
+
+/* 0 if o->path may be written (see outfile.h), else 2 after a line. */
+int knot_output_ok(const knot_output *o);
+
+/* Write fs as o says (text is coloured on a terminal only, see
+ * knot_findings_color) and return the exit status: 0 clean, 1 a finding at
+ * or above fail_on, 2 after one line on stderr if they could not be
+ * written. */
+int knot_output_findings(const knot_findings *fs, const knot_output *o);
+
+#endif
