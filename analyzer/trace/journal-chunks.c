@@ -7,6 +7,7 @@
  * that does not read as an item is corruption, reported with its offset: the
  * journal is not guessed at. */
 #include "journal-chunks.h"
+#include "xalloc.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,11 +28,6 @@ typedef struct reader {
     char *err;
     size_t errsize;
 } reader;
-
-static int out_of_memory(reader *rd) {
-    snprintf(rd->err, rd->errsize, "out of memory reading the journal");
-    return -1;
-}
 
 static int corrupt(reader *rd, const unsigned char *at, const char *what) {
     snprintf(rd->err, rd->errsize, "corrupt journal: %s at byte %zu", what,
@@ -86,7 +82,7 @@ static int read_full(reader *rd, const unsigned char **p, const unsigned char *e
         return corrupt(rd, at, "a payload past its chunk");
     knot__rec *out = take(rd, 1 + (bytes + sizeof r - 1) / sizeof r);
     if (!out)
-        return out_of_memory(rd);
+        return corrupt(rd, at, "more records than its size allows");
     memcpy(out, &r, sizeof r);
     memcpy(out + 1, at + 1 + sizeof r, bytes);
     *p = at + 1 + sizeof r + bytes;
@@ -136,7 +132,7 @@ static int read_compact(reader *rd, const unsigned char **p, const unsigned char
         return corrupt(rd, at, "an event that does not read");
     knot__rec *out = take(rd, 1);
     if (!out)
-        return out_of_memory(rd);
+        return corrupt(rd, at, "more records than its size allows");
     b->task = task;
     b->n = n;
     b->clock += unzigzag(clock);
@@ -189,7 +185,7 @@ int knot_journal_expand_chunks(const unsigned char *data, size_t size, size_t of
     void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                    -1, 0);
     if (m == MAP_FAILED)
-        return out_of_memory(&rd);
+        knot_out_of_memory();
 #ifdef MADV_HUGEPAGE
     (void)madvise(m, bytes, MADV_HUGEPAGE);
 #endif

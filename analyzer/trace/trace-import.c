@@ -15,6 +15,7 @@
 #include "record.h"
 #include "symbolize.h"
 #include "trace-schema.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,18 +60,6 @@ int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char 
     return rc;
 }
 
-/* Array v (holding len of cap elements) with room for one more: v, or v
- * moved; NULL when out of memory (v is still there). */
-static void *grow(void *v, size_t *cap, size_t len, size_t size) {
-    if (v && len < *cap)
-        return v;
-    size_t n = *cap && v ? *cap * 2 : 256;
-    void *p = realloc(v, n * size);
-    if (p)
-        *cap = n;
-    return p;
-}
-
 /* ---- identities: a site's program address, or an event's id → row number ---- */
 
 typedef struct id_map {
@@ -79,15 +68,10 @@ typedef struct id_map {
     size_t cap, len;
 } id_map;
 
-static bool id_map_grow(id_map *m) {
+static void id_map_grow(id_map *m) {
     size_t cap = m->cap ? m->cap * 2 : 1024;
-    uint64_t *keys = calloc(cap, sizeof *keys);
-    long long *ids = calloc(cap, sizeof *ids);
-    if (!keys || !ids) {
-        free(keys);
-        free(ids);
-        return false;
-    }
+    uint64_t *keys = knot_xcalloc(cap, sizeof *keys);
+    long long *ids = knot_xcalloc(cap, sizeof *ids);
     for (size_t i = 0; i < m->cap; i++)
         if (m->keys[i]) {
             size_t h = (size_t)(m->keys[i] * 0x9E3779B97F4A7C15ull) & (cap - 1);
@@ -101,7 +85,6 @@ static bool id_map_grow(id_map *m) {
     m->keys = keys;
     m->ids = ids;
     m->cap = cap;
-    return true;
 }
 
 /* The slot for key: holds key, or is empty where key would go. */
@@ -124,15 +107,14 @@ static void id_map_free(id_map *m) {
     free(m->ids);
 }
 
-static bool id_map_put(id_map *m, uint64_t key, long long id) {
-    if ((m->len + 1) * 2 > m->cap && !id_map_grow(m))
-        return false;
+static void id_map_put(id_map *m, uint64_t key, long long id) {
+    if ((m->len + 1) * 2 > m->cap)
+        id_map_grow(m);
     size_t h = id_map_slot(m, key);
     if (!m->keys[h])
         m->len++;
     m->keys[h] = key;
     m->ids[h] = id;
-    return true;
 }
 
 /* ---- event ids → sequence numbers ------------------------------------------------ */
@@ -159,18 +141,14 @@ static struct span *event_span(const event_numbers *en, uint64_t id) {
     return ix ? &en->spans[ix - 1] : NULL;
 }
 
-/* Number ev[i] i + 1. False when out of memory. */
-static bool number_events(event_numbers *en, const knot__rec *const *ev, size_t n) {
+/* Number ev[i] i + 1. */
+static void number_events(event_numbers *en, const knot__rec *const *ev, size_t n) {
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
         struct span *sp = event_span(en, ev[i]->id);
         if (!sp) {
-            struct span *spans = grow(en->spans, &en->capspans, en->nspans, sizeof *spans);
-            if (!spans)
-                return false;
-            en->spans = spans;
-            if (!id_map_put(&en->task_span, (ev[i]->id >> 40) + 1, (long long)en->nspans + 1))
-                return false;
+            en->spans = knot_xgrow(en->spans, &en->capspans, en->nspans + 1, sizeof *en->spans);
+            id_map_put(&en->task_span, (ev[i]->id >> 40) + 1, (long long)en->nspans + 1);
             sp = &en->spans[en->nspans++];
             *sp = (struct span){0, 0};
         }
@@ -181,9 +159,7 @@ static bool number_events(event_numbers *en, const knot__rec *const *ev, size_t 
         }
     }
     if (total <= 2 * n + 4096) {
-        en->seq = calloc(total ? total : 1, sizeof *en->seq);
-        if (!en->seq)
-            return false;
+        en->seq = knot_xcalloc(total ? total : 1, sizeof *en->seq);
         for (size_t k = 0, base = 0; k < en->nspans; base += en->spans[k++].len)
             en->spans[k].base = base;
         for (size_t i = 0; i < n; i++) {
@@ -191,12 +167,10 @@ static bool number_events(event_numbers *en, const knot__rec *const *ev, size_t 
             if (count)
                 en->seq[event_span(en, ev[i]->id)->base + count - 1] = (long long)i + 1;
         }
-        return true;
+        return;
     }
     for (size_t i = 0; i < n; i++)
-        if (!id_map_put(&en->sparse, ev[i]->id, (long long)i + 1))
-            return false;
-    return true;
+        id_map_put(&en->sparse, ev[i]->id, (long long)i + 1);
 }
 
 /* The sequence number of event id; 0 if the trace does not hold it. */
@@ -354,8 +328,7 @@ static int import_site(importer *im, const knot__rec *r, const knot__rec *end) {
     const char *func = file_len < n ? p + file_len + 1 : "";
     size_t func_len = file_len < n ? strnlen(func, n - file_len - 1) : 0;
     long long id = (long long)im->sites.len + 1;
-    if (!id_map_put(&im->sites, r->site, id))
-        return fail(im, "out of memory");
+    id_map_put(&im->sites, r->site, id);
     if (r->phase == 1) { /* a return address in a module, symbolized later */
         sqlite3_bind_int64(im->raw_site, 1, id);
         sqlite3_bind_text(im->raw_site, 2, p, (int)file_len, SQLITE_TRANSIENT);
@@ -386,8 +359,7 @@ static int import_chain(importer *im, const knot__rec *r, const knot__rec *end) 
     const char *p = payload(r, end, &bytes);
     size_t n = bytes / sizeof(uint64_t);
     long long id = (long long)im->sites.len + 1;
-    if (!id_map_put(&im->sites, r->site, id))
-        return fail(im, "out of memory");
+    id_map_put(&im->sites, r->site, id);
     for (size_t depth = 0; depth < n; depth++) {
         uint64_t pc;
         memcpy(&pc, p + depth * sizeof pc, sizeof pc);
@@ -450,9 +422,8 @@ static int import_object(importer *im, const knot__rec *r, long long seq, const 
                  r->kind == KNOT__EV_BARRIER_INIT;
     bool makes = sized || r->kind == KNOT__EV_MUTEX_INIT || r->kind == KNOT__EV_COND_INIT ||
                  r->kind == KNOT__EV_RW_INIT;
-    object_row *objects = grow(im->objects, &im->capobjects, im->nobjects, sizeof *objects);
-    if (!objects)
-        return fail(im, "out of memory");
+    object_row *objects =
+        knot_xgrow(im->objects, &im->capobjects, im->nobjects + 1, sizeof *objects);
     im->objects = objects;
     im->objects[im->nobjects++] = (object_row){.id = r->obj,
                                                .kind = kind,
@@ -464,22 +435,18 @@ static int import_object(importer *im, const knot__rec *r, long long seq, const 
                                                .made_seq = seq};
     if (r->obj == 0)
         im->object_zero = im->nobjects;
-    else if (!id_map_put(&im->object_ix, r->obj, (long long)im->nobjects))
-        return fail(im, "out of memory");
+    else
+        id_map_put(&im->object_ix, r->obj, (long long)im->nobjects);
     return 0;
 }
 
-/* Task id's row, made if it has none yet; NULL when out of memory. */
+/* Task id's row, made if it has none yet. */
 static task_row *task(importer *im, uint32_t id) {
     long long ix = id_map_get(&im->task_ix, (uint64_t)id + 1);
     if (ix)
         return &im->tasks[ix - 1];
-    task_row *tasks = grow(im->tasks, &im->captasks, im->ntasks, sizeof *tasks);
-    if (!tasks)
-        return NULL;
-    im->tasks = tasks;
-    if (!id_map_put(&im->task_ix, (uint64_t)id + 1, (long long)im->ntasks + 1))
-        return NULL;
+    im->tasks = knot_xgrow(im->tasks, &im->captasks, im->ntasks + 1, sizeof *im->tasks);
+    id_map_put(&im->task_ix, (uint64_t)id + 1, (long long)im->ntasks + 1);
     im->tasks[im->ntasks] = (task_row){.id = id};
     return &im->tasks[im->ntasks++];
 }
@@ -578,10 +545,7 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
 }
 
 static int add_clock(importer *im, uint64_t ticks, uint64_t ns) {
-    struct clock_pair *clk = grow(im->clk, &im->capclk, im->nclk, sizeof *clk);
-    if (!clk)
-        return fail(im, "out of memory");
-    im->clk = clk;
+    im->clk = knot_xgrow(im->clk, &im->capclk, im->nclk + 1, sizeof *im->clk);
     im->clk[im->nclk++] = (struct clock_pair){ticks, ns};
     return 0;
 }
@@ -668,8 +632,8 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
         im->batched = 0;
     im->stats->events++;
 
-    if (r->kind == KNOT__EV_TIMER_MAKE && r->obj && !id_map_put(&im->timers, r->obj, 1))
-        return fail(im, "out of memory");
+    if (r->kind == KNOT__EV_TIMER_MAKE && r->obj)
+        id_map_put(&im->timers, r->obj, 1);
 
     if (r->kind == KNOT__EV_CHAN_MAKE)
         return import_object(im, r, seq, "chan", site);
@@ -705,8 +669,6 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
     if (r->kind != KNOT__EV_TASK_START && r->kind != KNOT__EV_TASK_END && !r->u32)
         return 0;
     task_row *t = task(im, r->u32);
-    if (!t)
-        return fail(im, "out of memory");
     if (r->kind == KNOT__EV_TASK_START) { /* started again: the last start holds */
         t->started = true;
         t->parent = r->a;
@@ -724,10 +686,7 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
 /* Events are gathered first, then numbered in (clock, task, id) order: see
  * record.h for why that order is faithful. */
 static int collect(importer *im, const knot__rec *r) {
-    const knot__rec **ev = grow(im->ev, &im->capev, im->nev, sizeof *ev);
-    if (!ev)
-        return fail(im, "out of memory");
-    im->ev = ev;
+    im->ev = knot_xgrow(im->ev, &im->capev, im->nev + 1, sizeof *im->ev);
     im->ev[im->nev++] = r;
     return 0;
 }
@@ -763,20 +722,14 @@ static unsigned bytes_of(uint64_t max) {
     return n;
 }
 
-static bool sort_events(importer *im) {
+static void sort_events(importer *im) {
     size_t n = im->nev;
     if (n > UINT32_MAX) {
         qsort(im->ev, n, sizeof *im->ev, by_order);
-        return true;
+        return;
     }
-    order_key *k = malloc(n * sizeof *k), *tmp = malloc(n * sizeof *tmp);
-    const knot__rec **ev = malloc(n * sizeof *ev);
-    if (!k || !tmp || !ev) {
-        free(k);
-        free(tmp);
-        free(ev);
-        return false;
-    }
+    order_key *k = knot_xcalloc(n, sizeof *k), *tmp = knot_xcalloc(n, sizeof *tmp);
+    const knot__rec **ev = knot_xcalloc(n, sizeof *ev);
     uint64_t max_clock = 0;
     uint32_t max_task = 0;
     for (size_t i = 0; i < n; i++) {
@@ -809,7 +762,6 @@ static bool sort_events(importer *im) {
     free(tmp);
     free(im->ev);
     im->ev = ev;
-    return true;
 }
 
 static int import_events(importer *im) {
@@ -817,10 +769,8 @@ static int import_events(importer *im) {
         return 0;
     if (im->ticks)
         clocks_ready(im);
-    if (!sort_events(im))
-        return fail(im, "out of memory");
-    if (!number_events(&im->numbers, im->ev, im->nev))
-        return fail(im, "out of memory");
+    sort_events(im);
+    number_events(&im->numbers, im->ev, im->nev);
     for (size_t i = 0; i < im->nev; i++)
         if (import_event(im, im->ev[i], (long long)i + 1))
             return -1;
