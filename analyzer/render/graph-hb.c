@@ -55,7 +55,7 @@ static const char *intern_kind(const unsigned char *s) {
 }
 
 knot_hb_window knot_hb_window_for(const knot_finding *f, int *tasks_buf, size_t cap) {
-    knot_hb_window w = {tasks_buf, 0, f->seq, DEFAULT_WINDOW, f};
+    knot_hb_window w = {tasks_buf, 0, f->seq, DEFAULT_WINDOW, f, NULL};
     for (size_t i = 0; i < f->ntasks && w.ntasks < cap; i++)
         tasks_buf[w.ntasks++] = (int)f->tasks[i].id;
     if (w.ntasks == 0)
@@ -377,23 +377,91 @@ static void take_edge(void *ctx, const knot_hb_edge *edge) {
     s->v[k].times++;
 }
 
-/* The edges of the replayer's model between the window's events: the trace
- * replayed, without rules, up to the window's last event. -1 when it cannot
- * be (a message in err). */
-static int syncs(const knot_replay *r, const hb_event *ev, size_t n, sync_sink *out, char *err,
-                 size_t errsize) {
-    *out = (sync_sink){ev, n, NULL, 0, 0};
+/* The trace replayed without rules up to event until (0: its end), each edge
+ * of the model handed to on_edge. */
+static int replay_edges(const knot_replay *r, long long until,
+                        void (*on_edge)(void *, const knot_hb_edge *), void *ctx, char *err,
+                        size_t errsize) {
     knot_replay model;
     if (knot_replay_open(&model, r->path, err, errsize) != 0)
         return -1;
-    model.on_edge = take_edge;
-    model.edge_ctx = out;
-    model.until = ev[n - 1].seq;
+    model.on_edge = on_edge;
+    model.edge_ctx = ctx;
+    model.until = until;
     knot_findings none = {0};
     int rc = knot_replay_run(&model, NULL, 0, &none, err, errsize);
     knot_findings_free(&none);
     knot_replay_close(&model);
     return rc;
+}
+
+static void keep_edge(void *ctx, const knot_hb_edge *edge) {
+    knot_hb_edges *e = ctx;
+    e->v = knot_xgrow(e->v, &e->cap, e->n + 1, sizeof *e->v);
+    e->v[e->n++] = *edge;
+}
+
+/* Sort v by the events the edges lead to, keeping the replay's order among
+ * edges to one event (merge sort: stable, unlike qsort). */
+static void sort_by_to(knot_hb_edge *v, size_t n) {
+    knot_hb_edge *tmp = knot_xcalloc(n ? n : 1, sizeof *tmp);
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n,
+                   hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)
+                tmp[k++] = v[b].to < v[a].to ? v[b++] : v[a++];
+            while (a < mid)
+                tmp[k++] = v[a++];
+            while (b < hi)
+                tmp[k++] = v[b++];
+        }
+        memcpy(v, tmp, n * sizeof *v);
+    }
+    free(tmp);
+}
+
+int knot_hb_edges_collect(const knot_replay *r, knot_hb_edges *out, char *err, size_t errsize) {
+    *out = (knot_hb_edges){0};
+    if (replay_edges(r, 0, keep_edge, out, err, errsize) != 0)
+        return -1;
+    /* The replay tells an edge as it joins a clock at the edge's later end,
+     * so they come nearly sorted; an order by that end lets a window find
+     * its edges by bisection. */
+    bool sorted = true;
+    for (size_t i = 1; i < out->n && sorted; i++)
+        sorted = out->v[i - 1].to <= out->v[i].to;
+    if (!sorted)
+        sort_by_to(out->v, out->n);
+    return 0;
+}
+
+void knot_hb_edges_free(knot_hb_edges *edges) {
+    free(edges->v);
+    *edges = (knot_hb_edges){0};
+}
+
+/* The edges of the replayer's model between the window's events: from the
+ * trace's collected edges, or the trace replayed, without rules, up to the
+ * window's last event. -1 when it cannot be (a message in err). */
+static int syncs(const knot_replay *r, const knot_hb_edges *edges, const hb_event *ev, size_t n,
+                 sync_sink *out, char *err, size_t errsize) {
+    *out = (sync_sink){ev, n, NULL, 0, 0};
+    if (edges) {
+        size_t lo = 0, hi = edges->n;
+        while (lo < hi) { /* the first edge into the window */
+            size_t mid = lo + (hi - lo) / 2;
+            if (edges->v[mid].to < ev[0].seq)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t i = lo; i < edges->n && edges->v[i].to <= ev[n - 1].seq; i++)
+            take_edge(out, &edges->v[i]);
+        return 0;
+    }
+    return replay_edges(r, ev[n - 1].seq, take_edge, out, err, errsize);
 }
 
 /* In a lock-order finding, the order the locks themselves gave this run is
@@ -508,7 +576,7 @@ Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err
     fold(ev, n, r->ntasks);
     mark(r, w->finding, ev, n);
     sync_sink sync;
-    if (syncs(r, ev, n, &sync, err, errsize) != 0) {
+    if (syncs(r, w->edges, ev, n, &sync, err, errsize) != 0) {
         free(sync.v);
         free(ev);
         return NULL;

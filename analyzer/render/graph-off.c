@@ -29,8 +29,17 @@ Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err
 
 knot_hb_window knot_hb_window_for(const knot_finding *f, int *tasks_buf, size_t cap) {
     (void)cap;
-    return (knot_hb_window){tasks_buf, 0, f->seq, 0, f};
+    return (knot_hb_window){tasks_buf, 0, f->seq, 0, f, NULL};
 }
+
+int knot_hb_edges_collect(const knot_replay *r, knot_hb_edges *out, char *err, size_t errsize) {
+    (void)r;
+    *out = (knot_hb_edges){0};
+    snprintf(err, errsize, "%s", off);
+    return -1;
+}
+
+void knot_hb_edges_free(knot_hb_edges *edges) { (void)edges; }
 
 int knot_render_file(Agraph_t *g, const char *path, const char *trace, char *err, size_t errsize) {
     (void)g;

@@ -29,11 +29,25 @@ Agraph_t *knot_graph_wfg(const knot_replay *r);
 typedef struct knot_hb_window {
     const int *tasks; /* the lanes; NULL = every task */
     size_t ntasks;
-    long long focus;             /* the event to centre on; 0 = the end of the trace */
-    int window;                  /* events to show (default 60) */
-    const knot_finding *finding; /* the finding told, when there is one: the
-                                  * events at the sites it names are marked */
+    long long focus;                   /* the event to centre on; 0 = the end of the trace */
+    int window;                        /* events to show (default 60) */
+    const knot_finding *finding;       /* the finding told, when there is one: the
+                                        * events at the sites it names are marked */
+    const struct knot_hb_edges *edges; /* the trace's edges, collected once; NULL:
+                                        * the trace is replayed up to the window */
 } knot_hb_window;
+
+/* Every edge of a trace's happens-before model, in the order of the events
+ * they lead to, from one replay: for drawing many windows of one trace (the
+ * report's pictures), which would otherwise replay it once each. */
+typedef struct knot_hb_edges {
+    knot_hb_edge *v;
+    size_t n, cap;
+} knot_hb_edges;
+
+/* 0, or -1 with a one-line reason in err. Free with knot_hb_edges_free. */
+int knot_hb_edges_collect(const knot_replay *r, knot_hb_edges *out, char *err, size_t errsize);
+void knot_hb_edges_free(knot_hb_edges *edges);
 
 /* The happens-before diagram of a window of r's events: a lane per task
  * (main first, then in spawn order, their heads in a row at the top), the

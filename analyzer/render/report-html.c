@@ -150,16 +150,31 @@ static bool uses_wait_for(const knot_finding *f) {
     return !f->predicted && (strcmp(f->rule, "leak") == 0 || strcmp(f->rule, "deadlock") == 0);
 }
 
+/* What the pictures share: the wait-for graph at the end of the run, and the
+ * trace's happens-before edges, collected by one replay at the first picture
+ * that needs them rather than by one replay for each. */
+typedef struct pictures {
+    char *wfg;
+    knot_hb_edges edges;
+    bool collected, have_edges;
+} pictures;
+
 static void picture(FILE *out, const knot_replay *r, const knot_finding *f, size_t index,
-                    const char *wfg) {
+                    pictures *pics) {
     char *svg = NULL;
     const char *caption;
+    const char *wfg = pics->wfg;
     if (uses_wait_for(f) && wfg) {
         caption = "The wait-for graph at the end of the run";
     } else {
         int tasks[64];
         knot_hb_window w = knot_hb_window_for(f, tasks, 64);
         char err[256];
+        if (!pics->collected) {
+            pics->collected = true;
+            pics->have_edges = knot_hb_edges_collect(r, &pics->edges, err, sizeof err) == 0;
+        }
+        w.edges = pics->have_edges ? &pics->edges : NULL;
         Agraph_t *g = knot_graph_hb(r, &w, err, sizeof err);
         svg = g ? knot_render_svg(g) : NULL;
         knot_graph_free(g);
@@ -239,7 +254,7 @@ static void put_advice(FILE *out, const knot_finding *f) {
 }
 
 static void finding(FILE *out, const knot_replay *r, const knot_finding *f, size_t index,
-                    const char *wfg) {
+                    pictures *pics) {
     fprintf(out,
             "<article class=\"finding\" id=\"finding-%zu\" data-rule=\"%s\" "
             "data-severity=\"%s\" data-predicted=\"%s\">\n<h3>",
@@ -269,7 +284,7 @@ static void finding(FILE *out, const knot_replay *r, const knot_finding *f, size
     }
     put_tasks(out, f);
     put_advice(out, f);
-    picture(out, r, f, index, wfg);
+    picture(out, r, f, index, pics);
     fputs("</article>\n", out);
 }
 
@@ -302,7 +317,7 @@ int knot_report_html(FILE *out, const knot_replay *r, const knot_findings *fs) {
     fprintf(out, "</code>: %zu tasks, %lld events. %zu finding%s.</p>\n", tasks, r->events, fs->n,
             fs->n == 1 ? "" : "s");
     Agraph_t *g = knot_graph_wfg(r);
-    char *wfg = g ? knot_render_svg(g) : NULL;
+    pictures pics = {.wfg = g ? knot_render_svg(g) : NULL};
     knot_graph_free(g);
     if (fs->n == 0)
         fputs("<p class=\"clean\">No findings: nothing leaked, deadlocked or misused a lock or a "
@@ -328,7 +343,7 @@ int knot_report_html(FILE *out, const knot_replay *r, const knot_findings *fs) {
                 fprintf(out, "<section class=\"rule\" id=\"rule-%s\"><h2>%s</h2><p>%s</p>\n",
                         rule->id, rule->id, rule->summary);
             any = true;
-            finding(out, r, &fs->v[i], i + 1, wfg);
+            finding(out, r, &fs->v[i], i + 1, &pics);
         }
         if (any)
             fputs("</section>\n", out);
@@ -336,6 +351,7 @@ int knot_report_html(FILE *out, const knot_replay *r, const knot_findings *fs) {
     fputs("<footer>Made by knot check from the trace above; query it with sqlite3 (see "
           "docs/trace-format.md).</footer>\n</body></html>\n",
           out);
-    free(wfg);
+    free(pics.wfg);
+    knot_hb_edges_free(&pics.edges);
     return ferror(out) ? -1 : 0;
 }
