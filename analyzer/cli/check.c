@@ -63,38 +63,23 @@ int knot_check_open(knot_replay *r, const char *trace) {
     return 2;
 }
 
-static int bad(const char *what, const char *value) {
-    fprintf(stderr, "knot: %s '%s'\n", what, value);
-    return -1;
-}
-
-int knot_check_parse_option(knot_check_opts *opts, int argc, char **argv, int *i) {
+int knot_check_parse_option(const char *cmd, knot_check_opts *opts, int argc, char **argv, int *i) {
     const char *a = argv[*i];
     bool takes_value = !strcmp(a, "--format") || !strcmp(a, "--fail-on") || !strcmp(a, "--rule") ||
                        !strcmp(a, "--output");
     if (!takes_value)
         return 0;
-    if (*i + 1 >= argc)
-        return bad("missing value for", a);
-    const char *v = argv[++*i];
-    if (!strcmp(a, "--format")) {
-        if ((opts->format = knot_format_parse(v)) < 0)
-            return bad("unknown --format (text, json or sarif):", v);
-    } else if (!strcmp(a, "--fail-on")) {
-        if ((opts->fail_on = knot_severity_parse(v)) < 0)
-            return bad("unknown --fail-on (note, warning or error):", v);
-    } else if (!strcmp(a, "--rule")) {
-        const knot_rule *rule = knot_rule_find(v);
-        if (!rule)
-            return bad("unknown rule (knot rules lists them):", v);
-        if (rule->kind != KNOT_RULE_DYNAMIC)
-            return bad("a static rule, which knot lint checks, not the trace:", v);
-        opts->rules = knot_xrealloc(opts->rules, (opts->nrules + 1) * sizeof *opts->rules);
-        opts->rules[opts->nrules++] = v;
-    } else {
-        opts->output = v;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "knot: %s: %s needs a value\n", cmd, a);
+        return -1;
     }
-    return 1;
+    const char *v = argv[++*i];
+    if (!strcmp(a, "--output")) {
+        opts->output = v;
+        return 1;
+    }
+    return knot_output_option(cmd, a, v, KNOT_RULE_DYNAMIC, &opts->format, &opts->fail_on,
+                              &opts->rules, &opts->nrules);
 }
 
 /* Move the findings of a child process's trace into fs, labelled. */

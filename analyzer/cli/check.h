@@ -34,9 +34,10 @@ typedef struct knot_check_opts {
     size_t nrules;
 } knot_check_opts;
 
-/* Parse one option at argv[*i] into opts. Returns 1 if it was one (with *i
- * advanced past its value), 0 if not, -1 on a bad value (after a message). */
-int knot_check_parse_option(knot_check_opts *opts, int argc, char **argv, int *i);
+/* Parse one option of command cmd at argv[*i] into opts. Returns 1 if it
+ * was one (with *i advanced past its value), 0 if not, -1 on a bad value
+ * (after a message; see knot_output_option). */
+int knot_check_parse_option(const char *cmd, knot_check_opts *opts, int argc, char **argv, int *i);
 
 /* Check trace, print the findings as opts say, and return the exit status:
  * 0 clean, 1 findings at or above fail_on, 2 error. */

@@ -22,7 +22,7 @@ int knot_cmd_check(int argc, char **argv) {
             opts.output = argv[++i];
             continue;
         }
-        got = knot_check_parse_option(&opts, argc, argv, &i);
+        got = knot_check_parse_option("check", &opts, argc, argv, &i);
         if (got < 0) {
             rc = 2;
         } else if (got == 0 && argv[i][0] == '-' && argv[i][1]) {

@@ -67,21 +67,13 @@ static int parse_value(options *o, const char *opt, const char *v) {
         o->build_dir = v;
     } else if (!strcmp(opt, "-o")) {
         o->output = v;
-    } else if (!strcmp(opt, "--format")) {
-        int f = knot_format_parse(v);
-        if (f < 0)
-            return usage("bad --format '%s' (text, json or sarif)", v);
-        o->format = (enum knot_format)f;
-    } else if (!strcmp(opt, "--fail-on")) {
-        int s = knot_severity_parse(v);
-        if (s < 0)
-            return usage("bad --fail-on '%s' (note, warning or error)", v);
-        o->fail_on = (enum knot_severity)s;
-    } else if (!strcmp(opt, "--rule")) {
-        const knot_rule *r = knot_rule_find(v);
-        if (!r || r->kind != KNOT_RULE_STATIC)
-            return usage("'%s' is not a static rule (see knot rules)", v);
-        o->rules[o->nrules++] = v;
+    } else if (!strcmp(opt, "--format") || !strcmp(opt, "--fail-on") || !strcmp(opt, "--rule")) {
+        int format = (int)o->format, fail_on = (int)o->fail_on;
+        if (knot_output_option("lint", opt, v, KNOT_RULE_STATIC, &format, &fail_on, &o->rules,
+                               &o->nrules) < 0)
+            return 2;
+        o->format = (enum knot_format)format;
+        o->fail_on = (enum knot_severity)fail_on;
     } else {
         char *end;
         errno = 0;

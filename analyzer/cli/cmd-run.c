@@ -196,7 +196,7 @@ static int parse_args(run *ru, int argc, char **argv) {
             knot_command_help("run");
             return 0;
         }
-        int got = knot_check_parse_option(&ru->opts, argc, argv, &i);
+        int got = knot_check_parse_option("run", &ru->opts, argc, argv, &i);
         if (got < 0)
             return 2;
         if (got > 0)

@@ -1,11 +1,50 @@
 /* One output and exit-status path for the findings of every command (see
  * output.h). */
 #include "output.h"
+#include "rules.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <string.h>
+
+int knot_output_option(const char *cmd, const char *opt, const char *value, int rules, int *format,
+                       int *fail_on, const char ***rule_ids, size_t *nrules) {
+    if (!strcmp(opt, "--format")) {
+        int f = knot_format_parse(value);
+        if (f < 0) {
+            fprintf(stderr, "knot: %s: bad --format '%s' (text, json or sarif)\n", cmd, value);
+            return -1;
+        }
+        *format = f;
+    } else if (!strcmp(opt, "--fail-on")) {
+        int s = knot_severity_parse(value);
+        if (s < 0) {
+            fprintf(stderr, "knot: %s: bad --fail-on '%s' (note, warning or error)\n", cmd, value);
+            return -1;
+        }
+        *fail_on = s;
+    } else if (!strcmp(opt, "--rule")) {
+        const knot_rule *rule = knot_rule_find(value);
+        if (!rule) {
+            fprintf(stderr, "knot: %s: unknown rule '%s' (knot rules lists them)\n", cmd, value);
+            return -1;
+        }
+        if (rule->kind != (enum knot_rule_kind)rules) {
+            fprintf(stderr, "knot: %s: '%s' is not a %s rule (%s)\n", cmd, value,
+                    rules == KNOT_RULE_STATIC ? "static" : "dynamic",
+                    rules == KNOT_RULE_STATIC ? "knot check finds it in a trace"
+                                              : "knot lint finds it in the source");
+            return -1;
+        }
+        *rule_ids = knot_xrealloc(*rule_ids, (*nrules + 1) * sizeof **rule_ids);
+        (*rule_ids)[(*nrules)++] = value;
+    } else {
+        return 0;
+    }
+    return 1;
+}
 
 enum knot_out_kind knot_output_kind(enum knot_format format) {
     return format == KNOT_FORMAT_JSON    ? KNOT_OUT_JSON

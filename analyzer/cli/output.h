@@ -20,6 +20,14 @@ typedef struct knot_output {
     const char *subject; /* not NULL: text on std says "knot: SUBJECT: no findings" */
 } knot_output;
 
+/* The options about findings that check, run and lint share, with one
+ * wording for a bad value: --format, --fail-on and --rule (which must name a
+ * rule of kind rules: dynamic for a trace, static for lint). opt is the
+ * option, value its value; a rule is appended to *rules. Returns 1 if opt
+ * was one of them, 0 if not, -1 after "knot: CMD: ..." for a bad value. */
+int knot_output_option(const char *cmd, const char *opt, const char *value, int rules, int *format,
+                       int *fail_on, const char ***rule_ids, size_t *nrules);
+
 /* The kind of file a format's findings make (for outfile.h). */
 enum knot_out_kind knot_output_kind(enum knot_format format);
 

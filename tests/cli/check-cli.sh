@@ -163,11 +163,18 @@ options)
         [[ $status == 0 && ! -s err ]] && grep -q "^usage: knot $cmd" out &&
             ok "knot $cmd --help" || fail "knot $cmd --help: $status $(cat err)"
     done
-    refuses 2 "knot: a static rule, which knot lint checks, not the trace: 'loop-capture'" \
+    refuses 2 "knot: check: 'loop-capture' is not a dynamic rule (knot lint finds it in the source)" \
         check t.db --rule loop-capture
-    refuses 2 "knot: a static rule, which knot lint checks, not the trace: 'unreceived-send'" \
+    refuses 2 "knot: run: 'unreceived-send' is not a dynamic rule (knot lint finds it in the source)" \
         run -o u.db --rule unreceived-send -- "$bin/rec-chan"
-    refuses 2 "knot: unknown rule (knot rules lists them): 'no-such-rule'" check t.db --rule no-such-rule
+    refuses 2 "knot: check: unknown rule 'no-such-rule' (knot rules lists them)" check t.db --rule no-such-rule
+    # check, run and lint word a bad value of the options they share alike
+    refuses 2 "knot: check: bad --format 'xml' (text, json or sarif)" check t.db --format xml
+    refuses 2 "knot: run: bad --fail-on 'fatal' (note, warning or error)" \
+        run -o u.db --fail-on fatal -- "$bin/rec-chan"
+    refuses 2 "knot: lint: bad --format 'xml' (text, json or sarif)" lint --format xml t.c
+    refuses 2 "knot: lint: unknown rule 'no-such-rule' (knot rules lists them)" \
+        lint --rule no-such-rule t.c
     refuses 2 "knot: check: no trace given (see knot check --help)" check
     refuses 2 "knot: run: no program given (see knot run --help)" run
     refuses 2 "knot: t.gif: unknown picture format (use .svg, .png, .pdf or .dot)" graph t.db -o t.gif
