@@ -1,7 +1,6 @@
 /* One output and exit-status path for the findings of every command (see
  * output.h). */
 #include "output.h"
-#include "rules.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -9,8 +8,9 @@
 #include <stdbool.h>
 #include <string.h>
 
-int knot_output_option(const char *cmd, const char *opt, const char *value, int rules, int *format,
-                       int *fail_on, const char ***rule_ids, size_t *nrules) {
+int knot_output_option(const char *cmd, const char *opt, const char *value,
+                       enum knot_rule_kind rules, int *format, int *fail_on, const char ***rule_ids,
+                       size_t *nrules) {
     if (!strcmp(opt, "--format")) {
         int f = knot_format_parse(value);
         if (f < 0) {
@@ -31,7 +31,7 @@ int knot_output_option(const char *cmd, const char *opt, const char *value, int 
             fprintf(stderr, "knot: %s: unknown rule '%s' (knot rules lists them)\n", cmd, value);
             return -1;
         }
-        if (rule->kind != (enum knot_rule_kind)rules) {
+        if (rule->kind != rules) {
             fprintf(stderr, "knot: %s: '%s' is not a %s rule (%s)\n", cmd, value,
                     rules == KNOT_RULE_STATIC ? "static" : "dynamic",
                     rules == KNOT_RULE_STATIC ? "knot check finds it in a trace"

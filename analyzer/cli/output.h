@@ -6,6 +6,7 @@
 
 #include "findings.h"
 #include "outfile.h"
+#include "rules.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -25,8 +26,9 @@ typedef struct knot_output {
  * rule of kind rules: dynamic for a trace, static for lint). opt is the
  * option, value its value; a rule is appended to *rules. Returns 1 if opt
  * was one of them, 0 if not, -1 after "knot: CMD: ..." for a bad value. */
-int knot_output_option(const char *cmd, const char *opt, const char *value, int rules, int *format,
-                       int *fail_on, const char ***rule_ids, size_t *nrules);
+int knot_output_option(const char *cmd, const char *opt, const char *value,
+                       enum knot_rule_kind rules, int *format, int *fail_on, const char ***rule_ids,
+                       size_t *nrules);
 
 /* The kind of file a format's findings make (for outfile.h). */
 enum knot_out_kind knot_output_kind(enum knot_format format);

@@ -401,40 +401,11 @@ static void keep_edge(void *ctx, const knot_hb_edge *edge) {
     e->v[e->n++] = *edge;
 }
 
-/* Sort v by the events the edges lead to, keeping the replay's order among
- * edges to one event (merge sort: stable, unlike qsort). */
-static void sort_by_to(knot_hb_edge *v, size_t n) {
-    knot_hb_edge *tmp = knot_xcalloc(n ? n : 1, sizeof *tmp);
-    for (size_t width = 1; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n,
-                   hi = lo + 2 * width < n ? lo + 2 * width : n;
-            size_t a = lo, b = mid, k = lo;
-            while (a < mid && b < hi)
-                tmp[k++] = v[b].to < v[a].to ? v[b++] : v[a++];
-            while (a < mid)
-                tmp[k++] = v[a++];
-            while (b < hi)
-                tmp[k++] = v[b++];
-        }
-        memcpy(v, tmp, n * sizeof *v);
-    }
-    free(tmp);
-}
-
 int knot_hb_edges_collect(const knot_replay *r, knot_hb_edges *out, char *err, size_t errsize) {
     *out = (knot_hb_edges){0};
-    if (replay_edges(r, 0, keep_edge, out, err, errsize) != 0)
-        return -1;
-    /* The replay tells an edge as it joins a clock at the edge's later end,
-     * so they come nearly sorted; an order by that end lets a window find
-     * its edges by bisection. */
-    bool sorted = true;
-    for (size_t i = 1; i < out->n && sorted; i++)
-        sorted = out->v[i - 1].to <= out->v[i].to;
-    if (!sorted)
-        sort_by_to(out->v, out->n);
-    return 0;
+    /* They come in the order of the events they lead to (replay.h), which
+     * lets a window find its edges by bisection. */
+    return replay_edges(r, 0, keep_edge, out, err, errsize);
 }
 
 void knot_hb_edges_free(knot_hb_edges *edges) {

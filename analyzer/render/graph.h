@@ -38,8 +38,8 @@ typedef struct knot_hb_window {
 } knot_hb_window;
 
 /* Every edge of a trace's happens-before model, in the order of the events
- * they lead to, from one replay: for drawing many windows of one trace (the
- * report's pictures), which would otherwise replay it once each. */
+ * they lead to (as the replay tells them), from one replay: for drawing many windows of one trace
+ * (the report's pictures), which would otherwise replay it once each. */
 typedef struct knot_hb_edges {
     knot_hb_edge *v;
     size_t n, cap;

@@ -182,7 +182,8 @@ struct knot_replay {
     struct knot_replay_hb *hb, *hb_nolock, *hb_unpaired; /* private to replay-hb.c */
     struct knot_wfg *wfg; /* the final state's wait-for graph (waitfor.h), once run */
     /* Set before knot_replay_run, both optional: on_edge sees every edge of
-     * the happens-before model as it is used; the replay stops after event
+     * the happens-before model as it is used, when the event it leads to is
+     * replayed (so in the order of their `to`); the replay stops after event
      * until (0: at the end of the trace). */
     void (*on_edge)(void *ctx, const knot_hb_edge *edge);
     void *edge_ctx;

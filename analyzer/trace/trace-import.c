@@ -728,8 +728,8 @@ static void sort_events(importer *im) {
         qsort(im->ev, n, sizeof *im->ev, by_order);
         return;
     }
-    order_key *k = knot_xcalloc(n, sizeof *k), *tmp = knot_xcalloc(n, sizeof *tmp);
-    const knot__rec **ev = knot_xcalloc(n, sizeof *ev);
+    order_key *k = knot_xmalloc(n * sizeof *k), *tmp = knot_xmalloc(n * sizeof *tmp);
+    const knot__rec **ev = knot_xmalloc(n * sizeof *ev);
     uint64_t max_clock = 0;
     uint32_t max_task = 0;
     for (size_t i = 0; i < n; i++) {
