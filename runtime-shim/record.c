@@ -399,7 +399,7 @@ static inline void write_compact(uint8_t *p, cursor *c, const knot__task *t, uin
     else
         q = put_varint(q, zigzag(obj - base->obj));
     unsigned slot = (unsigned)((site * 0x9E3779B97F4A7C15ull) >> 62);
-    tag |= slot << 4;
+    tag |= KNOT__C_WITH_SITE_SLOT(slot);
     if (base->sites[slot] == site) {
         tag |= KNOT__C_SITE_KNOWN;
     } else {
@@ -408,15 +408,15 @@ static inline void write_compact(uint8_t *p, cursor *c, const knot__task *t, uin
     }
     uint64_t a_task = a >> KNOT__EVENT_N_BITS, a_n = a & ((1ull << KNOT__EVENT_N_BITS) - 1);
     if (a == 0) {
-        tag |= KNOT__C_A_ZERO << 6;
+        tag |= KNOT__C_WITH_A_MODE(KNOT__C_A_ZERO);
     } else if (a_task == 0) {
-        tag |= KNOT__C_A_VALUE << 6;
+        tag |= KNOT__C_WITH_A_MODE(KNOT__C_A_VALUE);
         q = put_varint(q, a);
     } else if (a_task == t->id && a_n <= n) {
-        tag |= KNOT__C_A_OWN_TASK << 6;
+        tag |= KNOT__C_WITH_A_MODE(KNOT__C_A_OWN_TASK);
         q = put_varint(q, n - a_n);
     } else {
-        tag |= KNOT__C_A_EVENT << 6;
+        tag |= KNOT__C_WITH_A_MODE(KNOT__C_A_EVENT);
         q = put_varint(q, a_task);
         q = put_varint(q, a_n);
     }
@@ -467,7 +467,7 @@ static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, 
         return id;
     uint8_t *p = reserve(c, KNOT__C_MAX);
     if (p)
-        write_compact(p, c, t, n, clock, time, obj, site, a, b, (uint8_t)(kind | phase << 6));
+        write_compact(p, c, t, n, clock, time, obj, site, a, b, KNOT__C_KIND_PHASE(kind, phase));
     end_item();
     return id;
 }

@@ -140,15 +140,23 @@ _Static_assert(sizeof(knot__rec) == 64, "journal records are one cache line");
 
 enum knot__item_tag { KNOT__ITEM_END = 0, KNOT__ITEM_FULL = 2 };
 
-#define KNOT__C_EVENT          0x01
-#define KNOT__C_NEXT_OF_TASK   0x02
-#define KNOT__C_SAME_OBJ       0x04
-#define KNOT__C_SITE_KNOWN     0x08
-#define KNOT__C_SITE_SLOT(tag) (((tag) >> 4) & 3u) /* which of the four */
-#define KNOT__C_A_MODE(tag)    ((tag) >> 6)
-#define KNOT__C_KIND_LIMIT     64
-#define KNOT__C_MAX            80 /* bytes a compact event takes at most */
-#define KNOT__C_SITE_SLOTS     4
+#define KNOT__C_EVENT        0x01
+#define KNOT__C_NEXT_OF_TASK 0x02
+#define KNOT__C_SAME_OBJ     0x04
+#define KNOT__C_SITE_KNOWN   0x08
+/* Where the tag keeps the site's slot and a's mode (knot__c_a), and how the
+ * byte after it holds the kind and the phase: written and read through
+ * these alone. */
+#define KNOT__C_SITE_SLOT(tag)          (((tag) >> 4) & 3u) /* which of the four */
+#define KNOT__C_WITH_SITE_SLOT(slot)    ((unsigned)(slot) << 4)
+#define KNOT__C_A_MODE(tag)             ((tag) >> 6)
+#define KNOT__C_WITH_A_MODE(mode)       ((unsigned)(mode) << 6)
+#define KNOT__C_KIND_PHASE(kind, phase) ((uint8_t)((kind) | (phase) << 6))
+#define KNOT__C_KIND(kind_phase)        ((kind_phase)&0x3fu)
+#define KNOT__C_PHASE(kind_phase)       ((kind_phase) >> 6)
+#define KNOT__C_KIND_LIMIT              64
+#define KNOT__C_MAX                     80 /* bytes a compact event takes at most */
+#define KNOT__C_SITE_SLOTS              4
 
 /* How a compact event holds a: most are 0, small numbers, or event ids
  * (another task's, or one of the same task's earlier events). */

@@ -95,7 +95,7 @@ static int read_compact(reader *rd, const unsigned char **p, const unsigned char
     const unsigned char *at = *p, *q = at + 2;
     if (end - at < 2)
         return corrupt(rd, at, "an event cut short");
-    unsigned tag = at[0], kind = at[1] & 0x3f, phase = at[1] >> 6;
+    unsigned tag = at[0], kind = KNOT__C_KIND(at[1]), phase = KNOT__C_PHASE(at[1]);
     uint64_t task = b->task, n = b->n + 1, clock = 0, time = 0, obj = b->obj, site, a = 0, bv = 0,
              v = 0;
     const uint64_t n_limit = 1ull << KNOT__EVENT_N_BITS;
