@@ -319,6 +319,8 @@ KNOT__HIDDEN const knot__task *knot__sched_running(void);
 KNOT__HIDDEN void knot__sched_park(knot__task *t);
 /* t, a parked coroutine, can run. */
 KNOT__HIDDEN void knot__sched_ready(knot__task *t);
+/* The caller runs on a P with other tasks queued: a wait there holds them up. */
+KNOT__HIDDEN bool knot__sched_local_work(void);
 /* The running coroutine ends; never returns. */
 KNOT__HIDDEN KNOT__NORETURN void knot__sched_exit(knot__task *t);
 /* The running task is about to block outside knot, and is back. */

@@ -89,10 +89,18 @@ void knot__futex_wake(_Atomic uint32_t *word, int n) {
     errno = saved;
 }
 
-/* Drepper's "Futexes are tricky" mutex 3, with a bounded spin first. */
+/* Drepper's "Futexes are tricky" mutex 3, with a bounded spin first.
+ *
+ * No spin when the caller's processor has other tasks queued, as Go's canSpin
+ * decides: they would wait behind the spinner, and the spin itself slows the
+ * holder, each probe reading the cache line the holder is writing. In a
+ * fan-in (bench/run-chan.sh's fanin: 8 producers, one consumer, tasks on
+ * both processors) the consumer's receives then missed their cache, and the
+ * run took 2.5 to 3.5 times as long as without those spins. */
 void knot__lock_slow(knot__lock *l) {
     (void)spin_limit();
-    int limit = atomic_load_explicit(&lock_spin, memory_order_relaxed);
+    int limit =
+        knot__sched_local_work() ? 0 : atomic_load_explicit(&lock_spin, memory_order_relaxed);
     for (int i = 0; i < limit; i++) {
         cpu_relax();
         uint32_t expect = 0;

@@ -521,6 +521,11 @@ void knot__sched_exit(knot__task *t) {
     abort(); /* an ended task is never resumed */
 }
 
+bool knot__sched_local_work(void) {
+    knot__machine *m = current_m();
+    return m && m->p && atomic_load_explicit(&m->p->queued, memory_order_relaxed);
+}
+
 void knot__sched_ready(knot__task *t) {
     knot__machine *m = this_m;
     if (m && owns(m, m->p)) {
