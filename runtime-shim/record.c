@@ -330,6 +330,15 @@ static void intern_address(uintptr_t ra) {
                module, len);
 }
 
+/* Set while this thread's recorder runs the unwinder, which is not the
+ * program's code: the pthread calls it makes are not recorded (nor, in that
+ * short while, a signal handler's). Recording
+ * them would unwind again, inside the unwinder: nongnu libunwind (which
+ * perf, for one, links, and whose _Unwind_Backtrace then serves every
+ * library) creates and takes mutexes of its own there, and the nested
+ * unwind waited forever for the one its caller held. */
+static KNOT__TLS bool in_unwinder;
+
 /* Frames of an interposed call's chain recorded: KNOT_CALL_DEPTH, 1 to
  * KNOT__CHAIN_MAX (1: the return address alone). */
 #define CALL_DEPTH_DEFAULT 6
@@ -341,7 +350,9 @@ static unsigned call_depth = CALL_DEPTH_DEFAULT;
 static uintptr_t intern_chain(const void *return_address) {
     uintptr_t pcs[KNOT__CHAIN_MAX];
     int saved = errno;
+    in_unwinder = true;
     unsigned n = knot__callchain(return_address, pcs, call_depth);
+    in_unwinder = false;
     errno = saved;
     if (n <= 1) {
         intern_address((uintptr_t)return_address);
@@ -478,6 +489,8 @@ KNOT__TLS unsigned knot__recording;
  * it restore it). */
 uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, uint64_t *obj_clock,
                     const knot_site *site, uint64_t a, uint64_t b) {
+    if (KNOT__UNLIKELY(in_unwinder))
+        return 0;
     knot__recording++;
     if (site)
         intern_site(site);
@@ -487,6 +500,8 @@ uint64_t knot__emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, u
 }
 
 uintptr_t knot__call_site(const void *return_address) {
+    if (KNOT__UNLIKELY(in_unwinder))
+        return 0;
     knot__recording++;
     uintptr_t site = return_address ? intern_chain(return_address) : 0;
     knot__recording--;
@@ -495,6 +510,8 @@ uintptr_t knot__call_site(const void *return_address) {
 
 uint64_t knot__emit_call(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
                          uint64_t *obj_clock, uintptr_t call_site, uint64_t a, uint64_t b) {
+    if (KNOT__UNLIKELY(in_unwinder))
+        return 0;
     knot__recording++;
     uint64_t id = emit(kind, phase, t, obj, obj_clock, call_site, a, b);
     knot__recording--;

@@ -169,6 +169,15 @@ fork)
         "$(q "SELECT s.line FROM events e JOIN sites s ON s.id=e.site WHERE e.kind='chan_send'")" \
         "$(line_of rec-fork.c CHILD_SEND)"
     ;;
+unwinder)
+    run_ok rec-unwinder
+    m=$(object_at rec-unwinder.c UNWINDER_LOCK mutex_lock)
+    [[ -n $m ]] && echo "ok   the program's mutex is an object, its locks at their line" || fail "no lock at the program's line"
+    expect "its 200 locks recorded" \
+        "$(q "SELECT count(*) FROM events WHERE object=$m AND kind='mutex_lock' AND phase!='begin'")" 200
+    expect "nothing of the unwinder's own mutexes recorded" \
+        "$(q "SELECT count(*) FROM objects WHERE kind='mutex' AND id!=$m")" 0
+    ;;
 mutex)
     db=$work/mutex.db
     run 0 -o "$db" -- "$bin/rec-mutex"
