@@ -203,6 +203,9 @@ KNOT__HIDDEN extern KNOT__TLS knot__task *knot__current;
 KNOT__HIDDEN void knot__task_run(knot__task *t);
 /* Free an ended coroutine's record, once off its stack. */
 KNOT__HIDDEN void knot__task_free(knot__task *t);
+/* End coroutine t now, from inside its function (pthread_exit); for main,
+ * the process then exits with status 0 when its last task ends. */
+KNOT__HIDDEN KNOT__NORETURN void knot__task_exit(knot__task *t);
 /* The running task takes (delta 1) or lets go of (-1) something that ties
  * it to its thread: a pthread mutex or rwlock, or knot_lock_thread. */
 KNOT__HIDDEN void knot__wire(int delta);
@@ -290,7 +293,8 @@ KNOT__HIDDEN int knot__thread_create(pthread_t *th, const pthread_attr_t *attr, 
                                      int (*c11_fn)(void *), void *arg, const void *ra);
 KNOT__HIDDEN int knot__thread_join(pthread_t th, void **ret, const void *ra);
 KNOT__HIDDEN int knot__thread_detach(pthread_t th, const void *ra);
-/* The calling thread is about to end by pthread_exit or thrd_exit at ra. */
+/* The caller is about to end by pthread_exit or thrd_exit at ra. A task of
+ * knot_go's ends right here instead, and this does not return. */
 KNOT__HIDDEN void knot__thread_exiting(const void *ra);
 
 /* libc's pthread_create, for the runtime's own threads. */
@@ -361,8 +365,8 @@ KNOT__HIDDEN bool knot__mutex_waiter_can_run(knot__task *t);
 KNOT__HIDDEN void knot__block_claimed(void);
 /* Tasks not parked on a knot primitive (running, or woken and about to run). */
 KNOT__HIDDEN unsigned knot__running_tasks(void);
-/* A task started or ended (tasks count). */
-KNOT__HIDDEN void knot__task_count(int delta);
+/* A task started or ended (tasks count); returns how many tasks there are now. */
+KNOT__HIDDEN unsigned knot__task_count(int delta);
 /* Start a detached runtime-internal thread (timer, watchdog): not a task,
  * but counted, so the detector can match the kernel's thread count. */
 KNOT__HIDDEN bool knot__start_internal_thread(void *(*fn)(void *));

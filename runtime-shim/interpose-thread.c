@@ -242,7 +242,16 @@ int knot__thread_detach(pthread_t th, const void *ra) {
     return rc;
 }
 
-void knot__thread_exiting(const void *ra) { knot__self()->exit_return_address = ra; }
+/* A coroutine shares its thread with other tasks: pthread_exit there ends
+ * the task, as returning from its function would, and the thread goes on
+ * running the others (ending the thread would take it, and the processor it
+ * held, from under them). Main is a coroutine once the scheduler runs. */
+void knot__thread_exiting(const void *ra) {
+    knot__task *t = knot__self();
+    t->exit_return_address = ra;
+    if (t->coroutine)
+        knot__task_exit(t);
+}
 
 int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
     return knot__thread_create(th, attr, fn, NULL, arg, __builtin_return_address(0));

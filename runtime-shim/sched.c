@@ -446,9 +446,11 @@ static void finish(knot__machine *m) {
 #if KNOT__TSAN
         __tsan_destroy_fiber(t->tsan_fiber);
 #endif
-        if (!knot__stack_intact(t->stack))
-            knot__stack_overflow(t);
-        knot__stack_put(t->stack);
+        if (t->stack) { /* main's is the process's own stack: left as it is */
+            if (!knot__stack_intact(t->stack))
+                knot__stack_overflow(t);
+            knot__stack_put(t->stack);
+        }
         knot__task_free(t);
     }
 }

@@ -22,6 +22,7 @@ const knot_site knot__unknown_site = {"<unknown>", 0, "?"};
 static knot__lock registry_lock;
 static knot__task *registry_head;
 static _Atomic uint64_t next_task_id = 1;
+static _Atomic bool main_exited; /* main called pthread_exit or thrd_exit */
 static pthread_key_t exit_key;
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 KNOT__TLS knot__task *knot__current;
@@ -89,7 +90,11 @@ static bool task_ended(knot__task *t, uint64_t how) {
     bool keep = knot__thread_exited(t, end);
     if (t->coroutine)
         knot__coroutines(-1);
-    knot__task_count(-1);
+    /* As POSIX has it for threads: once main has called pthread_exit, the
+     * end of the last task is the process's, as if by exit(0). (The main
+     * thread, a scheduler thread now, does not end with main.) */
+    if (knot__task_count(-1) == 0 && atomic_load(&main_exited))
+        exit(0);
     return keep;
 }
 
@@ -195,6 +200,13 @@ void knot__task_run(knot__task *t) {
 }
 
 void knot__task_free(knot__task *t) { free(t); }
+
+void knot__task_exit(knot__task *t) {
+    if (t->id == 1)
+        atomic_store(&main_exited, true);
+    (void)task_ended(t, 2);
+    knot__sched_exit(t);
+}
 
 void knot__wire(int delta) {
     knot__task *t = knot__current;

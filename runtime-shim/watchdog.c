@@ -95,11 +95,13 @@ void knot__block_claimed(void) {
     atomic_fetch_add_explicit(&state, EPOCH_ONE - 1, memory_order_acq_rel);
 }
 
-void knot__task_count(int delta) {
+unsigned knot__task_count(int delta) {
     uint64_t d = delta > 0 ? (UINT64_C(1) << TASK_SHIFT) : -(UINT64_C(1) << TASK_SHIFT);
-    uint64_t w = atomic_fetch_add_explicit(&state, EPOCH_ONE + d, memory_order_acq_rel);
+    uint64_t w =
+        atomic_fetch_add_explicit(&state, EPOCH_ONE + d, memory_order_acq_rel) + EPOCH_ONE + d;
     if (delta < 0)
-        maybe_kick(w + EPOCH_ONE + d);
+        maybe_kick(w);
+    return tasks_of(w);
 }
 
 unsigned knot__running_tasks(void) {

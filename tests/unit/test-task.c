@@ -1,13 +1,17 @@
 /* Tasks: knot_go hands fn its argument, knot_go_copy a private copy made
  * before it returns; ids; a panic inside a task names the task and where it
- * was spawned; tasks do not keep the process alive once main returns. Every
- * handshake goes through a channel or a wait group, never through timing. */
+ * was spawned; tasks do not keep the process alive once main returns;
+ * pthread_exit ends a task, not its thread. Every handshake goes through a
+ * channel or a wait group, never through timing. */
 #include "../harness.h"
 
 #include <errno.h>
 #include <knot/knot.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* ---- knot_go ---------------------------------------------------------------- */
 
@@ -255,6 +259,61 @@ static void all_tasks_blocked_is_deadlock(void) {
     puts("wait returned");
 }
 
+/* ---- pthread_exit inside a task ----------------------------------------------
+ *
+ * Not in the sanitizer builds: their runtime interposes no pthread function
+ * (the sanitizers do), so knot never sees the call there. */
+#ifndef KNOT_TEST_SANITIZED
+
+static atomic_int after_exit; /* code after pthread_exit ran */
+
+static void exit_from_task(void *ch) {
+    long tid = syscall(SYS_gettid);
+    knot_chan_send(ch, &tid);
+    pthread_exit(NULL);
+    atomic_store(&after_exit, 1);
+}
+
+static void mark_done(void *wg) { knot_wg_done(wg); }
+
+/* A task's pthread_exit ends the task, as returning would: the scheduler's
+ * thread it ran on lives on, running other tasks. (Ending the thread lost it
+ * and the processor it held.) */
+static void pthread_exit_in_task_ends_the_task(void) {
+    knot_chan *ch = knot_chan_make(sizeof(long), 0);
+    long tid = 0;
+    CHECK_EQ(knot_go(exit_from_task, ch), 0);
+    CHECK(knot_chan_recv(ch, &tid));
+    /* Plenty of turns for a thread that was ending to be gone. */
+    knot_wg wg = {0};
+    knot_wg_add(&wg, 200);
+    for (int i = 0; i < 200; i++)
+        CHECK_EQ(knot_go(mark_done, &wg), 0);
+    knot_wg_wait(&wg);
+    knot_sleep(20);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%ld", tid);
+    CHECK_EQ(access(path, F_OK), 0);
+    CHECK_EQ(atomic_load(&after_exit), 0);
+    knot_chan_free(ch);
+}
+
+static void print_after_a_while(void *arg) {
+    knot_sleep(20);
+    printf("task %d done\n", *(int *)arg);
+}
+
+/* main's pthread_exit leaves the process to its other tasks, and, as POSIX
+ * has it for threads, the end of the last one ends the process with status
+ * 0. (It used to leave the process running with nothing to run.) */
+static void pthread_exit_in_main_waits_for_the_tasks(void) {
+    static int one = 1, two = 2;
+    CHECK_EQ(knot_go(print_after_a_while, &one), 0);
+    CHECK_EQ(knot_go(print_after_a_while, &two), 0);
+    pthread_exit(NULL);
+}
+#endif
+
 static const test_case cases[] = {
     CASE(go_passes_arg_through),
     CASE(go_null_fn_is_einval),
@@ -275,6 +334,10 @@ static const test_case cases[] = {
                "test-task.c:{L:TASK_PANIC} in close_nil()|"
                "created by task 2 at /|/test-task.c:{L:SPAWN_NESTED} in spawn_panicker()"),
     CASE_PRINTS(main_return_ends_live_tasks, "main returning"),
+#ifndef KNOT_TEST_SANITIZED
+    CASE(pthread_exit_in_task_ends_the_task),
+    CASE_PRINTS(pthread_exit_in_main_waits_for_the_tasks, "task 1 done|task 2 done"),
+#endif
     CASE_FAILS(
         all_tasks_blocked_is_deadlock, 2,
         "fatal error: all tasks are asleep - deadlock!|"
