@@ -221,6 +221,7 @@ typedef struct importer {
     sqlite3_stmt *site, *raw_site;
     sqlite3_stmt *chain, *chain_frame, *raw_place; /* call chains, objects' addresses */
     sqlite3_stmt *batch, *event;                   /* EVENT_BATCH events, and one */
+    knot_symbolizer *symbolizer;                   /* at work from the sites' pass to the end */
     size_t batched;                                /* events bound to batch so far */
     id_map sites;                                  /* site address → sites.id */
     event_numbers numbers;                         /* event id → events.seq */
@@ -388,12 +389,19 @@ static object_row *find_object(const importer *im, uint64_t id) {
     return ix ? &im->objects[ix - 1] : NULL;
 }
 
+/* An object's address, named by the symbolizer if it is a global: read with
+ * the sites, so that the symbolizer knows every question before the events. */
+static int import_place(importer *im, const knot__rec *r) {
+    if (r->phase != 1)
+        return 0;
+    sqlite3_bind_int64(im->raw_place, 1, (sqlite3_int64)r->obj);
+    sqlite3_bind_int64(im->raw_place, 2, (sqlite3_int64)r->a);
+    return step(im, im->raw_place);
+}
+
 static int import_name(importer *im, const knot__rec *r, const knot__rec *end) {
-    if (r->phase == 1) { /* an address, named by the symbolizer if it is a global */
-        sqlite3_bind_int64(im->raw_place, 1, (sqlite3_int64)r->obj);
-        sqlite3_bind_int64(im->raw_place, 2, (sqlite3_int64)r->a);
-        return step(im, im->raw_place);
-    }
+    if (r->phase == 1) /* a place, read with the sites */
+        return 0;
     uint32_t n = r->u32;
     const char *p = payload(r, end, &n);
     object_row *o = find_object(im, r->obj);
@@ -801,6 +809,8 @@ static int scan(importer *im, const knot__rec *recs, size_t n, int which) {
                 rc = import_chain(im, r, recs + n);
             else if (type == KNOT__REC_EVENT)
                 rc = collect(im, r);
+        } else if (type == KNOT__REC_NAME && which == KNOT__REC_SITE) {
+            rc = import_place(im, r);
         } else if (type == KNOT__REC_CLOCK && which == KNOT__REC_EVENT && type <= im->last_type) {
             if (im->ticks)
                 rc = add_clock(im, r->a, r->b);
@@ -960,7 +970,8 @@ static int finish(importer *im, const knot__journal_header *h) {
         }
     }
     sqlite3_finalize(st);
-    knot_symbolize_sites(im->db);
+    knot_symbolize_finish(im->symbolizer, im->db);
+    im->symbolizer = NULL;
     if (knot_choose_chain_frames(im->db, im->err, im->errsize))
         return -1;
     /* The indexes last, each built from the rows in place. */
@@ -970,6 +981,8 @@ static int finish(importer *im, const knot__journal_header *h) {
 }
 
 static void close_importer(importer *im) {
+    if (im->symbolizer)
+        knot_symbolize_finish(im->symbolizer, NULL);
     sqlite3_finalize(im->site);
     sqlite3_finalize(im->raw_site);
     sqlite3_finalize(im->batch);
@@ -1041,6 +1054,7 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
         n = expanded.n;
     }
     int rc = create(&im, db_path) || scan(&im, recs, n, KNOT__REC_SITE) ||
+                     !(im.symbolizer = knot_symbolize_start(im.db)) ||
                      scan(&im, recs, n, KNOT__REC_CHAIN) || scan(&im, recs, n, KNOT__REC_EVENT) ||
                      import_events(&im) || scan(&im, recs, n, KNOT__REC_NAME) ||
                      finish(&im, journal)
