@@ -11,6 +11,7 @@
 #include "outfile.h"
 
 #include "call-chains.h"
+#include "import-memory.h"
 #include "journal-chunks.h"
 #include "record.h"
 #include "symbolize.h"
@@ -130,9 +131,17 @@ typedef struct event_numbers {
         size_t base, len; /* where the task's counts 1..len are in seq */
     } * spans;
     size_t nspans, capspans;
-    long long *seq; /* NULL: all in sparse */
+    uint32_t *seq; /* NULL: all in sparse */
+    size_t seq_bytes;
     id_map sparse;
 } event_numbers;
+
+/* An event's place in the sort (see sort_events): its clock and task, and
+ * its record's index in the journal's records. */
+typedef struct order_key {
+    uint64_t clock;
+    uint32_t task, ix;
+} order_key;
 
 #define EVENT_COUNT_MASK ((1ull << 40) - 1)
 
@@ -141,36 +150,40 @@ static struct span *event_span(const event_numbers *en, uint64_t id) {
     return ix ? &en->spans[ix - 1] : NULL;
 }
 
-/* Number ev[i] i + 1. */
-static void number_events(event_numbers *en, const knot__rec *const *ev, size_t n) {
+/* Number the event of recs[order[i].ix] i + 1. */
+static void number_events(event_numbers *en, const knot__rec *recs, const order_key *order,
+                          size_t n) {
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
-        struct span *sp = event_span(en, ev[i]->id);
+        uint64_t id = recs[order[i].ix].id;
+        struct span *sp = event_span(en, id);
         if (!sp) {
             en->spans = knot_xgrow(en->spans, &en->capspans, en->nspans + 1, sizeof *en->spans);
-            id_map_put(&en->task_span, (ev[i]->id >> 40) + 1, (long long)en->nspans + 1);
+            id_map_put(&en->task_span, (id >> 40) + 1, (long long)en->nspans + 1);
             sp = &en->spans[en->nspans++];
             *sp = (struct span){0, 0};
         }
-        size_t count = (size_t)(ev[i]->id & EVENT_COUNT_MASK);
+        size_t count = (size_t)(id & EVENT_COUNT_MASK);
         if (count > sp->len) {
             total += count - sp->len;
             sp->len = count;
         }
     }
     if (total <= 2 * n + 4096) {
-        en->seq = knot_xcalloc(total ? total : 1, sizeof *en->seq);
+        en->seq_bytes = (total ? total : 1) * sizeof *en->seq;
+        en->seq = knot_import_reserve(en->seq_bytes);
         for (size_t k = 0, base = 0; k < en->nspans; base += en->spans[k++].len)
             en->spans[k].base = base;
         for (size_t i = 0; i < n; i++) {
-            size_t count = (size_t)(ev[i]->id & EVENT_COUNT_MASK);
+            uint64_t id = recs[order[i].ix].id;
+            size_t count = (size_t)(id & EVENT_COUNT_MASK);
             if (count)
-                en->seq[event_span(en, ev[i]->id)->base + count - 1] = (long long)i + 1;
+                en->seq[event_span(en, id)->base + count - 1] = (uint32_t)(i + 1);
         }
         return;
     }
     for (size_t i = 0; i < n; i++)
-        id_map_put(&en->sparse, ev[i]->id, (long long)i + 1);
+        id_map_put(&en->sparse, recs[order[i].ix].id, (long long)i + 1);
 }
 
 /* The sequence number of event id; 0 if the trace does not hold it. */
@@ -186,7 +199,7 @@ static void event_numbers_free(event_numbers *en) {
     id_map_free(&en->task_span);
     id_map_free(&en->sparse);
     free(en->spans);
-    free(en->seq);
+    knot_import_release(en->seq, en->seq_bytes);
 }
 
 /* ---- the import ------------------------------------------------------------------ */
@@ -230,11 +243,12 @@ typedef struct importer {
     id_map task_ix;      /* task id + 1 → index in tasks + 1 */
     object_row *objects; /* in the order made known */
     size_t nobjects, capobjects;
-    id_map object_ix;     /* object id → index in objects + 1 */
-    size_t object_zero;   /* the same for object id 0, which id_map cannot hold */
-    id_map timers;        /* objects a timer_make event names */
-    const knot__rec **ev; /* event records, to be put in order */
-    size_t nev, capev;
+    id_map object_ix;      /* object id → index in objects + 1 */
+    size_t object_zero;    /* the same for object id 0, which id_map cannot hold */
+    id_map timers;         /* objects a timer_make event names */
+    const knot__rec *recs; /* the journal's, all of them */
+    order_key *order;      /* the events, to be put in order; room for all records */
+    size_t nev, nrecs;
     unsigned last_type; /* the last record type this journal's version knows */
     /* Times in ticks (see knot__journal_header): the counter paired with
      * the clock (the start and the clock records), by count; ns per tick. */
@@ -694,30 +708,15 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
 /* Events are gathered first, then numbered in (clock, task, id) order: see
  * record.h for why that order is faithful. */
 static int collect(importer *im, const knot__rec *r) {
-    im->ev = knot_xgrow(im->ev, &im->capev, im->nev + 1, sizeof *im->ev);
-    im->ev[im->nev++] = r;
+    im->order[im->nev++] = (order_key){r->clock, r->u32, (uint32_t)(r - im->recs)};
     return 0;
 }
 
-static int by_order(const void *pa, const void *pb) {
-    const knot__rec *a = *(const knot__rec *const *)pa, *b = *(const knot__rec *const *)pb;
-    if (a->clock != b->clock)
-        return a->clock < b->clock ? -1 : 1;
-    if (a->u32 != b->u32)
-        return a->u32 < b->u32 ? -1 : 1;
-    return a->id < b->id ? -1 : a->id > b->id;
-}
-
-/* Sort the events by (clock, task, id) as by_order does, by radix: a
- * byte of the clock or the task at a time, on keys that hold both, so that
- * millions of events are not compared through pointers to records spread
- * over the journal. Equal (clock, task) pairs, which a task's rising clock
- * rules out but a damaged journal may hold, are put in id order after. */
-typedef struct order_key {
-    uint64_t clock;
-    uint32_t task, ix;
-} order_key;
-
+/* Sort the events by (clock, task, id), by radix: a byte of the clock or
+ * the task at a time, on keys that hold both, so that millions of events
+ * are not compared through pointers to records spread over the journal.
+ * Equal (clock, task) pairs, which a task's rising clock rules out but a
+ * damaged journal may hold, are put in id order after. */
 static unsigned key_byte(const order_key *k, unsigned pass, unsigned task_bytes) {
     return pass < task_bytes ? (k->task >> (8 * pass)) & 0xff
                              : (unsigned)(k->clock >> (8 * (pass - task_bytes))) & 0xff;
@@ -731,17 +730,11 @@ static unsigned bytes_of(uint64_t max) {
 }
 
 static void sort_events(importer *im) {
-    size_t n = im->nev;
-    if (n > UINT32_MAX) {
-        qsort(im->ev, n, sizeof *im->ev, by_order);
-        return;
-    }
-    order_key *k = knot_xmalloc(n * sizeof *k), *tmp = knot_xmalloc(n * sizeof *tmp);
-    const knot__rec **ev = knot_xmalloc(n * sizeof *ev);
+    size_t n = im->nev, tmp_bytes = n * sizeof(order_key);
+    order_key *k = im->order, *tmp = knot_import_reserve(tmp_bytes);
     uint64_t max_clock = 0;
     uint32_t max_task = 0;
     for (size_t i = 0; i < n; i++) {
-        k[i] = (order_key){im->ev[i]->clock, im->ev[i]->u32, (uint32_t)i};
         max_clock |= k[i].clock;
         max_task |= k[i].task;
     }
@@ -758,18 +751,20 @@ static void sort_events(importer *im) {
         k = tmp;
         tmp = t;
     }
-    for (size_t i = 0; i < n; i++)
-        ev[i] = im->ev[k[i].ix];
-    for (size_t i = 0, j; i < n; i = j) { /* the rare equal runs */
+    if (k != im->order)
+        memcpy(im->order, k, tmp_bytes);
+    knot_import_release(k == im->order ? tmp : k, tmp_bytes);
+    k = im->order;
+    for (size_t i = 0, j; i < n; i = j) { /* the rare equal runs, by insertion */
         for (j = i + 1; j < n && k[j].clock == k[i].clock && k[j].task == k[i].task; j++)
             ;
-        if (j - i > 1)
-            qsort(ev + i, j - i, sizeof *ev, by_order);
+        for (size_t a = i + 1; a < j; a++)
+            for (size_t b = a; b > i && im->recs[k[b - 1].ix].id > im->recs[k[b].ix].id; b--) {
+                order_key t = k[b];
+                k[b] = k[b - 1];
+                k[b - 1] = t;
+            }
     }
-    free(k);
-    free(tmp);
-    free(im->ev);
-    im->ev = ev;
 }
 
 static int import_events(importer *im) {
@@ -778,9 +773,9 @@ static int import_events(importer *im) {
     if (im->ticks)
         clocks_ready(im);
     sort_events(im);
-    number_events(&im->numbers, im->ev, im->nev);
+    number_events(&im->numbers, im->recs, im->order, im->nev);
     for (size_t i = 0; i < im->nev; i++)
-        if (import_event(im, im->ev[i], (long long)i + 1))
+        if (import_event(im, &im->recs[im->order[i].ix], (long long)i + 1))
             return -1;
     /* The numbers the events' references were mapped to are SQLite's. */
     if (sqlite3_last_insert_rowid(im->db) != (sqlite3_int64)im->nev)
@@ -998,7 +993,7 @@ static void close_importer(importer *im) {
     id_map_free(&im->timers);
     free(im->tasks);
     free(im->objects);
-    free(im->ev);
+    knot_import_release(im->order, im->nrecs * sizeof *im->order);
     free(im->clk);
 }
 
@@ -1053,6 +1048,16 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
         recs = expanded.recs;
         n = expanded.n;
     }
+    /* Each event's key names its record in 32 bits. */
+    if (n > UINT32_MAX) {
+        knot_journal_records_free(&expanded);
+        close_importer(&im);
+        return fail(&im, "%s: %zu records are more than one import takes (%u)", name, n,
+                    UINT32_MAX);
+    }
+    im.recs = recs;
+    im.nrecs = n;
+    im.order = knot_import_reserve(n * sizeof *im.order);
     int rc = create(&im, db_path) || scan(&im, recs, n, KNOT__REC_SITE) ||
                      !(im.symbolizer = knot_symbolize_start(im.db)) ||
                      scan(&im, recs, n, KNOT__REC_CHAIN) || scan(&im, recs, n, KNOT__REC_EVENT) ||
