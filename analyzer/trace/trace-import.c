@@ -841,9 +841,12 @@ static int create(importer *im, const char *path) {
     /* Nobody reads the file until it is renamed into place, and a crash
      * leaves the journal to import again: no rollback journal, no syncs, no
      * file locks taken and dropped, sorts in memory. A bigger page cache than
-     * 16 MiB bought nothing measurable and costs its pages' first touches. */
+     * 16 MiB bought nothing measurable and costs its pages' first touches.
+     * Pages of 32 KiB, not 4: the rows are appended, and each page filled
+     * costs SQLite a balance of the tree and a write whatever its size. */
     char pragmas[512];
     snprintf(pragmas, sizeof pragmas,
+             "PRAGMA page_size=32768;"
              "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
              "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY; PRAGMA user_version=%d;"
              "PRAGMA application_id=%d; BEGIN;",
