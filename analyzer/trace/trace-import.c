@@ -243,9 +243,15 @@ typedef struct importer {
     id_map task_ix;      /* task id + 1 → index in tasks + 1 */
     object_row *objects; /* in the order made known */
     size_t nobjects, capobjects;
-    id_map object_ix;      /* object id → index in objects + 1 */
-    size_t object_zero;    /* the same for object id 0, which id_map cannot hold */
-    id_map timers;         /* objects a timer_make event names */
+    id_map object_ix;   /* object id → index in objects + 1 */
+    size_t object_zero; /* the same for object id 0, which id_map cannot hold */
+    id_map timers;      /* objects a timer_make event names */
+    /* What the events at each site do, for knot_choose_chain_frames: by
+     * site id, the bits of their kinds' knot_chain_kind_bits, which
+     * kind_bits holds by kind number. */
+    uint8_t *site_bits;
+    size_t nsite_bits;
+    uint8_t kind_bits[KNOT_TRACE_KINDS];
     const knot__rec *recs; /* the journal's, all of them */
     order_key *order;      /* the events, to be put in order; room for all records */
     size_t nev, nrecs;
@@ -626,6 +632,8 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
         return fail(im, "unknown event kind %u at sequence %llu", (unsigned)r->kind,
                     (unsigned long long)r->clock);
     long long site = id_map_get(&im->sites, r->site);
+    if (site > 0 && (size_t)site < im->nsite_bits)
+        im->site_bits[site] |= im->kind_bits[r->kind];
     bool has_m, has_r, has_v;
     uint64_t m = 0, res = 0, v = 0;
     event_fields(r, &has_m, &m, &has_r, &res, &has_v, &v);
@@ -773,6 +781,10 @@ static int import_events(importer *im) {
     if (im->ticks)
         clocks_ready(im);
     sort_events(im);
+    im->nsite_bits = im->sites.len + 1; /* ids 1..len */
+    im->site_bits = knot_xcalloc(im->nsite_bits, 1);
+    for (unsigned k = 0; k < KNOT_TRACE_KINDS; k++)
+        im->kind_bits[k] = kind_name(k) ? (uint8_t)knot_chain_kind_bits(kind_name(k)) : 0;
     number_events(&im->numbers, im->recs, im->order, im->nev);
     for (size_t i = 0; i < im->nev; i++)
         if (import_event(im, &im->recs[im->order[i].ix], (long long)i + 1))
@@ -970,7 +982,7 @@ static int finish(importer *im, const knot__journal_header *h) {
     sqlite3_finalize(st);
     knot_symbolize_finish(im->symbolizer, im->db);
     im->symbolizer = NULL;
-    if (knot_choose_chain_frames(im->db, im->err, im->errsize))
+    if (knot_choose_chain_frames(im->db, im->site_bits, im->nsite_bits, im->err, im->errsize))
         return -1;
     /* The indexes last, each built from the rows in place. */
     if (sqlite3_exec(im->db, KNOT_TRACE_INDEXES_SQL "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
@@ -998,6 +1010,7 @@ static void close_importer(importer *im) {
     free(im->objects);
     knot_import_release(im->order, im->nrecs * sizeof *im->order);
     free(im->clk);
+    free(im->site_bits);
 }
 
 static int check_header(importer *im, const char *path, const void *map, size_t size) {
