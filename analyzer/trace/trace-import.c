@@ -229,6 +229,14 @@ typedef struct object_row {
     uint32_t name_len;
 } object_row;
 
+/* Records read after the pass over all of them: call chains once every
+ * site is known, names once every object is. Their indexes, in journal
+ * order. */
+typedef struct later {
+    size_t *ix;
+    size_t n, cap;
+} later;
+
 typedef struct importer {
     sqlite3 *db;
     sqlite3_stmt *site, *raw_site;
@@ -243,9 +251,10 @@ typedef struct importer {
     id_map task_ix;      /* task id + 1 → index in tasks + 1 */
     object_row *objects; /* in the order made known */
     size_t nobjects, capobjects;
-    id_map object_ix;   /* object id → index in objects + 1 */
-    size_t object_zero; /* the same for object id 0, which id_map cannot hold */
-    id_map timers;      /* objects a timer_make event names */
+    id_map object_ix;    /* object id → index in objects + 1 */
+    size_t object_zero;  /* the same for object id 0, which id_map cannot hold */
+    id_map timers;       /* objects a timer_make event names */
+    later chains, names; /* records read after the pass (scan) */
     /* What the events at each site do, for knot_choose_chain_frames: by
      * site id, the bits of their kinds' knot_chain_kind_bits, which
      * kind_bits holds by kind number. */
@@ -796,38 +805,49 @@ static int import_events(importer *im) {
     return 0;
 }
 
-/* One pass over every committed record; which = the types to take. */
-static int scan(importer *im, const knot__rec *recs, size_t n, int which) {
+static void put_later(later *l, size_t ix) {
+    l->ix = knot_xgrow(l->ix, &l->cap, l->n + 1, sizeof *l->ix);
+    l->ix[l->n++] = ix;
+}
+
+/* The one pass over every committed record: sites, places and clocks read,
+ * events collected, chains and names put aside. (A pass over the records of
+ * a large journal costs tens of ms; there were four.) */
+static int scan(importer *im, const knot__rec *recs, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const knot__rec *r = &recs[i];
         uint8_t type = atomic_load_explicit(&r->type, memory_order_relaxed);
         if (type == KNOT__REC_EMPTY)
             continue;
-        uint32_t extra = 0;
-        if (type == KNOT__REC_SITE || type == KNOT__REC_NAME || type == KNOT__REC_CHAIN)
-            extra = (r->u32 + (uint32_t)sizeof *r - 1) / (uint32_t)sizeof *r;
+        if (type > im->last_type)
+            return fail(im, "corrupt journal: unknown record type %u at record %zu", type, i);
         int rc = 0;
-        if (type == which) {
-            if (type == KNOT__REC_SITE)
-                rc = import_site(im, r, recs + n);
-            else if (type == KNOT__REC_NAME)
-                rc = import_name(im, r, recs + n);
-            else if (type == KNOT__REC_CHAIN)
-                rc = import_chain(im, r, recs + n);
-            else if (type == KNOT__REC_EVENT)
-                rc = collect(im, r);
-        } else if (type == KNOT__REC_NAME && which == KNOT__REC_SITE) {
+        if (type == KNOT__REC_EVENT) {
+            rc = collect(im, r);
+        } else if (type == KNOT__REC_SITE) {
+            rc = import_site(im, r, recs + n);
+        } else if (type == KNOT__REC_NAME) {
             rc = import_place(im, r);
-        } else if (type == KNOT__REC_CLOCK && which == KNOT__REC_EVENT && type <= im->last_type) {
-            if (im->ticks)
-                rc = add_clock(im, r->a, r->b);
-        } else if (type > im->last_type) {
-            rc = fail(im, "corrupt journal: unknown record type %u at record %zu", type, i);
+            put_later(&im->names, i);
+        } else if (type == KNOT__REC_CHAIN) {
+            put_later(&im->chains, i);
+        } else if (type == KNOT__REC_CLOCK && im->ticks) {
+            rc = add_clock(im, r->a, r->b);
         }
         if (rc)
             return rc;
-        i += extra;
+        if (type == KNOT__REC_SITE || type == KNOT__REC_NAME || type == KNOT__REC_CHAIN)
+            i += (r->u32 + (uint32_t)sizeof *r - 1) / (uint32_t)sizeof *r;
     }
+    return 0;
+}
+
+/* The records put aside of one kind, read by import. */
+static int read_later(importer *im, const later *l, const knot__rec *recs, size_t n,
+                      int (*import)(importer *, const knot__rec *, const knot__rec *)) {
+    for (size_t k = 0; k < l->n; k++)
+        if (import(im, &recs[l->ix[k]], recs + n))
+            return -1;
     return 0;
 }
 
@@ -1011,6 +1031,8 @@ static void close_importer(importer *im) {
     knot_import_release(im->order, im->nrecs * sizeof *im->order);
     free(im->clk);
     free(im->site_bits);
+    free(im->chains.ix);
+    free(im->names.ix);
 }
 
 static int check_header(importer *im, const char *path, const void *map, size_t size) {
@@ -1074,11 +1096,10 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
     im.recs = recs;
     im.nrecs = n;
     im.order = knot_import_reserve(n * sizeof *im.order);
-    int rc = create(&im, db_path) || scan(&im, recs, n, KNOT__REC_SITE) ||
+    int rc = create(&im, db_path) || scan(&im, recs, n) ||
                      !(im.symbolizer = knot_symbolize_start(im.db)) ||
-                     scan(&im, recs, n, KNOT__REC_CHAIN) || scan(&im, recs, n, KNOT__REC_EVENT) ||
-                     import_events(&im) || scan(&im, recs, n, KNOT__REC_NAME) ||
-                     finish(&im, journal)
+                     read_later(&im, &im.chains, recs, n, import_chain) || import_events(&im) ||
+                     read_later(&im, &im.names, recs, n, import_name) || finish(&im, journal)
                  ? -1
                  : 0;
     close_importer(&im);
