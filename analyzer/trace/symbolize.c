@@ -10,7 +10,9 @@
  * more to load LLVM and the modules' DWARF, a quarter of a large import when
  * it ran at the end. Its questions are known once the journal's sites are
  * read, so the importer starts it then, and it works on the other core while
- * the events go in; its answers are read at the end. */
+ * the events go in; its answers are read at the end. One llvm-symbolizer
+ * run answers for all the modules, which loads LLVM once instead of twice
+ * for each module. */
 #include "symbolize.h"
 #include "xalloc.h"
 
@@ -55,7 +57,8 @@ static bool fixed_address(const char *module) {
     return ok && (h[16] | h[17] << 8) == 2;
 }
 
-/* Run the symbolizer over the addresses in file in, reading its answers. */
+/* Run the symbolizer over the addresses in file in, reading its answers;
+ * module NULL (llvm-symbolizer only): each question names its module. */
 static FILE *run_symbolizer(const char *tool, bool llvm, const char *module, int in, pid_t *pid) {
     int out[2];
     if (pipe(out) != 0)
@@ -66,8 +69,10 @@ static FILE *run_symbolizer(const char *tool, bool llvm, const char *module, int
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     char obj[4096 + 8];
-    snprintf(obj, sizeof obj, "--obj=%s", module);
+    snprintf(obj, sizeof obj, "--obj=%s", module ? module : "");
     char *llvm_argv[] = {(char *)tool, obj, "--no-inlines", "--functions=linkage", NULL};
+    if (!module) /* no --obj */
+        memmove(llvm_argv + 1, llvm_argv + 2, 3 * sizeof *llvm_argv);
     char *binutils_argv[] = {(char *)tool, "-f", "-e", (char *)module, NULL};
     int rc = posix_spawn(pid, tool, &fa, NULL, llvm ? llvm_argv : binutils_argv, environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -98,8 +103,9 @@ static void chomp(char *s) {
  * data, with the rows its answers go to, in the order it was asked. */
 typedef struct job {
     bool places, absolute;
+    bool shared; /* asked in the one shared run, not a run of its own */
     char *module;
-    int in; /* the questions, until it starts */
+    int in; /* the questions, until it starts; -1 when shared */
     long long *ids;
     struct place {
         long long object;
@@ -115,6 +121,13 @@ struct knot_symbolizer {
     bool llvm;
     job *jobs;
     size_t njobs, capjobs, started;
+    /* llvm-symbolizer answers questions about any module in one run, each
+     * naming its module: one process, which loads LLVM once, for all the
+     * jobs whose module's path can be quoted (the others get runs of their
+     * own, with --obj). Its answers come in the order it was asked. */
+    int shared_in; /* the questions, until it starts; -1: none */
+    FILE *shared;
+    pid_t shared_pid;
 };
 
 /* Symbolizers at work at once: each is a process that maps LLVM and the
@@ -122,14 +135,29 @@ struct knot_symbolizer {
 #define RUNNING_AT_ONCE 4
 
 static job *add_job(knot_symbolizer *s, bool places, const char *module) {
+    bool shared = s->llvm && !strpbrk(module, "\"\n");
+    if (shared && s->shared_in < 0 && (s->shared_in = scratch_file()) < 0)
+        return NULL;
     s->jobs = knot_xgrow(s->jobs, &s->capjobs, s->njobs + 1, sizeof *s->jobs);
     job *j = &s->jobs[s->njobs];
-    *j = (job){.places = places, .absolute = fixed_address(module), .in = scratch_file()};
-    if (j->in < 0)
+    *j = (job){.places = places,
+               .absolute = fixed_address(module),
+               .shared = shared,
+               .in = shared ? -1 : scratch_file()};
+    if (!shared && j->in < 0)
         return NULL;
     j->module = knot_xstrdup(module);
     s->njobs++;
     return j;
+}
+
+/* Ask j about the address: a line of the shared run's, or of its own. */
+static void ask(const knot_symbolizer *s, const job *j, unsigned long long address) {
+    if (j->shared)
+        dprintf(s->shared_in, "%s \"%s\" 0x%llx\n", j->places ? "DATA" : "CODE", j->module,
+                address);
+    else
+        dprintf(j->in, j->places ? "DATA 0x%llx\n" : "0x%llx\n", address);
 }
 
 static void start_job(knot_symbolizer *s, job *j) {
@@ -154,8 +182,7 @@ static void ask_sites(knot_symbolizer *s, sqlite3 *db, const char *module) {
     while (j && sqlite3_step(sel) == SQLITE_ROW) {
         j->ids = knot_xgrow(j->ids, &j->cap, j->n + 1, sizeof *j->ids);
         j->ids[j->n++] = sqlite3_column_int64(sel, 0);
-        dprintf(j->in, "0x%llx\n",
-                (unsigned long long)sqlite3_column_int64(sel, j->absolute ? 1 : 2));
+        ask(s, j, (unsigned long long)sqlite3_column_int64(sel, j->absolute ? 1 : 2));
     }
     sqlite3_finalize(sel);
 }
@@ -225,7 +252,7 @@ static void ask_places(knot_symbolizer *s, sqlite3 *db, const char *module, long
         unsigned long long addr = (unsigned long long)sqlite3_column_int64(sel, 1);
         j->at[j->n].object = sqlite3_column_int64(sel, 0);
         j->at[j->n].offset = j->absolute ? addr : addr - (unsigned long long)base;
-        dprintf(j->in, "DATA 0x%llx\n", j->at[j->n++].offset);
+        ask(s, j, j->at[j->n++].offset);
     }
     sqlite3_finalize(sel);
 }
@@ -292,6 +319,7 @@ static void ask_all_places(knot_symbolizer *s, sqlite3 *db) {
 
 knot_symbolizer *knot_symbolize_start(sqlite3 *db) {
     knot_symbolizer *s = knot_xcalloc(1, sizeof *s);
+    s->shared_in = -1;
     const char *env = getenv("KNOT_SYMBOLIZER");
     s->llvm = true;
     if (env && *env)
@@ -312,6 +340,15 @@ knot_symbolizer *knot_symbolize_start(sqlite3 *db) {
             ask_sites(s, db, (const char *)m);
     }
     sqlite3_finalize(mods);
+    if (s->shared_in >= 0) {
+        lseek(s->shared_in, 0, SEEK_SET);
+        s->shared = run_symbolizer(s->tool, true, NULL, s->shared_in, &s->shared_pid);
+        close(s->shared_in);
+        s->shared_in = -1;
+        for (size_t k = 0; k < s->njobs; k++)
+            if (s->jobs[k].shared)
+                s->jobs[k].answers = s->shared;
+    }
     for (; s->started < s->njobs && s->started < RUNNING_AT_ONCE; s->started++)
         start_job(s, &s->jobs[s->started]);
     return s;
@@ -327,7 +364,7 @@ void knot_symbolize_finish(knot_symbolizer *s, sqlite3 *db) {
             answer_places(db, j);
         else if (db && j->answers)
             answer_sites(db, s->llvm, j);
-        if (j->answers) {
+        if (j->answers && !j->shared) {
             if (!db) /* abandoned: its answers are not wanted */
                 kill(j->pid, SIGTERM);
             fclose(j->answers);
@@ -339,6 +376,14 @@ void knot_symbolize_finish(knot_symbolizer *s, sqlite3 *db) {
         free(j->ids);
         free(j->at);
     }
+    if (s->shared) {
+        if (!db)
+            kill(s->shared_pid, SIGTERM);
+        fclose(s->shared);
+        waitpid(s->shared_pid, NULL, 0);
+    }
+    if (s->shared_in >= 0)
+        close(s->shared_in);
     free(s->jobs);
     free(s);
 }
