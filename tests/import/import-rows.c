@@ -134,7 +134,7 @@ static void add_events(void) {
 }
 
 static void build(void) {
-    items = calloc(2 * EVENTS, sizeof *items);
+    items = calloc((size_t)2 * EVENTS, sizeof *items);
     if (!items)
         exit(2);
     add_sites(0, SITES / 2);
@@ -306,8 +306,8 @@ int main(int argc, char **argv) {
     unsigned char *journal = calloc(1, size);
     if (!journal)
         return 2;
-    int failed = 0;
-    for (uint32_t version = 3; version <= 4; version++) {
+    int status = 0; /* 1: a digest differs, 2: an error */
+    for (uint32_t version = 3; version <= 4 && status < 2; version++) {
         memset(journal, 0, size);
         size_t len = version == 3 ? write_v3(journal) : write_v4(journal);
         char trace[4096], err[512];
@@ -316,20 +316,24 @@ int main(int argc, char **argv) {
         knot_import_stats stats;
         if (knot_trace_import_buffer(journal, len, "import-rows", trace, &stats, err, sizeof err)) {
             fprintf(stderr, "import-rows: version %u: %s\n", version, err);
-            return 2;
+            status = 2;
+            break;
         }
         uint64_t h;
-        if (digest(trace, &h))
-            return 2;
+        if (digest(trace, &h)) {
+            status = 2;
+            break;
+        }
         char got[17];
         snprintf(got, sizeof got, "%016llx", (unsigned long long)h);
         bool ok = argc < 3 || !strcmp(got, argv[2]);
         printf("%s version %u: %lld events, %lld tasks, %lld objects, %lld sites: digest %s\n",
                ok ? "ok  " : "FAIL", version, stats.events, stats.tasks, stats.objects, stats.sites,
                got);
-        failed |= !ok;
+        if (!ok)
+            status = 1;
     }
     free(journal);
     free(items);
-    return failed;
+    return status;
 }
