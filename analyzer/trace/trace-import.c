@@ -3,10 +3,11 @@
  * The recorder's journal holds records in per-thread chunks (version 4's
  * compact items are first rewritten as version 3's 64-byte records), so they
  * are not in sequence order and a record may name a site whose description
- * another thread wrote later in the file. Two passes: first sites and names,
- * then events. The database is written to a temporary file in one
- * transaction and renamed over the target, so a reader never sees half a
- * trace. */
+ * another thread wrote later in the file. One pass reads the sites and
+ * collects the events; call chains and names, which need every site and
+ * every object, are read after it, and the events are put in order. The
+ * database is written to a temporary file in one transaction and renamed
+ * over the target, so a reader never sees half a trace. */
 #include "trace-import.h"
 #include "outfile.h"
 
@@ -242,7 +243,7 @@ typedef struct importer {
     sqlite3_stmt *site, *raw_site;
     sqlite3_stmt *chain, *chain_frame, *raw_place; /* call chains, objects' addresses */
     sqlite3_stmt *batch, *event;                   /* EVENT_BATCH events, and one */
-    knot_symbolizer *symbolizer;                   /* at work from the sites' pass to the end */
+    knot_symbolizer *symbolizer;                   /* at work from the pass (scan) to the end */
     size_t batched;                                /* events bound to batch so far */
     id_map sites;                                  /* site address → sites.id */
     event_numbers numbers;                         /* event id → events.seq */
