@@ -154,52 +154,62 @@ static int load_chains(sqlite3 *db, chain **out, size_t *nout, fn_table *fns, fn
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static chain *find_chain(chain *v, size_t n, long long site) {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid].site < site)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && v[lo].site == site ? &v[lo] : NULL;
+static bool starts(const char *s, const char *prefix) {
+    return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-#define LOCK_KINDS                                                                              \
-    "(kind GLOB 'mutex_*' OR kind GLOB 'cond_*' OR kind GLOB 'rwlock_*' OR kind GLOB 'spin_*' " \
-    "OR kind GLOB 'sem_*' OR kind GLOB 'barrier_*')"
-#define SPAWN_KINDS "(kind IN ('go', 'task_start'))"
+static bool one_of(const char *s, const char *const *list) {
+    for (; *list; list++)
+        if (!strcmp(s, *list))
+            return true;
+    return false;
+}
 
-static int mark_families(sqlite3 *db, chain *v, size_t n) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT site, max(" LOCK_KINDS "), max(" SPAWN_KINDS "), "
-                           "max(NOT " LOCK_KINDS " AND NOT " SPAWN_KINDS "), "
-                           "max(kind IN ('mutex_lock', 'mutex_trylock', 'mutex_timedlock', "
-                           "'rwlock_rdlock', 'rwlock_wrlock', 'spin_lock', 'spin_trylock', "
-                           "'sem_wait', 'sem_trywait', 'sem_timedwait')), "
-                           "max(kind IN ('mutex_unlock', 'rwlock_unlock', 'spin_unlock', "
-                           "'sem_post')), max(kind = 'cond_wait') "
-                           "FROM events WHERE site IN (SELECT site FROM site_frames) GROUP BY site",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        chain *c = find_chain(v, n, sqlite3_column_int64(st, 0));
-        if (!c)
-            continue;
+unsigned knot_chain_kind_bits(const char *kind) {
+    static const char *const
+        lock_families[] = {"mutex_", "cond_", "rwlock_", "spin_", "sem_", "barrier_"},
+        *const spawns[] = {"go", "task_start", NULL}, *const acquires[] = {"mutex_lock",
+                                                                           "mutex_trylock",
+                                                                           "mutex_timedlock",
+                                                                           "rwlock_rdlock",
+                                                                           "rwlock_wrlock",
+                                                                           "spin_lock",
+                                                                           "spin_trylock",
+                                                                           "sem_wait",
+                                                                           "sem_trywait",
+                                                                           "sem_timedwait",
+                                                                           NULL},
+        *const releases[] = {"mutex_unlock", "rwlock_unlock", "spin_unlock", "sem_post", NULL};
+    unsigned bits = 0;
+    for (size_t i = 0; i < sizeof lock_families / sizeof *lock_families; i++)
+        if (starts(kind, lock_families[i]))
+            bits |= KNOT_CHAIN_LOCK;
+    if (one_of(kind, spawns))
+        bits |= KNOT_CHAIN_SPAWN;
+    if (!bits)
+        bits |= KNOT_CHAIN_OTHER;
+    if (one_of(kind, acquires))
+        bits |= KNOT_CHAIN_ACQUIRE;
+    if (one_of(kind, releases))
+        bits |= KNOT_CHAIN_RELEASE;
+    if (!strcmp(kind, "cond_wait"))
+        bits |= KNOT_CHAIN_COND_WAIT;
+    return bits;
+}
+
+static void mark_families(chain *v, size_t n, const uint8_t *site_bits, size_t nsites) {
+    for (size_t i = 0; i < n; i++) {
+        chain *c = &v[i];
+        unsigned bits = c->site > 0 && (size_t)c->site < nsites ? site_bits[c->site] : 0;
         /* A condition wait's site also records the unlock and relock the
          * wait does inside libc: those neither take nor let go. */
-        bool waits = sqlite3_column_int(st, 6) != 0;
-        c->families = (sqlite3_column_int(st, 1) ? FAMILY_LOCK : 0) |
-                      (sqlite3_column_int(st, 2) ? FAMILY_SPAWN : 0) |
-                      (sqlite3_column_int(st, 3) ? FAMILY_OTHER : 0);
-        c->acquires = !waits && sqlite3_column_int(st, 4) != 0;
-        c->releases = !waits && sqlite3_column_int(st, 5) != 0;
+        bool waits = bits & KNOT_CHAIN_COND_WAIT;
+        c->families = (bits & KNOT_CHAIN_LOCK ? FAMILY_LOCK : 0) |
+                      (bits & KNOT_CHAIN_SPAWN ? FAMILY_SPAWN : 0) |
+                      (bits & KNOT_CHAIN_OTHER ? FAMILY_OTHER : 0);
+        c->acquires = !waits && (bits & KNOT_CHAIN_ACQUIRE);
+        c->releases = !waits && (bits & KNOT_CHAIN_RELEASE);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Whether frames 0..depth-1 of c are all wrappers. */
@@ -280,14 +290,16 @@ static int place_chains(sqlite3 *db, const chain *v, size_t n, const fn_state *f
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int knot_choose_chain_frames(sqlite3 *db, char *err, size_t errsize) {
+int knot_choose_chain_frames(sqlite3 *db, const uint8_t *site_bits, size_t nsites, char *err,
+                             size_t errsize) {
     chain *v = NULL;
     size_t n = 0;
     fn_table fns = {0}, files = {0};
     fn_state *fs = NULL;
     int rc = -1;
-    if (load_chains(db, &v, &n, &fns, &files) || mark_families(db, v, n))
+    if (load_chains(db, &v, &n, &fns, &files))
         goto out;
+    mark_families(v, n, site_bits, nsites);
     fs = knot_xcalloc(fns.n ? fns.n : 1, sizeof *fs);
     decide_wrappers(v, n, &fns, fs);
     rc = place_chains(db, v, n, fs);

@@ -7,6 +7,7 @@
  * that does not read as an item is corruption, reported with its offset: the
  * journal is not guessed at. */
 #include "journal-chunks.h"
+#include "import-memory.h"
 #include "xalloc.h"
 
 #include <stdbool.h>
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 /* The fewest bytes a compact event takes: its tag, its kind, and one byte
  * each for its clock, time and b. */
@@ -177,20 +177,11 @@ int knot_journal_expand_chunks(const unsigned char *data, size_t size, size_t of
                                knot_journal_records *out, char *err, size_t errsize) {
     reader rd = {.data = data, .offset = offset, .err = err, .errsize = errsize};
     memset(out, 0, sizeof *out);
-    /* Address space for the most records the chunks can hold, touched only
-     * as far as they fill it, in huge pages where the kernel gives them:
-     * a page fault for each 4 KiB of a large import was a third of its time. */
+    /* Room for the most records the chunks can hold (import-memory.h). */
     rd.cap = size / SMALLEST_ITEM + 1;
     size_t bytes = rd.cap * sizeof(knot__rec);
-    void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                   -1, 0);
-    if (m == MAP_FAILED)
-        knot_out_of_memory();
-#ifdef MADV_HUGEPAGE
-    (void)madvise(m, bytes, MADV_HUGEPAGE);
-#endif
-    rd.recs = m;
-    out->recs = m;
+    rd.recs = knot_import_reserve(bytes);
+    out->recs = rd.recs;
     out->mapped = bytes;
     for (size_t at = 0; at < size; at += KNOT__JOURNAL_CHUNK_BYTES) {
         size_t len = size - at < KNOT__JOURNAL_CHUNK_BYTES ? size - at : KNOT__JOURNAL_CHUNK_BYTES;
@@ -202,7 +193,6 @@ int knot_journal_expand_chunks(const unsigned char *data, size_t size, size_t of
 }
 
 void knot_journal_records_free(knot_journal_records *records) {
-    if (records->recs)
-        munmap(records->recs, records->mapped);
+    knot_import_release(records->recs, records->mapped);
     memset(records, 0, sizeof *records);
 }

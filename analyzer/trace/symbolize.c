@@ -4,12 +4,21 @@
  * information the site stays module + address, named by the function the
  * symbol table gives; without a symbolizer, module + address alone.
  * Objects that live in a module's static data are named by their symbol
- * (llvm-symbolizer's DATA queries; addr2line has none). */
+ * (llvm-symbolizer's DATA queries; addr2line has none).
+ *
+ * A symbolizer is a process of its own that takes a tenth of a second or
+ * more to load LLVM and the modules' DWARF, a quarter of a large import when
+ * it ran at the end. Its questions are known once the journal's sites are
+ * read, so the importer starts it then, and it works on the other core while
+ * the events go in; its answers are read at the end. One llvm-symbolizer
+ * run answers for all the modules, which loads LLVM once instead of twice
+ * for each module. */
 #include "symbolize.h"
 #include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -48,7 +57,8 @@ static bool fixed_address(const char *module) {
     return ok && (h[16] | h[17] << 8) == 2;
 }
 
-/* Run the symbolizer over the addresses in file in, reading its answers. */
+/* Run the symbolizer over the addresses in file in, reading its answers;
+ * module NULL (llvm-symbolizer only): each question names its module. */
 static FILE *run_symbolizer(const char *tool, bool llvm, const char *module, int in, pid_t *pid) {
     int out[2];
     if (pipe(out) != 0)
@@ -59,8 +69,10 @@ static FILE *run_symbolizer(const char *tool, bool llvm, const char *module, int
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     char obj[4096 + 8];
-    snprintf(obj, sizeof obj, "--obj=%s", module);
+    snprintf(obj, sizeof obj, "--obj=%s", module ? module : "");
     char *llvm_argv[] = {(char *)tool, obj, "--no-inlines", "--functions=linkage", NULL};
+    if (!module) /* no --obj */
+        memmove(llvm_argv + 1, llvm_argv + 2, 3 * sizeof *llvm_argv);
     char *binutils_argv[] = {(char *)tool, "-f", "-e", (char *)module, NULL};
     int rc = posix_spawn(pid, tool, &fa, NULL, llvm ? llvm_argv : binutils_argv, environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -87,152 +99,201 @@ static void chomp(char *s) {
         s[--n] = '\0';
 }
 
-/* Symbolize the sites of one module. */
-static void one_module(sqlite3 *db, const char *tool, bool llvm, const char *module) {
-    bool absolute = fixed_address(module);
-    sqlite3_stmt *sel, *upd;
+/* One symbolizer's run: a module's sites, or the places in its static
+ * data, with the rows its answers go to, in the order it was asked. */
+typedef struct job {
+    bool places, absolute;
+    bool shared; /* asked in the one shared run, not a run of its own */
+    char *module;
+    int in; /* the questions, until it starts; -1 when shared */
+    long long *ids;
+    struct place {
+        long long object;
+        unsigned long long offset;
+    } * at;
+    size_t n, cap;
+    FILE *answers; /* NULL: not started, or it could not be */
+    pid_t pid;
+} job;
+
+struct knot_symbolizer {
+    char tool[4096];
+    bool llvm;
+    job *jobs;
+    size_t njobs, capjobs, started;
+    /* llvm-symbolizer answers questions about any module in one run, each
+     * naming its module: one process, which loads LLVM once, for all the
+     * jobs whose module's path can be quoted (the others get runs of their
+     * own, with --obj). Its answers come in the order it was asked. */
+    int shared_in; /* the questions, until it starts; -1: none */
+    FILE *shared;
+    pid_t shared_pid;
+};
+
+/* Symbolizers at work at once: each is a process that maps LLVM and the
+ * module's debug information. */
+#define RUNNING_AT_ONCE 4
+
+static job *add_job(knot_symbolizer *s, bool places, const char *module) {
+    bool shared = s->llvm && !strpbrk(module, "\"\n");
+    if (shared && s->shared_in < 0 && (s->shared_in = scratch_file()) < 0)
+        return NULL;
+    s->jobs = knot_xgrow(s->jobs, &s->capjobs, s->njobs + 1, sizeof *s->jobs);
+    job *j = &s->jobs[s->njobs];
+    *j = (job){.places = places,
+               .absolute = fixed_address(module),
+               .shared = shared,
+               .in = shared ? -1 : scratch_file()};
+    if (!shared && j->in < 0)
+        return NULL;
+    j->module = knot_xstrdup(module);
+    s->njobs++;
+    return j;
+}
+
+/* Ask j about the address: a line of the shared run's, or of its own. */
+static void ask(const knot_symbolizer *s, const job *j, unsigned long long address) {
+    if (j->shared)
+        dprintf(s->shared_in, "%s \"%s\" 0x%llx\n", j->places ? "DATA" : "CODE", j->module,
+                address);
+    else
+        dprintf(j->in, j->places ? "DATA 0x%llx\n" : "0x%llx\n", address);
+}
+
+static void start_job(knot_symbolizer *s, job *j) {
+    if (j->in < 0)
+        return;
+    lseek(j->in, 0, SEEK_SET);
+    if (j->n)
+        j->answers = run_symbolizer(s->tool, s->llvm || j->places, j->module, j->in, &j->pid);
+    close(j->in);
+    j->in = -1;
+}
+
+/* The questions for the sites of one module. */
+static void ask_sites(knot_symbolizer *s, sqlite3 *db, const char *module) {
+    sqlite3_stmt *sel;
     if (sqlite3_prepare_v2(db,
                            "SELECT id, address, offset FROM raw_sites WHERE module=? ORDER BY id",
                            -1, &sel, NULL) != SQLITE_OK)
         return;
-    sqlite3_stmt *fn_only = NULL;
+    job *j = add_job(s, false, module);
+    sqlite3_bind_text(sel, 1, module, -1, SQLITE_STATIC);
+    while (j && sqlite3_step(sel) == SQLITE_ROW) {
+        j->ids = knot_xgrow(j->ids, &j->cap, j->n + 1, sizeof *j->ids);
+        j->ids[j->n++] = sqlite3_column_int64(sel, 0);
+        ask(s, j, (unsigned long long)sqlite3_column_int64(sel, j->absolute ? 1 : 2));
+    }
+    sqlite3_finalize(sel);
+}
+
+/* Read the answers about one module's sites into sites. */
+static void answer_sites(sqlite3 *db, bool llvm, const job *j) {
+    sqlite3_stmt *upd, *fn_only = NULL;
     if (sqlite3_prepare_v2(db, "UPDATE sites SET file=?, line=?, function=? WHERE id=?", -1, &upd,
                            NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "UPDATE sites SET function=? WHERE id=?", -1, &fn_only, NULL) !=
             SQLITE_OK) {
-        sqlite3_finalize(sel);
         sqlite3_finalize(upd);
         return;
     }
-    int in = scratch_file();
-    if (in < 0)
-        goto out;
-    sqlite3_bind_text(sel, 1, module, -1, SQLITE_STATIC);
-    long long *ids = NULL;
-    size_t n = 0, cap = 0;
-    while (sqlite3_step(sel) == SQLITE_ROW) {
-        ids = knot_xgrow(ids, &cap, n + 1, sizeof *ids);
-        ids[n++] = sqlite3_column_int64(sel, 0);
-        dprintf(in, "0x%llx\n", (unsigned long long)sqlite3_column_int64(sel, absolute ? 1 : 2));
-    }
-    lseek(in, 0, SEEK_SET);
-    pid_t pid;
-    FILE *f = run_symbolizer(tool, llvm, module, in, &pid);
-    close(in);
-    if (f) {
-        char func[1024], where[4096];
-        for (size_t k = 0; k < n && fgets(func, sizeof func, f) && fgets(where, sizeof where, f);
-             k++) {
-            chomp(func);
-            chomp(where);
-            if (llvm) { /* each answer ends with a blank line */
-                char blank[8];
-                if (!fgets(blank, sizeof blank, f))
-                    blank[0] = '\0';
-            }
-            /* "file:line:column" (llvm) or "file:line" (binutils); "??" when unknown */
-            char *colon = strchr(where, ':');
-            long line = colon && where[0] != '?' ? strtol(colon + 1, NULL, 10) : 0;
-            if (line <= 0) {
-                /* No debug information: the symbol table still names the
-                 * function; the site keeps its module + address. */
-                if (func[0] && func[0] != '?') {
-                    sqlite3_bind_text(fn_only, 1, func, -1, SQLITE_TRANSIENT);
-                    sqlite3_bind_int64(fn_only, 2, ids[k]);
-                    sqlite3_step(fn_only);
-                    sqlite3_reset(fn_only);
-                }
-                continue;
-            }
-            *colon = '\0';
-            sqlite3_bind_text(upd, 1, where, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(upd, 2, line);
-            sqlite3_bind_text(upd, 3, func[0] == '?' ? NULL : func, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(upd, 4, ids[k]);
-            sqlite3_step(upd);
-            sqlite3_reset(upd);
+    char func[1024], where[4096];
+    for (size_t k = 0;
+         k < j->n && fgets(func, sizeof func, j->answers) && fgets(where, sizeof where, j->answers);
+         k++) {
+        chomp(func);
+        chomp(where);
+        if (llvm) { /* each answer ends with a blank line */
+            char blank[8];
+            if (!fgets(blank, sizeof blank, j->answers))
+                blank[0] = '\0';
         }
-        fclose(f);
-        waitpid(pid, NULL, 0);
+        /* "file:line:column" (llvm) or "file:line" (binutils); "??" when unknown */
+        char *colon = strchr(where, ':');
+        long line = colon && where[0] != '?' ? strtol(colon + 1, NULL, 10) : 0;
+        if (line <= 0) {
+            /* No debug information: the symbol table still names the
+             * function; the site keeps its module + address. */
+            if (func[0] && func[0] != '?') {
+                sqlite3_bind_text(fn_only, 1, func, -1, SQLITE_TRANSIENT);
+                sqlite3_bind_int64(fn_only, 2, j->ids[k]);
+                sqlite3_step(fn_only);
+                sqlite3_reset(fn_only);
+            }
+            continue;
+        }
+        *colon = '\0';
+        sqlite3_bind_text(upd, 1, where, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(upd, 2, line);
+        sqlite3_bind_text(upd, 3, func[0] == '?' ? NULL : func, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(upd, 4, j->ids[k]);
+        sqlite3_step(upd);
+        sqlite3_reset(upd);
     }
-    free(ids);
-out:
-    sqlite3_finalize(sel);
     sqlite3_finalize(upd);
     sqlite3_finalize(fn_only);
 }
 
-/* Name the objects of raw_places that lie in one module (loaded at base)
- * after the global that holds them: "accounts_mu", "store+8". */
-static void name_places(sqlite3 *db, const char *tool, const char *module, long long base,
-                        long long next_base) {
-    bool absolute = fixed_address(module);
-    sqlite3_stmt *sel, *upd;
+/* The questions for the objects of raw_places that lie in one module
+ * (loaded at base): which global holds each. */
+static void ask_places(knot_symbolizer *s, sqlite3 *db, const char *module, long long base,
+                       long long next_base) {
+    sqlite3_stmt *sel;
     if (sqlite3_prepare_v2(db,
                            "SELECT object, address FROM raw_places WHERE address >= ?1 AND "
                            "(?2 = 0 OR address < ?2) ORDER BY object",
                            -1, &sel, NULL) != SQLITE_OK)
         return;
-    if (sqlite3_prepare_v2(db, "UPDATE objects SET name=? WHERE id=? AND name IS NULL", -1, &upd,
-                           NULL) != SQLITE_OK)
-        goto out;
-    int in = scratch_file();
-    if (in < 0)
-        goto out;
+    job *j = add_job(s, true, module);
     sqlite3_bind_int64(sel, 1, base);
     sqlite3_bind_int64(sel, 2, next_base);
-    struct place {
-        long long object;
-        unsigned long long offset;
-    } *places = NULL;
-    size_t n = 0, cap = 0;
-    while (sqlite3_step(sel) == SQLITE_ROW) {
-        places = knot_xgrow(places, &cap, n + 1, sizeof *places);
+    while (j && sqlite3_step(sel) == SQLITE_ROW) {
+        j->at = knot_xgrow(j->at, &j->cap, j->n + 1, sizeof *j->at);
         unsigned long long addr = (unsigned long long)sqlite3_column_int64(sel, 1);
-        places[n].object = sqlite3_column_int64(sel, 0);
-        places[n].offset = absolute ? addr : addr - (unsigned long long)base;
-        dprintf(in, "DATA 0x%llx\n", places[n++].offset);
+        j->at[j->n].object = sqlite3_column_int64(sel, 0);
+        j->at[j->n].offset = j->absolute ? addr : addr - (unsigned long long)base;
+        ask(s, j, j->at[j->n++].offset);
     }
-    lseek(in, 0, SEEK_SET);
-    pid_t pid;
-    FILE *f = n ? run_symbolizer(tool, true, module, in, &pid) : NULL;
-    close(in);
-    if (f) {
-        char sym[1024], range[128], blank[8];
-        for (size_t k = 0; k < n && fgets(sym, sizeof sym, f) && fgets(range, sizeof range, f) &&
-                           fgets(blank, sizeof blank, f);
-             k++) {
-            chomp(sym);
-            /* "start size": the nearest symbol below, which need not hold
-             * the address. */
-            char *end;
-            unsigned long long start = strtoull(range, &end, 10);
-            unsigned long long size = end != range ? strtoull(end, NULL, 10) : 0;
-            if (end == range || sym[0] == '?' || !sym[0] || places[k].offset < start ||
-                places[k].offset >= start + size)
-                continue;
-            char name[1100];
-            if (places[k].offset == start)
-                snprintf(name, sizeof name, "%s", sym);
-            else
-                snprintf(name, sizeof name, "%s+%llu", sym, places[k].offset - start);
-            sqlite3_bind_text(upd, 1, name, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(upd, 2, places[k].object);
-            sqlite3_step(upd);
-            sqlite3_reset(upd);
-        }
-        fclose(f);
-        waitpid(pid, NULL, 0);
-    }
-    free(places);
-out:
     sqlite3_finalize(sel);
+}
+
+/* Name the objects of one module's places after the global that holds
+ * them: "accounts_mu", "store+8". */
+static void answer_places(sqlite3 *db, const job *j) {
+    sqlite3_stmt *upd;
+    if (sqlite3_prepare_v2(db, "UPDATE objects SET name=? WHERE id=? AND name IS NULL", -1, &upd,
+                           NULL) != SQLITE_OK)
+        return;
+    char sym[1024], range[128], blank[8];
+    for (size_t k = 0;
+         k < j->n && fgets(sym, sizeof sym, j->answers) && fgets(range, sizeof range, j->answers) &&
+         fgets(blank, sizeof blank, j->answers);
+         k++) {
+        chomp(sym);
+        /* "start size": the nearest symbol below, which need not hold
+         * the address. */
+        char *end;
+        unsigned long long start = strtoull(range, &end, 10);
+        unsigned long long size = end != range ? strtoull(end, NULL, 10) : 0;
+        if (end == range || sym[0] == '?' || !sym[0] || j->at[k].offset < start ||
+            j->at[k].offset >= start + size)
+            continue;
+        char name[1100];
+        if (j->at[k].offset == start)
+            snprintf(name, sizeof name, "%s", sym);
+        else
+            snprintf(name, sizeof name, "%s+%llu", sym, j->at[k].offset - start);
+        sqlite3_bind_text(upd, 1, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(upd, 2, j->at[k].object);
+        sqlite3_step(upd);
+        sqlite3_reset(upd);
+    }
     sqlite3_finalize(upd);
 }
 
-/* Name the objects in modules' static data, each module found as the one
- * loaded highest below the object's address. */
-static void symbolize_places(sqlite3 *db, const char *tool) {
+/* The questions about objects in modules' static data, each module found as
+ * the one loaded highest below the object's address. */
+static void ask_all_places(knot_symbolizer *s, sqlite3 *db) {
     sqlite3_stmt *mods;
     if (sqlite3_prepare_v2(db,
                            "SELECT module, min(address - offset) AS base FROM raw_sites "
@@ -246,36 +307,83 @@ static void symbolize_places(sqlite3 *db, const char *tool) {
         const unsigned char *m = sqlite3_column_text(mods, 0);
         long long next = sqlite3_column_int64(mods, 1);
         if (have)
-            name_places(db, tool, module, base, next);
+            ask_places(s, db, module, base, next);
         snprintf(module, sizeof module, "%s", m ? (const char *)m : "");
         base = next;
         have = true;
     }
     if (have)
-        name_places(db, tool, module, base, 0);
+        ask_places(s, db, module, base, 0);
     sqlite3_finalize(mods);
 }
 
-void knot_symbolize_sites(sqlite3 *db) {
-    char tool[4096];
+knot_symbolizer *knot_symbolize_start(sqlite3 *db) {
+    knot_symbolizer *s = knot_xcalloc(1, sizeof *s);
+    s->shared_in = -1;
     const char *env = getenv("KNOT_SYMBOLIZER");
-    bool llvm = true;
+    s->llvm = true;
     if (env && *env)
-        snprintf(tool, sizeof tool, "%s", env), llvm = strstr(env, "addr2line") == NULL;
-    else if (!on_path("llvm-symbolizer", tool, sizeof tool))
-        llvm = false, (void)on_path("addr2line", tool, sizeof tool);
-    if (access(tool, X_OK) != 0)
-        return; /* no symbolizer: sites stay module + address */
-    if (llvm)
-        symbolize_places(db, tool);
+        snprintf(s->tool, sizeof s->tool, "%s", env), s->llvm = strstr(env, "addr2line") == NULL;
+    else if (!on_path("llvm-symbolizer", s->tool, sizeof s->tool))
+        s->llvm = false, (void)on_path("addr2line", s->tool, sizeof s->tool);
+    if (access(s->tool, X_OK) != 0)
+        return s; /* no symbolizer: sites stay module + address */
+    if (s->llvm)
+        ask_all_places(s, db);
     sqlite3_stmt *mods;
     if (sqlite3_prepare_v2(db, "SELECT DISTINCT module FROM raw_sites", -1, &mods, NULL) !=
         SQLITE_OK)
-        return;
+        return s;
     while (sqlite3_step(mods) == SQLITE_ROW) {
         const unsigned char *m = sqlite3_column_text(mods, 0);
         if (m && *m)
-            one_module(db, tool, llvm, (const char *)m);
+            ask_sites(s, db, (const char *)m);
     }
     sqlite3_finalize(mods);
+    if (s->shared_in >= 0) {
+        lseek(s->shared_in, 0, SEEK_SET);
+        s->shared = run_symbolizer(s->tool, true, NULL, s->shared_in, &s->shared_pid);
+        close(s->shared_in);
+        s->shared_in = -1;
+        for (size_t k = 0; k < s->njobs; k++)
+            if (s->jobs[k].shared)
+                s->jobs[k].answers = s->shared;
+    }
+    for (; s->started < s->njobs && s->started < RUNNING_AT_ONCE; s->started++)
+        start_job(s, &s->jobs[s->started]);
+    return s;
+}
+
+void knot_symbolize_finish(knot_symbolizer *s, sqlite3 *db) {
+    for (size_t k = 0; k < s->njobs; k++) {
+        job *j = &s->jobs[k];
+        /* Keep RUNNING_AT_ONCE at work while this one's answers are read. */
+        if (db && s->started < s->njobs)
+            start_job(s, &s->jobs[s->started++]);
+        if (db && j->answers && j->places)
+            answer_places(db, j);
+        else if (db && j->answers)
+            answer_sites(db, s->llvm, j);
+        if (j->answers && !j->shared) {
+            if (!db) /* abandoned: its answers are not wanted */
+                kill(j->pid, SIGTERM);
+            fclose(j->answers);
+            waitpid(j->pid, NULL, 0);
+        }
+        if (j->in >= 0)
+            close(j->in);
+        free(j->module);
+        free(j->ids);
+        free(j->at);
+    }
+    if (s->shared) {
+        if (!db)
+            kill(s->shared_pid, SIGTERM);
+        fclose(s->shared);
+        waitpid(s->shared_pid, NULL, 0);
+    }
+    if (s->shared_in >= 0)
+        close(s->shared_in);
+    free(s->jobs);
+    free(s);
 }

@@ -4,9 +4,17 @@
 
 #include <sqlite3.h>
 
-/* Fill file, line and function of the sites listed in the temporary table
- * raw_sites(id, module, address, offset), where a symbolizer can; name the
- * objects of raw_places(object, address) that are a module's globals. */
-void knot_symbolize_sites(sqlite3 *db);
+typedef struct knot_symbolizer knot_symbolizer;
+
+/* Ask a symbolizer, in processes of their own that run on while the caller
+ * goes on, about the sites listed in the temporary table raw_sites(id,
+ * module, address, offset) and the objects of raw_places(object, address). */
+knot_symbolizer *knot_symbolize_start(sqlite3 *db);
+
+/* Fill file, line and function of those sites where the symbolizer could,
+ * and name the objects that are a module's globals; the objects and sites
+ * rows must be written by now. db NULL: the answers are not wanted, only
+ * the processes ended. Frees s. */
+void knot_symbolize_finish(knot_symbolizer *s, sqlite3 *db);
 
 #endif

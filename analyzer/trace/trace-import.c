@@ -3,14 +3,16 @@
  * The recorder's journal holds records in per-thread chunks (version 4's
  * compact items are first rewritten as version 3's 64-byte records), so they
  * are not in sequence order and a record may name a site whose description
- * another thread wrote later in the file. Two passes: first sites and names,
- * then events. The database is written to a temporary file in one
- * transaction and renamed over the target, so a reader never sees half a
- * trace. */
+ * another thread wrote later in the file. One pass reads the sites and
+ * collects the events; call chains and names, which need every site and
+ * every object, are read after it, and the events are put in order. The
+ * database is written to a temporary file in one transaction and renamed
+ * over the target, so a reader never sees half a trace. */
 #include "trace-import.h"
 #include "outfile.h"
 
 #include "call-chains.h"
+#include "import-memory.h"
 #include "journal-chunks.h"
 #include "record.h"
 #include "symbolize.h"
@@ -130,9 +132,17 @@ typedef struct event_numbers {
         size_t base, len; /* where the task's counts 1..len are in seq */
     } * spans;
     size_t nspans, capspans;
-    long long *seq; /* NULL: all in sparse */
+    uint32_t *seq; /* NULL: all in sparse */
+    size_t seq_bytes;
     id_map sparse;
 } event_numbers;
+
+/* An event's place in the sort (see sort_events): its clock and task, and
+ * its record's index in the journal's records. */
+typedef struct order_key {
+    uint64_t clock;
+    uint32_t task, ix;
+} order_key;
 
 #define EVENT_COUNT_MASK ((1ull << 40) - 1)
 
@@ -141,36 +151,40 @@ static struct span *event_span(const event_numbers *en, uint64_t id) {
     return ix ? &en->spans[ix - 1] : NULL;
 }
 
-/* Number ev[i] i + 1. */
-static void number_events(event_numbers *en, const knot__rec *const *ev, size_t n) {
+/* Number the event of recs[order[i].ix] i + 1. */
+static void number_events(event_numbers *en, const knot__rec *recs, const order_key *order,
+                          size_t n) {
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
-        struct span *sp = event_span(en, ev[i]->id);
+        uint64_t id = recs[order[i].ix].id;
+        struct span *sp = event_span(en, id);
         if (!sp) {
             en->spans = knot_xgrow(en->spans, &en->capspans, en->nspans + 1, sizeof *en->spans);
-            id_map_put(&en->task_span, (ev[i]->id >> 40) + 1, (long long)en->nspans + 1);
+            id_map_put(&en->task_span, (id >> 40) + 1, (long long)en->nspans + 1);
             sp = &en->spans[en->nspans++];
             *sp = (struct span){0, 0};
         }
-        size_t count = (size_t)(ev[i]->id & EVENT_COUNT_MASK);
+        size_t count = (size_t)(id & EVENT_COUNT_MASK);
         if (count > sp->len) {
             total += count - sp->len;
             sp->len = count;
         }
     }
     if (total <= 2 * n + 4096) {
-        en->seq = knot_xcalloc(total ? total : 1, sizeof *en->seq);
+        en->seq_bytes = (total ? total : 1) * sizeof *en->seq;
+        en->seq = knot_import_reserve(en->seq_bytes);
         for (size_t k = 0, base = 0; k < en->nspans; base += en->spans[k++].len)
             en->spans[k].base = base;
         for (size_t i = 0; i < n; i++) {
-            size_t count = (size_t)(ev[i]->id & EVENT_COUNT_MASK);
+            uint64_t id = recs[order[i].ix].id;
+            size_t count = (size_t)(id & EVENT_COUNT_MASK);
             if (count)
-                en->seq[event_span(en, ev[i]->id)->base + count - 1] = (long long)i + 1;
+                en->seq[event_span(en, id)->base + count - 1] = (uint32_t)(i + 1);
         }
         return;
     }
     for (size_t i = 0; i < n; i++)
-        id_map_put(&en->sparse, ev[i]->id, (long long)i + 1);
+        id_map_put(&en->sparse, recs[order[i].ix].id, (long long)i + 1);
 }
 
 /* The sequence number of event id; 0 if the trace does not hold it. */
@@ -186,7 +200,7 @@ static void event_numbers_free(event_numbers *en) {
     id_map_free(&en->task_span);
     id_map_free(&en->sparse);
     free(en->spans);
-    free(en->seq);
+    knot_import_release(en->seq, en->seq_bytes);
 }
 
 /* ---- the import ------------------------------------------------------------------ */
@@ -216,11 +230,20 @@ typedef struct object_row {
     uint32_t name_len;
 } object_row;
 
+/* Records read after the pass over all of them: call chains once every
+ * site is known, names once every object is. Their indexes, in journal
+ * order. */
+typedef struct later {
+    size_t *ix;
+    size_t n, cap;
+} later;
+
 typedef struct importer {
     sqlite3 *db;
     sqlite3_stmt *site, *raw_site;
     sqlite3_stmt *chain, *chain_frame, *raw_place; /* call chains, objects' addresses */
     sqlite3_stmt *batch, *event;                   /* EVENT_BATCH events, and one */
+    knot_symbolizer *symbolizer;                   /* at work from the pass (scan) to the end */
     size_t batched;                                /* events bound to batch so far */
     id_map sites;                                  /* site address → sites.id */
     event_numbers numbers;                         /* event id → events.seq */
@@ -229,11 +252,19 @@ typedef struct importer {
     id_map task_ix;      /* task id + 1 → index in tasks + 1 */
     object_row *objects; /* in the order made known */
     size_t nobjects, capobjects;
-    id_map object_ix;     /* object id → index in objects + 1 */
-    size_t object_zero;   /* the same for object id 0, which id_map cannot hold */
-    id_map timers;        /* objects a timer_make event names */
-    const knot__rec **ev; /* event records, to be put in order */
-    size_t nev, capev;
+    id_map object_ix;    /* object id → index in objects + 1 */
+    size_t object_zero;  /* the same for object id 0, which id_map cannot hold */
+    id_map timers;       /* objects a timer_make event names */
+    later chains, names; /* records read after the pass (scan) */
+    /* What the events at each site do, for knot_choose_chain_frames: by
+     * site id, the bits of their kinds' knot_chain_kind_bits, which
+     * kind_bits holds by kind number. */
+    uint8_t *site_bits;
+    size_t nsite_bits;
+    uint8_t kind_bits[KNOT_TRACE_KINDS];
+    const knot__rec *recs; /* the journal's, all of them */
+    order_key *order;      /* the events, to be put in order; room for all records */
+    size_t nev, nrecs;
     unsigned last_type; /* the last record type this journal's version knows */
     /* Times in ticks (see knot__journal_header): the counter paired with
      * the clock (the start and the clock records), by count; ns per tick. */
@@ -388,12 +419,19 @@ static object_row *find_object(const importer *im, uint64_t id) {
     return ix ? &im->objects[ix - 1] : NULL;
 }
 
+/* An object's address, named by the symbolizer if it is a global: read with
+ * the sites, so that the symbolizer knows every question before the events. */
+static int import_place(importer *im, const knot__rec *r) {
+    if (r->phase != 1)
+        return 0;
+    sqlite3_bind_int64(im->raw_place, 1, (sqlite3_int64)r->obj);
+    sqlite3_bind_int64(im->raw_place, 2, (sqlite3_int64)r->a);
+    return step(im, im->raw_place);
+}
+
 static int import_name(importer *im, const knot__rec *r, const knot__rec *end) {
-    if (r->phase == 1) { /* an address, named by the symbolizer if it is a global */
-        sqlite3_bind_int64(im->raw_place, 1, (sqlite3_int64)r->obj);
-        sqlite3_bind_int64(im->raw_place, 2, (sqlite3_int64)r->a);
-        return step(im, im->raw_place);
-    }
+    if (r->phase == 1) /* a place, read with the sites */
+        return 0;
     uint32_t n = r->u32;
     const char *p = payload(r, end, &n);
     object_row *o = find_object(im, r->obj);
@@ -604,6 +642,8 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
         return fail(im, "unknown event kind %u at sequence %llu", (unsigned)r->kind,
                     (unsigned long long)r->clock);
     long long site = id_map_get(&im->sites, r->site);
+    if (site > 0 && (size_t)site < im->nsite_bits)
+        im->site_bits[site] |= im->kind_bits[r->kind];
     bool has_m, has_r, has_v;
     uint64_t m = 0, res = 0, v = 0;
     event_fields(r, &has_m, &m, &has_r, &res, &has_v, &v);
@@ -686,30 +726,15 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
 /* Events are gathered first, then numbered in (clock, task, id) order: see
  * record.h for why that order is faithful. */
 static int collect(importer *im, const knot__rec *r) {
-    im->ev = knot_xgrow(im->ev, &im->capev, im->nev + 1, sizeof *im->ev);
-    im->ev[im->nev++] = r;
+    im->order[im->nev++] = (order_key){r->clock, r->u32, (uint32_t)(r - im->recs)};
     return 0;
 }
 
-static int by_order(const void *pa, const void *pb) {
-    const knot__rec *a = *(const knot__rec *const *)pa, *b = *(const knot__rec *const *)pb;
-    if (a->clock != b->clock)
-        return a->clock < b->clock ? -1 : 1;
-    if (a->u32 != b->u32)
-        return a->u32 < b->u32 ? -1 : 1;
-    return a->id < b->id ? -1 : a->id > b->id;
-}
-
-/* Sort the events by (clock, task, id) as by_order does, by radix: a
- * byte of the clock or the task at a time, on keys that hold both, so that
- * millions of events are not compared through pointers to records spread
- * over the journal. Equal (clock, task) pairs, which a task's rising clock
- * rules out but a damaged journal may hold, are put in id order after. */
-typedef struct order_key {
-    uint64_t clock;
-    uint32_t task, ix;
-} order_key;
-
+/* Sort the events by (clock, task, id), by radix: a byte of the clock or
+ * the task at a time, on keys that hold both, so that millions of events
+ * are not compared through pointers to records spread over the journal.
+ * Equal (clock, task) pairs, which a task's rising clock rules out but a
+ * damaged journal may hold, are put in id order after. */
 static unsigned key_byte(const order_key *k, unsigned pass, unsigned task_bytes) {
     return pass < task_bytes ? (k->task >> (8 * pass)) & 0xff
                              : (unsigned)(k->clock >> (8 * (pass - task_bytes))) & 0xff;
@@ -723,17 +748,11 @@ static unsigned bytes_of(uint64_t max) {
 }
 
 static void sort_events(importer *im) {
-    size_t n = im->nev;
-    if (n > UINT32_MAX) {
-        qsort(im->ev, n, sizeof *im->ev, by_order);
-        return;
-    }
-    order_key *k = knot_xmalloc(n * sizeof *k), *tmp = knot_xmalloc(n * sizeof *tmp);
-    const knot__rec **ev = knot_xmalloc(n * sizeof *ev);
+    size_t n = im->nev, tmp_bytes = n * sizeof(order_key);
+    order_key *k = im->order, *tmp = knot_import_reserve(tmp_bytes);
     uint64_t max_clock = 0;
     uint32_t max_task = 0;
     for (size_t i = 0; i < n; i++) {
-        k[i] = (order_key){im->ev[i]->clock, im->ev[i]->u32, (uint32_t)i};
         max_clock |= k[i].clock;
         max_task |= k[i].task;
     }
@@ -750,18 +769,20 @@ static void sort_events(importer *im) {
         k = tmp;
         tmp = t;
     }
-    for (size_t i = 0; i < n; i++)
-        ev[i] = im->ev[k[i].ix];
-    for (size_t i = 0, j; i < n; i = j) { /* the rare equal runs */
+    if (k != im->order)
+        memcpy(im->order, k, tmp_bytes);
+    knot_import_release(k == im->order ? tmp : k, tmp_bytes);
+    k = im->order;
+    for (size_t i = 0, j; i < n; i = j) { /* the rare equal runs, by insertion */
         for (j = i + 1; j < n && k[j].clock == k[i].clock && k[j].task == k[i].task; j++)
             ;
-        if (j - i > 1)
-            qsort(ev + i, j - i, sizeof *ev, by_order);
+        for (size_t a = i + 1; a < j; a++)
+            for (size_t b = a; b > i && im->recs[k[b - 1].ix].id > im->recs[k[b].ix].id; b--) {
+                order_key t = k[b];
+                k[b] = k[b - 1];
+                k[b - 1] = t;
+            }
     }
-    free(k);
-    free(tmp);
-    free(im->ev);
-    im->ev = ev;
 }
 
 static int import_events(importer *im) {
@@ -770,9 +791,13 @@ static int import_events(importer *im) {
     if (im->ticks)
         clocks_ready(im);
     sort_events(im);
-    number_events(&im->numbers, im->ev, im->nev);
+    im->nsite_bits = im->sites.len + 1; /* ids 1..len */
+    im->site_bits = knot_xcalloc(im->nsite_bits, 1);
+    for (unsigned k = 0; k < KNOT_TRACE_KINDS; k++)
+        im->kind_bits[k] = kind_name(k) ? (uint8_t)knot_chain_kind_bits(kind_name(k)) : 0;
+    number_events(&im->numbers, im->recs, im->order, im->nev);
     for (size_t i = 0; i < im->nev; i++)
-        if (import_event(im, im->ev[i], (long long)i + 1))
+        if (import_event(im, &im->recs[im->order[i].ix], (long long)i + 1))
             return -1;
     /* The numbers the events' references were mapped to are SQLite's. */
     if (sqlite3_last_insert_rowid(im->db) != (sqlite3_int64)im->nev)
@@ -781,36 +806,49 @@ static int import_events(importer *im) {
     return 0;
 }
 
-/* One pass over every committed record; which = the types to take. */
-static int scan(importer *im, const knot__rec *recs, size_t n, int which) {
+static void put_later(later *l, size_t ix) {
+    l->ix = knot_xgrow(l->ix, &l->cap, l->n + 1, sizeof *l->ix);
+    l->ix[l->n++] = ix;
+}
+
+/* The one pass over every committed record: sites, places and clocks read,
+ * events collected, chains and names put aside. (A pass over the records of
+ * a large journal costs tens of ms; there were four.) */
+static int scan(importer *im, const knot__rec *recs, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const knot__rec *r = &recs[i];
         uint8_t type = atomic_load_explicit(&r->type, memory_order_relaxed);
         if (type == KNOT__REC_EMPTY)
             continue;
-        uint32_t extra = 0;
-        if (type == KNOT__REC_SITE || type == KNOT__REC_NAME || type == KNOT__REC_CHAIN)
-            extra = (r->u32 + (uint32_t)sizeof *r - 1) / (uint32_t)sizeof *r;
+        if (type > im->last_type)
+            return fail(im, "corrupt journal: unknown record type %u at record %zu", type, i);
         int rc = 0;
-        if (type == which) {
-            if (type == KNOT__REC_SITE)
-                rc = import_site(im, r, recs + n);
-            else if (type == KNOT__REC_NAME)
-                rc = import_name(im, r, recs + n);
-            else if (type == KNOT__REC_CHAIN)
-                rc = import_chain(im, r, recs + n);
-            else if (type == KNOT__REC_EVENT)
-                rc = collect(im, r);
-        } else if (type == KNOT__REC_CLOCK && which == KNOT__REC_EVENT && type <= im->last_type) {
-            if (im->ticks)
-                rc = add_clock(im, r->a, r->b);
-        } else if (type > im->last_type) {
-            rc = fail(im, "corrupt journal: unknown record type %u at record %zu", type, i);
+        if (type == KNOT__REC_EVENT) {
+            rc = collect(im, r);
+        } else if (type == KNOT__REC_SITE) {
+            rc = import_site(im, r, recs + n);
+        } else if (type == KNOT__REC_NAME) {
+            rc = import_place(im, r);
+            put_later(&im->names, i);
+        } else if (type == KNOT__REC_CHAIN) {
+            put_later(&im->chains, i);
+        } else if (type == KNOT__REC_CLOCK && im->ticks) {
+            rc = add_clock(im, r->a, r->b);
         }
         if (rc)
             return rc;
-        i += extra;
+        if (type == KNOT__REC_SITE || type == KNOT__REC_NAME || type == KNOT__REC_CHAIN)
+            i += (r->u32 + (uint32_t)sizeof *r - 1) / (uint32_t)sizeof *r;
     }
+    return 0;
+}
+
+/* The records put aside of one kind, read by import. */
+static int read_later(importer *im, const later *l, const knot__rec *recs, size_t n,
+                      int (*import)(importer *, const knot__rec *, const knot__rec *)) {
+    for (size_t k = 0; k < l->n; k++)
+        if (import(im, &recs[l->ix[k]], recs + n))
+            return -1;
     return 0;
 }
 
@@ -836,9 +874,12 @@ static int create(importer *im, const char *path) {
     /* Nobody reads the file until it is renamed into place, and a crash
      * leaves the journal to import again: no rollback journal, no syncs, no
      * file locks taken and dropped, sorts in memory. A bigger page cache than
-     * 16 MiB bought nothing measurable and costs its pages' first touches. */
+     * 16 MiB bought nothing measurable and costs its pages' first touches.
+     * Pages of 32 KiB, not 4: the rows are appended, and each page filled
+     * costs SQLite a balance of the tree and a write whatever its size. */
     char pragmas[512];
     snprintf(pragmas, sizeof pragmas,
+             "PRAGMA page_size=32768;"
              "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
              "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY; PRAGMA user_version=%d;"
              "PRAGMA application_id=%d; BEGIN;",
@@ -960,8 +1001,9 @@ static int finish(importer *im, const knot__journal_header *h) {
         }
     }
     sqlite3_finalize(st);
-    knot_symbolize_sites(im->db);
-    if (knot_choose_chain_frames(im->db, im->err, im->errsize))
+    knot_symbolize_finish(im->symbolizer, im->db);
+    im->symbolizer = NULL;
+    if (knot_choose_chain_frames(im->db, im->site_bits, im->nsite_bits, im->err, im->errsize))
         return -1;
     /* The indexes last, each built from the rows in place. */
     if (sqlite3_exec(im->db, KNOT_TRACE_INDEXES_SQL "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
@@ -970,6 +1012,8 @@ static int finish(importer *im, const knot__journal_header *h) {
 }
 
 static void close_importer(importer *im) {
+    if (im->symbolizer)
+        knot_symbolize_finish(im->symbolizer, NULL);
     sqlite3_finalize(im->site);
     sqlite3_finalize(im->raw_site);
     sqlite3_finalize(im->batch);
@@ -985,8 +1029,11 @@ static void close_importer(importer *im) {
     id_map_free(&im->timers);
     free(im->tasks);
     free(im->objects);
-    free(im->ev);
+    knot_import_release(im->order, im->nrecs * sizeof *im->order);
     free(im->clk);
+    free(im->site_bits);
+    free(im->chains.ix);
+    free(im->names.ix);
 }
 
 static int check_header(importer *im, const char *path, const void *map, size_t size) {
@@ -1040,10 +1087,20 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
         recs = expanded.recs;
         n = expanded.n;
     }
-    int rc = create(&im, db_path) || scan(&im, recs, n, KNOT__REC_SITE) ||
-                     scan(&im, recs, n, KNOT__REC_CHAIN) || scan(&im, recs, n, KNOT__REC_EVENT) ||
-                     import_events(&im) || scan(&im, recs, n, KNOT__REC_NAME) ||
-                     finish(&im, journal)
+    /* Each event's key names its record in 32 bits. */
+    if (n > UINT32_MAX) {
+        knot_journal_records_free(&expanded);
+        close_importer(&im);
+        return fail(&im, "%s: %zu records are more than one import takes (%u)", name, n,
+                    UINT32_MAX);
+    }
+    im.recs = recs;
+    im.nrecs = n;
+    im.order = knot_import_reserve(n * sizeof *im.order);
+    int rc = create(&im, db_path) || scan(&im, recs, n) ||
+                     !(im.symbolizer = knot_symbolize_start(im.db)) ||
+                     read_later(&im, &im.chains, recs, n, import_chain) || import_events(&im) ||
+                     read_later(&im, &im.names, recs, n, import_name) || finish(&im, journal)
                  ? -1
                  : 0;
     close_importer(&im);

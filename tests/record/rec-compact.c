@@ -5,6 +5,7 @@
  * events recorded from a signal handler in the middle of another's), then
  * reads its own journal with the importer's chunk reader and requires every
  * field of every event back. Run with KNOT_TRACE set. Exit 0 when all match. */
+#include "../xorshift.h"
 #include "internal.h"
 #include "journal-chunks.h"
 #include "record.h"
@@ -35,12 +36,7 @@ static expected want[EVENTS + IN_SIGNAL];
 static volatile sig_atomic_t in_signal;
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
-static uint64_t next_random(void) {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static uint64_t next_random(void) { return xorshift(&rng); }
 
 /* Values of the shapes the recorder meets, and some it should never. */
 static uint64_t awkward(uint64_t r, const knot__task *t) {

@@ -4,6 +4,7 @@
  * values on a channel in sending order), and that the run ends. Also built
  * against the ThreadSanitizer runtime (tsan.stress). */
 #include "../harness.h"
+#include "../xorshift.h"
 
 #include <knot/knot.h>
 #include <stdatomic.h>
@@ -15,14 +16,6 @@ enum {
     NCONS = 24,     /* consumer tasks */
     PER_PROD = 2000 /* values each producer sends */
 };
-
-static uint64_t xorshift(uint64_t *s) {
-    uint64_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *s = x;
-}
 
 /* A value names its producer, its channel and its sequence number. */
 typedef struct msg {
