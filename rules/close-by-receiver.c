@@ -4,20 +4,11 @@
  * send panic with "send on closed channel". A function it hands the channel
  * to, in any file, counts by its summary: drain(ch) receives, finish(ch)
  * closes, produce(ch) sends. */
+#include "findings-rules.h"
 #include "lint-rules.h"
-#include "rules.h"
 
 #include <stdio.h>
 #include <string.h>
-
-const knot_rule knot_rule_close_by_receiver = {
-    .id = "close-by-receiver",
-    .kind = KNOT_RULE_STATIC,
-    .severity = KNOT_WARNING,
-    .summary = "a function closes a channel it only receives from",
-    .fix = "let the sender close its channel; to stop senders early, close a separate done channel "
-           "they select on",
-};
 
 /* What op does with the channel, as KNOT_LINT_USE_* flags: a call it is
  * handed to, by that function's summary (*via; a spawn counts as lost). */

@@ -5,15 +5,6 @@
 #include "panic-kinds.h"
 #include "replay.h"
 
-const knot_rule knot_rule_close_of_closed = {
-    .id = "close-of-closed",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_ERROR,
-    .summary = "a second close of a channel",
-    .fix = "close each channel in one place, once: funnel every trigger through a close-once "
-           "helper (a flag under a mutex)",
-};
-
 static void *start(const knot_replay *r, knot_findings *out) {
     (void)r;
     return out;

@@ -3,14 +3,6 @@
 #include "panic-kinds.h"
 #include "replay.h"
 
-const knot_rule knot_rule_close_of_nil = {
-    .id = "close-of-nil",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_ERROR,
-    .summary = "close of a nil channel",
-    .fix = "close only a channel that was made, and check a pointer that may be NULL",
-};
-
 static void *start(const knot_replay *r, knot_findings *out) {
     (void)r;
     return out;

@@ -8,15 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-const knot_rule knot_rule_deadlock = {
-    .id = "deadlock",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_ERROR,
-    .summary = "a cycle of tasks waiting on each other, or every task asleep",
-    .fix = "break the cycle: take nested locks in one global order, never send, join or wait while "
-           "holding a lock, and close, send or call Done on every path a waiter counts on",
-};
-
 /* What a blocked task waits on: an object, or the task it joins. */
 static void describe_wait(const knot_replay *r, const knot_task_info *ti, char *out, size_t size) {
     if (ti->last.kind == KNOT_EV_THREAD_JOIN)

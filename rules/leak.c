@@ -24,16 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const knot_rule knot_rule_leak = {
-    .id = "leak",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_WARNING,
-    .summary = "a task blocked forever when the program ended",
-    .fix = "give every blocked send a receiver (or the channel room for every sender), close what "
-           "receivers range over, and let tasks that may outlive their reader select on a done "
-           "channel",
-};
-
 /* The channels of each task's latest select with a timer among its cases. */
 typedef struct cases {
     long long *v;

@@ -14,15 +14,6 @@
 
 #include <stdlib.h>
 
-const knot_rule knot_rule_lock_misuse = {
-    .id = "lock-misuse",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_WARNING,
-    .summary = "a pthread lock or condition variable used against its contract",
-    .fix = "unlock in the function that locked, on every path and in the same thread; wait on a "
-           "condition variable with its one mutex held; destroy a lock after its last user",
-};
-
 #define EDEADLK_ 35 /* Linux errno values, as traces record them */
 #define EBUSY_   16
 

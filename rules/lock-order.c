@@ -20,25 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const knot_rule knot_rule_lock_order = {
-    .id = "lock-order",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_WARNING,
-    .summary = "locks taken in inconsistent orders by concurrent tasks: a potential deadlock",
-    .fix = "take these locks in one order everywhere (by rank, or by address when only known at "
-           "run time), or take the out-of-order one with a trylock and back off",
-};
-
-const knot_rule knot_rule_lock_order_latent = {
-    .id = "lock-order-latent",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_NOTE,
-    .summary = "a lock-order cycle this run's ordering prevented: the paths deadlock if they ever "
-               "run at once",
-    .fix = "as for lock-order: one order for nested locks, a trylock and back-off, or a gate lock "
-           "around both paths",
-};
-
 #define MAX_GATES     4 /* other locks remembered as held across an edge */
 #define MAX_INSTANCES 8 /* (task, gates) samples kept per edge */
 #define MAX_CYCLE     6 /* longest cycle searched */

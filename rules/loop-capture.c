@@ -4,20 +4,11 @@
  * moved on: gopl's loop-variable capture, which C makes worse because the
  * object may no longer exist at all. knot_go_copy is the fix, and exempt.
  * Spawn wrappers count as spawns, from whichever file defines them. */
+#include "findings-rules.h"
 #include "lint-rules.h"
-#include "rules.h"
 
 #include <stdio.h>
 #include <string.h>
-
-const knot_rule knot_rule_loop_capture = {
-    .id = "loop-capture",
-    .kind = KNOT_RULE_STATIC,
-    .severity = KNOT_WARNING,
-    .summary = "a task spawned in a loop gets the address of the loop variable or of a "
-               "per-iteration object",
-    .fix = "give each task its own copy (knot_go_copy), or an argument that outlives the iteration",
-};
 
 /* Which argument of a call becomes a task's argument (directly or through
  * spawn wrappers, wherever they are defined), or -1; knot_go_copy copies

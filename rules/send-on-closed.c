@@ -18,15 +18,6 @@
 
 #include <stdlib.h>
 
-const knot_rule knot_rule_send_on_closed = {
-    .id = "send-on-closed",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_ERROR,
-    .summary = "a send on a closed channel, or a send not ordered with the close",
-    .fix = "order every send before the close: let the one sender close, or close after a wait "
-           "group every sender's Done releases",
-};
-
 /* The last send of each task on one channel: if that one is ordered before
  * the close, the task's earlier sends are too (program order). */
 typedef struct last_send {

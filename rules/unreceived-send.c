@@ -12,22 +12,14 @@
  * drain(ch), in any file) counts by its summary: it sends, receives or
  * closes. One that goes anywhere else, or that the function closes, is
  * left alone. When a count is not known, the rule stays silent. */
+#include "findings-rules.h"
 #include "lint-rules.h"
-#include "rules.h"
 #include "xalloc.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const knot_rule knot_rule_unreceived_send = {
-    .id = "unreceived-send",
-    .kind = KNOT_RULE_STATIC,
-    .severity = KNOT_WARNING,
-    .summary = "sends on a channel can outnumber the receives that will ever happen",
-    .fix = "give the channel room for every sender, or keep receiving until every sender is done",
-};
 
 /* A send that can block: in a task (func) or in the maker itself. */
 typedef struct sender {

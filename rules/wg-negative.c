@@ -8,15 +8,6 @@
 
 #include <stdlib.h>
 
-const knot_rule knot_rule_wg_negative = {
-    .id = "wg-negative",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_ERROR,
-    .summary = "a wait group's counter goes negative, or can in another schedule",
-    .fix = "call Add before spawning the task that calls Done, once per task, and undo it if the "
-           "spawn fails",
-};
-
 /* One task's adds to one wait group, in program order, with the running
  * sum: the adds of that task ordered before a point are a prefix. */
 typedef struct add {

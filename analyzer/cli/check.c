@@ -1,9 +1,9 @@
 /* The dynamic pipeline and the options `knot check` and `knot run` share. */
 #include "check.h"
+#include "findings-rules.h"
 #include "outfile.h"
 #include "output.h"
 #include "replay.h"
-#include "rules.h"
 #include "trace-open.h"
 #include "xalloc.h"
 

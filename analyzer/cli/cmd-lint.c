@@ -7,10 +7,10 @@
  * libclang index per thread. The rules run once every unit is parsed, so
  * that a spawn wrapper defined in one file is known at its calls in all. */
 #include "commands.h"
+#include "findings-rules.h"
 #include "lint-summary.h"
 #include "lint.h"
 #include "output.h"
-#include "rules.h"
 #include "xalloc.h"
 
 #include <clang-c/CXCompilationDatabase.h>

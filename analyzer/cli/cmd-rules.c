@@ -1,6 +1,6 @@
 /* knot rules: every rule with its kind, usual severity and summary. */
 #include "commands.h"
-#include "rules.h"
+#include "findings-rules.h"
 
 #include <stdio.h>
 

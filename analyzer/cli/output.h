@@ -4,9 +4,9 @@
 #ifndef KNOT_OUTPUT_H
 #define KNOT_OUTPUT_H
 
+#include "findings-rules.h"
 #include "findings.h"
 #include "outfile.h"
-#include "rules.h"
 
 #include <stddef.h>
 #include <stdio.h>

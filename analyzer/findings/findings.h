@@ -38,7 +38,7 @@ typedef struct knot_finding_task {
 } knot_finding_task;
 
 typedef struct knot_finding {
-    const char *rule; /* a rule id from rules.h (static string) */
+    const char *rule; /* a rule id from rules.def (static string) */
     enum knot_severity severity;
     bool predicted; /* false: it happened in this run; true: another schedule */
     char *message;

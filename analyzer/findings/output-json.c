@@ -1,8 +1,8 @@
 /* JSON: {"version": 1, "findings": [...]}, built with jansson so escaping
  * and number formatting are a library's job, not ours. */
 #include "output-json.h"
+#include "findings-rules.h"
 #include "findings.h"
-#include "rules.h"
 
 #include <jansson.h>
 

@@ -2,9 +2,9 @@
  * list (every rule knot has, so ruleIndex is stable), one result per finding.
  * Paths under the current directory are written relative to %SRCROOT% (what
  * GitHub code scanning maps to the repository); others as file:// URIs. */
+#include "findings-rules.h"
 #include "findings.h"
 #include "output-json.h"
-#include "rules.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -2,8 +2,8 @@
  * for each related site, each place its tasks were spawned, what predicted
  * means (when it is), and how to fix it. Colour only when asked (the
  * CLI asks when stdout is a terminal and NO_COLOR is unset). */
+#include "findings-rules.h"
 #include "findings.h"
-#include "rules.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,7 @@
 
 typedef void (*knot_lint_check)(const knot_lint_tu *tu, knot_findings *out);
 
-#define KNOT_STATIC_RULE(name) \
+#define KNOT_STATIC_RULE(name, ...) \
     void knot_lint_check_##name(const knot_lint_tu *tu, knot_findings *out);
 #include "rules.def"
 

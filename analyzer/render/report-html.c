@@ -6,8 +6,8 @@
  * happens-before diagram around it for the rest. How the run ended heads it. No script, no external
  * fetch; everything that comes from the trace or a source file is escaped. */
 #include "report-html.h"
+#include "findings-rules.h"
 #include "graph.h"
-#include "rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>

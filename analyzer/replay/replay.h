@@ -10,8 +10,8 @@
 #define KNOT_REPLAY_H
 
 #include "event-kinds.h"
+#include "findings-rules.h"
 #include "findings.h"
-#include "rules.h"
 #include "vclock.h"
 
 #include <sqlite3.h>
