@@ -4,19 +4,20 @@
 #include "lint-rules.h"
 #include "replay.h"
 
-#define KNOT_DYNAMIC_RULE(name, ...) extern const knot_dynamic_check knot_check_##name;
+#define KNOT_DYNAMIC_RULE(name, ...) extern const knot__dynamic_check knot__check_##name;
 #include "rules.def"
 
-const knot_dynamic_check *const knot_dynamic_checks[] = {
-#define KNOT_DYNAMIC_RULE(name, ...) &knot_check_##name,
-#include "rules.def"
-};
-
-const size_t knot_dynamic_checks_count = sizeof knot_dynamic_checks / sizeof knot_dynamic_checks[0];
-
-const knot_lint_check knot_lint_checks[] = {
-#define KNOT_STATIC_RULE(name, ...) knot_lint_check_##name,
+const knot__dynamic_check *const knot__dynamic_checks[] = {
+#define KNOT_DYNAMIC_RULE(name, ...) &knot__check_##name,
 #include "rules.def"
 };
 
-const size_t knot_lint_checks_count = sizeof knot_lint_checks / sizeof knot_lint_checks[0];
+const size_t knot__dynamic_checks_count =
+    sizeof knot__dynamic_checks / sizeof knot__dynamic_checks[0];
+
+const knot__lint_check knot__lint_checks[] = {
+#define KNOT_STATIC_RULE(name, ...) knot__lint_check_##name,
+#include "rules.def"
+};
+
+const size_t knot__lint_checks_count = sizeof knot__lint_checks / sizeof knot__lint_checks[0];

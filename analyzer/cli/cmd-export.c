@@ -41,10 +41,10 @@ static int parse(int argc, char **argv, const char **trace, const char **output)
     return 0;
 }
 
-int knot_cmd_export(int argc, char **argv) {
+int knot__cmd_export(int argc, char **argv) {
     const char *trace = NULL, *output = NULL;
     int rc = parse(argc, argv, &trace, &output);
     /* The findings become instants on the timeline. */
     return rc ? rc
-              : knot_check_write(trace, output, KNOT_OUT_TIMELINE, "export", knot_export_chrome);
+              : knot__check_write(trace, output, KNOT_OUT_TIMELINE, "export", knot__export_chrome);
 }

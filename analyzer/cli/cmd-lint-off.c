@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-int knot_cmd_lint(int argc, char **argv) {
+int knot__cmd_lint(int argc, char **argv) {
     (void)argc;
     (void)argv;
     fputs("knot: lint: this knot was built without libclang (KNOT_BUILD_LINT=OFF); "

@@ -8,25 +8,25 @@
 #include <stdbool.h>
 #include <string.h>
 
-int knot_output_option(const char *cmd, const char *opt, const char *value,
-                       enum knot_rule_kind rules, int *format, int *fail_on, const char ***rule_ids,
-                       size_t *nrules) {
+int knot__output_option(const char *cmd, const char *opt, const char *value,
+                        enum knot__rule_kind rules, int *format, int *fail_on,
+                        const char ***rule_ids, size_t *nrules) {
     if (!strcmp(opt, "--format")) {
-        int f = knot_format_parse(value);
+        int f = knot__format_parse(value);
         if (f < 0) {
             fprintf(stderr, "knot: %s: bad --format '%s' (text, json or sarif)\n", cmd, value);
             return -1;
         }
         *format = f;
     } else if (!strcmp(opt, "--fail-on")) {
-        int s = knot_severity_parse(value);
+        int s = knot__severity_parse(value);
         if (s < 0) {
             fprintf(stderr, "knot: %s: bad --fail-on '%s' (note, warning or error)\n", cmd, value);
             return -1;
         }
         *fail_on = s;
     } else if (!strcmp(opt, "--rule")) {
-        const knot_rule *rule = knot_rule_find(value);
+        const knot__rule *rule = knot__rule_find(value);
         if (!rule) {
             fprintf(stderr, "knot: %s: unknown rule '%s' (knot rules lists them)\n", cmd, value);
             return -1;
@@ -38,7 +38,7 @@ int knot_output_option(const char *cmd, const char *opt, const char *value,
                                               : "knot lint finds it in the source");
             return -1;
         }
-        *rule_ids = knot_xrealloc(*rule_ids, (*nrules + 1) * sizeof **rule_ids);
+        *rule_ids = knot__xrealloc(*rule_ids, (*nrules + 1) * sizeof **rule_ids);
         (*rule_ids)[(*nrules)++] = value;
     } else {
         return 0;
@@ -46,35 +46,35 @@ int knot_output_option(const char *cmd, const char *opt, const char *value,
     return 1;
 }
 
-enum knot_out_kind knot_output_kind(enum knot_format format) {
+enum knot__out_kind knot__output_kind(enum knot__format format) {
     return format == KNOT_FORMAT_JSON    ? KNOT_OUT_JSON
            : format == KNOT_FORMAT_SARIF ? KNOT_OUT_SARIF
                                          : KNOT_OUT_TEXT;
 }
 
-int knot_output_ok(const knot_output *o) {
+int knot__output_ok(const knot__output *o) {
     char err[PATH_MAX + 128];
-    if (!o->path || knot_outfile_check(o->path, knot_output_kind(o->format), o->inputs, o->ninputs,
-                                       err, sizeof err) == 0)
+    if (!o->path || knot__outfile_check(o->path, knot__output_kind(o->format), o->inputs,
+                                        o->ninputs, err, sizeof err) == 0)
         return 0;
     fprintf(stderr, "knot: %s\n", err);
     return 2;
 }
 
-int knot_output_findings(const knot_findings *fs, const knot_output *o) {
+int knot__output_findings(const knot__findings *fs, const knot__output *o) {
     char err[PATH_MAX + 1024];
     FILE *out = o->std;
-    knot_outfile file;
+    knot__outfile file;
     if (o->path) {
-        if (knot_outfile_open(&file, o->path, knot_output_kind(o->format), o->inputs, o->ninputs,
-                              err, sizeof err) != 0) {
+        if (knot__outfile_open(&file, o->path, knot__output_kind(o->format), o->inputs, o->ninputs,
+                               err, sizeof err) != 0) {
             fprintf(stderr, "knot: %s\n", err);
             return 2;
         }
         out = file.f;
     }
-    bool color = out == o->std && knot_findings_color(o->std);
-    int rc = knot_findings_write(fs, o->format, out, color);
+    bool color = out == o->std && knot__findings_color(o->std);
+    int rc = knot__findings_write(fs, o->format, out, color);
     if (out == o->std) {
         /* A write error shows only once the stream is flushed. */
         if (fflush(o->std) != 0)
@@ -83,9 +83,9 @@ int knot_output_findings(const knot_findings *fs, const knot_output *o) {
             snprintf(err, sizeof err, "cannot write the findings: %s", strerror(errno));
     } else if (rc != 0) {
         snprintf(err, sizeof err, "cannot write %s: %s", o->path, strerror(errno));
-        knot_outfile_abort(&file);
+        knot__outfile_abort(&file);
     } else {
-        rc = knot_outfile_commit(&file, err, sizeof err);
+        rc = knot__outfile_commit(&file, err, sizeof err);
     }
     if (rc != 0) {
         fprintf(stderr, "knot: %s\n", err);
@@ -93,5 +93,5 @@ int knot_output_findings(const knot_findings *fs, const knot_output *o) {
     }
     if (o->subject && o->format == KNOT_FORMAT_TEXT && fs->n == 0 && out == o->std)
         fprintf(stderr, "knot: %s: no findings\n", o->subject);
-    return knot_findings_max_severity(fs) >= (int)o->fail_on ? 1 : 0;
+    return knot__findings_max_severity(fs) >= (int)o->fail_on ? 1 : 0;
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #define KNOT_RULE_ROW(name, kind_, id_, severity_, summary_, fix_) \
-    const knot_rule knot_rule_##name = {                           \
+    const knot__rule knot__rule_##name = {                         \
         .id = id_,                                                 \
         .kind = kind_,                                             \
         .severity = severity_,                                     \
@@ -18,24 +18,24 @@
 #define KNOT_MORE_RULE(name, ...)    KNOT_RULE_ROW(name, KNOT_RULE_DYNAMIC, __VA_ARGS__)
 #include "rules.def"
 
-const knot_rule *const knot_rules[] = {
-#define KNOT_DYNAMIC_RULE(name, ...) &knot_rule_##name,
-#define KNOT_STATIC_RULE(name, ...)  &knot_rule_##name,
-#define KNOT_MORE_RULE(name, ...)    &knot_rule_##name,
+const knot__rule *const knot__rules[] = {
+#define KNOT_DYNAMIC_RULE(name, ...) &knot__rule_##name,
+#define KNOT_STATIC_RULE(name, ...)  &knot__rule_##name,
+#define KNOT_MORE_RULE(name, ...)    &knot__rule_##name,
 #include "rules.def"
 };
 
-const size_t knot_rules_count = sizeof knot_rules / sizeof knot_rules[0];
+const size_t knot__rules_count = sizeof knot__rules / sizeof knot__rules[0];
 
-const knot_rule *knot_rule_find(const char *id) {
-    for (size_t i = 0; i < knot_rules_count; i++)
-        if (strcmp(knot_rules[i]->id, id) == 0)
-            return knot_rules[i];
+const knot__rule *knot__rule_find(const char *id) {
+    for (size_t i = 0; i < knot__rules_count; i++)
+        if (strcmp(knot__rules[i]->id, id) == 0)
+            return knot__rules[i];
     return NULL;
 }
 
-const char *knot_rule_fix(const char *id) {
-    const knot_rule *rule = knot_rule_find(id);
+const char *knot__rule_fix(const char *id) {
+    const knot__rule *rule = knot__rule_find(id);
     return rule ? rule->fix : NULL;
 }
 
@@ -43,6 +43,6 @@ const char *knot_rule_fix(const char *id) {
 #define KNOT_RULE_DOCS "docs/rules"
 #endif
 
-void knot_rule_page(const char *id, char *out, size_t size) {
+void knot__rule_page(const char *id, char *out, size_t size) {
     snprintf(out, size, "%s/%s.md", KNOT_RULE_DOCS, id);
 }

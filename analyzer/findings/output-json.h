@@ -6,9 +6,9 @@
 
 #include <jansson.h>
 
-json_t *knot_json_loc(const knot_loc *loc);
-json_t *knot_json_task(const knot_finding_task *t);
+json_t *knot__json_loc(const knot__loc *loc);
+json_t *knot__json_task(const knot__finding_task *t);
 /* Write doc (and release it); 0 or -1 on a write error. */
-int knot_json_dump(json_t *doc, FILE *out);
+int knot__json_dump(json_t *doc, FILE *out);
 
 #endif

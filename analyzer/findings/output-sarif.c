@@ -61,7 +61,7 @@ static json_t *artifact(const char *file) {
     return a;
 }
 
-static json_t *location(const knot_loc *loc, const char *message, int id) {
+static json_t *location(const knot__loc *loc, const char *message, int id) {
     json_t *l = json_object();
     if (id >= 0)
         json_object_set_new(l, "id", json_integer(id));
@@ -94,22 +94,22 @@ static json_t *location(const knot_loc *loc, const char *message, int id) {
     return l;
 }
 
-static const char *level(enum knot_severity s) {
+static const char *level(enum knot__severity s) {
     return s == KNOT_ERROR ? "error" : s == KNOT_WARNING ? "warning" : "note";
 }
 
 static json_t *rule_list(void) {
     json_t *rules = json_array();
-    for (size_t i = 0; i < knot_rules_count; i++) {
-        const knot_rule *r = knot_rules[i];
+    for (size_t i = 0; i < knot__rules_count; i++) {
+        const knot__rule *r = knot__rules[i];
         json_t *o = json_object();
         json_object_set_new(o, "id", json_string(r->id));
         json_object_set_new(o, "shortDescription", json_pack("{s:s}", "text", r->summary));
         /* How to fix it and where its page is, as code-scanning services
          * show a rule's help beside each result. */
         char page[512], help[2048];
-        knot_rule_page(r->id, page, sizeof page);
-        const char *fix = knot_rule_fix(r->id);
+        knot__rule_page(r->id, page, sizeof page);
+        const char *fix = knot__rule_fix(r->id);
         size_t n = fix ? strlen(fix) : 0;
         snprintf(help, sizeof help, "%s%sSee %s.", fix ? fix : "",
                  !fix                     ? ""
@@ -127,11 +127,11 @@ static json_t *rule_list(void) {
     return rules;
 }
 
-static json_t *result(const knot_finding *f) {
+static json_t *result(const knot__finding *f) {
     json_t *res = json_object();
     json_object_set_new(res, "ruleId", json_string(f->rule));
-    for (size_t i = 0; i < knot_rules_count; i++)
-        if (strcmp(knot_rules[i]->id, f->rule) == 0)
+    for (size_t i = 0; i < knot__rules_count; i++)
+        if (strcmp(knot__rules[i]->id, f->rule) == 0)
             json_object_set_new(res, "ruleIndex", json_integer((json_int_t)i));
     json_object_set_new(res, "level", json_string(level(f->severity)));
     json_object_set_new(res, "message", json_pack("{s:s}", "text", f->message));
@@ -144,13 +144,13 @@ static json_t *result(const knot_finding *f) {
     }
     json_t *tasks = json_array();
     for (size_t i = 0; i < f->ntasks; i++)
-        json_array_append_new(tasks, knot_json_task(&f->tasks[i]));
+        json_array_append_new(tasks, knot__json_task(&f->tasks[i]));
     json_object_set_new(res, "properties",
                         json_pack("{s:b,s:o}", "predicted", f->predicted, "tasks", tasks));
     return res;
 }
 
-int knot_findings_write_sarif(const knot_findings *fs, FILE *out) {
+int knot__findings_write_sarif(const knot__findings *fs, FILE *out) {
     json_t *driver = json_object();
     json_object_set_new(driver, "name", json_string("knot"));
     json_object_set_new(driver, "version", json_string(KNOT_VERSION_STRING));
@@ -178,13 +178,13 @@ int knot_findings_write_sarif(const knot_findings *fs, FILE *out) {
         if (fs->end.how == KNOT_END_EXIT) {
             json_object_set_new(inv, "exitCode", json_integer(fs->end.value));
         } else {
-            const char *name = knot_signal_name(fs->end.value);
+            const char *name = knot__signal_name(fs->end.value);
             json_object_set_new(inv, "exitSignalNumber", json_integer(fs->end.value));
             if (name)
                 json_object_set_new(inv, "exitSignalName", json_string(name));
         }
         char how[128];
-        knot_run_end_describe(&fs->end, how, sizeof how);
+        knot__run_end_describe(&fs->end, how, sizeof how);
         json_object_set_new(inv, "exitCodeDescription", json_string(how));
         json_object_set_new(run, "invocations", json_pack("[o]", inv));
     }
@@ -194,5 +194,5 @@ int knot_findings_write_sarif(const knot_findings *fs, FILE *out) {
                         json_string("https://json.schemastore.org/sarif-2.1.0.json"));
     json_object_set_new(doc, "version", json_string("2.1.0"));
     json_object_set_new(doc, "runs", json_pack("[o]", run));
-    return knot_json_dump(doc, out);
+    return knot__json_dump(doc, out);
 }

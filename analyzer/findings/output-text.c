@@ -15,7 +15,7 @@ typedef struct palette {
 static const palette plain = {"", {"", "", ""}, ""};
 static const palette ansi = {"\033[1m", {"\033[1;36m", "\033[1;35m", "\033[1;31m"}, "\033[0m"};
 
-static void put_loc(FILE *out, const knot_loc *loc) {
+static void put_loc(FILE *out, const knot__loc *loc) {
     if (loc->file) {
         fprintf(out, "%s:%d:", loc->file, loc->line > 0 ? loc->line : 0);
         if (loc->col > 0)
@@ -27,18 +27,18 @@ static void put_loc(FILE *out, const knot_loc *loc) {
     }
 }
 
-static void put_in_function(FILE *out, const knot_loc *loc) {
+static void put_in_function(FILE *out, const knot__loc *loc) {
     if (loc->function && loc->function[0])
         fprintf(out, " (in %s)", loc->function);
 }
 
 /* The call chain through a location, on a line of its own below it. */
-static void put_chain(FILE *out, const knot_loc *loc) {
+static void put_chain(FILE *out, const knot__loc *loc) {
     if (loc->chain)
         fprintf(out, "    in %s\n", loc->chain);
 }
 
-static void put_note(FILE *out, const palette *p, const knot_loc *loc, const char *msg) {
+static void put_note(FILE *out, const palette *p, const knot__loc *loc, const char *msg) {
     fputs(p->bold, out);
     put_loc(out, loc);
     fprintf(out, "%s %snote:%s %s", p->reset, p->sev[KNOT_NOTE], p->reset, msg);
@@ -50,23 +50,23 @@ static void put_note(FILE *out, const palette *p, const knot_loc *loc, const cha
 /* Where a finding's tasks were spawned: one line for each place (and
  * function), however many tasks it spawned. The main task was spawned
  * nowhere: its line would say nothing. */
-static void put_tasks(FILE *out, const palette *p, const knot_finding *f) {
+static void put_tasks(FILE *out, const palette *p, const knot__finding *f) {
     size_t n;
-    knot_task_group *groups = knot_finding_task_groups(f, &n);
+    knot__task_group *groups = knot__finding_task_groups(f, &n);
     for (size_t k = 0; k < n; k++) {
-        const knot_finding_task *t = groups[k].first;
-        if (knot_task_is_main(t))
+        const knot__finding_task *t = groups[k].first;
+        if (knot__task_is_main(t))
             continue;
         char msg[512], ids[128];
         const char *fn = t->function && t->function[0] ? t->function : NULL;
-        knot_task_group_ids(f, &groups[k], ids, sizeof ids);
+        knot__task_group_ids(f, &groups[k], ids, sizeof ids);
         if (groups[k].count == 1)
             snprintf(msg, sizeof msg, "%s%s%s%s was spawned here", ids, fn ? " (" : "",
                      fn ? fn : "", fn ? ")" : "");
         else
             snprintf(msg, sizeof msg, "%zu tasks%s%s%s were spawned here (%s)", groups[k].count,
                      fn ? " (" : "", fn ? fn : "", fn ? ")" : "", ids);
-        knot_loc loc = t->spawn;
+        knot__loc loc = t->spawn;
         loc.function = NULL; /* the spawner's function says little here */
         put_note(out, p, &loc, msg);
     }
@@ -75,24 +75,24 @@ static void put_tasks(FILE *out, const palette *p, const knot_finding *f) {
 
 /* What predicted means, how to fix it and where the rule's page is: notes
  * with no place of their own. */
-static void put_advice(FILE *out, const palette *p, const knot_finding *f) {
+static void put_advice(FILE *out, const palette *p, const knot__finding *f) {
     if (f->predicted)
-        fprintf(out, "%snote:%s %s\n", p->sev[KNOT_NOTE], p->reset, knot_predicted_meaning);
+        fprintf(out, "%snote:%s %s\n", p->sev[KNOT_NOTE], p->reset, knot__predicted_meaning);
     char page[512];
-    knot_rule_page(f->rule, page, sizeof page);
-    const char *fix = knot_rule_fix(f->rule);
+    knot__rule_page(f->rule, page, sizeof page);
+    const char *fix = knot__rule_fix(f->rule);
     fprintf(out, "%snote:%s %s%s%ssee %s\n", p->sev[KNOT_NOTE], p->reset, fix ? "to fix: " : "",
             fix ? fix : "", fix ? "; " : "", page);
 }
 
-int knot_findings_write_text(const knot_findings *fs, FILE *out, bool color) {
+int knot__findings_write_text(const knot__findings *fs, FILE *out, bool color) {
     const palette *p = color ? &ansi : &plain;
     for (size_t i = 0; i < fs->n; i++) {
-        const knot_finding *f = &fs->v[i];
+        const knot__finding *f = &fs->v[i];
         fputs(p->bold, out);
         put_loc(out, &f->loc);
         fprintf(out, "%s %s%s:%s %s%s", p->reset, p->sev[f->severity],
-                knot_severity_name(f->severity), p->reset, f->predicted ? "predicted: " : "",
+                knot__severity_name(f->severity), p->reset, f->predicted ? "predicted: " : "",
                 f->message);
         put_in_function(out, &f->loc);
         fprintf(out, " [%s]\n", f->rule);
@@ -112,7 +112,7 @@ int knot_findings_write_text(const knot_findings *fs, FILE *out, bool color) {
     }
     if (fs->end.how == KNOT_END_SIGNAL || fs->end.how == KNOT_END_TIMEOUT) {
         char how[128];
-        knot_run_end_describe(&fs->end, how, sizeof how);
+        knot__run_end_describe(&fs->end, how, sizeof how);
         fprintf(out, "the program %s\n", how);
     }
     return ferror(out) ? -1 : 0;

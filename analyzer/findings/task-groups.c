@@ -11,21 +11,22 @@ static bool same_text(const char *a, const char *b) {
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-static bool same_spawn(const knot_finding_task *a, const knot_finding_task *b) {
+static bool same_spawn(const knot__finding_task *a, const knot__finding_task *b) {
     return same_text(a->spawn.file, b->spawn.file) && a->spawn.line == b->spawn.line &&
            same_text(a->spawn.module, b->spawn.module) && a->spawn.address == b->spawn.address &&
            same_text(a->function, b->function);
 }
 
-bool knot_task_is_main(const knot_finding_task *t) { return !t->spawn.file && !t->spawn.module; }
+bool knot__task_is_main(const knot__finding_task *t) { return !t->spawn.file && !t->spawn.module; }
 
-knot_task_group *knot_finding_task_groups(const knot_finding *f, size_t *n) {
-    knot_task_group *g = knot_xcalloc(f->ntasks + 1, sizeof *g);
+knot__task_group *knot__finding_task_groups(const knot__finding *f, size_t *n) {
+    knot__task_group *g = knot__xcalloc(f->ntasks + 1, sizeof *g);
     *n = 0;
     for (size_t i = 0; i < f->ntasks; i++) {
         size_t k = 0;
         /* The main task has no spawn site: it is never one of a group. */
-        while (k < *n && (knot_task_is_main(&f->tasks[i]) || !same_spawn(g[k].first, &f->tasks[i])))
+        while (k < *n &&
+               (knot__task_is_main(&f->tasks[i]) || !same_spawn(g[k].first, &f->tasks[i])))
             k++;
         if (k == *n)
             g[(*n)++].first = &f->tasks[i];
@@ -39,12 +40,13 @@ static int by_id(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-void knot_task_group_ids(const knot_finding *f, const knot_task_group *g, char *out, size_t size) {
-    long long *ids = knot_xcalloc(g->count + 1, sizeof *ids);
+void knot__task_group_ids(const knot__finding *f, const knot__task_group *g, char *out,
+                          size_t size) {
+    long long *ids = knot__xcalloc(g->count + 1, sizeof *ids);
     size_t n = 0;
     for (size_t i = 0; i < f->ntasks && n < g->count; i++)
         if (&f->tasks[i] == g->first ||
-            (!knot_task_is_main(g->first) && same_spawn(g->first, &f->tasks[i])))
+            (!knot__task_is_main(g->first) && same_spawn(g->first, &f->tasks[i])))
             ids[n++] = f->tasks[i].id;
     qsort(ids, n, sizeof *ids, by_id);
     if (n == 1) {

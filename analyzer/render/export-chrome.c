@@ -67,7 +67,7 @@ typedef struct tl_section {
 #define MAX_KINDS 64
 
 typedef struct tl {
-    const knot_replay *r;
+    const knot__replay *r;
     tl_rec *v;
     size_t n, cap;
     tl_seen *seen;
@@ -76,7 +76,7 @@ typedef struct tl {
     size_t nheld, capheld;
     struct {
         char name[32];
-        enum knot_ev ev;
+        enum knot__ev ev;
     } kinds[MAX_KINDS]; /* [0] is every kind not listed */
     size_t nkinds;
     tl_pending *pending; /* per task */
@@ -87,7 +87,7 @@ typedef struct tl {
 } tl;
 
 static tl_rec *add(tl *t, enum tl_what what, long long ts, int task) {
-    t->v = knot_xgrow(t->v, &t->cap, t->n + 1, sizeof *t->v);
+    t->v = knot__xgrow(t->v, &t->cap, t->n + 1, sizeof *t->v);
     tl_rec *rec = &t->v[t->n];
     memset(rec, 0, sizeof *rec);
     rec->what = (unsigned char)what;
@@ -105,7 +105,7 @@ static unsigned char intern_kind(tl *t, const unsigned char *s, int n) {
         return 0;
     memcpy(t->kinds[t->nkinds].name, s, (size_t)n);
     t->kinds[t->nkinds].name[n] = '\0';
-    t->kinds[t->nkinds].ev = knot_replay_kind(s, n);
+    t->kinds[t->nkinds].ev = knot__replay_kind(s, n);
     return (unsigned char)t->nkinds++;
 }
 
@@ -149,12 +149,12 @@ static void flow(tl *t, enum tl_flow kind, long long id, const tl_seen *from, co
     out->kind2 = in->kind2 = from->kind;
 }
 
-static bool is_lock(enum knot_ev ev) {
+static bool is_lock(enum knot__ev ev) {
     return ev == KNOT_EV_MUTEX_LOCK || ev == KNOT_EV_MUTEX_TRYLOCK ||
            ev == KNOT_EV_MUTEX_TIMEDLOCK || ev == KNOT_EV_RW_RDLOCK || ev == KNOT_EV_RW_WRLOCK;
 }
 
-static bool is_chan_op(enum knot_ev ev) {
+static bool is_chan_op(enum knot__ev ev) {
     return ev == KNOT_EV_CHAN_SEND || ev == KNOT_EV_CHAN_RECV || ev == KNOT_EV_SELECT ||
            ev == KNOT_EV_SELECT_NB;
 }
@@ -175,15 +175,15 @@ static void release(tl *t, tl_section *s, long long ts, bool unfinished) {
 
 /* Critical sections: a lock taken opens one (read locks each their own), its
  * owner's unlock closes it, and so does the owner's end. */
-static void track_locks(tl *t, const knot_event *e, unsigned char kind, long long ts) {
-    enum knot_ev ev = t->kinds[kind].ev;
+static void track_locks(tl *t, const knot__event *e, unsigned char kind, long long ts) {
+    enum knot__ev ev = t->kinds[kind].ev;
     tl_section *s = e->object ? section_of(t, e->object, e->task) : NULL;
-    if (is_lock(ev) && e->object && knot_lock_taken(e)) {
+    if (is_lock(ev) && e->object && knot__lock_taken(e)) {
         if (s) {
             s->depth++;
             return;
         }
-        t->held = knot_xgrow(t->held, &t->capheld, t->nheld + 1, sizeof *t->held);
+        t->held = knot__xgrow(t->held, &t->capheld, t->nheld + 1, sizeof *t->held);
         t->held[t->nheld++] = (tl_section){e->object, ts, e->seq, e->site, e->task, 1, kind};
     } else if ((ev == KNOT_EV_MUTEX_UNLOCK || ev == KNOT_EV_RW_UNLOCK) && s &&
                (!e->has_result || e->result == 0)) {
@@ -196,10 +196,10 @@ static void track_locks(tl *t, const knot_event *e, unsigned char kind, long lon
 }
 
 /* The arrows an event draws: from the event it matched, from its spawn. */
-static void track_flows(tl *t, const knot_event *e, const tl_seen *self, const tl_seen *m) {
-    enum knot_ev ev = t->kinds[self->kind].ev;
+static void track_flows(tl *t, const knot__event *e, const tl_seen *self, const tl_seen *m) {
+    enum knot__ev ev = t->kinds[self->kind].ev;
     if (m) {
-        enum knot_ev from = t->kinds[m->kind].ev;
+        enum knot__ev from = t->kinds[m->kind].ev;
         enum tl_flow kind = is_chan_op(ev) && is_chan_op(from) ? FLOW_HANDOFF
                             : is_lock(ev)                      ? FLOW_LOCK
                                                                : FLOW_OTHER;
@@ -226,10 +226,10 @@ static void instant(tl *t, size_t index, long long ts, int task) {
     rec->seq = (long long)index;
 }
 
-static void event(tl *t, const knot_event *e, unsigned char kind, bool has_time, long long time) {
+static void event(tl *t, const knot__event *e, unsigned char kind, bool has_time, long long time) {
     int task = e->task;
-    enum knot_ev ev = t->kinds[kind].ev;
-    t->seen = knot_xgrow(t->seen, &t->capseen, t->nseen + 1, sizeof *t->seen);
+    enum knot__ev ev = t->kinds[kind].ev;
+    t->seen = knot__xgrow(t->seen, &t->capseen, t->nseen + 1, sizeof *t->seen);
     const tl_seen *m = e->has_matched ? find_seen(t, e->matched) : NULL;
     long long ts = has_time && time > t->last[task] ? time : t->last[task];
     if (m && m->ts > ts)
@@ -264,7 +264,7 @@ static void event(tl *t, const knot_event *e, unsigned char kind, bool has_time,
 
 static int read_events(tl *t, const finding_at *at, size_t nat, bool *placed, char *err,
                        size_t errsize) {
-    const knot_replay *r = t->r;
+    const knot__replay *r = t->r;
     sqlite3_stmt *st;
     const char *sql = "SELECT seq, task, object, kind, phase, site, matched, result, value, "
                       "time_ns - (SELECT min(time_ns) FROM events) FROM events ORDER BY seq";
@@ -275,7 +275,7 @@ static int read_events(tl *t, const finding_at *at, size_t nat, bool *placed, ch
     size_t next = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        knot_event e = {0};
+        knot__event e = {0};
         e.seq = sqlite3_column_int64(st, 0);
         e.task = sqlite3_column_int(st, 1);
         if (e.task < 0 || (size_t)e.task >= r->ntasks)
@@ -312,14 +312,14 @@ static int read_events(tl *t, const finding_at *at, size_t nat, bool *placed, ch
 }
 
 /* Whatever the run ended inside lasts to its end. */
-static void finish(tl *t, const knot_findings *fs, const bool *placed) {
+static void finish(tl *t, const knot__findings *fs, const bool *placed) {
     for (size_t task = 0; task < t->r->ntasks; task++)
         if (t->pending[task].on)
             end_blocked(t, (int)task, t->end, true);
     while (t->nheld)
         release(t, &t->held[t->nheld - 1], t->end, true);
     for (size_t i = 0; i < fs->n; i++) {
-        const knot_finding *f = &fs->v[i];
+        const knot__finding *f = &fs->v[i];
         int task = f->ntasks && (size_t)f->tasks[0].id < t->r->ntasks ? (int)f->tasks[0].id : 1;
         if (!placed[i]) {
             t->used[task] = true;
@@ -371,10 +371,10 @@ static json_t *metadata(const char *what, int pid, int tid, const char *name, in
 }
 
 /* A task's track is named as the report names the task. */
-static void task_name(const knot_replay *r, int task, char *out, size_t size) {
-    const knot_task_info *ti = &r->tasks[task];
+static void task_name(const knot__replay *r, int task, char *out, size_t size) {
+    const knot__task_info *ti = &r->tasks[task];
     char where[256];
-    knot_replay_site_text(r, ti->spawn_site, "", where, sizeof where);
+    knot__replay_site_text(r, ti->spawn_site, "", where, sizeof where);
     const char *fn = ti->function && ti->function[0] ? ti->function : NULL;
     if (task == 0)
         snprintf(out, size, "runtime");
@@ -389,20 +389,20 @@ static void task_name(const knot_replay *r, int task, char *out, size_t size) {
 static const char *const flow_names[] = {"hand-off", "unlock → lock", "spawn", NULL};
 static const char *const flow_cats[] = {"chan", "lock", "task", "sync"};
 
-static json_t *record_json(const tl *t, const tl_rec *rec, const knot_findings *fs, int pid) {
-    const knot_replay *r = t->r;
+static json_t *record_json(const tl *t, const tl_rec *rec, const knot__findings *fs, int pid) {
+    const knot__replay *r = t->r;
     char name[512], what[320] = "", site[256];
     const char *kind = t->kinds[rec->kind].name[0] ? t->kinds[rec->kind].name : "?";
     if (rec->object > 0)
-        knot_replay_describe(r, rec->object, what, sizeof what);
-    knot_replay_site_text(r, rec->site, "", site, sizeof site);
+        knot__replay_describe(r, rec->object, what, sizeof what);
+    knot__replay_site_text(r, rec->site, "", site, sizeof site);
     json_t *o, *args = json_object();
     switch ((enum tl_what)rec->what) {
     case TL_BLOCKED:
     case TL_HELD:
     case TL_OP:
         if (rec->what == TL_BLOCKED)
-            snprintf(name, sizeof name, "%s %s", knot_replay_verb(t->kinds[rec->kind].ev),
+            snprintf(name, sizeof name, "%s %s", knot__replay_verb(t->kinds[rec->kind].ev),
                      rec->object > 0 ? what : kind);
         else if (rec->what == TL_HELD)
             snprintf(name, sizeof name, "holding %s", what);
@@ -435,11 +435,11 @@ static json_t *record_json(const tl *t, const tl_rec *rec, const knot_findings *
         return o;
     case TL_FINDING:
     default: {
-        const knot_finding *f = &fs->v[rec->seq];
+        const knot__finding *f = &fs->v[rec->seq];
         o = base(f->rule, "finding", "i", rec->ts, pid, rec->task);
         json_object_set_new(o, "s", json_string("t"));
         json_object_set_new(args, "message", json_string(f->message));
-        json_object_set_new(args, "severity", json_string(knot_severity_name(f->severity)));
+        json_object_set_new(args, "severity", json_string(knot__severity_name(f->severity)));
         json_object_set_new(args, "predicted", json_boolean(f->predicted));
         if (f->loc.file) {
             snprintf(name, sizeof name, "%s:%d", f->loc.file, f->loc.line);
@@ -465,21 +465,21 @@ static bool put(FILE *out, json_t *o, bool *first) {
     return rc == 0;
 }
 
-static char *meta_text(const knot_replay *r, const char *key) {
+static char *meta_text(const knot__replay *r, const char *key) {
     sqlite3_stmt *st;
     char *v = NULL;
     if (sqlite3_prepare_v2(r->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) ==
         SQLITE_OK) {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-            v = knot_text_dup((const char *)sqlite3_column_text(st, 0));
+            v = knot__text_dup((const char *)sqlite3_column_text(st, 0));
     }
     sqlite3_finalize(st);
     return v;
 }
 
-static bool write_doc(FILE *out, const tl *t, const knot_findings *fs) {
-    const knot_replay *r = t->r;
+static bool write_doc(FILE *out, const tl *t, const knot__findings *fs) {
+    const knot__replay *r = t->r;
     char *pid_text = meta_text(r, "pid"), *program = meta_text(r, "program");
     int pid = pid_text ? (int)strtol(pid_text, NULL, 10) : 0;
     if (pid <= 0)
@@ -515,15 +515,15 @@ static bool write_doc(FILE *out, const tl *t, const knot_findings *fs) {
     return ok && !ferror(out);
 }
 
-int knot_export_chrome(FILE *out, const knot_replay *r, const knot_findings *fs, char *err,
-                       size_t errsize) {
+int knot__export_chrome(FILE *out, const knot__replay *r, const knot__findings *fs, char *err,
+                        size_t errsize) {
     tl t = {.r = r, .nkinds = 1};
-    t.pending = knot_xcalloc(r->ntasks, sizeof *t.pending);
-    t.last = knot_xcalloc(r->ntasks, sizeof *t.last);
-    t.spawned = knot_xcalloc(r->ntasks, sizeof *t.spawned);
-    t.used = knot_xcalloc(r->ntasks, sizeof *t.used);
-    finding_at *at = knot_xcalloc(fs->n + 1, sizeof *at);
-    bool *placed = knot_xcalloc(fs->n + 1, sizeof *placed);
+    t.pending = knot__xcalloc(r->ntasks, sizeof *t.pending);
+    t.last = knot__xcalloc(r->ntasks, sizeof *t.last);
+    t.spawned = knot__xcalloc(r->ntasks, sizeof *t.spawned);
+    t.used = knot__xcalloc(r->ntasks, sizeof *t.used);
+    finding_at *at = knot__xcalloc(fs->n + 1, sizeof *at);
+    bool *placed = knot__xcalloc(fs->n + 1, sizeof *placed);
     size_t nat = 0;
     for (size_t i = 0; i < fs->n; i++)
         if (fs->v[i].seq > 0)

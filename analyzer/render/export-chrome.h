@@ -18,7 +18,7 @@
  * names as its match), and an instant for each finding of fs on its task's
  * track. Returns 0; -1 with a one-line reason in err; -2 when out could not
  * be written (errno says why). */
-int knot_export_chrome(FILE *out, const knot_replay *r, const knot_findings *fs, char *err,
-                       size_t errsize);
+int knot__export_chrome(FILE *out, const knot__replay *r, const knot__findings *fs, char *err,
+                        size_t errsize);
 
 #endif

@@ -31,7 +31,7 @@ typedef struct hb_event {
     long long seq, object, site, matched, value;
     int task;
     const char *kind; /* points into kind_names[] below */
-    enum knot_ev ev;  /* the kind as the replayer models it */
+    enum knot__ev ev; /* the kind as the replayer models it */
     bool begin, has_matched;
     size_t shown; /* the event drawn for it: itself, or its loop's first iteration */
     int times;    /* for a drawn event: the iterations it stands for */
@@ -54,8 +54,8 @@ static const char *intern_kind(const unsigned char *s) {
     return "?";
 }
 
-knot_hb_window knot_hb_window_for(const knot_finding *f, int *tasks_buf, size_t cap) {
-    knot_hb_window w = {tasks_buf, 0, f->seq, DEFAULT_WINDOW, f, NULL};
+knot__hb_window knot__hb_window_for(const knot__finding *f, int *tasks_buf, size_t cap) {
+    knot__hb_window w = {tasks_buf, 0, f->seq, DEFAULT_WINDOW, f, NULL};
     for (size_t i = 0; i < f->ntasks && w.ntasks < cap; i++)
         tasks_buf[w.ntasks++] = (int)f->tasks[i].id;
     if (w.ntasks == 0)
@@ -66,9 +66,9 @@ knot_hb_window knot_hb_window_for(const knot_finding *f, int *tasks_buf, size_t 
 /* "(task IN (1,2,3) OR object = 7)" or "1" for every task: the lanes asked
  * for, and whoever else used the object of the event in focus (the receiver
  * of a channel a send-on-closed names, say). */
-static char *task_filter(const knot_hb_window *w, long long object) {
+static char *task_filter(const knot__hb_window *w, long long object) {
     size_t size = 64 + w->ntasks * 12;
-    char *sql = knot_xmalloc(size);
+    char *sql = knot__xmalloc(size);
     if (!w->tasks || w->ntasks == 0) {
         snprintf(sql, size, "1");
         return sql;
@@ -80,7 +80,7 @@ static char *task_filter(const knot_hb_window *w, long long object) {
     return sql;
 }
 
-static long long focus_object(const knot_replay *r, long long focus) {
+static long long focus_object(const knot__replay *r, long long focus) {
     sqlite3_stmt *st;
     long long object = -1;
     if (sqlite3_prepare_v2(r->db, "SELECT object FROM events WHERE seq = ?", -1, &st, NULL) ==
@@ -93,7 +93,7 @@ static long long focus_object(const knot_replay *r, long long focus) {
     return object;
 }
 
-static size_t read_window(const knot_replay *r, const knot_hb_window *w, hb_event *out,
+static size_t read_window(const knot__replay *r, const knot__hb_window *w, hb_event *out,
                           size_t cap) {
     char *filter = task_filter(w, w->focus > 0 ? focus_object(r, w->focus) : -1);
     long long focus = w->focus > 0 ? w->focus : (long long)1 << 62;
@@ -123,7 +123,7 @@ static size_t read_window(const knot_replay *r, const knot_hb_window *w, hb_even
             e->task = sqlite3_column_int(st, 1);
             e->object = sqlite3_column_int64(st, 2);
             e->kind = intern_kind(sqlite3_column_text(st, 3));
-            e->ev = knot_replay_kind(sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3));
+            e->ev = knot__replay_kind(sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3));
             const unsigned char *phase = sqlite3_column_text(st, 4);
             e->begin = phase && phase[0] == 'b';
             e->site = sqlite3_column_int64(st, 5);
@@ -138,14 +138,14 @@ static size_t read_window(const knot_replay *r, const knot_hb_window *w, hb_even
     return n;
 }
 
-static void event_label(const knot_replay *r, const hb_event *e, char *out, size_t size) {
+static void event_label(const knot__replay *r, const hb_event *e, char *out, size_t size) {
     char where[256] = "", what[320] = "", times[32] = "";
-    knot_replay_site_text(r, e->site, "", where + 1, sizeof where - 1);
+    knot__replay_site_text(r, e->site, "", where + 1, sizeof where - 1);
     if (where[1]) /* on a line of its own */
         where[0] = '\n';
     if (e->object > 0 && strcmp(e->kind, "chan_make") != 0) {
         what[0] = ' ';
-        knot_replay_describe(r, e->object, what + 1, sizeof what - 1);
+        knot__replay_describe(r, e->object, what + 1, sizeof what - 1);
     } else if (strcmp(e->kind, "go") == 0) {
         snprintf(what, sizeof what, " task %lld", e->value);
     }
@@ -155,7 +155,7 @@ static void event_label(const knot_replay *r, const hb_event *e, char *out, size
              times, where);
 }
 
-static Agnode_t *lane_head(Agraph_t *g, const knot_replay *r, int task) {
+static Agnode_t *lane_head(Agraph_t *g, const knot__replay *r, int task) {
     char name[32], label[320];
     snprintf(name, sizeof name, "lane%d", task);
     Agnode_t *n = agnode(g, name, 1);
@@ -168,7 +168,7 @@ static Agnode_t *lane_head(Agraph_t *g, const knot_replay *r, int task) {
         snprintf(label, sizeof label, "task %d\nspawned at line %d", task, r->sites[spawn].line);
     else
         snprintf(label, sizeof label, "task %d", task);
-    knot_graph_label(n, label);
+    knot__graph_label(n, label);
     agsafeset(n, "shape", "box", "");
     agsafeset(n, "style", "filled", "");
     agsafeset(n, "fillcolor", "#d0ebff", "");
@@ -231,7 +231,7 @@ static void merge_waits(hb_event *ev, size_t n) {
 
 static void fold(hb_event *ev, size_t n, size_t ntasks) {
     merge_waits(ev, n);
-    size_t *lane = knot_xcalloc(n, sizeof *lane);
+    size_t *lane = knot__xcalloc(n, sizeof *lane);
     for (size_t t = 0; t < ntasks; t++) {
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
@@ -254,14 +254,14 @@ static void fold(hb_event *ev, size_t n, size_t ntasks) {
 
 /* Mark the events at the sites the finding names (its own and its related
  * ones): the racing pair, both halves of an inversion. */
-static void mark(const knot_replay *r, const knot_finding *f, hb_event *ev, size_t n) {
+static void mark(const knot__replay *r, const knot__finding *f, hb_event *ev, size_t n) {
     for (size_t i = 0; f && i < n; i++) {
         const hb_event *e = &ev[i];
         if (e->site <= 0 || (size_t)e->site >= r->nsites || !r->sites[e->site].file)
             continue;
-        const knot_site_info *s = &r->sites[e->site];
+        const knot__site_info *s = &r->sites[e->site];
         for (size_t k = 0; k <= f->nrelated && !ev[i].marked; k++) {
-            const knot_loc *loc = k < f->nrelated ? &f->related[k].loc : &f->loc;
+            const knot__loc *loc = k < f->nrelated ? &f->related[k].loc : &f->loc;
             ev[i].marked = loc->file && loc->line == s->line && strcmp(loc->file, s->file) == 0;
         }
         if (ev[i].marked)
@@ -279,7 +279,7 @@ static const struct {
     {"wg-negative", NULL, "in another schedule\nthe Done runs first"},
 };
 
-static void reorder(Agraph_t *g, const knot_finding *f, const hb_event *ev, size_t n,
+static void reorder(Agraph_t *g, const knot__finding *f, const hb_event *ev, size_t n,
                     Agnode_t **nodes, size_t focus) {
     for (size_t k = 0; f && f->predicted && k < sizeof reorderings / sizeof reorderings[0]; k++) {
         if (strcmp(f->rule, reorderings[k].rule) != 0)
@@ -298,7 +298,7 @@ static void reorder(Agraph_t *g, const knot_finding *f, const hb_event *ev, size
             agsafeset(e, "fontcolor", "#e03131", "");
             agsafeset(e, "constraint", "false", "");
             agsafeset(e, "class", "reorder", "");
-            knot_graph_label(e, reorderings[k].label);
+            knot__graph_label(e, reorderings[k].label);
             return;
         }
     }
@@ -320,7 +320,7 @@ typedef struct sync_sink {
     size_t ns, cap;
 } sync_sink;
 
-static const char *edge_label(enum knot_hb_edge_kind kind, const hb_event *to) {
+static const char *edge_label(enum knot__hb_edge_kind kind, const hb_event *to) {
     switch (kind) {
     case KNOT_HB_SPAWN:
         return "spawn";
@@ -362,7 +362,7 @@ static size_t window_event(const hb_event *ev, size_t n, long long seq) {
     return hit ? (size_t)(hit - ev) : n;
 }
 
-static void take_edge(void *ctx, const knot_hb_edge *edge) {
+static void take_edge(void *ctx, const knot__hb_edge *edge) {
     sync_sink *s = ctx;
     size_t a = window_event(s->ev, s->n, edge->from), b = window_event(s->ev, s->n, edge->to);
     if (a == s->n || b == s->n || s->ev[a].task == s->ev[b].task)
@@ -371,7 +371,7 @@ static void take_edge(void *ctx, const knot_hb_edge *edge) {
     while (k < s->ns && (s->v[k].from != from || s->v[k].to != to))
         k++;
     if (k == s->ns) {
-        s->v = knot_xgrow(s->v, &s->cap, s->ns + 1, sizeof *s->v);
+        s->v = knot__xgrow(s->v, &s->cap, s->ns + 1, sizeof *s->v);
         s->v[s->ns++] = (hb_sync){from, to, 0, edge_label(edge->kind, &s->ev[b])};
     }
     s->v[k].times++;
@@ -379,44 +379,44 @@ static void take_edge(void *ctx, const knot_hb_edge *edge) {
 
 /* The trace replayed without rules up to event until (0: its end), each edge
  * of the model handed to on_edge. */
-static int replay_edges(const knot_replay *r, long long until,
-                        void (*on_edge)(void *, const knot_hb_edge *), void *ctx, char *err,
+static int replay_edges(const knot__replay *r, long long until,
+                        void (*on_edge)(void *, const knot__hb_edge *), void *ctx, char *err,
                         size_t errsize) {
-    knot_replay model;
-    if (knot_replay_open(&model, r->path, err, errsize) != 0)
+    knot__replay model;
+    if (knot__replay_open(&model, r->path, err, errsize) != 0)
         return -1;
     model.on_edge = on_edge;
     model.edge_ctx = ctx;
     model.until = until;
-    knot_findings none = {0};
-    int rc = knot_replay_run(&model, NULL, 0, &none, err, errsize);
-    knot_findings_free(&none);
-    knot_replay_close(&model);
+    knot__findings none = {0};
+    int rc = knot__replay_run(&model, NULL, 0, &none, err, errsize);
+    knot__findings_free(&none);
+    knot__replay_close(&model);
     return rc;
 }
 
-static void keep_edge(void *ctx, const knot_hb_edge *edge) {
-    knot_hb_edges *e = ctx;
-    e->v = knot_xgrow(e->v, &e->cap, e->n + 1, sizeof *e->v);
+static void keep_edge(void *ctx, const knot__hb_edge *edge) {
+    knot__hb_edges *e = ctx;
+    e->v = knot__xgrow(e->v, &e->cap, e->n + 1, sizeof *e->v);
     e->v[e->n++] = *edge;
 }
 
-int knot_hb_edges_collect(const knot_replay *r, knot_hb_edges *out, char *err, size_t errsize) {
-    *out = (knot_hb_edges){0};
+int knot__hb_edges_collect(const knot__replay *r, knot__hb_edges *out, char *err, size_t errsize) {
+    *out = (knot__hb_edges){0};
     /* They come in the order of the events they lead to (replay.h), which
      * lets a window find its edges by bisection. */
     return replay_edges(r, 0, keep_edge, out, err, errsize);
 }
 
-void knot_hb_edges_free(knot_hb_edges *edges) {
+void knot__hb_edges_free(knot__hb_edges *edges) {
     free(edges->v);
-    *edges = (knot_hb_edges){0};
+    *edges = (knot__hb_edges){0};
 }
 
 /* The edges of the replayer's model between the window's events: from the
  * trace's collected edges, or the trace replayed, without rules, up to the
  * window's last event. -1 when it cannot be (a message in err). */
-static int syncs(const knot_replay *r, const knot_hb_edges *edges, const hb_event *ev, size_t n,
+static int syncs(const knot__replay *r, const knot__hb_edges *edges, const hb_event *ev, size_t n,
                  sync_sink *out, char *err, size_t errsize) {
     *out = (sync_sink){ev, n, NULL, 0, 0};
     if (edges) {
@@ -439,7 +439,7 @@ static int syncs(const knot_replay *r, const knot_hb_edges *edges, const hb_even
  * the one another schedule reverses: drawn faint, it does not make the
  * tasks look ordered. */
 static void sync_edge(Agraph_t *g, Agnode_t *from, Agnode_t *to, const hb_sync *s,
-                      const knot_finding *f) {
+                      const knot__finding *f) {
     bool faint = f && strncmp(f->rule, "lock-order", 10) == 0 && strstr(s->label, "lock");
     char times[32] = "", label[96];
     if (s->times > 1)
@@ -453,16 +453,16 @@ static void sync_edge(Agraph_t *g, Agnode_t *from, Agnode_t *to, const hb_sync *
         agsafeset(e, "style", "dotted", "");
     agsafeset(e, "constraint", "false", "");
     agsafeset(e, "class", "sync", "");
-    knot_graph_label(e, label);
+    knot__graph_label(e, label);
 }
 
 /* The lanes: the tasks asked for and those with events, main first, then in
  * spawn order (task ids are), the runtime last; their heads in one row at
  * the top, in that order, beside the first tick of the clock. */
-static Agnode_t **lanes(Agraph_t *g, const knot_replay *r, const knot_hb_window *w,
+static Agnode_t **lanes(Agraph_t *g, const knot__replay *r, const knot__hb_window *w,
                         const hb_event *ev, size_t n, Agnode_t *tick) {
-    Agnode_t **head = knot_xcalloc(r->ntasks + 1, sizeof *head);
-    bool *used = knot_xcalloc(r->ntasks + 1, sizeof *used);
+    Agnode_t **head = knot__xcalloc(r->ntasks + 1, sizeof *head);
+    bool *used = knot__xcalloc(r->ntasks + 1, sizeof *used);
     for (size_t i = 0; i < n; i++)
         used[ev[i].task] = true;
     for (size_t i = 0; w->tasks && i < w->ntasks; i++)
@@ -511,12 +511,12 @@ static Agraph_t *new_graph(void) {
     return g;
 }
 
-static Agnode_t *event_node(Agraph_t *g, const knot_replay *r, const hb_event *e, bool focus) {
+static Agnode_t *event_node(Agraph_t *g, const knot__replay *r, const hb_event *e, bool focus) {
     char name[40], label[768];
     snprintf(name, sizeof name, "e%lld", e->seq);
     Agnode_t *node = agnode(g, name, 1);
     event_label(r, e, label, sizeof label);
-    knot_graph_label(node, label);
+    knot__graph_label(node, label);
     agsafeset(node, "shape", "box", "");
     agsafeset(node, "style", e->begin || e->blocked ? "dashed" : "solid", "");
     char cls[64];
@@ -530,11 +530,12 @@ static Agnode_t *event_node(Agraph_t *g, const knot_replay *r, const hb_event *e
     return node;
 }
 
-Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err, size_t errsize) {
+Agraph_t *knot__graph_hb(const knot__replay *r, const knot__hb_window *w, char *err,
+                         size_t errsize) {
     size_t cap = w->window > 0 ? (size_t)w->window : DEFAULT_WINDOW;
     if (cap > MAX_WINDOW)
         cap = MAX_WINDOW;
-    hb_event *ev = knot_xcalloc(cap, sizeof *ev);
+    hb_event *ev = knot__xcalloc(cap, sizeof *ev);
     size_t n = read_window(r, w, ev, cap);
     if (n == 0) {
         snprintf(err, errsize, "%s: no events in the chosen window", r->path);
@@ -557,8 +558,8 @@ Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err
         if (ev[i].seq == w->focus)
             focus = ev[i].shown;
     Agraph_t *g = new_graph();
-    Agnode_t **nodes = knot_xcalloc(n, sizeof *nodes);
-    Agnode_t **lane_last = knot_xcalloc(r->ntasks + 1, sizeof *lane_last);
+    Agnode_t **nodes = knot__xcalloc(n, sizeof *nodes);
+    Agnode_t **lane_last = knot__xcalloc(r->ntasks + 1, sizeof *lane_last);
     Agnode_t *prev_tick = tick_node(g, 0, NULL);
     Agnode_t **head = lanes(g, r, w, ev, n, prev_tick);
     for (size_t i = 0; i < n; i++) {

@@ -12,20 +12,20 @@
 #include <string.h>
 
 typedef struct builder {
-    const knot_replay *r;
-    const knot_wfg *g;
+    const knot__replay *r;
+    const knot__wfg *g;
     Agraph_t *graph;
     int *group; /* stuck task → the task that stands for its group */
 } builder;
 
-static bool same_wait(const knot_replay *r, const knot_wfg *g, int a, int b) {
-    const knot_event *x = &r->tasks[a].last, *y = &r->tasks[b].last;
+static bool same_wait(const knot__replay *r, const knot__wfg *g, int a, int b) {
+    const knot__event *x = &r->tasks[a].last, *y = &r->tasks[b].last;
     return g->cycle[a] == 0 && g->cycle[b] == 0 && x->site == y->site && x->object == y->object &&
            x->kind == y->kind && r->tasks[a].join_target == r->tasks[b].join_target;
 }
 
 static Agnode_t *task_node(builder *b, int t) {
-    const knot_replay *r = b->r;
+    const knot__replay *r = b->r;
     int rep = b->group[t] ? b->group[t] : t;
     char name[32];
     snprintf(name, sizeof name, "t%d", rep);
@@ -44,8 +44,8 @@ static Agnode_t *task_node(builder *b, int t) {
         }
     if (count > 6)
         snprintf(members + len, sizeof members - len, ", ...");
-    knot_replay_site_text(r, r->tasks[rep].spawn_site, "?", spawn, sizeof spawn);
-    const knot_event *last = &r->tasks[rep].last;
+    knot__replay_site_text(r, r->tasks[rep].spawn_site, "?", spawn, sizeof spawn);
+    const knot__event *last = &r->tasks[rep].last;
     if (b->g->stuck[rep] && last->site > 0 && (size_t)last->site < r->nsites &&
         r->sites[last->site].function)
         snprintf(where, sizeof where, "\nblocked in %s()", r->sites[last->site].function);
@@ -57,7 +57,7 @@ static Agnode_t *task_node(builder *b, int t) {
     else
         snprintf(label, sizeof label, "task %d (main)%s%s", rep, where,
                  !b->g->stuck[rep] && r->program_ended ? "\nthe program ended" : "");
-    knot_graph_label(n, label);
+    knot__graph_label(n, label);
     agsafeset(n, "shape", "box", "");
     agsafeset(n, "style", "rounded,filled", "");
     if (!b->g->stuck[rep]) {
@@ -88,9 +88,9 @@ static Agnode_t *object_node(builder *b, long long id) {
     if (n)
         return n;
     n = agnode(b->graph, name, 1);
-    const knot_object_info *o = &b->r->objects[id];
+    const knot__object_info *o = &b->r->objects[id];
     char desc[320], label[512], state[128] = "";
-    knot_replay_describe(b->r, id, desc, sizeof desc);
+    knot__replay_describe(b->r, id, desc, sizeof desc);
     const char *kind = o->kind ? o->kind : "";
     if (strcmp(kind, "chan") == 0 || strcmp(kind, "timer") == 0) {
         long long len = o->sent - o->received;
@@ -114,7 +114,7 @@ static Agnode_t *object_node(builder *b, long long id) {
     if (at)
         *at = '\n';
     snprintf(label, sizeof label, "%s%s", desc, state);
-    knot_graph_label(n, label);
+    knot__graph_label(n, label);
     agsafeset(n, "shape", strcmp(kind, "chan") == 0 ? "cds" : "ellipse", "");
     agsafeset(n, "style", "filled", "");
     agsafeset(n, "fillcolor", "#e7f5ff", "");
@@ -125,7 +125,7 @@ static Agnode_t *object_node(builder *b, long long id) {
 static void edge(builder *b, Agnode_t *from, Agnode_t *to, const char *label, bool cycle,
                  bool dashed) {
     Agedge_t *e = agedge(b->graph, from, to, NULL, 1);
-    knot_graph_label(e, label);
+    knot__graph_label(e, label);
     if (cycle) {
         agsafeset(e, "color", "#e03131", "");
         agsafeset(e, "fontcolor", "#e03131", "");
@@ -137,13 +137,13 @@ static void edge(builder *b, Agnode_t *from, Agnode_t *to, const char *label, bo
 }
 
 static void draw_wait(builder *b, int t) {
-    const knot_replay *r = b->r;
-    const knot_wfg *g = b->g;
-    const knot_event *last = &r->tasks[t].last;
+    const knot__replay *r = b->r;
+    const knot__wfg *g = b->g;
+    const knot__event *last = &r->tasks[t].last;
     Agnode_t *me = task_node(b, t);
     char label[320], line[256];
-    knot_replay_site_text(r, last->site, "?", line, sizeof line);
-    snprintf(label, sizeof label, "%s\n%s", knot_replay_verb(last->kind), line);
+    knot__replay_site_text(r, last->site, "?", line, sizeof line);
+    snprintf(label, sizeof label, "%s\n%s", knot__replay_verb(last->kind), line);
     int c = g->cycle[t];
     if (last->kind == KNOT_EV_THREAD_JOIN && r->tasks[t].join_target > 0 &&
         (size_t)r->tasks[t].join_target < g->n) {
@@ -165,7 +165,7 @@ static void draw_wait(builder *b, int t) {
         snprintf(name, sizeof name, "more%lld", last->object);
         snprintf(more, sizeof more, "%zu more tasks", g->nrel[t] - SHOWN);
         Agnode_t *rest = agnode(b->graph, name, 1);
-        knot_graph_label(rest, more);
+        knot__graph_label(rest, more);
         agsafeset(rest, "shape", "plaintext", "");
         edge(b, obj, rest, "could release", false, true);
     }
@@ -177,14 +177,15 @@ static void draw_wait(builder *b, int t) {
     }
 }
 
-Agraph_t *knot_graph_wfg(const knot_replay *r) {
-    const knot_wfg *g = r->wfg;
+Agraph_t *knot__graph_wfg(const knot__replay *r) {
+    const knot__wfg *g = r->wfg;
     bool any = false;
     for (size_t t = 1; g && t < g->n; t++)
         any |= g->stuck[t];
     if (!any)
         return NULL;
-    builder b = {r, g, agopen("wait_for", Agstrictdirected, NULL), knot_xcalloc(g->n, sizeof(int))};
+    builder b = {r, g, agopen("wait_for", Agstrictdirected, NULL),
+                 knot__xcalloc(g->n, sizeof(int))};
     /* Top-down: a page is taller than it is wide, and a left-to-right
      * chain of waits was scaled down to unreadable text to fit its width. */
     agsafeset(b.graph, "rankdir", "TB", "");

@@ -24,30 +24,30 @@ typedef struct Agraph_s Agraph_t; /* never made: see graph-off.c */
  * the same operation of the same object (and not in a cycle) are drawn as
  * one node, so thousands of leaked tasks stay one picture. NULL when nothing
  * was blocked. */
-Agraph_t *knot_graph_wfg(const knot_replay *r);
+Agraph_t *knot__graph_wfg(const knot__replay *r);
 
-typedef struct knot_hb_window {
+typedef struct knot__hb_window {
     const int *tasks; /* the lanes; NULL = every task */
     size_t ntasks;
-    long long focus;                   /* the event to centre on; 0 = the end of the trace */
-    int window;                        /* events to show (default 60) */
-    const knot_finding *finding;       /* the finding told, when there is one: the
-                                        * events at the sites it names are marked */
-    const struct knot_hb_edges *edges; /* the trace's edges, collected once; NULL:
-                                        * the trace is replayed up to the window */
-} knot_hb_window;
+    long long focus;                    /* the event to centre on; 0 = the end of the trace */
+    int window;                         /* events to show (default 60) */
+    const knot__finding *finding;       /* the finding told, when there is one: the
+                                         * events at the sites it names are marked */
+    const struct knot__hb_edges *edges; /* the trace's edges, collected once; NULL:
+                                         * the trace is replayed up to the window */
+} knot__hb_window;
 
 /* Every edge of a trace's happens-before model, in the order of the events
  * they lead to (as the replay tells them), from one replay: for drawing many windows of one trace
  * (the report's pictures), which would otherwise replay it once each. */
-typedef struct knot_hb_edges {
-    knot_hb_edge *v;
+typedef struct knot__hb_edges {
+    knot__hb_edge *v;
     size_t n, cap;
-} knot_hb_edges;
+} knot__hb_edges;
 
-/* 0, or -1 with a one-line reason in err. Free with knot_hb_edges_free. */
-int knot_hb_edges_collect(const knot_replay *r, knot_hb_edges *out, char *err, size_t errsize);
-void knot_hb_edges_free(knot_hb_edges *edges);
+/* 0, or -1 with a one-line reason in err. Free with knot__hb_edges_free. */
+int knot__hb_edges_collect(const knot__replay *r, knot__hb_edges *out, char *err, size_t errsize);
+void knot__hb_edges_free(knot__hb_edges *edges);
 
 /* The happens-before diagram of a window of r's events: a lane per task
  * (main first, then in spawn order, their heads in a row at the top), the
@@ -55,28 +55,29 @@ void knot_hb_edges_free(knot_hb_edges *edges);
  * synchronisation between two tasks, and for a finding the events it names
  * marked, with the reordering a prediction needs drawn dashed. NULL (and a
  * message in err) when the window holds no event. */
-Agraph_t *knot_graph_hb(const knot_replay *r, const knot_hb_window *w, char *err, size_t errsize);
+Agraph_t *knot__graph_hb(const knot__replay *r, const knot__hb_window *w, char *err,
+                         size_t errsize);
 
 /* The happens-before window for a finding: its tasks (and whoever else used
  * the object of its event), centred on its event. */
-knot_hb_window knot_hb_window_for(const knot_finding *f, int *tasks_buf, size_t cap);
+knot__hb_window knot__hb_window_for(const knot__finding *f, int *tasks_buf, size_t cap);
 
 /* Render g to path, the format taken from its extension (.svg, .png, .pdf,
  * .dot). Returns 0, or -1 with a one-line reason. */
-int knot_render_file(Agraph_t *g, const char *path, const char *trace, char *err, size_t errsize);
+int knot__render_file(Agraph_t *g, const char *path, const char *trace, char *err, size_t errsize);
 
 /* 0 if path names a picture format and may be written (never over trace:
  * see outfile.h), else -1 with a one-line reason. */
-int knot_render_check(const char *path, const char *trace, char *err, size_t errsize);
+int knot__render_check(const char *path, const char *trace, char *err, size_t errsize);
 
 /* Render g as SVG into memory, without the XML prolog (ready to inline in
  * HTML). Returns a malloc'd string, or NULL. */
-char *knot_render_svg(Agraph_t *g);
+char *knot__render_svg(Agraph_t *g);
 
-void knot_graph_free(Agraph_t *g);
+void knot__graph_free(Agraph_t *g);
 
 /* Graphviz reads backslashes in labels as escapes: double them in text that
  * came from a trace or a source file. */
-void knot_graph_label(void *obj, const char *text);
+void knot__graph_label(void *obj, const char *text);
 
 #endif

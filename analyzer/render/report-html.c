@@ -57,7 +57,7 @@ static const char style[] =
     ".advice .label{font-weight:600}";
 
 /* Lines line-2 .. line+2 of file, the line itself marked. */
-static void excerpt(FILE *out, const knot_loc *loc) {
+static void excerpt(FILE *out, const knot__loc *loc) {
     if (!loc->file || loc->line <= 0)
         return;
     FILE *src = fopen(loc->file, "r");
@@ -90,7 +90,7 @@ static void excerpt(FILE *out, const knot_loc *loc) {
     fclose(src);
 }
 
-static void put_loc(FILE *out, const knot_loc *loc) {
+static void put_loc(FILE *out, const knot__loc *loc) {
     fputs("<p class=\"loc\">", out);
     if (loc->file)
         esc(out, loc->file), fprintf(out, ":%d", loc->line);
@@ -146,7 +146,7 @@ static void put_svg(FILE *out, const char *svg, const char *prefix) {
     }
 }
 
-static bool uses_wait_for(const knot_finding *f) {
+static bool uses_wait_for(const knot__finding *f) {
     return !f->predicted && (strcmp(f->rule, "leak") == 0 || strcmp(f->rule, "deadlock") == 0);
 }
 
@@ -155,11 +155,11 @@ static bool uses_wait_for(const knot_finding *f) {
  * that needs them rather than by one replay for each. */
 typedef struct pictures {
     char *wfg;
-    knot_hb_edges edges;
+    knot__hb_edges edges;
     bool collected, have_edges;
 } pictures;
 
-static void picture(FILE *out, const knot_replay *r, const knot_finding *f, size_t index,
+static void picture(FILE *out, const knot__replay *r, const knot__finding *f, size_t index,
                     pictures *pics) {
     char *svg = NULL;
     const char *caption;
@@ -168,16 +168,16 @@ static void picture(FILE *out, const knot_replay *r, const knot_finding *f, size
         caption = "The wait-for graph at the end of the run";
     } else {
         int tasks[64];
-        knot_hb_window w = knot_hb_window_for(f, tasks, 64);
+        knot__hb_window w = knot__hb_window_for(f, tasks, 64);
         char err[256];
         if (!pics->collected) {
             pics->collected = true;
-            pics->have_edges = knot_hb_edges_collect(r, &pics->edges, err, sizeof err) == 0;
+            pics->have_edges = knot__hb_edges_collect(r, &pics->edges, err, sizeof err) == 0;
         }
         w.edges = pics->have_edges ? &pics->edges : NULL;
-        Agraph_t *g = knot_graph_hb(r, &w, err, sizeof err);
-        svg = g ? knot_render_svg(g) : NULL;
-        knot_graph_free(g);
+        Agraph_t *g = knot__graph_hb(r, &w, err, sizeof err);
+        svg = g ? knot__render_svg(g) : NULL;
+        knot__graph_free(g);
         caption = "What happened before it: the tasks involved, time flowing down";
     }
     const char *shown = svg ? svg : uses_wait_for(f) ? wfg : NULL;
@@ -193,16 +193,16 @@ static void picture(FILE *out, const knot_replay *r, const knot_finding *f, size
 
 /* The tasks involved, one item for each place (and function) that spawned
  * some: a pool of 283 workers is one line. */
-static void put_tasks(FILE *out, const knot_finding *f) {
+static void put_tasks(FILE *out, const knot__finding *f) {
     if (!f->ntasks)
         return;
     size_t n;
-    knot_task_group *groups = knot_finding_task_groups(f, &n);
+    knot__task_group *groups = knot__finding_task_groups(f, &n);
     fputs("<p>Tasks:</p><ul class=\"tasks\">\n", out);
     for (size_t k = 0; k < n; k++) {
-        const knot_finding_task *t = groups[k].first;
+        const knot__finding_task *t = groups[k].first;
         char ids[128];
-        knot_task_group_ids(f, &groups[k], ids, sizeof ids);
+        knot__task_group_ids(f, &groups[k], ids, sizeof ids);
         if (groups[k].count > 1)
             fprintf(out, "<li>%zu tasks (%s)", groups[k].count, ids);
         else
@@ -230,16 +230,16 @@ static void put_tasks(FILE *out, const knot_finding *f) {
 }
 
 /* What predicted means, how to fix it, and the rule's page. */
-static void put_advice(FILE *out, const knot_finding *f) {
+static void put_advice(FILE *out, const knot__finding *f) {
     if (f->predicted) {
         fputs("<p class=\"advice predicted-meaning\"><span class=\"label\">Predicted:</span> ",
               out);
-        esc(out, strchr(knot_predicted_meaning, ':') + 2);
+        esc(out, strchr(knot__predicted_meaning, ':') + 2);
         fputs(".</p>\n", out);
     }
     char page[512];
-    knot_rule_page(f->rule, page, sizeof page);
-    const char *fix = knot_rule_fix(f->rule);
+    knot__rule_page(f->rule, page, sizeof page);
+    const char *fix = knot__rule_fix(f->rule);
     fputs("<p class=\"advice fix\">", out);
     if (fix) {
         fputs("<span class=\"label\">How to fix:</span> ", out);
@@ -253,14 +253,14 @@ static void put_advice(FILE *out, const knot_finding *f) {
     fputs("</a>.</p>\n", out);
 }
 
-static void finding(FILE *out, const knot_replay *r, const knot_finding *f, size_t index,
+static void finding(FILE *out, const knot__replay *r, const knot__finding *f, size_t index,
                     pictures *pics) {
     fprintf(out,
             "<article class=\"finding\" id=\"finding-%zu\" data-rule=\"%s\" "
             "data-severity=\"%s\" data-predicted=\"%s\">\n<h3>",
-            index, f->rule, knot_severity_name(f->severity), f->predicted ? "true" : "false");
-    fprintf(out, "<span class=\"sev %s\">%s</span>", knot_severity_name(f->severity),
-            knot_severity_name(f->severity));
+            index, f->rule, knot__severity_name(f->severity), f->predicted ? "true" : "false");
+    fprintf(out, "<span class=\"sev %s\">%s</span>", knot__severity_name(f->severity),
+            knot__severity_name(f->severity));
     if (f->predicted)
         fputs("<span class=\"predicted\">predicted</span>", out);
     esc(out, f->message);
@@ -273,7 +273,7 @@ static void finding(FILE *out, const knot_replay *r, const knot_finding *f, size
             fputs("<li>", out);
             esc(out, f->related[i].message);
             put_loc(out, &f->related[i].loc);
-            const knot_loc *a = &f->related[i].loc;
+            const knot__loc *a = &f->related[i].loc;
             bool same = a->file && f->loc.file && a->line == f->loc.line &&
                         strcmp(a->file, f->loc.file) == 0;
             if (!same) /* the primary line is shown above already */
@@ -290,9 +290,9 @@ static void finding(FILE *out, const knot_replay *r, const knot_finding *f, size
 
 /* How the run ended heads the page: a crash or a timeout changes how every
  * finding below reads. */
-static void put_end(FILE *out, const knot_run_end *end) {
+static void put_end(FILE *out, const knot__run_end *end) {
     char how[128];
-    knot_run_end_describe(end, how, sizeof how);
+    knot__run_end_describe(end, how, sizeof how);
     bool failed = end->how == KNOT_END_SIGNAL || end->how == KNOT_END_TIMEOUT ||
                   (end->how == KNOT_END_EXIT && end->value != 0);
     if (end->how == KNOT_END_UNKNOWN)
@@ -303,7 +303,7 @@ static void put_end(FILE *out, const knot_run_end *end) {
         fprintf(out, "<p class=\"end%s\">The program %s.</p>\n", failed ? " failed" : "", how);
 }
 
-int knot_report_html(FILE *out, const knot_replay *r, const knot_findings *fs) {
+int knot__report_html(FILE *out, const knot__replay *r, const knot__findings *fs) {
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>knot report: ",
           out);
     esc(out, r->path);
@@ -316,25 +316,25 @@ int knot_report_html(FILE *out, const knot_replay *r, const knot_findings *fs) {
         tasks += r->tasks[t].present;
     fprintf(out, "</code>: %zu tasks, %lld events. %zu finding%s.</p>\n", tasks, r->events, fs->n,
             fs->n == 1 ? "" : "s");
-    Agraph_t *g = knot_graph_wfg(r);
-    pictures pics = {.wfg = g ? knot_render_svg(g) : NULL};
-    knot_graph_free(g);
+    Agraph_t *g = knot__graph_wfg(r);
+    pictures pics = {.wfg = g ? knot__render_svg(g) : NULL};
+    knot__graph_free(g);
     if (fs->n == 0)
         fputs("<p class=\"clean\">No findings: nothing leaked, deadlocked or misused a lock or a "
               "channel in a way the trace shows or predicts.</p>\n",
               out);
     fputs("<nav>", out);
-    for (size_t k = 0; k < knot_rules_count; k++) {
+    for (size_t k = 0; k < knot__rules_count; k++) {
         size_t count = 0;
         for (size_t i = 0; i < fs->n; i++)
-            count += strcmp(fs->v[i].rule, knot_rules[k]->id) == 0;
+            count += strcmp(fs->v[i].rule, knot__rules[k]->id) == 0;
         if (count)
-            fprintf(out, "<a href=\"#rule-%s\">%s (%zu)</a>", knot_rules[k]->id, knot_rules[k]->id,
-                    count);
+            fprintf(out, "<a href=\"#rule-%s\">%s (%zu)</a>", knot__rules[k]->id,
+                    knot__rules[k]->id, count);
     }
     fputs("</nav>\n", out);
-    for (size_t k = 0; k < knot_rules_count; k++) {
-        const knot_rule *rule = knot_rules[k];
+    for (size_t k = 0; k < knot__rules_count; k++) {
+        const knot__rule *rule = knot__rules[k];
         bool any = false;
         for (size_t i = 0; i < fs->n; i++) {
             if (strcmp(fs->v[i].rule, rule->id) != 0)
@@ -352,6 +352,6 @@ int knot_report_html(FILE *out, const knot_replay *r, const knot_findings *fs) {
           "docs/trace-format.md).</footer>\n</body></html>\n",
           out);
     free(pics.wfg);
-    knot_hb_edges_free(&pics.edges);
+    knot__hb_edges_free(&pics.edges);
     return ferror(out) ? -1 : 0;
 }

@@ -9,6 +9,6 @@
 
 /* Write the report of r (already run) and its findings to out; 0 or -1 on a
  * write error. */
-int knot_report_html(FILE *out, const knot_replay *r, const knot_findings *fs);
+int knot__report_html(FILE *out, const knot__replay *r, const knot__findings *fs);
 
 #endif

@@ -5,13 +5,13 @@
 #include <stdlib.h>
 
 typedef struct tarjan {
-    const knot_graph_view *g;
+    const knot__graph_view *g;
     int *index, *low, *stack, *comp, *size;
     bool *on;
     int next, top, count;
 } tarjan;
 
-static bool considered(const knot_graph_view *g, size_t v) {
+static bool considered(const knot__graph_view *g, size_t v) {
     return v < g->n && (!g->in || g->in[v]);
 }
 
@@ -43,15 +43,15 @@ static void strong(tarjan *t, size_t v) {
     } while (w != (int)v);
 }
 
-int knot_scc(const knot_graph_view *g, int *comp, int *size) {
+int knot__scc(const knot__graph_view *g, int *comp, int *size) {
     size_t n = g->n ? g->n : 1;
     tarjan t = {g,
-                knot_xcalloc(n, sizeof(int)),
-                knot_xcalloc(n, sizeof(int)),
-                knot_xcalloc(n, sizeof(int)),
+                knot__xcalloc(n, sizeof(int)),
+                knot__xcalloc(n, sizeof(int)),
+                knot__xcalloc(n, sizeof(int)),
                 comp,
                 size,
-                knot_xcalloc(n, sizeof(bool)),
+                knot__xcalloc(n, sizeof(bool)),
                 0,
                 0,
                 0};

@@ -5,15 +5,15 @@
 
 #include <string.h>
 
-int knot_trace_open(knot_replay *r, const char *trace, char *err, size_t errsize) {
-    knot_import_stats stats;
+int knot__trace_open(knot__replay *r, const char *trace, char *err, size_t errsize) {
+    knot__import_stats stats;
     memset(r, 0, sizeof *r); /* closed, whatever fails */
-    if (knot_trace_import_pending(trace, &stats, err, errsize) < 0)
+    if (knot__trace_import_pending(trace, &stats, err, errsize) < 0)
         return -1;
-    if (knot_replay_open(r, trace, err, errsize) != 0)
+    if (knot__replay_open(r, trace, err, errsize) != 0)
         return -1;
-    if (knot_trace_validate(r, err, errsize) != 0) {
-        knot_replay_close(r);
+    if (knot__trace_validate(r, err, errsize) != 0) {
+        knot__replay_close(r);
         return -1;
     }
     return 0;

@@ -35,9 +35,9 @@ static int unknown_kinds(sqlite3 *db, const char *path, char *err, size_t errsiz
                                   "NOT IN (");
     const char *sep = "";
     for (unsigned k = 0; k < KNOT_TRACE_KINDS && len < sizeof sql; k++)
-        if (knot_trace_kind_name(k)) {
+        if (knot__trace_kind_name(k)) {
             len += (size_t)snprintf(sql + len, sizeof sql - len, "%s'%s'", sep,
-                                    knot_trace_kind_name(k));
+                                    knot__trace_kind_name(k));
             sep = ",";
         }
     if (len < sizeof sql)
@@ -50,7 +50,7 @@ static int unknown_kinds(sqlite3 *db, const char *path, char *err, size_t errsiz
     int rc, ret = 0;
     while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *kind = (const char *)sqlite3_column_text(st, 1);
-        if (!kind || !knot_trace_kind_known(kind)) {
+        if (!kind || !knot__trace_kind_known(kind)) {
             snprintf(err, errsize, "%s: corrupt trace: event %lld is of unknown kind %s", path,
                      sqlite3_column_int64(st, 0), kind ? kind : "NULL");
             ret = -1;
@@ -64,7 +64,7 @@ static int unknown_kinds(sqlite3 *db, const char *path, char *err, size_t errsiz
     return ret;
 }
 
-int knot_trace_validate(const knot_replay *r, char *err, size_t errsize) {
+int knot__trace_validate(const knot__replay *r, char *err, size_t errsize) {
     sqlite3 *db = r->db;
     const char *path = r->path;
     int rc =

@@ -10,31 +10,31 @@
 #include <stdlib.h> /* free, for the clocks made here */
 #include <string.h>
 
-typedef uint32_t knot_vc_t;
+typedef uint32_t knot__vc_t;
 
-static inline knot_vc_t *knot_vc_new(size_t n) {
+static inline knot__vc_t *knot__vc_new(size_t n) {
     /* the replayer's memory is bounded by tasks x live objects */
-    return knot_xcalloc(n ? n : 1, sizeof(knot_vc_t));
+    return knot__xcalloc(n ? n : 1, sizeof(knot__vc_t));
 }
 
-static inline void knot_vc_join(knot_vc_t *into, const knot_vc_t *from, size_t n) {
+static inline void knot__vc_join(knot__vc_t *into, const knot__vc_t *from, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (from[i] > into[i])
             into[i] = from[i];
 }
 
-static inline knot_vc_t *knot_vc_dup(const knot_vc_t *vc, size_t n) {
-    knot_vc_t *copy = knot_vc_new(n);
+static inline knot__vc_t *knot__vc_dup(const knot__vc_t *vc, size_t n) {
+    knot__vc_t *copy = knot__vc_new(n);
     memcpy(copy, vc, n * sizeof *vc);
     return copy;
 }
 
 /* Join from into *slot, creating the slot's clock on first use. */
-static inline void knot_vc_join_into(knot_vc_t **slot, const knot_vc_t *from, size_t n) {
+static inline void knot__vc_join_into(knot__vc_t **slot, const knot__vc_t *from, size_t n) {
     if (!*slot)
-        *slot = knot_vc_dup(from, n);
+        *slot = knot__vc_dup(from, n);
     else
-        knot_vc_join(*slot, from, n);
+        knot__vc_join(*slot, from, n);
 }
 
 #endif

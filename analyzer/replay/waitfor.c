@@ -6,35 +6,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool knot_wfg_alive(const knot_replay *r, int t) {
+bool knot__wfg_alive(const knot__replay *r, int t) {
     return t > 0 && (size_t)t < r->ntasks && r->tasks[t].present && !r->tasks[t].ended;
 }
 
-static void add_rel(knot_wfg *g, int t, int who) {
+static void add_rel(knot__wfg *g, int t, int who) {
     for (size_t i = 0; i < g->nrel[t]; i++)
         if (g->rel[t][i] == who)
             return;
-    int *v = knot_xrealloc(g->rel[t], (g->nrel[t] + 1) * sizeof *v);
+    int *v = knot__xrealloc(g->rel[t], (g->nrel[t] + 1) * sizeof *v);
     g->rel[t] = v;
     v[g->nrel[t]++] = who;
 }
 
 /* Every live task other than t that used obj in one of the given ways. */
-static void users(const knot_replay *r, knot_wfg *g, int t, long long obj, enum knot_ev a,
-                  enum knot_ev b) {
+static void users(const knot__replay *r, knot__wfg *g, int t, long long obj, enum knot__ev a,
+                  enum knot__ev b) {
     if (obj <= 0 || (size_t)obj >= r->nobjects)
         return;
-    const knot_object_info *o = &r->objects[obj];
+    const knot__object_info *o = &r->objects[obj];
     for (size_t i = 0; i < o->nuses; i++) {
-        const knot_use *u = &o->uses[i];
-        if ((u->kind == a || u->kind == b) && u->task != t && knot_wfg_alive(r, u->task))
+        const knot__use *u = &o->uses[i];
+        if ((u->kind == a || u->kind == b) && u->task != t && knot__wfg_alive(r, u->task))
             add_rel(g, t, u->task);
     }
 }
 
-static void releasers(const knot_replay *r, knot_wfg *g, int t) {
-    const knot_event *e = &r->tasks[t].last;
-    const knot_object_info *o =
+static void releasers(const knot__replay *r, knot__wfg *g, int t) {
+    const knot__event *e = &r->tasks[t].last;
+    const knot__object_info *o =
         e->object > 0 && (size_t)e->object < r->nobjects ? &r->objects[e->object] : NULL;
     switch (e->kind) {
     case KNOT_EV_MUTEX_LOCK:
@@ -69,7 +69,7 @@ static void releasers(const knot_replay *r, knot_wfg *g, int t) {
             users(r, g, t, e->object, KNOT_EV_SEM_POST, KNOT_EV_SEM_POST);
         break;
     case KNOT_EV_THREAD_JOIN:
-        if (r->tasks[t].join_target > 0 && knot_wfg_alive(r, (int)r->tasks[t].join_target))
+        if (r->tasks[t].join_target > 0 && knot__wfg_alive(r, (int)r->tasks[t].join_target))
             add_rel(g, t, (int)r->tasks[t].join_target);
         break;
     default: /* a select or barrier: who could end it is not in the trace */
@@ -79,8 +79,8 @@ static void releasers(const knot_replay *r, knot_wfg *g, int t) {
 
 /* Drop from the stuck set every task some still-running task could release:
  * what remains can never move again. */
-static bool *closed_set(const knot_wfg *g) {
-    bool *in = knot_xcalloc(g->n ? g->n : 1, sizeof *in);
+static bool *closed_set(const knot__wfg *g) {
+    bool *in = knot__xcalloc(g->n ? g->n : 1, sizeof *in);
     memcpy(in, g->stuck, g->n * sizeof *in);
     for (bool changed = true; changed;) {
         changed = false;
@@ -98,13 +98,13 @@ static bool *closed_set(const knot_wfg *g) {
     return in;
 }
 
-static size_t rel_degree(void *ctx, size_t v) { return ((const knot_wfg *)ctx)->nrel[v]; }
+static size_t rel_degree(void *ctx, size_t v) { return ((const knot__wfg *)ctx)->nrel[v]; }
 
 static size_t rel_succ(void *ctx, size_t v, size_t k) {
-    return (size_t)((const knot_wfg *)ctx)->rel[v][k];
+    return (size_t)((const knot__wfg *)ctx)->rel[v][k];
 }
 
-static bool self_edge(const knot_wfg *g, size_t t) {
+static bool self_edge(const knot__wfg *g, size_t t) {
     for (size_t i = 0; i < g->nrel[t]; i++)
         if (g->rel[t][i] == (int)t)
             return true;
@@ -113,13 +113,13 @@ static bool self_edge(const knot_wfg *g, size_t t) {
 
 /* The strongly connected groups of the closed set; one of two or more
  * tasks, or one task releasing itself, is a deadlock. */
-static void find_cycles(knot_wfg *g) {
+static void find_cycles(knot__wfg *g) {
     bool *in = closed_set(g);
     size_t n = g->n ? g->n : 1;
-    int *comp = knot_xcalloc(n, sizeof *comp), *size = knot_xcalloc(n, sizeof *size),
-        *number = knot_xcalloc(n, sizeof *number);
-    knot_graph_view view = {g->n, in, g, rel_degree, rel_succ};
-    knot_scc(&view, comp, size);
+    int *comp = knot__xcalloc(n, sizeof *comp), *size = knot__xcalloc(n, sizeof *size),
+        *number = knot__xcalloc(n, sizeof *number);
+    knot__graph_view view = {g->n, in, g, rel_degree, rel_succ};
+    knot__scc(&view, comp, size);
     for (size_t t = 0; t < g->n; t++) {
         if (comp[t] < 0 || (size[comp[t]] < 2 && !self_edge(g, t)))
             continue;
@@ -133,20 +133,20 @@ static void find_cycles(knot_wfg *g) {
     free(in);
 }
 
-void knot_wfg_build(const knot_replay *r, knot_wfg *g) {
+void knot__wfg_build(const knot__replay *r, knot__wfg *g) {
     memset(g, 0, sizeof *g);
     g->n = r->ntasks;
     size_t n = g->n ? g->n : 1;
-    g->stuck = knot_xcalloc(n, sizeof *g->stuck);
-    g->rel = knot_xcalloc(n, sizeof *g->rel);
-    g->nrel = knot_xcalloc(n, sizeof *g->nrel);
-    g->cycle = knot_xcalloc(n, sizeof *g->cycle);
+    g->stuck = knot__xcalloc(n, sizeof *g->stuck);
+    g->rel = knot__xcalloc(n, sizeof *g->rel);
+    g->nrel = knot__xcalloc(n, sizeof *g->nrel);
+    g->cycle = knot__xcalloc(n, sizeof *g->cycle);
     size_t alive = 0, stuck = 0;
     for (size_t t = 1; t < g->n; t++) {
-        if (!knot_wfg_alive(r, (int)t))
+        if (!knot__wfg_alive(r, (int)t))
             continue;
         alive++;
-        if (knot_replay_blocked_forever(r, (int)t)) {
+        if (knot__replay_blocked_forever(r, (int)t)) {
             g->stuck[t] = true;
             stuck++;
             releasers(r, g, (int)t);
@@ -155,11 +155,11 @@ void knot_wfg_build(const knot_replay *r, knot_wfg *g) {
     /* Hung, as Go's runtime says it: every live task asleep, and no timer
      * left that could wake one (the live detector checked that itself). */
     g->all_asleep = stuck > 0 && (r->detector_fired || (!r->program_ended && stuck == alive &&
-                                                        !knot_replay_timer_pending(r, -1)));
+                                                        !knot__replay_timer_pending(r, -1)));
     find_cycles(g);
 }
 
-void knot_wfg_free(knot_wfg *g) {
+void knot__wfg_free(knot__wfg *g) {
     for (size_t t = 0; t < g->n; t++)
         free(g->rel[t]);
     free(g->rel);

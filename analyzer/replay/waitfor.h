@@ -14,7 +14,7 @@
 
 #include "replay.h"
 
-struct knot_wfg {
+struct knot__wfg {
     size_t n;    /* tasks (indexed as in the replay) */
     bool *stuck; /* blocked forever when the trace ended */
     int **rel;   /* rel[t]: the tasks that could release t */
@@ -23,12 +23,12 @@ struct knot_wfg {
     int ncycles;
     bool all_asleep; /* the program hung with every live task blocked */
 };
-typedef struct knot_wfg knot_wfg;
+typedef struct knot__wfg knot__wfg;
 
-void knot_wfg_build(const knot_replay *r, knot_wfg *g);
-void knot_wfg_free(knot_wfg *g);
+void knot__wfg_build(const knot__replay *r, knot__wfg *g);
+void knot__wfg_free(knot__wfg *g);
 
 /* Is t alive at the end (started, not ended)? */
-bool knot_wfg_alive(const knot_replay *r, int t);
+bool knot__wfg_alive(const knot__replay *r, int t);
 
 #endif

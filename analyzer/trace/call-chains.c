@@ -68,7 +68,7 @@ static size_t hash(const char *s) {
 static int fn_intern(fn_table *t, const char *name) {
     if (2 * (t->n + 1) > t->nslots) {
         size_t nslots = t->nslots ? t->nslots * 2 : 256;
-        int *slots = knot_xcalloc(nslots, sizeof *slots);
+        int *slots = knot__xcalloc(nslots, sizeof *slots);
         for (size_t i = 0; i < t->n; i++) {
             size_t h = hash(t->names[i]) & (nslots - 1);
             while (slots[h])
@@ -83,8 +83,8 @@ static int fn_intern(fn_table *t, const char *name) {
     for (; t->slots[h]; h = (h + 1) & (t->nslots - 1))
         if (!strcmp(t->names[t->slots[h] - 1], name))
             return t->slots[h] - 1;
-    t->names = knot_xgrow(t->names, &t->cap, t->n + 1, sizeof *t->names);
-    t->names[t->n] = knot_xstrdup(name);
+    t->names = knot__xgrow(t->names, &t->cap, t->n + 1, sizeof *t->names);
+    t->names[t->n] = knot__xstrdup(name);
     t->slots[h] = (int)t->n + 1;
     return (int)t->n++;
 }
@@ -128,7 +128,7 @@ static int load_chains(sqlite3 *db, chain **out, size_t *nout, fn_table *fns, fn
         long long site = sqlite3_column_int64(st, 0);
         int depth = sqlite3_column_int(st, 1);
         if (n == 0 || v[n - 1].site != site) {
-            v = knot_xgrow(v, &cap, n + 1, sizeof *v);
+            v = knot__xgrow(v, &cap, n + 1, sizeof *v);
             v[n++] = (chain){.site = site};
         }
         chain *c = &v[n - 1];
@@ -280,7 +280,7 @@ static int place_chains(sqlite3 *db, const chain *v, size_t n, const fn_state *f
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int knot_choose_chain_frames(sqlite3 *db, char *err, size_t errsize) {
+int knot__choose_chain_frames(sqlite3 *db, char *err, size_t errsize) {
     chain *v = NULL;
     size_t n = 0;
     fn_table fns = {0}, files = {0};
@@ -288,7 +288,7 @@ int knot_choose_chain_frames(sqlite3 *db, char *err, size_t errsize) {
     int rc = -1;
     if (load_chains(db, &v, &n, &fns, &files) || mark_families(db, v, n))
         goto out;
-    fs = knot_xcalloc(fns.n ? fns.n : 1, sizeof *fs);
+    fs = knot__xcalloc(fns.n ? fns.n : 1, sizeof *fs);
     decide_wrappers(v, n, &fns, fs);
     rc = place_chains(db, v, n, fs);
 out:

@@ -11,6 +11,6 @@
  * names) whose every recorded call, reached through wrappers only, is a
  * lock, unlock, wait, signal or post, and that is called from two places or
  * more. Returns 0, or -1 with err filled. */
-int knot_choose_chain_frames(sqlite3 *db, char *err, size_t errsize);
+int knot__choose_chain_frames(sqlite3 *db, char *err, size_t errsize);
 
 #endif

@@ -36,7 +36,7 @@ static int corrupt(reader *rd, const unsigned char *at, const char *what) {
 }
 
 /* k records at the end of the output (zeros: fresh pages), or NULL if the
- * reservation is used up, which the bound in knot_journal_expand_chunks
+ * reservation is used up, which the bound in knot__journal_expand_chunks
  * rules out. */
 static knot__rec *take(reader *rd, size_t k) {
     if (rd->cap - rd->n < k)
@@ -173,8 +173,8 @@ static int read_chunk(reader *rd, const unsigned char *p, const unsigned char *e
     return 0;
 }
 
-int knot_journal_expand_chunks(const unsigned char *data, size_t size, size_t offset,
-                               knot_journal_records *out, char *err, size_t errsize) {
+int knot__journal_expand_chunks(const unsigned char *data, size_t size, size_t offset,
+                                knot__journal_records *out, char *err, size_t errsize) {
     reader rd = {.data = data, .offset = offset, .err = err, .errsize = errsize};
     memset(out, 0, sizeof *out);
     /* Address space for the most records the chunks can hold, touched only
@@ -185,7 +185,7 @@ int knot_journal_expand_chunks(const unsigned char *data, size_t size, size_t of
     void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                    -1, 0);
     if (m == MAP_FAILED)
-        knot_out_of_memory();
+        knot__out_of_memory();
 #ifdef MADV_HUGEPAGE
     (void)madvise(m, bytes, MADV_HUGEPAGE);
 #endif
@@ -201,7 +201,7 @@ int knot_journal_expand_chunks(const unsigned char *data, size_t size, size_t of
     return 0;
 }
 
-void knot_journal_records_free(knot_journal_records *records) {
+void knot__journal_records_free(knot__journal_records *records) {
     if (records->recs)
         munmap(records->recs, records->mapped);
     memset(records, 0, sizeof *records);

@@ -51,7 +51,7 @@ static bool text_report(const char *head, size_t n) {
                           starts(p + digits, end - start - digits, " findings ("));
 }
 
-static bool holds(enum knot_out_kind kind, const char *path, const char *head, size_t n) {
+static bool holds(enum knot__out_kind kind, const char *path, const char *head, size_t n) {
     const char *body = skip_space(head, head + n);
     size_t rest = (size_t)(head + n - body);
     switch (kind) {
@@ -94,7 +94,7 @@ static bool holds(enum knot_out_kind kind, const char *path, const char *head, s
 
 /* The last 64 KiB suffice for a text report's summary line; the start for
  * the rest. */
-static ssize_t read_sample(const char *path, enum knot_out_kind kind, char *buf, size_t size) {
+static ssize_t read_sample(const char *path, enum knot__out_kind kind, char *buf, size_t size) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
@@ -106,8 +106,8 @@ static ssize_t read_sample(const char *path, enum knot_out_kind kind, char *buf,
     return n;
 }
 
-int knot_outfile_check(const char *path, enum knot_out_kind kind, const knot_out_input *inputs,
-                       size_t ninputs, char *err, size_t errsize) {
+int knot__outfile_check(const char *path, enum knot__out_kind kind, const knot__out_input *inputs,
+                        size_t ninputs, char *err, size_t errsize) {
     struct stat out;
     if (stat(path, &out) != 0)
         return 0; /* nothing there to lose */
@@ -139,11 +139,11 @@ int knot_outfile_check(const char *path, enum knot_out_kind kind, const knot_out
     return 0;
 }
 
-int knot_outfile_open(knot_outfile *o, const char *path, enum knot_out_kind kind,
-                      const knot_out_input *inputs, size_t ninputs, char *err, size_t errsize) {
+int knot__outfile_open(knot__outfile *o, const char *path, enum knot__out_kind kind,
+                       const knot__out_input *inputs, size_t ninputs, char *err, size_t errsize) {
     memset(o, 0, sizeof *o);
     o->path = path;
-    if (knot_outfile_check(path, kind, inputs, ninputs, err, errsize) != 0)
+    if (knot__outfile_check(path, kind, inputs, ninputs, err, errsize) != 0)
         return -1;
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -174,7 +174,7 @@ int knot_outfile_open(knot_outfile *o, const char *path, enum knot_out_kind kind
     return 0;
 }
 
-int knot_outfile_commit(knot_outfile *o, char *err, size_t errsize) {
+int knot__outfile_commit(knot__outfile *o, char *err, size_t errsize) {
     int rc = ferror(o->f) ? -1 : 0;
     int e = errno;
     if (fclose(o->f) != 0 && rc == 0) {
@@ -194,7 +194,7 @@ int knot_outfile_commit(knot_outfile *o, char *err, size_t errsize) {
     return rc;
 }
 
-void knot_outfile_abort(knot_outfile *o) {
+void knot__outfile_abort(knot__outfile *o) {
     if (o->f)
         fclose(o->f);
     o->f = NULL;
@@ -205,7 +205,7 @@ void knot_outfile_abort(knot_outfile *o) {
 static char lock_path[PATH_MAX + 32], lock_trace[PATH_MAX];
 static int lock_fd = -1;
 
-int knot_trace_lock(const char *trace, char *err, size_t errsize) {
+int knot__trace_lock(const char *trace, char *err, size_t errsize) {
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s.knot-lock", trace);
     for (int attempt = 0; attempt < 8; attempt++) {
@@ -240,11 +240,11 @@ int knot_trace_lock(const char *trace, char *err, size_t errsize) {
     return -2;
 }
 
-bool knot_trace_lock_held(const char *trace) {
+bool knot__trace_lock_held(const char *trace) {
     return lock_fd >= 0 && strcmp(lock_trace, trace) == 0;
 }
 
-void knot_trace_unlock(void) {
+void knot__trace_unlock(void) {
     if (lock_fd < 0)
         return;
     unlink(lock_path);
@@ -252,7 +252,7 @@ void knot_trace_unlock(void) {
     lock_fd = -1;
 }
 
-bool knot_find_program(const char *argv0, char *out, size_t size) {
+bool knot__find_program(const char *argv0, char *out, size_t size) {
     if (strchr(argv0, '/')) {
         snprintf(out, size, "%s", argv0);
         return access(out, F_OK) == 0;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum knot_out_kind {
+enum knot__out_kind {
     KNOT_OUT_TRACE,   /* a knot trace (SQLite) */
     KNOT_OUT_TEXT,    /* findings as text */
     KNOT_OUT_JSON,    /* findings as JSON */
@@ -22,47 +22,47 @@ enum knot_out_kind {
 
 /* A file knot must not write over, and what it is to this command
  * ("the trace it reads", "the program it runs"). */
-typedef struct knot_out_input {
+typedef struct knot__out_input {
     const char *path;
     const char *role;
-} knot_out_input;
+} knot__out_input;
 
 /* May path be written as kind? Not if it is one of the ninputs inputs, nor
  * if it exists and holds something other than what knot writes as kind (an
  * empty file is fine). Returns 0, or -1 with a one-line reason in err. */
-int knot_outfile_check(const char *path, enum knot_out_kind kind, const knot_out_input *inputs,
-                       size_t ninputs, char *err, size_t errsize);
+int knot__outfile_check(const char *path, enum knot__out_kind kind, const knot__out_input *inputs,
+                        size_t ninputs, char *err, size_t errsize);
 
-typedef struct knot_outfile {
+typedef struct knot__outfile {
     const char *path;
     char tmp[PATH_MAX + 32]; /* empty: writing path itself (a device or a pipe) */
     FILE *f;
-} knot_outfile;
+} knot__outfile;
 
-/* Check path as knot_outfile_check does, then open a temporary file beside
+/* Check path as knot__outfile_check does, then open a temporary file beside
  * it for writing through o->f. Returns 0, or -1 with a reason in err. */
-int knot_outfile_open(knot_outfile *o, const char *path, enum knot_out_kind kind,
-                      const knot_out_input *inputs, size_t ninputs, char *err, size_t errsize);
+int knot__outfile_open(knot__outfile *o, const char *path, enum knot__out_kind kind,
+                       const knot__out_input *inputs, size_t ninputs, char *err, size_t errsize);
 
 /* Close o->f and rename the temporary file over path. Returns 0, or -1
  * with a reason in err (and the temporary file removed). */
-int knot_outfile_commit(knot_outfile *o, char *err, size_t errsize);
+int knot__outfile_commit(knot__outfile *o, char *err, size_t errsize);
 
 /* Close o->f and remove the temporary file: path is left as it was. */
-void knot_outfile_abort(knot_outfile *o);
+void knot__outfile_abort(knot__outfile *o);
 
 /* Hold the lock that says a knot run is recording into trace: a file
  * "<trace>.knot-lock" beside it, locked while the run lasts. Returns 0; -2
  * if another process holds it, -1 if it cannot be taken (err says why). */
-int knot_trace_lock(const char *trace, char *err, size_t errsize);
+int knot__trace_lock(const char *trace, char *err, size_t errsize);
 
 /* Whether this process holds trace's lock. */
-bool knot_trace_lock_held(const char *trace);
+bool knot__trace_lock_held(const char *trace);
 
-/* Release the lock knot_trace_lock took (and remove its file). */
-void knot_trace_unlock(void);
+/* Release the lock knot__trace_lock took (and remove its file). */
+void knot__trace_unlock(void);
 
 /* The file argv0 names as execvp would find it, in out; false if none. */
-bool knot_find_program(const char *argv0, char *out, size_t size);
+bool knot__find_program(const char *argv0, char *out, size_t size);
 
 #endif

@@ -111,7 +111,7 @@ static void one_module(sqlite3 *db, const char *tool, bool llvm, const char *mod
     long long *ids = NULL;
     size_t n = 0, cap = 0;
     while (sqlite3_step(sel) == SQLITE_ROW) {
-        ids = knot_xgrow(ids, &cap, n + 1, sizeof *ids);
+        ids = knot__xgrow(ids, &cap, n + 1, sizeof *ids);
         ids[n++] = sqlite3_column_int64(sel, 0);
         dprintf(in, "0x%llx\n", (unsigned long long)sqlite3_column_int64(sel, absolute ? 1 : 2));
     }
@@ -187,7 +187,7 @@ static void name_places(sqlite3 *db, const char *tool, const char *module, long 
     } *places = NULL;
     size_t n = 0, cap = 0;
     while (sqlite3_step(sel) == SQLITE_ROW) {
-        places = knot_xgrow(places, &cap, n + 1, sizeof *places);
+        places = knot__xgrow(places, &cap, n + 1, sizeof *places);
         unsigned long long addr = (unsigned long long)sqlite3_column_int64(sel, 1);
         places[n].object = sqlite3_column_int64(sel, 0);
         places[n].offset = absolute ? addr : addr - (unsigned long long)base;
@@ -256,7 +256,7 @@ static void symbolize_places(sqlite3 *db, const char *tool) {
     sqlite3_finalize(mods);
 }
 
-void knot_symbolize_sites(sqlite3 *db) {
+void knot__symbolize_sites(sqlite3 *db) {
     char tool[4096];
     const char *env = getenv("KNOT_SYMBOLIZER");
     bool llvm = true;

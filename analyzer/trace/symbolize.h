@@ -7,6 +7,6 @@
 /* Fill file, line and function of the sites listed in the temporary table
  * raw_sites(id, module, address, offset), where a symbolizer can; name the
  * objects of raw_places(object, address) that are a module's globals. */
-void knot_symbolize_sites(sqlite3 *db);
+void knot__symbolize_sites(sqlite3 *db);
 
 #endif

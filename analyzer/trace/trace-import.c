@@ -30,24 +30,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void knot_trace_journal_path(const char *trace, char *out, size_t size) {
+void knot__trace_journal_path(const char *trace, char *out, size_t size) {
     snprintf(out, size, "%s.knot-journal", trace);
 }
 
-int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char *err,
-                              size_t errsize) {
+int knot__trace_import_pending(const char *trace, knot__import_stats *stats, char *err,
+                               size_t errsize) {
     char journal[PATH_MAX + 32];
-    knot_trace_journal_path(trace, journal, sizeof journal);
+    knot__trace_journal_path(trace, journal, sizeof journal);
     if (access(journal, F_OK) != 0)
         return 1;
     /* The import replaces trace: only if it is a trace (or nothing). */
-    if (knot_outfile_check(trace, KNOT_OUT_TRACE, NULL, 0, err, errsize) != 0)
+    if (knot__outfile_check(trace, KNOT_OUT_TRACE, NULL, 0, err, errsize) != 0)
         return -1;
     /* A journal a knot run is still writing is not ours to take. */
-    bool lock = !knot_trace_lock_held(trace);
-    if (lock && knot_trace_lock(trace, err, errsize) != 0)
+    bool lock = !knot__trace_lock_held(trace);
+    if (lock && knot__trace_lock(trace, err, errsize) != 0)
         return -1;
-    int rc = knot_trace_import(journal, trace, stats, err, errsize);
+    int rc = knot__trace_import(journal, trace, stats, err, errsize);
     if (rc == 0)
         unlink(journal);
     if (rc == 0 && stats->cut_at)
@@ -56,7 +56,7 @@ int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char 
                 "imported what it holds\n",
                 trace, stats->cut_at);
     if (lock)
-        knot_trace_unlock();
+        knot__trace_unlock();
     return rc;
 }
 
@@ -70,8 +70,8 @@ typedef struct id_map {
 
 static void id_map_grow(id_map *m) {
     size_t cap = m->cap ? m->cap * 2 : 1024;
-    uint64_t *keys = knot_xcalloc(cap, sizeof *keys);
-    long long *ids = knot_xcalloc(cap, sizeof *ids);
+    uint64_t *keys = knot__xcalloc(cap, sizeof *keys);
+    long long *ids = knot__xcalloc(cap, sizeof *ids);
     for (size_t i = 0; i < m->cap; i++)
         if (m->keys[i]) {
             size_t h = (size_t)(m->keys[i] * 0x9E3779B97F4A7C15ull) & (cap - 1);
@@ -147,7 +147,7 @@ static void number_events(event_numbers *en, const knot__rec *const *ev, size_t 
     for (size_t i = 0; i < n; i++) {
         struct span *sp = event_span(en, ev[i]->id);
         if (!sp) {
-            en->spans = knot_xgrow(en->spans, &en->capspans, en->nspans + 1, sizeof *en->spans);
+            en->spans = knot__xgrow(en->spans, &en->capspans, en->nspans + 1, sizeof *en->spans);
             id_map_put(&en->task_span, (ev[i]->id >> 40) + 1, (long long)en->nspans + 1);
             sp = &en->spans[en->nspans++];
             *sp = (struct span){0, 0};
@@ -159,7 +159,7 @@ static void number_events(event_numbers *en, const knot__rec *const *ev, size_t 
         }
     }
     if (total <= 2 * n + 4096) {
-        en->seq = knot_xcalloc(total ? total : 1, sizeof *en->seq);
+        en->seq = knot__xcalloc(total ? total : 1, sizeof *en->seq);
         for (size_t k = 0, base = 0; k < en->nspans; base += en->spans[k++].len)
             en->spans[k].base = base;
         for (size_t i = 0; i < n; i++) {
@@ -243,7 +243,7 @@ typedef struct importer {
     } * clk;
     size_t nclk, capclk;
     double ns_per_tick;
-    knot_import_stats *stats;
+    knot__import_stats *stats;
     char *err;
     size_t errsize;
 } importer;
@@ -280,9 +280,9 @@ static const char *kind_name(unsigned kind) {
 KNOT__EVENT_KINDS(KIND_FITS)
 #undef KIND_FITS
 
-const char *knot_trace_kind_name(unsigned kind) { return kind_name(kind); }
+const char *knot__trace_kind_name(unsigned kind) { return kind_name(kind); }
 
-bool knot_trace_kind_known(const char *name) {
+bool knot__trace_kind_known(const char *name) {
     for (unsigned k = 0; k < KNOT_TRACE_KINDS; k++)
         if (kind_name(k) && !strcmp(kind_name(k), name))
             return true;
@@ -351,7 +351,7 @@ static int import_site(importer *im, const knot__rec *r, const knot__rec *end) {
 }
 
 /* A call chain: a site of its own, placed at its first frame until
- * knot_choose_chain_frames looks past lock wrappers. */
+ * knot__choose_chain_frames looks past lock wrappers. */
 static int import_chain(importer *im, const knot__rec *r, const knot__rec *end) {
     if (!r->site || id_map_get(&im->sites, r->site))
         return 0;
@@ -423,7 +423,7 @@ static int import_object(importer *im, const knot__rec *r, long long seq, const 
     bool makes = sized || r->kind == KNOT__EV_MUTEX_INIT || r->kind == KNOT__EV_COND_INIT ||
                  r->kind == KNOT__EV_RW_INIT;
     object_row *objects =
-        knot_xgrow(im->objects, &im->capobjects, im->nobjects + 1, sizeof *objects);
+        knot__xgrow(im->objects, &im->capobjects, im->nobjects + 1, sizeof *objects);
     im->objects = objects;
     im->objects[im->nobjects++] = (object_row){.id = r->obj,
                                                .kind = kind,
@@ -445,7 +445,7 @@ static task_row *task(importer *im, uint32_t id) {
     long long ix = id_map_get(&im->task_ix, (uint64_t)id + 1);
     if (ix)
         return &im->tasks[ix - 1];
-    im->tasks = knot_xgrow(im->tasks, &im->captasks, im->ntasks + 1, sizeof *im->tasks);
+    im->tasks = knot__xgrow(im->tasks, &im->captasks, im->ntasks + 1, sizeof *im->tasks);
     id_map_put(&im->task_ix, (uint64_t)id + 1, (long long)im->ntasks + 1);
     im->tasks[im->ntasks] = (task_row){.id = id};
     return &im->tasks[im->ntasks++];
@@ -545,7 +545,7 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
 }
 
 static int add_clock(importer *im, uint64_t ticks, uint64_t ns) {
-    im->clk = knot_xgrow(im->clk, &im->capclk, im->nclk + 1, sizeof *im->clk);
+    im->clk = knot__xgrow(im->clk, &im->capclk, im->nclk + 1, sizeof *im->clk);
     im->clk[im->nclk++] = (struct clock_pair){ticks, ns};
     return 0;
 }
@@ -686,7 +686,7 @@ static int import_event(importer *im, const knot__rec *r, long long seq) {
 /* Events are gathered first, then numbered in (clock, task, id) order: see
  * record.h for why that order is faithful. */
 static int collect(importer *im, const knot__rec *r) {
-    im->ev = knot_xgrow(im->ev, &im->capev, im->nev + 1, sizeof *im->ev);
+    im->ev = knot__xgrow(im->ev, &im->capev, im->nev + 1, sizeof *im->ev);
     im->ev[im->nev++] = r;
     return 0;
 }
@@ -728,8 +728,8 @@ static void sort_events(importer *im) {
         qsort(im->ev, n, sizeof *im->ev, by_order);
         return;
     }
-    order_key *k = knot_xmalloc(n * sizeof *k), *tmp = knot_xmalloc(n * sizeof *tmp);
-    const knot__rec **ev = knot_xmalloc(n * sizeof *ev);
+    order_key *k = knot__xmalloc(n * sizeof *k), *tmp = knot__xmalloc(n * sizeof *tmp);
+    const knot__rec **ev = knot__xmalloc(n * sizeof *ev);
     uint64_t max_clock = 0;
     uint32_t max_task = 0;
     for (size_t i = 0; i < n; i++) {
@@ -960,8 +960,8 @@ static int finish(importer *im, const knot__journal_header *h) {
         }
     }
     sqlite3_finalize(st);
-    knot_symbolize_sites(im->db);
-    if (knot_choose_chain_frames(im->db, im->err, im->errsize))
+    knot__symbolize_sites(im->db);
+    if (knot__choose_chain_frames(im->db, im->err, im->errsize))
         return -1;
     /* The indexes last, each built from the rows in place. */
     if (sqlite3_exec(im->db, KNOT_TRACE_INDEXES_SQL "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
@@ -1010,10 +1010,10 @@ static int check_header(importer *im, const char *path, const void *map, size_t 
     return 0;
 }
 
-int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
-                             const char *db_path, knot_import_stats *stats, char *err,
-                             size_t errsize) {
-    knot_import_stats unused;
+int knot__trace_import_buffer(const void *journal, size_t size, const char *name,
+                              const char *db_path, knot__import_stats *stats, char *err,
+                              size_t errsize) {
+    knot__import_stats unused;
     importer im = {.stats = stats ? stats : &unused, .err = err, .errsize = errsize};
     memset(im.stats, 0, sizeof *im.stats);
     if (check_header(&im, name, journal, size))
@@ -1028,12 +1028,12 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
         im.stats->cut_at = (long long)size;
     const knot__rec *recs = (const knot__rec *)((const char *)journal + KNOT__JOURNAL_HEADER);
     size_t n = (size - KNOT__JOURNAL_HEADER) / sizeof(knot__rec);
-    knot_journal_records expanded = {0};
+    knot__journal_records expanded = {0};
     if (h->version >= 4) {
-        if (knot_journal_expand_chunks((const unsigned char *)journal + KNOT__JOURNAL_HEADER,
-                                       size - KNOT__JOURNAL_HEADER, KNOT__JOURNAL_HEADER, &expanded,
-                                       err, errsize)) {
-            knot_journal_records_free(&expanded);
+        if (knot__journal_expand_chunks((const unsigned char *)journal + KNOT__JOURNAL_HEADER,
+                                        size - KNOT__JOURNAL_HEADER, KNOT__JOURNAL_HEADER,
+                                        &expanded, err, errsize)) {
+            knot__journal_records_free(&expanded);
             close_importer(&im);
             return -1;
         }
@@ -1047,12 +1047,12 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
                  ? -1
                  : 0;
     close_importer(&im);
-    knot_journal_records_free(&expanded);
+    knot__journal_records_free(&expanded);
     return rc;
 }
 
-int knot_trace_import(const char *journal_path, const char *db_path, knot_import_stats *stats,
-                      char *err, size_t errsize) {
+int knot__trace_import(const char *journal_path, const char *db_path, knot__import_stats *stats,
+                       char *err, size_t errsize) {
     int fd = open(journal_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, errsize, "%s: %s", journal_path, strerror(errno));
@@ -1077,7 +1077,7 @@ int knot_trace_import(const char *journal_path, const char *db_path, knot_import
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", db_path, (long)getpid());
     unlink(tmp);
-    int rc = knot_trace_import_buffer(map, size, journal_path, tmp, stats, err, errsize);
+    int rc = knot__trace_import_buffer(map, size, journal_path, tmp, stats, err, errsize);
     munmap(map, size);
     if (!rc && rename(tmp, db_path) != 0) {
         snprintf(err, errsize, "%s: %s", db_path, strerror(errno));

@@ -17,40 +17,40 @@
 #include <string.h>
 
 /* Say "knot: out of memory" on stderr and exit with status 2. */
-noreturn void knot_out_of_memory(void);
+noreturn void knot__out_of_memory(void);
 
-static inline void *knot_xmalloc(size_t size) {
+static inline void *knot__xmalloc(size_t size) {
     void *p = malloc(size ? size : 1);
     if (!p)
-        knot_out_of_memory();
+        knot__out_of_memory();
     return p;
 }
 
-static inline void *knot_xcalloc(size_t n, size_t size) {
+static inline void *knot__xcalloc(size_t n, size_t size) {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p)
-        knot_out_of_memory();
+        knot__out_of_memory();
     return p;
 }
 
-static inline void *knot_xrealloc(void *p, size_t size) {
+static inline void *knot__xrealloc(void *p, size_t size) {
     void *q = realloc(p, size ? size : 1);
     if (!q)
-        knot_out_of_memory();
+        knot__out_of_memory();
     return q;
 }
 
 /* A copy of s; NULL for NULL. */
-static inline char *knot_xstrdup(const char *s) {
+static inline char *knot__xstrdup(const char *s) {
     if (!s)
         return NULL;
     size_t n = strlen(s) + 1;
-    return memcpy(knot_xmalloc(n), s, n);
+    return memcpy(knot__xmalloc(n), s, n);
 }
 
 /* The one way to grow an array: p, of *cap elements of elem bytes, made to
  * hold at least want (at least twice as many, so that appending one at a
  * time is linear), the new elements zeroed and *cap updated. */
-void *knot_xgrow(void *p, size_t *cap, size_t want, size_t elem);
+void *knot__xgrow(void *p, size_t *cap, size_t want, size_t elem);
 
 #endif
