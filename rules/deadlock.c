@@ -2,8 +2,8 @@
  * (locks, channels, wait groups, joins, mixed), found as a cycle in the
  * wait-for graph of the final state; or a program that hung with every task
  * asleep, which Go's runtime reports and C's does not. */
+#include "replay-waitfor.h"
 #include "replay.h"
-#include "waitfor.h"
 
 #include <stdio.h>
 #include <stdlib.h>

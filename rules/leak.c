@@ -16,9 +16,9 @@
  * leaves them there by design (xz, libuv). Such an idle thread is a note,
  * not a warning, unless another stuck task waits for it: for a lock it
  * holds, or in a join of it. */
+#include "replay-waitfor.h"
 #include "replay.h"
-#include "waitfor.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

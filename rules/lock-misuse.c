@@ -10,7 +10,7 @@
  * Ownership is followed from the trace itself: a lock that succeeded while
  * its task already held the mutex shows the mutex is recursive. */
 #include "replay.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdlib.h>
 

@@ -12,9 +12,9 @@
  * a note. A gate lock keeps both silent (ThreadSanitizer and Helgrind report
  * that case; these rules do not).
  * Only blocking acquisitions close a cycle: a trylock or timed lock gives up. */
+#include "replay-scc.h"
 #include "replay.h"
-#include "scc.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

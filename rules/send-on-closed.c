@@ -14,7 +14,7 @@
  * send was received before the close, whichever receive took it. */
 #include "panic-kinds.h"
 #include "replay.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdlib.h>
 

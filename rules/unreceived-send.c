@@ -14,7 +14,7 @@
  * left alone. When a count is not known, the rule stays silent. */
 #include "findings-rules.h"
 #include "lint-rules.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <limits.h>
 #include <stdio.h>

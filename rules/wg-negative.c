@@ -4,7 +4,7 @@
  * Add made after spawning the task that calls Done), so another schedule
  * runs the Done first and panics. */
 #include "replay.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdlib.h>
 

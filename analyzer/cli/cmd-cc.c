@@ -1,8 +1,8 @@
 /* knot cc ARGS...: the compiler (CC, else cc) with knot's header and
  * runtime added, and sources by absolute path so that what is recorded
  * names them from any directory. */
-#include "commands.h"
-#include "xalloc.h"
+#include "cli-commands.h"
+#include "util-xalloc.h"
 
 #include <errno.h>
 #include <limits.h>

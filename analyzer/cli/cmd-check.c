@@ -1,7 +1,7 @@
 /* knot check TRACE [--format text|json|sarif] [--fail-on SEVERITY]
  *                  [--rule ID ...] [-o|--output FILE] */
-#include "check.h"
-#include "commands.h"
+#include "cli-check.h"
+#include "cli-commands.h"
 
 #include <stdio.h>
 #include <stdlib.h>

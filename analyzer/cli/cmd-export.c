@@ -1,10 +1,10 @@
 /* knot export TRACE [--format chrome] -o FILE.json: the run as a timeline
  * for other tools to show. The Trace Event Format (Perfetto,
  * chrome://tracing) is the one format so far. */
-#include "check.h"
-#include "commands.h"
-#include "export-chrome.h"
-#include "outfile.h"
+#include "cli-check.h"
+#include "cli-commands.h"
+#include "render-export-chrome.h"
+#include "trace-outfile.h"
 
 #include <stdio.h>
 #include <string.h>

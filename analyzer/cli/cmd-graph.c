@@ -3,10 +3,10 @@
  * The wait-for graph of the final state (default), or the happens-before
  * diagram of a window of events: around finding N (as numbered by knot
  * check, from 1) with its tasks, or the end of the trace. */
-#include "check.h"
-#include "commands.h"
-#include "graph.h"
-#include "xalloc.h"
+#include "cli-check.h"
+#include "cli-commands.h"
+#include "render-graph.h"
+#include "util-xalloc.h"
 
 #include <errno.h>
 #include <limits.h>

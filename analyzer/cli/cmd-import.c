@@ -1,10 +1,10 @@
 /* knot import TRACE: import the journal a traced program left beside
  * TRACE; and the importing knot run does after the program, its child
  * processes' journals included. */
-#include "commands.h"
+#include "cli-commands.h"
 #include "record.h"
 #include "trace-import.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <glob.h>
 #include <limits.h>

@@ -1,5 +1,5 @@
 /* knot lint, in a knot built without libclang (KNOT_BUILD_LINT=OFF). */
-#include "commands.h"
+#include "cli-commands.h"
 
 #include <stdio.h>
 

@@ -6,12 +6,12 @@
  * Each translation unit is parsed once; several are linted at a time, one
  * libclang index per thread. The rules run once every unit is parsed, so
  * that a spawn wrapper defined in one file is known at its calls in all. */
-#include "commands.h"
+#include "cli-commands.h"
+#include "cli-output.h"
 #include "findings-rules.h"
 #include "lint-summary.h"
 #include "lint.h"
-#include "output.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <clang-c/CXCompilationDatabase.h>
 #include <errno.h>

@@ -1,9 +1,9 @@
 /* knot report TRACE -o FILE.html: the findings, their sources and their
  * pictures on one self-contained page. */
-#include "check.h"
-#include "commands.h"
-#include "outfile.h"
-#include "report-html.h"
+#include "cli-check.h"
+#include "cli-commands.h"
+#include "render-report-html.h"
+#include "trace-outfile.h"
 
 #include <stdio.h>
 #include <string.h>

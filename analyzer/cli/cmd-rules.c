@@ -1,5 +1,5 @@
 /* knot rules: every rule with its kind, usual severity and summary. */
-#include "commands.h"
+#include "cli-commands.h"
 #include "findings-rules.h"
 
 #include <stdio.h>

@@ -6,10 +6,10 @@
  * its traces, check them. Exit status: the program's own when it failed
  * (128+N if signal N ended it), else 1 for findings at or above --fail-on,
  * 0 clean, 2 for usage or input errors. */
-#include "check.h"
-#include "commands.h"
-#include "outfile.h"
+#include "cli-check.h"
+#include "cli-commands.h"
 #include "trace-import.h"
+#include "trace-outfile.h"
 
 #include <elf.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* knot summary TRACE: what a trace holds (tasks, objects, events) and the
  * tasks blocked when it ended; knot import and knot run say the same. */
-#include "check.h"
-#include "commands.h"
+#include "cli-check.h"
+#include "cli-commands.h"
 #include "replay.h"
 
 #include <sqlite3.h>

@@ -1,10 +1,10 @@
 /* The knot command line: the usages, the help, and which subcommand runs
- * (each in its own file, cmd-NAME.c; see commands.h).
+ * (each in its own file, cmd-NAME.c; see cli-commands.h).
  *
  * Exit status: the program's own for `run` (128+N if a signal N ended it);
  * otherwise 0 clean, 1 findings at or above --fail-on, and 2 for usage or
  * input errors, each with one line on stderr. */
-#include "commands.h"
+#include "cli-commands.h"
 
 #include <limits.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* The findings model: building, ordering, filtering and suppressing. */
 #include "findings.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <ctype.h>
 #include <signal.h>

@@ -1,6 +1,6 @@
 /* The findings model, shared by both pipelines: the replayer's dynamic rules
  * and the linter's static ones add findings here; the formatters
- * (output-text.c, output-json.c, output-sarif.c) print them. Rules never
+ * (findings-text.c, findings-json.c, findings-sarif.c) print them. Rules never
  * print and formatters never analyse. */
 #ifndef KNOT_FINDINGS_H
 #define KNOT_FINDINGS_H

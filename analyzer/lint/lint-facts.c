@@ -3,7 +3,7 @@
  * switches, branches and selects recurse by hand, so that the walk knows
  * when it leaves them; everything else is left to CXChildVisit_Recurse. */
 #include "lint-ast.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
 #ifndef KNOT_LINT_FACTS_H
 #define KNOT_LINT_FACTS_H
 
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
 #include "lint.h"
 #include "lint-ast.h"
 #include "lint-rules.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* Rendering graphs with libgvc: one Graphviz context for the process, the
  * dot layout, the output format from the file's extension. */
-#include "graph.h"
-#include "outfile.h"
-#include "xalloc.h"
+#include "render-graph.h"
+#include "trace-outfile.h"
+#include "util-xalloc.h"
 
 #include <graphviz/gvc.h>
 #include <stdlib.h>

@@ -16,7 +16,7 @@
  * The replay's on_edge sees each edge as a clock is joined along it: the
  * happens-before pictures draw these, not an order of their own. */
 #include "replay-hb.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

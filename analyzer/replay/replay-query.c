@@ -1,7 +1,7 @@
 /* What rules ask of a replayed trace: locations, descriptions of objects and
  * operations, the tasks involved. */
 #include "replay.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,9 +3,9 @@
  * rules share. */
 #include "replay.h"
 #include "replay-hb.h"
+#include "replay-waitfor.h"
 #include "trace-schema.h"
-#include "waitfor.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>

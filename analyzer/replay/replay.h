@@ -12,7 +12,7 @@
 #include "event-kinds.h"
 #include "findings-rules.h"
 #include "findings.h"
-#include "vclock.h"
+#include "replay-vclock.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -180,7 +180,7 @@ struct knot__replay {
                                * trace has none): what send-on-closed asks of
                                * "ordered whichever sender a receive took?" */
     struct knot__replay_hb *hb, *hb_nolock, *hb_unpaired; /* private to replay-hb.c */
-    struct knot__wfg *wfg; /* the final state's wait-for graph (waitfor.h), once run */
+    struct knot__wfg *wfg; /* the final state's wait-for graph (replay-waitfor.h), once run */
     /* Set before knot__replay_run, both optional: on_edge sees every edge of
      * the happens-before model as it is used, when the event it leads to is
      * replayed (so in the order of their `to`); the replay stops after event

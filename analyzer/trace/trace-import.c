@@ -8,14 +8,14 @@
  * transaction and renamed over the target, so a reader never sees half a
  * trace. */
 #include "trace-import.h"
-#include "outfile.h"
+#include "trace-outfile.h"
 
-#include "call-chains.h"
-#include "journal-chunks.h"
 #include "record.h"
-#include "symbolize.h"
+#include "trace-call-chains.h"
+#include "trace-journal-chunks.h"
 #include "trace-schema.h"
-#include "xalloc.h"
+#include "trace-symbolize.h"
+#include "util-xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>

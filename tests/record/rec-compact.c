@@ -6,8 +6,8 @@
  * reads its own journal with the importer's chunk reader and requires every
  * field of every event back. Run with KNOT_TRACE set. Exit 0 when all match. */
 #include "internal.h"
-#include "journal-chunks.h"
 #include "record.h"
+#include "trace-journal-chunks.h"
 
 #include <fcntl.h>
 #include <signal.h>

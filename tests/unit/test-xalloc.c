@@ -1,9 +1,9 @@
-/* The analyzer's memory policy (analyzer/util/xalloc.h): the one grow
+/* The analyzer's memory policy (analyzer/util/util-xalloc.h): the one grow
  * helper keeps its promises (at least want, at least double, new elements
  * zeroed, old ones kept), and running out of memory, however it happens,
  * ends knot with the one line and status 2. */
 #include "../harness.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdint.h>
 #include <string.h>
