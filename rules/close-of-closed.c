@@ -5,34 +5,25 @@
 #include "panic-kinds.h"
 #include "replay.h"
 
-const knot_rule knot_rule_close_of_closed = {
-    .id = "close-of-closed",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_ERROR,
-    .summary = "a second close of a channel",
-    .fix = "close each channel in one place, once: funnel every trigger through a close-once "
-           "helper (a flag under a mutex)",
-};
-
-static void *start(const knot_replay *r, knot_findings *out) {
+static void *start(const knot__replay *r, knot__findings *out) {
     (void)r;
     return out;
 }
 
-static void event(void *state, const knot_replay *r, const knot_event *e) {
+static void event(void *state, const knot__replay *r, const knot__event *e) {
     if (e->kind != KNOT_EV_PANIC || e->value != KNOT__PANIC_CLOSE_OF_CLOSED)
         return;
     char ch[320];
-    knot_replay_describe(r, e->object, ch, sizeof ch);
-    knot_finding *f = knot_findings_add(state, knot_rule_close_of_closed.id, KNOT_ERROR, false,
-                                        knot_replay_loc(r, e->site), "close of closed %s", ch);
+    knot__replay_describe(r, e->object, ch, sizeof ch);
+    knot__finding *f = knot__findings_add(state, knot__rule_close_of_closed.id, KNOT_ERROR, false,
+                                          knot__replay_loc(r, e->site), "close of closed %s", ch);
     f->seq = e->seq;
-    const knot_object_info *o = e->object > 0 ? &r->objects[e->object] : NULL;
+    const knot__object_info *o = e->object > 0 ? &r->objects[e->object] : NULL;
     if (o && o->closed)
-        knot_finding_relate(f, knot_replay_loc(r, o->close_site), "task %d closed it first here",
-                            o->close_task);
-    knot_replay_add_task(r, f, e->task);
+        knot__finding_relate(f, knot__replay_loc(r, o->close_site), "task %d closed it first here",
+                             o->close_task);
+    knot__replay_add_task(r, f, e->task);
 }
 
-const knot_dynamic_check knot_check_close_of_closed = {&knot_rule_close_of_closed, start, event,
-                                                       NULL};
+const knot__dynamic_check knot__check_close_of_closed = {&knot__rule_close_of_closed, start, event,
+                                                         NULL};

@@ -3,27 +3,19 @@
 #include "panic-kinds.h"
 #include "replay.h"
 
-const knot_rule knot_rule_close_of_nil = {
-    .id = "close-of-nil",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_ERROR,
-    .summary = "close of a nil channel",
-    .fix = "close only a channel that was made, and check a pointer that may be NULL",
-};
-
-static void *start(const knot_replay *r, knot_findings *out) {
+static void *start(const knot__replay *r, knot__findings *out) {
     (void)r;
     return out;
 }
 
-static void event(void *state, const knot_replay *r, const knot_event *e) {
+static void event(void *state, const knot__replay *r, const knot__event *e) {
     if (e->kind != KNOT_EV_PANIC || e->value != KNOT__PANIC_CLOSE_OF_NIL)
         return;
-    knot_finding *f = knot_findings_add(state, knot_rule_close_of_nil.id, KNOT_ERROR, false,
-                                        knot_replay_loc(r, e->site),
-                                        "close of nil channel: the channel pointer is NULL here");
+    knot__finding *f = knot__findings_add(state, knot__rule_close_of_nil.id, KNOT_ERROR, false,
+                                          knot__replay_loc(r, e->site),
+                                          "close of nil channel: the channel pointer is NULL here");
     f->seq = e->seq;
-    knot_replay_add_task(r, f, e->task);
+    knot__replay_add_task(r, f, e->task);
 }
 
-const knot_dynamic_check knot_check_close_of_nil = {&knot_rule_close_of_nil, start, event, NULL};
+const knot__dynamic_check knot__check_close_of_nil = {&knot__rule_close_of_nil, start, event, NULL};

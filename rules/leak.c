@@ -16,23 +16,13 @@
  * leaves them there by design (xz, libuv). Such an idle thread is a note,
  * not a warning, unless another stuck task waits for it: for a lock it
  * holds, or in a join of it. */
+#include "replay-waitfor.h"
 #include "replay.h"
-#include "waitfor.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const knot_rule knot_rule_leak = {
-    .id = "leak",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_WARNING,
-    .summary = "a task blocked forever when the program ended",
-    .fix = "give every blocked send a receiver (or the channel room for every sender), close what "
-           "receivers range over, and let tasks that may outlive their reader select on a done "
-           "channel",
-};
 
 /* The channels of each task's latest select with a timer among its cases. */
 typedef struct cases {
@@ -44,19 +34,19 @@ typedef struct cases {
 } cases;
 
 typedef struct state {
-    knot_findings *out;
+    knot__findings *out;
     cases *tasks;
     size_t ntasks;
 } state;
 
-static void *start(const knot_replay *r, knot_findings *out) {
-    state *s = knot_rule_state_new(sizeof(state), out);
+static void *start(const knot__replay *r, knot__findings *out) {
+    state *s = knot__rule_state_new(sizeof(state), out);
     s->ntasks = r->ntasks;
-    s->tasks = knot_xcalloc(r->ntasks ? r->ntasks : 1, sizeof *s->tasks);
+    s->tasks = knot__xcalloc(r->ntasks ? r->ntasks : 1, sizeof *s->tasks);
     return s;
 }
 
-static void event(void *st, const knot_replay *r, const knot_event *e) {
+static void event(void *st, const knot__replay *r, const knot__event *e) {
     (void)r;
     state *s = st;
     if ((size_t)e->task >= s->ntasks)
@@ -75,24 +65,24 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
     if (!c->open)
         c->n = 0; /* a new select's cases */
     c->open = true;
-    c->v = knot_xgrow(c->v, &c->cap, c->n + 1, sizeof *c->v);
+    c->v = knot__xgrow(c->v, &c->cap, c->n + 1, sizeof *c->v);
     c->v[c->n++] = e->object;
 }
 
 /* A ticker: a timer channel that fired more than once and is still live. */
-static bool ticker(const knot_replay *r, long long ch) {
-    const knot_object_info *o = ch > 0 && (size_t)ch < r->nobjects ? &r->objects[ch] : NULL;
+static bool ticker(const knot__replay *r, long long ch) {
+    const knot__object_info *o = ch > 0 && (size_t)ch < r->nobjects ? &r->objects[ch] : NULL;
     return o && o->kind && strcmp(o->kind, "timer") == 0 && !o->freed && o->sent >= 2;
 }
 
 /* Could a task other than t still run, and so send on or close a channel
  * it holds? Any task alive at the end, not blocked forever, could. */
-static bool others_running(const knot_replay *r, int t) {
+static bool others_running(const knot__replay *r, int t) {
     for (size_t u = 1; u < r->ntasks; u++) {
-        const knot_task_info *ti = &r->tasks[u];
+        const knot__task_info *ti = &r->tasks[u];
         if ((int)u == t || !ti->present || ti->last.kind == KNOT_EV_TASK_END || ti->ended)
             continue;
-        if (ti->last.seq == 0 || !knot_replay_blocked_forever(r, (int)u))
+        if (ti->last.seq == 0 || !knot__replay_blocked_forever(r, (int)u))
             return true;
     }
     return false;
@@ -100,8 +90,8 @@ static bool others_running(const knot_replay *r, int t) {
 
 /* Task t waits in a select on a ticker whose other cases nothing can ever
  * make ready. */
-static bool ticker_loop(const knot_replay *r, const cases *c, int t) {
-    const knot_task_info *ti = &r->tasks[t];
+static bool ticker_loop(const knot__replay *r, const cases *c, int t) {
+    const knot__task_info *ti = &r->tasks[t];
     /* Waiting in that select, or just woken from it by a tick when the
      * program ended. */
     bool waiting = ti->blocked && ti->last.kind == KNOT_EV_SELECT && c->begin == ti->last.seq;
@@ -113,7 +103,7 @@ static bool ticker_loop(const knot_replay *r, const cases *c, int t) {
     for (size_t i = 0; i < c->n; i++)
         tick |= ticker(r, c->v[i]);
     for (size_t i = 0; i < c->n; i++) {
-        const knot_object_info *o =
+        const knot__object_info *o =
             c->v[i] > 0 && (size_t)c->v[i] < r->nobjects ? &r->objects[c->v[i]] : NULL;
         if (!ticker(r, c->v[i]) && (!o || o->closed || (o->kind && strcmp(o->kind, "timer") == 0)))
             return false; /* closed: ready for ever; another timer: it fires */
@@ -121,34 +111,34 @@ static bool ticker_loop(const knot_replay *r, const cases *c, int t) {
     return tick && !others_running(r, t);
 }
 
-static void report_ticker(const knot_replay *r, int t, const cases *c, knot_findings *out) {
-    const knot_task_info *ti = &r->tasks[t];
-    knot_finding *f = knot_findings_add(
-        out, knot_rule_leak.id, KNOT_WARNING, false, knot_replay_loc(r, ti->last.site),
+static void report_ticker(const knot__replay *r, int t, const cases *c, knot__findings *out) {
+    const knot__task_info *ti = &r->tasks[t];
+    knot__finding *f = knot__findings_add(
+        out, knot__rule_leak.id, KNOT_WARNING, false, knot__replay_loc(r, ti->last.site),
         "task %d loops forever on a ticker: the other cases of its select are on channels no "
         "other task can still send on or close",
         t);
     f->seq = ti->last.seq;
     for (size_t i = 0; i < c->n; i++) {
-        const knot_object_info *o = &r->objects[c->v[i]];
+        const knot__object_info *o = &r->objects[c->v[i]];
         if (!ticker(r, c->v[i]) && o->site > 0)
-            knot_finding_relate(f, knot_replay_loc(r, o->site),
-                                "the channel of another case was made here; nothing can make "
-                                "it ready");
+            knot__finding_relate(f, knot__replay_loc(r, o->site),
+                                 "the channel of another case was made here; nothing can make "
+                                 "it ready");
     }
-    knot_replay_add_task(r, f, t);
+    knot__replay_add_task(r, f, t);
 }
 
-static bool same_wait(const knot_task_info *a, const knot_task_info *b) {
+static bool same_wait(const knot__task_info *a, const knot__task_info *b) {
     return a->last.site == b->last.site && a->last.object == b->last.object &&
            a->last.kind == b->last.kind;
 }
 
 /* Does another stuck task wait for t: for a mutex or rwlock t holds, or to
  * join t? */
-static bool waited_for(const knot_replay *r, const knot_wfg *g, int t) {
+static bool waited_for(const knot__replay *r, const knot__wfg *g, int t) {
     for (size_t u = 1; u < g->n; u++) {
-        const knot_event *e = &r->tasks[u].last;
+        const knot__event *e = &r->tasks[u].last;
         if (!g->stuck[u] || (int)u == t)
             continue;
         if (e->kind == KNOT_EV_THREAD_JOIN && r->tasks[u].join_target == t)
@@ -164,13 +154,13 @@ static bool waited_for(const knot_replay *r, const knot_wfg *g, int t) {
 
 /* A helper thread idle in a pool: parked on a condition variable or a
  * semaphore, and nothing stuck waits for it. */
-static bool idle(const knot_replay *r, const knot_wfg *g, int t) {
-    enum knot_ev k = r->tasks[t].last.kind;
+static bool idle(const knot__replay *r, const knot__wfg *g, int t) {
+    enum knot__ev k = r->tasks[t].last.kind;
     return (k == KNOT_EV_COND_WAIT || k == KNOT_EV_SEM_WAIT) && !waited_for(r, g, t);
 }
 
 /* The other end of a blocked channel operation, and its wording. */
-static enum knot_ev partner_kind(enum knot_ev k, const char **what) {
+static enum knot__ev partner_kind(enum knot__ev k, const char **what) {
     if (k == KNOT_EV_CHAN_SEND) {
         *what = "a receive from it ran here";
         return KNOT_EV_CHAN_RECV;
@@ -183,31 +173,31 @@ static enum knot_ev partner_kind(enum knot_ev k, const char **what) {
     return KNOT_EV_OTHER;
 }
 
-static void relate_partners(const knot_replay *r, knot_finding *f, const knot_event *e) {
+static void relate_partners(const knot__replay *r, knot__finding *f, const knot__event *e) {
     if (e->object <= 0 || (size_t)e->object >= r->nobjects)
         return;
-    const knot_object_info *o = &r->objects[e->object];
+    const knot__object_info *o = &r->objects[e->object];
     if (o->site > 0)
-        knot_finding_relate(f, knot_replay_loc(r, o->site), "the %s was made here",
-                            o->kind && strcmp(o->kind, "chan") == 0 ? "channel" : o->kind);
+        knot__finding_relate(f, knot__replay_loc(r, o->site), "the %s was made here",
+                             o->kind && strcmp(o->kind, "chan") == 0 ? "channel" : o->kind);
     const char *what;
-    enum knot_ev want = partner_kind(e->kind, &what);
+    enum knot__ev want = partner_kind(e->kind, &what);
     int shown = 0;
     for (size_t i = 0; i < o->nuses && shown < 3 && want != KNOT_EV_OTHER; i++) {
         if (o->uses[i].kind != want)
             continue;
-        knot_finding_relate(f, knot_replay_loc(r, o->uses[i].site), "%s (task %d)", what,
-                            o->uses[i].task);
+        knot__finding_relate(f, knot__replay_loc(r, o->uses[i].site), "%s (task %d)", what,
+                             o->uses[i].task);
         shown++;
     }
     if (o->holder > 0)
-        knot_finding_relate(f, knot_replay_loc(r, o->held_site),
-                            "task %d locked it here and never unlocked it", o->holder);
+        knot__finding_relate(f, knot__replay_loc(r, o->held_site),
+                             "task %d locked it here and never unlocked it", o->holder);
 }
 
-static void report(const knot_replay *r, const knot_wfg *g, int t, const bool *idles, bool *done,
-                   knot_findings *out) {
-    const knot_task_info *ti = &r->tasks[t];
+static void report(const knot__replay *r, const knot__wfg *g, int t, const bool *idles, bool *done,
+                   knot__findings *out) {
+    const knot__task_info *ti = &r->tasks[t];
     int count = 0;
     for (size_t u = (size_t)t; u < g->n; u++)
         if (g->stuck[u] && !g->cycle[u] && idles[u] == idles[t] && same_wait(ti, &r->tasks[u]))
@@ -217,35 +207,35 @@ static void report(const knot_replay *r, const knot_wfg *g, int t, const bool *i
         snprintf(obj, sizeof obj, " task %lld, which never ended", ti->join_target);
     else if (ti->last.object > 0) {
         obj[0] = ' ';
-        knot_replay_describe(r, ti->last.object, obj + 1, sizeof obj - 1);
+        knot__replay_describe(r, ti->last.object, obj + 1, sizeof obj - 1);
     } else if (ti->last.kind == KNOT_EV_CHAN_SEND || ti->last.kind == KNOT_EV_CHAN_RECV) {
         snprintf(obj, sizeof obj, " a nil channel, which nothing can ever make ready");
     }
-    knot_loc at = knot_replay_loc(r, ti->last.site);
-    const char *verb = knot_replay_verb(ti->last.kind);
-    knot_finding *f;
+    knot__loc at = knot__replay_loc(r, ti->last.site);
+    const char *verb = knot__replay_verb(ti->last.kind);
+    knot__finding *f;
     if (idles[t] && count == 1)
-        f = knot_findings_add(out, knot_rule_leak.id, KNOT_NOTE, false, at,
-                              "task %d was left idle %s%s (a helper the program did not shut "
-                              "down)",
-                              t, verb, obj);
+        f = knot__findings_add(out, knot__rule_leak.id, KNOT_NOTE, false, at,
+                               "task %d was left idle %s%s (a helper the program did not shut "
+                               "down)",
+                               t, verb, obj);
     else if (idles[t])
-        f = knot_findings_add(out, knot_rule_leak.id, KNOT_NOTE, false, at,
-                              "%d tasks were left idle %s%s (helpers the program did not shut "
-                              "down)",
-                              count, verb, obj);
+        f = knot__findings_add(out, knot__rule_leak.id, KNOT_NOTE, false, at,
+                               "%d tasks were left idle %s%s (helpers the program did not shut "
+                               "down)",
+                               count, verb, obj);
     else if (count == 1)
-        f = knot_findings_add(out, knot_rule_leak.id, KNOT_WARNING, false, at,
-                              "task %d is blocked forever %s%s", t, verb, obj);
+        f = knot__findings_add(out, knot__rule_leak.id, KNOT_WARNING, false, at,
+                               "task %d is blocked forever %s%s", t, verb, obj);
     else
-        f = knot_findings_add(out, knot_rule_leak.id, KNOT_WARNING, false, at,
-                              "%d tasks are blocked forever %s%s", count, verb, obj);
+        f = knot__findings_add(out, knot__rule_leak.id, KNOT_WARNING, false, at,
+                               "%d tasks are blocked forever %s%s", count, verb, obj);
     f->seq = ti->last.seq;
     relate_partners(r, f, &ti->last);
     for (size_t u = (size_t)t; u < g->n; u++)
         if (g->stuck[u] && !g->cycle[u] && idles[u] == idles[t] && same_wait(ti, &r->tasks[u])) {
             done[u] = true;
-            knot_replay_add_task(r, f, (int)u);
+            knot__replay_add_task(r, f, (int)u);
         }
 }
 
@@ -256,19 +246,19 @@ static void free_state(state *s) {
     free(s);
 }
 
-static void finish(void *st, const knot_replay *r, knot_findings *out) {
+static void finish(void *st, const knot__replay *r, knot__findings *out) {
     state *s = st;
     if (!out) {
         free_state(s);
         return;
     }
-    const knot_wfg *g = r->wfg;
+    const knot__wfg *g = r->wfg;
     /* A hung program's blocked tasks are the deadlock rule's finding; a
      * program that panicked or crashed left its tasks wherever they were,
      * and the crash is the finding (as goleak checks only tests that pass). */
     if (!g->all_asleep && !r->crashed) {
-        bool *done = knot_xcalloc(g->n ? g->n : 1, sizeof *done);
-        bool *idles = knot_xcalloc(g->n ? g->n : 1, sizeof *idles);
+        bool *done = knot__xcalloc(g->n ? g->n : 1, sizeof *done);
+        bool *idles = knot__xcalloc(g->n ? g->n : 1, sizeof *idles);
         for (size_t t = 1; t < g->n; t++)
             idles[t] = g->stuck[t] && idle(r, g, (int)t);
         for (size_t t = 1; t < g->n; t++)
@@ -283,4 +273,4 @@ static void finish(void *st, const knot_replay *r, knot_findings *out) {
     free_state(s);
 }
 
-const knot_dynamic_check knot_check_leak = {&knot_rule_leak, start, event, finish};
+const knot__dynamic_check knot__check_leak = {&knot__rule_leak, start, event, finish};

@@ -10,18 +10,9 @@
  * Ownership is followed from the trace itself: a lock that succeeded while
  * its task already held the mutex shows the mutex is recursive. */
 #include "replay.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdlib.h>
-
-const knot_rule knot_rule_lock_misuse = {
-    .id = "lock-misuse",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_WARNING,
-    .summary = "a pthread lock or condition variable used against its contract",
-    .fix = "unlock in the function that locked, on every path and in the same thread; wait on a "
-           "condition variable with its one mutex held; destroy a lock after its last user",
-};
 
 #define EDEADLK_ 35 /* Linux errno values, as traces record them */
 #define EBUSY_   16
@@ -57,7 +48,7 @@ typedef struct abandoned {
 } abandoned;
 
 typedef struct state {
-    knot_findings *out;
+    knot__findings *out;
     abandoned *gone;
     size_t ngone;
     mutex_state *objs;
@@ -66,15 +57,15 @@ typedef struct state {
     size_t ntasks;
 } state;
 
-static void *start(const knot_replay *r, knot_findings *out) {
-    state *s = knot_rule_state_new(sizeof(state), out);
+static void *start(const knot__replay *r, knot__findings *out) {
+    state *s = knot__rule_state_new(sizeof(state), out);
     s->ntasks = r->ntasks;
-    s->pend = knot_xcalloc(r->ntasks ? r->ntasks : 1, sizeof *s->pend);
+    s->pend = knot__xcalloc(r->ntasks ? r->ntasks : 1, sizeof *s->pend);
     return s;
 }
 
 static mutex_state *obj(state *s, long long id) {
-    s->objs = knot_xgrow(s->objs, &s->nobjs, (size_t)id + 1, sizeof *s->objs);
+    s->objs = knot__xgrow(s->objs, &s->nobjs, (size_t)id + 1, sizeof *s->objs);
     return &s->objs[id];
 }
 
@@ -86,18 +77,18 @@ static reader *reader_of(mutex_state *m, int t) {
     return NULL;
 }
 
-static knot_finding *misuse(state *s, const knot_replay *r, long long seq, long long site, int task,
-                            const char *what, long long object) {
+static knot__finding *misuse(state *s, const knot__replay *r, long long seq, long long site,
+                             int task, const char *what, long long object) {
     char d[320];
-    knot_replay_describe(r, object, d, sizeof d);
-    knot_finding *f = knot_findings_add(s->out, knot_rule_lock_misuse.id, KNOT_WARNING, false,
-                                        knot_replay_loc(r, site), "%s %s", what, d);
+    knot__replay_describe(r, object, d, sizeof d);
+    knot__finding *f = knot__findings_add(s->out, knot__rule_lock_misuse.id, KNOT_WARNING, false,
+                                          knot__replay_loc(r, site), "%s %s", what, d);
     f->seq = seq;
-    knot_replay_add_task(r, f, task);
+    knot__replay_add_task(r, f, task);
     return f;
 }
 
-static void flush(state *s, const knot_replay *r, int task) {
+static void flush(state *s, const knot__replay *r, int task) {
     pending *p = &s->pend[task];
     if (!p->set)
         return;
@@ -105,31 +96,31 @@ static void flush(state *s, const knot_replay *r, int task) {
     if (p->owner == 0) {
         misuse(s, r, p->seq, p->site, task, "unlock of unlocked", p->mutex);
     } else {
-        knot_finding *f =
+        knot__finding *f =
             misuse(s, r, p->seq, p->site, task, "unlock by a task that does not hold", p->mutex);
-        knot_finding_relate(f, knot_replay_loc(r, obj(s, p->mutex)->site),
-                            "task %d holds it, locked here", p->owner);
-        knot_replay_add_task(r, f, p->owner);
+        knot__finding_relate(f, knot__replay_loc(r, obj(s, p->mutex)->site),
+                             "task %d holds it, locked here", p->owner);
+        knot__replay_add_task(r, f, p->owner);
     }
 }
 
-static void locked(state *s, const knot_replay *r, const knot_event *e) {
+static void locked(state *s, const knot__replay *r, const knot__event *e) {
     mutex_state *m = obj(s, e->object);
     if (e->phase == KNOT_BEGIN) {
         if (m->owner == e->task) { /* a normal mutex: this waits for itself */
-            knot_finding *f = misuse(s, r, e->seq, e->site, e->task,
-                                     "relock, by its holder, of non-recursive", e->object);
-            knot_finding_relate(f, knot_replay_loc(r, m->site), "the task locked it first here");
+            knot__finding *f = misuse(s, r, e->seq, e->site, e->task,
+                                      "relock, by its holder, of non-recursive", e->object);
+            knot__finding_relate(f, knot__replay_loc(r, m->site), "the task locked it first here");
         }
         return;
     }
     if (e->has_result && e->result == EDEADLK_) {
-        knot_finding *f = misuse(s, r, e->seq, e->site, e->task,
-                                 "relock, by its holder, of non-recursive", e->object);
-        knot_finding_relate(f, knot_replay_loc(r, m->site), "the task locked it first here");
+        knot__finding *f = misuse(s, r, e->seq, e->site, e->task,
+                                  "relock, by its holder, of non-recursive", e->object);
+        knot__finding_relate(f, knot__replay_loc(r, m->site), "the task locked it first here");
         return;
     }
-    if (!knot_lock_taken(e))
+    if (!knot__lock_taken(e))
         return; /* busy or timed out: not taken */
     if (m->owner == e->task) {
         m->depth++;
@@ -140,7 +131,7 @@ static void locked(state *s, const knot_replay *r, const knot_event *e) {
     }
 }
 
-static void unlocked(state *s, const knot_replay *r, const knot_event *e) {
+static void unlocked(state *s, const knot__replay *r, const knot__event *e) {
     mutex_state *m = obj(s, e->object);
     bool failed = e->has_result && e->result != 0;
     pending *p = &s->pend[e->task];
@@ -164,7 +155,7 @@ static void unlocked(state *s, const knot_replay *r, const knot_event *e) {
         m->owner = m->depth = 0;
 }
 
-static void cond_wait(state *s, const knot_replay *r, const knot_event *e) {
+static void cond_wait(state *s, const knot__replay *r, const knot__event *e) {
     pending *p = &s->pend[e->task];
     long long mutex = e->has_value ? e->value : 0;
     if (p->set && p->mutex == mutex) {
@@ -174,25 +165,25 @@ static void cond_wait(state *s, const knot_replay *r, const knot_event *e) {
     }
     mutex_state *c = obj(s, e->object);
     if (mutex && c->cond_mutex && c->cond_mutex != mutex) {
-        knot_finding *f = misuse(s, r, e->seq, e->site, e->task,
-                                 "condition variable used with two mutexes:", e->object);
-        knot_finding_relate(f, knot_replay_loc(r, c->site), "an earlier wait used another mutex");
+        knot__finding *f = misuse(s, r, e->seq, e->site, e->task,
+                                  "condition variable used with two mutexes:", e->object);
+        knot__finding_relate(f, knot__replay_loc(r, c->site), "an earlier wait used another mutex");
     } else if (mutex && !c->cond_mutex) {
         c->cond_mutex = mutex;
         c->site = e->site;
     }
 }
 
-static void abandon(state *s, const knot_event *e, long long site, long long object,
+static void abandon(state *s, const knot__event *e, long long site, long long object,
                     const char *what) {
-    abandoned *v = knot_xrealloc(s->gone, (s->ngone + 1) * sizeof *v);
+    abandoned *v = knot__xrealloc(s->gone, (s->ngone + 1) * sizeof *v);
     s->gone = v;
     s->gone[s->ngone++] = (abandoned){e->seq, site, object, e->task, what};
 }
 
 /* A locker that got EOWNERDEAD repaired the mutex: its dead owner's hold
  * was handled. */
-static void made_consistent(state *s, const knot_event *e) {
+static void made_consistent(state *s, const knot__event *e) {
     if (e->has_result && e->result != 0)
         return;
     size_t k = 0;
@@ -202,7 +193,7 @@ static void made_consistent(state *s, const knot_event *e) {
     s->ngone = k;
 }
 
-static void task_ended(state *s, const knot_event *e) {
+static void task_ended(state *s, const knot__event *e) {
     /* Main's end is the program's: its return or an exit() on its thread. */
     bool main_task = e->task == 1;
     for (size_t i = 1; i < s->nobjs; i++) {
@@ -225,22 +216,22 @@ static void task_ended(state *s, const knot_event *e) {
     }
 }
 
-static void read_locked(state *s, const knot_replay *r, const knot_event *e) {
+static void read_locked(state *s, const knot__replay *r, const knot__event *e) {
     mutex_state *m = obj(s, e->object);
     if (e->has_result && e->result == EDEADLK_) { /* glibc: a read lock by the writer */
-        knot_finding *f = misuse(s, r, e->seq, e->site, e->task,
-                                 "read lock, by its writer, of write-locked", e->object);
-        knot_finding_relate(f, knot_replay_loc(r, m->site), "the task write-locked it here");
+        knot__finding *f = misuse(s, r, e->seq, e->site, e->task,
+                                  "read lock, by its writer, of write-locked", e->object);
+        knot__finding_relate(f, knot__replay_loc(r, m->site), "the task write-locked it here");
         return;
     }
-    if (!knot_lock_taken(e))
+    if (!knot__lock_taken(e))
         return;
     reader *rd = reader_of(m, e->task);
     if (rd) {
         rd->count++;
         return;
     }
-    reader *v = knot_xrealloc(m->readers, (m->nreaders + 1) * sizeof *v);
+    reader *v = knot__xrealloc(m->readers, (m->nreaders + 1) * sizeof *v);
     m->readers = v;
     m->readers[m->nreaders++] = (reader){e->task, 1, e->site};
 }
@@ -249,7 +240,7 @@ static void read_locked(state *s, const knot_replay *r, const knot_event *e) {
  * With neither, it is a misuse: of an unlocked rwlock, or of one another
  * task has write-locked. A task that unlocks another's read hold is not
  * told apart from a reader: glibc counts readers, not which ones. */
-static void rw_unlocked(state *s, const knot_replay *r, const knot_event *e) {
+static void rw_unlocked(state *s, const knot__replay *r, const knot__event *e) {
     mutex_state *m = obj(s, e->object);
     if (m->owner == e->task) {
         if (--m->depth <= 0)
@@ -268,15 +259,15 @@ static void rw_unlocked(state *s, const knot_replay *r, const knot_event *e) {
         misuse(s, r, e->seq, e->site, e->task, "unlock of unlocked", e->object);
         return;
     }
-    knot_finding *f =
+    knot__finding *f =
         misuse(s, r, e->seq, e->site, e->task, "unlock by a task that does not hold", e->object);
-    knot_finding_relate(f, knot_replay_loc(r, m->site), "task %d holds it for writing, locked here",
-                        m->owner);
-    knot_replay_add_task(r, f, m->owner);
+    knot__finding_relate(f, knot__replay_loc(r, m->site),
+                         "task %d holds it for writing, locked here", m->owner);
+    knot__replay_add_task(r, f, m->owner);
     m->owner = m->depth = 0; /* glibc let it go */
 }
 
-static void event(void *st, const knot_replay *r, const knot_event *e) {
+static void event(void *st, const knot__replay *r, const knot__event *e) {
     state *s = st;
     if ((size_t)e->task >= s->ntasks)
         return;
@@ -309,11 +300,11 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
         break;
     case KNOT_EV_MUTEX_DESTROY:
         if (e->object > 0 && (obj(s, e->object)->owner != 0 || e->result == EBUSY_)) {
-            knot_finding *f =
+            knot__finding *f =
                 misuse(s, r, e->seq, e->site, e->task, "destroy of locked", e->object);
             if (obj(s, e->object)->owner)
-                knot_finding_relate(f, knot_replay_loc(r, obj(s, e->object)->site),
-                                    "task %d locked it here", obj(s, e->object)->owner);
+                knot__finding_relate(f, knot__replay_loc(r, obj(s, e->object)->site),
+                                     "task %d locked it here", obj(s, e->object)->owner);
         }
         break;
     case KNOT_EV_TASK_END:
@@ -327,7 +318,7 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
     }
 }
 
-static void finish(void *st, const knot_replay *r, knot_findings *out) {
+static void finish(void *st, const knot__replay *r, knot__findings *out) {
     state *s = st;
     for (size_t t = 0; out && t < s->ntasks; t++)
         flush(s, r, (int)t);
@@ -342,4 +333,4 @@ static void finish(void *st, const knot_replay *r, knot_findings *out) {
     free(s);
 }
 
-const knot_dynamic_check knot_check_lock_misuse = {&knot_rule_lock_misuse, start, event, finish};
+const knot__dynamic_check knot__check_lock_misuse = {&knot__rule_lock_misuse, start, event, finish};

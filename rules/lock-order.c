@@ -12,32 +12,13 @@
  * a note. A gate lock keeps both silent (ThreadSanitizer and Helgrind report
  * that case; these rules do not).
  * Only blocking acquisitions close a cycle: a trylock or timed lock gives up. */
+#include "replay-scc.h"
 #include "replay.h"
-#include "scc.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const knot_rule knot_rule_lock_order = {
-    .id = "lock-order",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_WARNING,
-    .summary = "locks taken in inconsistent orders by concurrent tasks: a potential deadlock",
-    .fix = "take these locks in one order everywhere (by rank, or by address when only known at "
-           "run time), or take the out-of-order one with a trylock and back off",
-};
-
-const knot_rule knot_rule_lock_order_latent = {
-    .id = "lock-order-latent",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_NOTE,
-    .summary = "a lock-order cycle this run's ordering prevented: the paths deadlock if they ever "
-               "run at once",
-    .fix = "as for lock-order: one order for nested locks, a trylock and back-off, or a gate lock "
-           "around both paths",
-};
 
 #define MAX_GATES     4 /* other locks remembered as held across an edge */
 #define MAX_INSTANCES 8 /* (task, gates) samples kept per edge */
@@ -46,15 +27,15 @@ const knot_rule knot_rule_lock_order_latent = {
 typedef struct held {
     long long lock, site;
     int depth; /* a recursive mutex is released at its last unlock */
-    knot_vc_t clock;
-    knot_vc_t *vc; /* the task's clock without lock edges when it took the lock */
+    knot__vc_t clock;
+    knot__vc_t *vc; /* the task's clock without lock edges when it took the lock */
 } held;
 
 typedef struct instance {
     int task;
     long long from_site, to_site, to_seq;
-    knot_vc_t from_clock, to_clock;
-    knot_vc_t *from_vc;
+    knot__vc_t from_clock, to_clock;
+    knot__vc_t *from_vc;
     long long gates[MAX_GATES];
     int ngates;
 } instance;
@@ -71,7 +52,7 @@ typedef struct task_locks {
 } task_locks;
 
 typedef struct state {
-    knot_findings *out;
+    knot__findings *out;
     task_locks *tasks; /* by task id */
     size_t ntasks;
     edge *edges;
@@ -80,14 +61,14 @@ typedef struct state {
     size_t nslots;
 } state;
 
-static void *start(const knot_replay *r, knot_findings *out) {
-    state *s = knot_rule_state_new(sizeof(state), out);
+static void *start(const knot__replay *r, knot__findings *out) {
+    state *s = knot__rule_state_new(sizeof(state), out);
     s->ntasks = r->ntasks;
-    s->tasks = knot_xcalloc(r->ntasks ? r->ntasks : 1, sizeof *s->tasks);
+    s->tasks = knot__xcalloc(r->ntasks ? r->ntasks : 1, sizeof *s->tasks);
     return s;
 }
 
-static bool is_blocking_lock(enum knot_ev k) {
+static bool is_blocking_lock(enum knot__ev k) {
     return k == KNOT_EV_MUTEX_LOCK || k == KNOT_EV_RW_WRLOCK;
 }
 
@@ -117,7 +98,7 @@ static const edge *edge_find(const state *s, long long from, long long to) {
 static void rehash(state *s) {
     size_t n = s->nslots ? s->nslots * 2 : 64;
     free(s->slots);
-    s->slots = knot_xcalloc(n, sizeof *s->slots);
+    s->slots = knot__xcalloc(n, sizeof *s->slots);
     s->nslots = n;
     for (size_t i = 0; i < s->nedges; i++)
         *edge_slot(s, s->edges[i].from, s->edges[i].to) = i + 1;
@@ -131,7 +112,7 @@ static edge *edge_of(state *s, long long from, long long to) {
         if (slot)
             return &s->edges[slot - 1];
     }
-    s->edges = knot_xgrow(s->edges, &s->capedges, s->nedges + 1, sizeof *s->edges);
+    s->edges = knot__xgrow(s->edges, &s->capedges, s->nedges + 1, sizeof *s->edges);
     if (2 * (s->nedges + 1) > s->nslots)
         rehash(s);
     edge *e = &s->edges[s->nedges++];
@@ -152,7 +133,7 @@ static bool same_gates(const instance *a, const long long *gates, int n) {
 }
 
 /* Record H → L for every lock H the task holds while taking L. */
-static void add_edges(state *s, const knot_replay *r, const task_locks *tl, const knot_event *e) {
+static void add_edges(state *s, const knot__replay *r, const task_locks *tl, const knot__event *e) {
     for (size_t h = 0; h < tl->n; h++) {
         long long gates[MAX_GATES];
         int ng = 0;
@@ -183,13 +164,13 @@ static void add_edges(state *s, const knot_replay *r, const task_locks *tl, cons
                          .to_seq = e->seq,
                          .from_clock = tl->v[h].clock,
                          .to_clock = e->clock,
-                         .from_vc = knot_vc_dup(tl->v[h].vc, r->ntasks),
+                         .from_vc = knot__vc_dup(tl->v[h].vc, r->ntasks),
                          .ngates = ng};
         memcpy(in->gates, gates, (size_t)ng * sizeof *gates);
     }
 }
 
-static void acquired(state *s, const knot_replay *r, const knot_event *e) {
+static void acquired(state *s, const knot__replay *r, const knot__event *e) {
     task_locks *tl = &s->tasks[e->task];
     for (size_t i = 0; i < tl->n; i++)
         if (tl->v[i].lock == e->object) {
@@ -198,12 +179,12 @@ static void acquired(state *s, const knot_replay *r, const knot_event *e) {
         }
     if (is_blocking_lock(e->kind))
         add_edges(s, r, tl, e);
-    tl->v = knot_xgrow(tl->v, &tl->cap, tl->n + 1, sizeof *tl->v);
+    tl->v = knot__xgrow(tl->v, &tl->cap, tl->n + 1, sizeof *tl->v);
     tl->v[tl->n++] =
-        (held){e->object, e->site, 1, e->clock, knot_vc_dup(r->vc_nolock[e->task], r->ntasks)};
+        (held){e->object, e->site, 1, e->clock, knot__vc_dup(r->vc_nolock[e->task], r->ntasks)};
 }
 
-static void released(state *s, const knot_event *e) {
+static void released(state *s, const knot__event *e) {
     task_locks *tl = &s->tasks[e->task];
     for (size_t i = tl->n; i-- > 0;)
         if (tl->v[i].lock == e->object) {
@@ -216,11 +197,11 @@ static void released(state *s, const knot_event *e) {
         }
 }
 
-static void event(void *st, const knot_replay *r, const knot_event *e) {
+static void event(void *st, const knot__replay *r, const knot__event *e) {
     state *s = st;
     if (e->object <= 0 || e->phase == KNOT_BEGIN || (size_t)e->task >= s->ntasks)
         return;
-    bool ok = knot_lock_taken(e);
+    bool ok = knot__lock_taken(e);
     switch (e->kind) {
     case KNOT_EV_MUTEX_LOCK:
     case KNOT_EV_MUTEX_TRYLOCK:
@@ -297,7 +278,7 @@ static size_t lock_succ(void *ctx, size_t v, size_t k) {
 }
 
 static void graph_build(const state *s, graph *g) {
-    g->locks = knot_xcalloc(2 * s->nedges, sizeof *g->locks);
+    g->locks = knot__xcalloc(2 * s->nedges, sizeof *g->locks);
     for (size_t i = 0; i < s->nedges; i++) {
         g->locks[g->n++] = s->edges[i].from;
         g->locks[g->n++] = s->edges[i].to;
@@ -308,25 +289,25 @@ static void graph_build(const state *s, graph *g) {
         if (i == 0 || g->locks[i] != g->locks[u - 1])
             g->locks[u++] = g->locks[i];
     g->n = u;
-    g->first = knot_xcalloc(g->n + 1, sizeof *g->first);
-    g->adj = knot_xcalloc(s->nedges, sizeof *g->adj);
-    g->adj_to = knot_xcalloc(s->nedges, sizeof *g->adj_to);
+    g->first = knot__xcalloc(g->n + 1, sizeof *g->first);
+    g->adj = knot__xcalloc(s->nedges, sizeof *g->adj);
+    g->adj_to = knot__xcalloc(s->nedges, sizeof *g->adj_to);
     for (size_t i = 0; i < s->nedges; i++)
         g->first[index_of(g, s->edges[i].from) + 1]++;
     for (size_t i = 0; i < g->n; i++)
         g->first[i + 1] += g->first[i];
-    size_t *fill = knot_xcalloc(g->n, sizeof *fill);
+    size_t *fill = knot__xcalloc(g->n, sizeof *fill);
     for (size_t i = 0; i < s->nedges; i++) {
         size_t f = index_of(g, s->edges[i].from);
         g->adj_to[g->first[f] + fill[f]] = index_of(g, s->edges[i].to);
         g->adj[g->first[f] + fill[f]++] = i;
     }
     free(fill);
-    g->scc = knot_xcalloc(g->n, sizeof *g->scc);
-    g->scc_size = knot_xcalloc(g->n, sizeof *g->scc_size);
+    g->scc = knot__xcalloc(g->n, sizeof *g->scc);
+    g->scc_size = knot__xcalloc(g->n, sizeof *g->scc_size);
     g->edges = s->edges;
-    knot_graph_view view = {g->n, NULL, g, lock_degree, lock_succ};
-    knot_scc(&view, g->scc, g->scc_size);
+    knot__graph_view view = {g->n, NULL, g, lock_degree, lock_succ};
+    knot__scc(&view, g->scc, g->scc_size);
 }
 
 static void graph_free(graph *g) {
@@ -354,7 +335,7 @@ typedef struct cycle {
 
 typedef struct search {
     state *s;
-    const knot_replay *r;
+    const knot__replay *r;
     const graph *g;
     long budget, *total;
     size_t start; /* the cycle's smallest lock, an index into g->locks */
@@ -393,28 +374,28 @@ static int closing(const cycle *c) {
 }
 
 /* Notes for each path of the cycle, starting after the closing one. */
-static void relate_paths(const knot_replay *r, const cycle *c, int last, knot_finding *f) {
+static void relate_paths(const knot__replay *r, const cycle *c, int last, knot__finding *f) {
     for (int i = 0; i < c->len; i++) {
         int e = (last + 1 + i) % c->len;
         const instance *in = c->chosen[e];
         char a[320], b[320];
-        knot_replay_describe(r, c->edges[e]->from, a, sizeof a);
-        knot_replay_describe(r, c->edges[e]->to, b, sizeof b);
-        knot_finding_relate(f, knot_replay_loc(r, in->from_site), "task %d takes %s here", in->task,
-                            a);
+        knot__replay_describe(r, c->edges[e]->from, a, sizeof a);
+        knot__replay_describe(r, c->edges[e]->to, b, sizeof b);
+        knot__finding_relate(f, knot__replay_loc(r, in->from_site), "task %d takes %s here",
+                             in->task, a);
         if (e != last)
-            knot_finding_relate(f, knot_replay_loc(r, in->to_site),
-                                "... and then %s here, still holding it", b);
-        knot_replay_add_task(r, f, in->task);
+            knot__finding_relate(f, knot__replay_loc(r, in->to_site),
+                                 "... and then %s here, still holding it", b);
+        knot__replay_add_task(r, f, in->task);
     }
 }
 
-static void locks_text(const knot_replay *r, const cycle *c, char *out, size_t size) {
+static void locks_text(const knot__replay *r, const cycle *c, char *out, size_t size) {
     size_t n = 0;
     out[0] = 0;
     for (int i = 0; i <= c->len && n + 64 < size; i++) {
         char d[320];
-        knot_replay_describe(r, c->path[i % c->len], d, sizeof d);
+        knot__replay_describe(r, c->path[i % c->len], d, sizeof d);
         n += (size_t)snprintf(out + n, size - n, "%s%s", i ? " -> " : "", d);
     }
 }
@@ -423,9 +404,9 @@ static void report(search *q, const cycle *c) {
     int last = closing(c);
     char locks[512];
     locks_text(q->r, c, locks, sizeof locks);
-    knot_finding *f = knot_findings_add(
-        q->s->out, knot_rule_lock_order.id, KNOT_WARNING, true,
-        knot_replay_loc(q->r, c->chosen[last]->to_site),
+    knot__finding *f = knot__findings_add(
+        q->s->out, knot__rule_lock_order.id, KNOT_WARNING, true,
+        knot__replay_loc(q->r, c->chosen[last]->to_site),
         "lock-order inversion: %d tasks take %s in opposite orders; another schedule deadlocks",
         c->len, locks);
     f->seq = c->chosen[last]->to_seq;
@@ -445,8 +426,8 @@ static void report_latent(search *q, const cycle *c) {
     for (int i = 0; i < c->len && n + 96 < sizeof paths; i++) {
         int e = (last + 1 + i) % c->len;
         char from[160], to[160];
-        knot_replay_site_text(q->r, c->chosen[e]->from_site, "?", from, sizeof from);
-        knot_replay_site_text(q->r, c->chosen[e]->to_site, "?", to, sizeof to);
+        knot__replay_site_text(q->r, c->chosen[e]->from_site, "?", from, sizeof from);
+        knot__replay_site_text(q->r, c->chosen[e]->to_site, "?", to, sizeof to);
         n += (size_t)snprintf(paths + n, sizeof paths - n, "%s%s then %s",
                               i == 0            ? ""
                               : i == c->len - 1 ? " and "
@@ -457,9 +438,9 @@ static void report_latent(search *q, const cycle *c) {
         snprintf(why, sizeof why, "task %d runs them one after the other", c->chosen[0]->task);
     else
         snprintf(why, sizeof why, "this run's synchronisation orders them");
-    knot_finding *f = knot_findings_add(
-        q->s->out, knot_rule_lock_order_latent.id, KNOT_NOTE, false,
-        knot_replay_loc(q->r, c->chosen[last]->to_site),
+    knot__finding *f = knot__findings_add(
+        q->s->out, knot__rule_lock_order_latent.id, KNOT_NOTE, false,
+        knot__replay_loc(q->r, c->chosen[last]->to_site),
         "latent lock-order inversion: the paths %s take %d locks in %s; %s, but they deadlock if "
         "they ever run at once",
         paths, c->len, c->len == 2 ? "opposite orders" : "a cycle", why);
@@ -516,7 +497,7 @@ static void dfs(search *q, size_t v, int d) {
     }
 }
 
-static void search_cycles(state *s, const knot_replay *r) {
+static void search_cycles(state *s, const knot__replay *r) {
     graph g = {0};
     graph_build(s, &g);
     long total = TOTAL_BUDGET;
@@ -533,7 +514,7 @@ static void search_cycles(state *s, const knot_replay *r) {
     graph_free(&g);
 }
 
-static void finish(void *st, const knot_replay *r, knot_findings *out) {
+static void finish(void *st, const knot__replay *r, knot__findings *out) {
     state *s = st;
     if (out && s->nedges)
         search_cycles(s, r);
@@ -551,4 +532,4 @@ static void finish(void *st, const knot_replay *r, knot_findings *out) {
     free(s);
 }
 
-const knot_dynamic_check knot_check_lock_order = {&knot_rule_lock_order, start, event, finish};
+const knot__dynamic_check knot__check_lock_order = {&knot__rule_lock_order, start, event, finish};

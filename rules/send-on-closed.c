@@ -14,25 +14,16 @@
  * send was received before the close, whichever receive took it. */
 #include "panic-kinds.h"
 #include "replay.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdlib.h>
-
-const knot_rule knot_rule_send_on_closed = {
-    .id = "send-on-closed",
-    .kind = KNOT_RULE_DYNAMIC,
-    .severity = KNOT_ERROR,
-    .summary = "a send on a closed channel, or a send not ordered with the close",
-    .fix = "order every send before the close: let the one sender close, or close after a wait "
-           "group every sender's Done releases",
-};
 
 /* The last send of each task on one channel: if that one is ordered before
  * the close, the task's earlier sends are too (program order). */
 typedef struct last_send {
     long long object, seq, site;
     int task;
-    knot_vc_t clock;
+    knot__vc_t clock;
 } last_send;
 
 /* Per channel: the sends that delivered a value, and the receives that took
@@ -40,7 +31,7 @@ typedef struct last_send {
  * model without pairings covers. */
 typedef struct epoch {
     int task;
-    knot_vc_t clock;
+    knot__vc_t clock;
 } epoch;
 
 typedef struct chan_count {
@@ -50,45 +41,45 @@ typedef struct chan_count {
 } chan_count;
 
 typedef struct state {
-    knot_findings *out;
+    knot__findings *out;
     last_send *v;
     size_t n, cap;
     chan_count *chans; /* by object id */
     size_t nchans;
 } state;
 
-static void *start(const knot_replay *r, knot_findings *out) {
+static void *start(const knot__replay *r, knot__findings *out) {
     (void)r;
-    return knot_rule_state_new(sizeof(state), out);
+    return knot__rule_state_new(sizeof(state), out);
 }
 
-static void remember(state *s, const knot_event *e) {
+static void remember(state *s, const knot__event *e) {
     for (size_t i = 0; i < s->n; i++)
         if (s->v[i].object == e->object && s->v[i].task == e->task) {
             s->v[i] = (last_send){e->object, e->seq, e->site, e->task, e->clock};
             return;
         }
-    s->v = knot_xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
+    s->v = knot__xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
     s->v[s->n++] = (last_send){e->object, e->seq, e->site, e->task, e->clock};
 }
 
 static chan_count *count_of(state *s, long long ch) {
-    s->chans = knot_xgrow(s->chans, &s->nchans, (size_t)ch + 1, sizeof *s->chans);
+    s->chans = knot__xgrow(s->chans, &s->nchans, (size_t)ch + 1, sizeof *s->chans);
     return &s->chans[ch];
 }
 
 /* Did every send on the channel have to be received before the close,
  * whichever receive took which value? */
-static bool all_received_before(state *s, const knot_replay *r, const knot_event *close) {
+static bool all_received_before(state *s, const knot__replay *r, const knot__event *close) {
     chan_count *c = count_of(s, close->object);
     long long before = 0;
     for (size_t i = 0; i < c->nrecvs; i++)
-        before += knot_replay_hb_unpaired(r, c->recvs[i].task, c->recvs[i].clock, close->task);
+        before += knot__replay_hb_unpaired(r, c->recvs[i].task, c->recvs[i].clock, close->task);
     return before >= c->sends;
 }
 
-static void closed(state *s, const knot_replay *r, const knot_event *close) {
-    bool repair = knot_replay_unpaired(r, close->object) && !all_received_before(s, r, close);
+static void closed(state *s, const knot__replay *r, const knot__event *close) {
+    bool repair = knot__replay_unpaired(r, close->object) && !all_received_before(s, r, close);
     size_t keep = 0;
     for (size_t i = 0; i < s->n; i++) {
         last_send *ls = &s->v[i];
@@ -98,13 +89,13 @@ static void closed(state *s, const knot_replay *r, const knot_event *close) {
         }
         if (ls->task == close->task)
             continue;
-        bool paired = knot_replay_hb(r, ls->task, ls->clock, close->task);
-        if (paired && (!repair || knot_replay_hb_unpaired(r, ls->task, ls->clock, close->task)))
+        bool paired = knot__replay_hb(r, ls->task, ls->clock, close->task);
+        if (paired && (!repair || knot__replay_hb_unpaired(r, ls->task, ls->clock, close->task)))
             continue;
         char ch[320];
-        knot_replay_describe(r, close->object, ch, sizeof ch);
-        knot_finding *f = knot_findings_add(
-            s->out, knot_rule_send_on_closed.id, KNOT_ERROR, true, knot_replay_loc(r, ls->site),
+        knot__replay_describe(r, close->object, ch, sizeof ch);
+        knot__finding *f = knot__findings_add(
+            s->out, knot__rule_send_on_closed.id, KNOT_ERROR, true, knot__replay_loc(r, ls->site),
             paired ? "send on %s is ordered before its close only by which sender a receive "
                      "happened to take: in another schedule a receive takes another sender's "
                      "value, this send runs after the close and panics"
@@ -112,33 +103,33 @@ static void closed(state *s, const knot_replay *r, const knot_event *close) {
                      "after the close and panics",
             ch);
         f->seq = close->seq;
-        knot_finding_relate(f, knot_replay_loc(r, close->site),
-                            "task %d closes the channel here, with nothing ordering it after "
-                            "the send",
-                            close->task);
-        knot_replay_add_task(r, f, ls->task);
-        knot_replay_add_task(r, f, close->task);
+        knot__finding_relate(f, knot__replay_loc(r, close->site),
+                             "task %d closes the channel here, with nothing ordering it after "
+                             "the send",
+                             close->task);
+        knot__replay_add_task(r, f, ls->task);
+        knot__replay_add_task(r, f, close->task);
     }
     s->n = keep;
 }
 
-static void actual(state *s, const knot_replay *r, const knot_event *e) {
+static void actual(state *s, const knot__replay *r, const knot__event *e) {
     char ch[320];
-    knot_replay_describe(r, e->object, ch, sizeof ch);
-    knot_finding *f = knot_findings_add(s->out, knot_rule_send_on_closed.id, KNOT_ERROR, false,
-                                        knot_replay_loc(r, e->site), "send on closed %s", ch);
+    knot__replay_describe(r, e->object, ch, sizeof ch);
+    knot__finding *f = knot__findings_add(s->out, knot__rule_send_on_closed.id, KNOT_ERROR, false,
+                                          knot__replay_loc(r, e->site), "send on closed %s", ch);
     f->seq = e->seq;
-    knot_replay_add_task(r, f, e->task);
+    knot__replay_add_task(r, f, e->task);
     if (e->object > 0 && r->objects[e->object].closed) {
-        knot_finding_relate(f, knot_replay_loc(r, r->objects[e->object].close_site),
-                            "task %d closed it here", r->objects[e->object].close_task);
-        knot_replay_add_task(r, f, r->objects[e->object].close_task);
+        knot__finding_relate(f, knot__replay_loc(r, r->objects[e->object].close_site),
+                             "task %d closed it here", r->objects[e->object].close_task);
+        knot__replay_add_task(r, f, r->objects[e->object].close_task);
     }
 }
 
 /* Count the values through a channel the model without pairings covers. */
-static void count(state *s, const knot_replay *r, const knot_event *e, bool send) {
-    if (!knot_replay_unpaired(r, e->object))
+static void count(state *s, const knot__replay *r, const knot__event *e, bool send) {
+    if (!knot__replay_unpaired(r, e->object))
         return;
     chan_count *c = count_of(s, e->object);
     if (send) {
@@ -147,15 +138,15 @@ static void count(state *s, const knot_replay *r, const knot_event *e, bool send
     }
     if (e->has_matched && e->matched == r->objects[e->object].close_seq)
         return; /* saw it closed: took no value */
-    epoch *v = knot_xrealloc(c->recvs, (c->nrecvs + 1) * sizeof *v);
+    epoch *v = knot__xrealloc(c->recvs, (c->nrecvs + 1) * sizeof *v);
     c->recvs = v;
     c->recvs[c->nrecvs++] = (epoch){e->task, e->clock};
 }
 
-static void event(void *st, const knot_replay *r, const knot_event *e) {
+static void event(void *st, const knot__replay *r, const knot__event *e) {
     state *s = st;
-    bool send = knot_event_is_send(e) && !(e->kind == KNOT_EV_CHAN_SEND && e->has_matched);
-    if (send || knot_event_is_recv(e))
+    bool send = knot__event_is_send(e) && !(e->kind == KNOT_EV_CHAN_SEND && e->has_matched);
+    if (send || knot__event_is_recv(e))
         count(s, r, e, send);
     if (send)
         remember(s, e);
@@ -165,7 +156,7 @@ static void event(void *st, const knot_replay *r, const knot_event *e) {
         actual(s, r, e);
 }
 
-static void finish(void *st, const knot_replay *r, knot_findings *out) {
+static void finish(void *st, const knot__replay *r, knot__findings *out) {
     (void)r, (void)out;
     state *s = st;
     for (size_t i = 0; i < s->nchans; i++)
@@ -175,5 +166,5 @@ static void finish(void *st, const knot_replay *r, knot_findings *out) {
     free(s);
 }
 
-const knot_dynamic_check knot_check_send_on_closed = {&knot_rule_send_on_closed, start, event,
-                                                      finish};
+const knot__dynamic_check knot__check_send_on_closed = {&knot__rule_send_on_closed, start, event,
+                                                        finish};

@@ -12,30 +12,22 @@
  * drain(ch), in any file) counts by its summary: it sends, receives or
  * closes. One that goes anywhere else, or that the function closes, is
  * left alone. When a count is not known, the rule stays silent. */
+#include "findings-rules.h"
 #include "lint-rules.h"
-#include "rules.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const knot_rule knot_rule_unreceived_send = {
-    .id = "unreceived-send",
-    .kind = KNOT_RULE_STATIC,
-    .severity = KNOT_WARNING,
-    .summary = "sends on a channel can outnumber the receives that will ever happen",
-    .fix = "give the channel room for every sender, or keep receiving until every sender is done",
-};
-
 /* A send that can block: in a task (func) or in the maker itself. */
 typedef struct sender {
-    const knot_lint_tu *tu; /* where func is: a task may be in another file */
-    const knot_lint_func *func;
-    const knot_lint_op *op;
-    const knot_lint_call *spawn; /* NULL for the maker's own sends */
-    const char *via;             /* the helper that sends, or NULL */
+    const knot__lint_tu *tu; /* where func is: a task may be in another file */
+    const knot__lint_func *func;
+    const knot__lint_op *op;
+    const knot__lint_call *spawn; /* NULL for the maker's own sends */
+    const char *via;              /* the helper that sends, or NULL */
 } sender;
 
 /* How many sends: n known ones, plus terms bounded by a variable, or
@@ -43,15 +35,15 @@ typedef struct sender {
 typedef struct tally {
     long n;
     int symbolic;
-    knot_lint_id var;
+    knot__lint_id var;
     bool unbounded;
 } tally;
 
 typedef struct chan_use {
-    const knot_lint_tu *tu;
-    const knot_lint_func *maker;
-    const knot_lint_var *var;
-    knot_lint_key key;
+    const knot__lint_tu *tu;
+    const knot__lint_func *maker;
+    const knot__lint_var *var;
+    knot__lint_key key;
     sender *senders;
     size_t nsenders;
     tally sends;
@@ -59,12 +51,12 @@ typedef struct chan_use {
     bool drained; /* a task receives from it */
 } chan_use;
 
-static void add_times(tally *t, const knot_lint_func *f, int loop) {
+static void add_times(tally *t, const knot__lint_func *f, int loop) {
     if (loop < 0) {
         t->n++;
         return;
     }
-    const knot_lint_loop *l = &f->loops[loop];
+    const knot__lint_loop *l = &f->loops[loop];
     if (l->parent >= 0 || (!l->bound_known && !l->bound_var))
         t->unbounded = true;
     else if (l->bound_known)
@@ -76,7 +68,7 @@ static void add_times(tally *t, const knot_lint_func *f, int loop) {
 }
 
 /* 1: the buffer holds every send; 0: it cannot; -1: cannot tell. */
-static int buffer_holds(const knot_lint_var *v, const tally *t) {
+static int buffer_holds(const knot__lint_var *v, const tally *t) {
     if (v->cap == KNOT_LINT_CAP_CONST) {
         if (t->unbounded || t->symbolic)
             return v->cap_value == 0 ? 0 : -1;
@@ -88,42 +80,42 @@ static int buffer_holds(const knot_lint_var *v, const tally *t) {
     return -1;
 }
 
-static void add_sender(chan_use *u, const knot_lint_tu *tu, const knot_lint_func *f,
-                       const knot_lint_op *op, const knot_lint_call *spawn, const char *via) {
-    u->senders = knot_xrealloc(u->senders, (u->nsenders + 1) * sizeof *u->senders);
+static void add_sender(chan_use *u, const knot__lint_tu *tu, const knot__lint_func *f,
+                       const knot__lint_op *op, const knot__lint_call *spawn, const char *via) {
+    u->senders = knot__xrealloc(u->senders, (u->nsenders + 1) * sizeof *u->senders);
     u->senders[u->nsenders++] = (sender){tu, f, op, spawn, via};
 }
 
 /* A send inside a select with other cases can give up: not a blocked send. */
-static bool can_block(const knot_lint_func *f, const knot_lint_op *op) {
+static bool can_block(const knot__lint_func *f, const knot__lint_op *op) {
     return op->select < 0 || f->select_cases[op->select] <= 1;
 }
 
 /* What an escape of the channel does with it: KNOT_LINT_USE_* flags of
  * the function it is handed to (*via), 0 for a spawn (followed apart). */
-static unsigned escape_uses(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_op *op,
-                            const knot_lint_chan_fn **via) {
+static unsigned escape_uses(const knot__lint_tu *tu, const knot__lint_func *f,
+                            const knot__lint_op *op, const knot__lint_chan_fn **via) {
     *via = NULL;
-    if (knot_lint_escape_is_spawn(tu, f, op))
+    if (knot__lint_escape_is_spawn(tu, f, op))
         return 0;
-    return knot_lint_escape_uses(tu, f, op, via);
+    return knot__lint_escape_uses(tu, f, op, via);
 }
 
 /* What a task spawned with the channel does with it. */
-static void follow_task(chan_use *u, const knot_lint_call *spawn, const knot_lint_arg *arg,
-                        const knot_lint_tu *tu, const knot_lint_func *task) {
+static void follow_task(chan_use *u, const knot__lint_call *spawn, const knot__lint_arg *arg,
+                        const knot__lint_tu *tu, const knot__lint_func *task) {
     if (!task || task == u->maker || task->nparams == 0) {
         u->lost = true;
         return;
     }
     bool sends = false, many = false;
     for (size_t i = 0; i < task->nops; i++) {
-        const knot_lint_op *op = &task->ops[i];
+        const knot__lint_op *op = &task->ops[i];
         if (op->ch.root != task->params[0] ||
-            !knot_lint_arg_carries(u->maker, arg, &u->key, op->ch.field))
+            !knot__lint_arg_carries(u->maker, arg, &u->key, op->ch.field))
             continue;
-        const knot_lint_chan_fn *via = NULL;
-        unsigned uses = op->kind == KNOT_LINT_ESCAPE ? knot_lint_escape_uses(tu, task, op, &via)
+        const knot__lint_chan_fn *via = NULL;
+        unsigned uses = op->kind == KNOT_LINT_ESCAPE ? knot__lint_escape_uses(tu, task, op, &via)
                         : op->kind == KNOT_LINT_RECV ? KNOT_LINT_USE_RECV
                         : op->kind == KNOT_LINT_SEND && can_block(task, op) ? KNOT_LINT_USE_SEND
                                                                             : 0;
@@ -144,38 +136,38 @@ static void follow_task(chan_use *u, const knot_lint_call *spawn, const knot_lin
 }
 
 static void follow_spawns(chan_use *u) {
-    const knot_lint_func *f = u->maker;
+    const knot__lint_func *f = u->maker;
     for (size_t i = 0; i < f->ncalls; i++) {
-        const knot_lint_call *c = &f->calls[i];
-        knot_lint_spawn sp;
-        if (!knot_lint_spawn_of(u->tu, c->callee, &sp) || sp.arg < 0 ||
+        const knot__lint_call *c = &f->calls[i];
+        knot__lint_spawn sp;
+        if (!knot__lint_spawn_of(u->tu, c->callee, &sp) || sp.arg < 0 ||
             (size_t)sp.arg >= c->nargs ||
-            !knot_lint_arg_carries(f, &c->args[sp.arg], &u->key, NULL))
+            !knot__lint_arg_carries(f, &c->args[sp.arg], &u->key, NULL))
             continue;
-        const knot_lint_tu *where;
-        const knot_lint_func *task =
-            knot_lint_find_callee(u->tu, knot_lint_spawn_task(c, &sp), &where);
+        const knot__lint_tu *where;
+        const knot__lint_func *task =
+            knot__lint_find_callee(u->tu, knot__lint_spawn_task(c, &sp), &where);
         follow_task(u, c, &c->args[sp.arg], where, task);
     }
 }
 
-static void report(const chan_use *u, const char *why, knot_findings *out) {
+static void report(const chan_use *u, const char *why, knot__findings *out) {
     for (size_t i = 0; i < u->nsenders; i++) {
         const sender *s = &u->senders[i];
         char via[80] = "";
         if (s->via)
             snprintf(via, sizeof via, ", in %s()", s->via);
-        knot_finding *fd = knot_findings_add(
-            out, knot_rule_unreceived_send.id, knot_rule_unreceived_send.severity, false,
-            knot_lint_loc(s->tu, s->op->pos, s->func->name),
+        knot__finding *fd = knot__findings_add(
+            out, knot__rule_unreceived_send.id, knot__rule_unreceived_send.severity, false,
+            knot__lint_loc(s->tu, s->op->pos, s->func->name),
             "this send on '%s' (made in %s()%s) can block forever: %s; give the channel room for "
             "every send, or keep receiving until every sender is done",
             u->var->name, u->maker->name, via, why);
-        knot_finding_relate(fd, knot_lint_loc(u->tu, u->var->pos, u->maker->name),
-                            "'%s' is made here", u->var->name);
+        knot__finding_relate(fd, knot__lint_loc(u->tu, u->var->pos, u->maker->name),
+                             "'%s' is made here", u->var->name);
         if (s->spawn)
-            knot_finding_relate(fd, knot_lint_loc(u->tu, s->spawn->pos, u->maker->name),
-                                "the sending task is spawned here");
+            knot__finding_relate(fd, knot__lint_loc(u->tu, s->spawn->pos, u->maker->name),
+                                 "the sending task is spawned here");
     }
 }
 
@@ -186,9 +178,10 @@ typedef struct early_loop {
 } early_loop;
 
 /* The maker's receive flags from op (its own receive, or a helper's). */
-static unsigned receives(const chan_use *u, const knot_lint_op *op, const knot_lint_chan_fn **via) {
+static unsigned receives(const chan_use *u, const knot__lint_op *op,
+                         const knot__lint_chan_fn **via) {
     *via = NULL;
-    if (!knot_lint_key_eq(&op->ch, &u->key))
+    if (!knot__lint_key_eq(&op->ch, &u->key))
         return 0;
     if (op->kind == KNOT_LINT_RECV)
         return KNOT_LINT_USE_RECV;
@@ -200,10 +193,10 @@ static unsigned receives(const chan_use *u, const knot_lint_op *op, const knot_l
 /* The receives in the maker: is any in a loop that can stop early, and how
  * many are outside loops? */
 static void maker_receives(const chan_use *u, int *total, int *straight, early_loop *early) {
-    const knot_lint_func *f = u->maker;
+    const knot__lint_func *f = u->maker;
     for (size_t i = 0; i < f->nops; i++) {
-        const knot_lint_op *op = &f->ops[i];
-        const knot_lint_chan_fn *via;
+        const knot__lint_op *op = &f->ops[i];
+        const knot__lint_chan_fn *via;
         unsigned r = receives(u, op, &via);
         if (!r)
             continue;
@@ -222,13 +215,13 @@ static void maker_receives(const chan_use *u, int *total, int *straight, early_l
 /* A return after the first sender is started and before the first receive
  * (an error path, typically) leaves every sender behind. Its line, or 0. */
 static int return_before_receiving(const chan_use *u) {
-    const knot_lint_func *f = u->maker;
+    const knot__lint_func *f = u->maker;
     unsigned spawned = UINT_MAX, received = UINT_MAX;
     for (size_t i = 0; i < u->nsenders; i++)
         if (u->senders[i].spawn && u->senders[i].spawn->pos.offset < spawned)
             spawned = u->senders[i].spawn->pos.offset;
     for (size_t i = 0; i < f->nops; i++) {
-        const knot_lint_chan_fn *via;
+        const knot__lint_chan_fn *via;
         if (f->ops[i].pos.offset < received && receives(u, &f->ops[i], &via))
             received = f->ops[i].pos.offset;
     }
@@ -238,7 +231,7 @@ static int return_before_receiving(const chan_use *u) {
     return 0;
 }
 
-static void judge(chan_use *u, knot_findings *out) {
+static void judge(chan_use *u, knot__findings *out) {
     int holds = buffer_holds(u->var, &u->sends);
     if (u->lost || u->drained || u->nsenders == 0 || holds != 0)
         return;
@@ -271,12 +264,13 @@ static void judge(chan_use *u, knot_findings *out) {
     }
 }
 
-static bool maker_keeps(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_key *ch) {
+static bool maker_keeps(const knot__lint_tu *tu, const knot__lint_func *f,
+                        const knot__lint_key *ch) {
     for (size_t i = 0; i < f->nops; i++) {
-        const knot_lint_op *op = &f->ops[i];
-        if (!knot_lint_key_eq(&op->ch, ch))
+        const knot__lint_op *op = &f->ops[i];
+        if (!knot__lint_key_eq(&op->ch, ch))
             continue;
-        const knot_lint_chan_fn *via;
+        const knot__lint_chan_fn *via;
         if (op->kind == KNOT_LINT_CLOSE ||
             (op->kind == KNOT_LINT_ESCAPE &&
              (escape_uses(tu, f, op, &via) & (KNOT_LINT_USE_LOST | KNOT_LINT_USE_CLOSE))))
@@ -285,16 +279,16 @@ static bool maker_keeps(const knot_lint_tu *tu, const knot_lint_func *f, const k
     return true;
 }
 
-static void check_chan(const knot_lint_tu *tu, const knot_lint_func *f, const knot_lint_var *v,
-                       knot_findings *out) {
+static void check_chan(const knot__lint_tu *tu, const knot__lint_func *f, const knot__lint_var *v,
+                       knot__findings *out) {
     chan_use u = {.tu = tu, .maker = f, .var = v, .key = {v->id, ""}};
     if (!maker_keeps(tu, f, &u.key))
         return;
     for (size_t i = 0; i < f->nops; i++) {
-        const knot_lint_op *op = &f->ops[i];
-        if (!knot_lint_key_eq(&op->ch, &u.key))
+        const knot__lint_op *op = &f->ops[i];
+        if (!knot__lint_key_eq(&op->ch, &u.key))
             continue;
-        const knot_lint_chan_fn *via = NULL;
+        const knot__lint_chan_fn *via = NULL;
         unsigned uses = op->kind == KNOT_LINT_ESCAPE ? escape_uses(tu, f, op, &via) : 0;
         if ((op->kind == KNOT_LINT_SEND && can_block(f, op)) || (uses & KNOT_LINT_USE_SEND)) {
             add_sender(&u, tu, f, op, NULL, via ? via->name : NULL);
@@ -307,9 +301,9 @@ static void check_chan(const knot_lint_tu *tu, const knot_lint_func *f, const kn
     free(u.senders);
 }
 
-void knot_lint_check_unreceived_send(const knot_lint_tu *tu, knot_findings *out) {
+void knot__lint_check_unreceived_send(const knot__lint_tu *tu, knot__findings *out) {
     for (size_t i = 0; i < tu->nfuncs; i++) {
-        const knot_lint_func *f = &tu->funcs[i];
+        const knot__lint_func *f = &tu->funcs[i];
         for (size_t k = 0; k < f->nvars; k++)
             if (f->vars[k].cap != KNOT_LINT_CAP_NONE && !f->vars[k].is_param)
                 check_chan(tu, f, &f->vars[k], out);

@@ -59,7 +59,7 @@ knot__waiter *knot__waitq_claim(knot__waitq *q) {
     return NULL;
 }
 
-/* ---- the three moves, with ch locked ---------------------------------------- */
+/* ---- elements: the buffer's slots, copies in and out -------------------------- */
 
 static unsigned char *slot(knot_chan *ch, size_t i) { return ch->buf + i * ch->elem_size; }
 

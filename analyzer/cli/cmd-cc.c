@@ -1,8 +1,8 @@
 /* knot cc ARGS...: the compiler (CC, else cc) with knot's header and
  * runtime added, and sources by absolute path so that what is recorded
  * names them from any directory. */
-#include "commands.h"
-#include "xalloc.h"
+#include "cli-commands.h"
+#include "util-xalloc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -36,23 +36,23 @@ static char *absolute_arg(const char *prev, char *arg) {
         return arg;
     for (size_t k = 0; prev && k < sizeof dir_opts / sizeof dir_opts[0]; k++) {
         if (!strcmp(prev, dir_opts[k]) && arg[0] != '/' && realpath(arg, real))
-            return knot_xstrdup(real);
+            return knot__xstrdup(real);
     }
     if (!strncmp(arg, "-I", 2) && arg[2] && arg[2] != '/' && realpath(arg + 2, real)) {
-        char *out = knot_xmalloc(strlen(real) + 3);
+        char *out = knot__xmalloc(strlen(real) + 3);
         sprintf(out, "-I%s", real);
         return out;
     }
     if (arg[0] != '/' && is_source(arg) && realpath(arg, real))
-        return knot_xstrdup(real);
+        return knot__xstrdup(real);
     return arg;
 }
 
-int knot_cmd_cc(int argc, char **argv) {
+int knot__cmd_cc(int argc, char **argv) {
     if (argc < 1)
-        return knot_usage_error("cc", "no arguments given to the compiler%s", "");
+        return knot__usage_error("cc", "no arguments given to the compiler%s", "");
     char inc[PATH_MAX + 64], lib[PATH_MAX + 64];
-    knot_runtime_dirs(inc, lib, sizeof inc);
+    knot__runtime_dirs(inc, lib, sizeof inc);
     bool link = true;
     for (int i = 0; i < argc; i++)
         if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "-S") || !strcmp(argv[i], "-E"))
@@ -64,7 +64,7 @@ int knot_cmd_cc(int argc, char **argv) {
     snprintf(iflag, sizeof iflag, "-I%s", inc);
     snprintf(lflag, sizeof lflag, "-L%s", lib);
     snprintf(rpath, sizeof rpath, "-Wl,-rpath,%s", lib);
-    char **args = knot_xcalloc((size_t)argc + 8, sizeof *args);
+    char **args = knot__xcalloc((size_t)argc + 8, sizeof *args);
     int k = 0;
     args[k++] = (char *)cc;
     args[k++] = iflag;

@@ -1,14 +1,14 @@
 /* knot check TRACE [--format text|json|sarif] [--fail-on SEVERITY]
  *                  [--rule ID ...] [-o|--output FILE] */
-#include "check.h"
-#include "commands.h"
+#include "cli-check.h"
+#include "cli-commands.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int knot_cmd_check(int argc, char **argv) {
-    knot_check_opts opts = {.format = KNOT_FORMAT_TEXT, .fail_on = KNOT_WARNING};
+int knot__cmd_check(int argc, char **argv) {
+    knot__check_opts opts = {.format = KNOT_FORMAT_TEXT, .fail_on = KNOT_WARNING};
     const char *trace = NULL;
     int rc = 0;
     for (int i = 0; i < argc && rc == 0; i++) {
@@ -22,7 +22,7 @@ int knot_cmd_check(int argc, char **argv) {
             opts.output = argv[++i];
             continue;
         }
-        got = knot_check_parse_option("check", &opts, argc, argv, &i);
+        got = knot__check_parse_option("check", &opts, argc, argv, &i);
         if (got < 0) {
             rc = 2;
         } else if (got == 0 && argv[i][0] == '-' && argv[i][1]) {
@@ -40,7 +40,7 @@ int knot_cmd_check(int argc, char **argv) {
         rc = 2;
     }
     if (rc == 0)
-        rc = knot_check_report(trace, &opts);
+        rc = knot__check_report(trace, &opts);
     free(opts.rules);
     return rc;
 }

@@ -1,10 +1,10 @@
 /* knot export TRACE [--format chrome] -o FILE.json: the run as a timeline
  * for other tools to show. The Trace Event Format (Perfetto,
  * chrome://tracing) is the one format so far. */
-#include "check.h"
-#include "commands.h"
-#include "export-chrome.h"
-#include "outfile.h"
+#include "cli-check.h"
+#include "cli-commands.h"
+#include "render-export-chrome.h"
+#include "trace-outfile.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -41,10 +41,10 @@ static int parse(int argc, char **argv, const char **trace, const char **output)
     return 0;
 }
 
-int knot_cmd_export(int argc, char **argv) {
+int knot__cmd_export(int argc, char **argv) {
     const char *trace = NULL, *output = NULL;
     int rc = parse(argc, argv, &trace, &output);
     /* The findings become instants on the timeline. */
     return rc ? rc
-              : knot_check_write(trace, output, KNOT_OUT_TIMELINE, "export", knot_export_chrome);
+              : knot__check_write(trace, output, KNOT_OUT_TIMELINE, "export", knot__export_chrome);
 }

@@ -3,10 +3,10 @@
  * The wait-for graph of the final state (default), or the happens-before
  * diagram of a window of events: around finding N (as numbered by knot
  * check, from 1) with its tasks, or the end of the trace. */
-#include "check.h"
-#include "commands.h"
-#include "graph.h"
-#include "xalloc.h"
+#include "cli-check.h"
+#include "cli-commands.h"
+#include "render-graph.h"
+#include "util-xalloc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -39,7 +39,7 @@ static bool parse_int(const char *s, long lo, long hi, long *out) {
 }
 
 static int parse_tasks(graph_opts *o, const char *list) {
-    char *copy = knot_xstrdup(list), *save = NULL;
+    char *copy = knot__xstrdup(list), *save = NULL;
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         long t;
         if (!parse_int(tok, 0, 1L << 30, &t) || o->ntasks == sizeof o->tasks / sizeof o->tasks[0]) {
@@ -95,9 +95,9 @@ static int parse(graph_opts *o, int argc, char **argv) {
     return 0;
 }
 
-static Agraph_t *build(const graph_opts *o, knot_replay *r, const knot_findings *fs, char *err,
+static Agraph_t *build(const graph_opts *o, knot__replay *r, const knot__findings *fs, char *err,
                        size_t errsize) {
-    const knot_finding *f = NULL;
+    const knot__finding *f = NULL;
     if (o->finding) {
         if ((size_t)o->finding > fs->n) {
             snprintf(err, errsize, "%s: there is no finding %ld (knot check lists %zu)", o->trace,
@@ -108,10 +108,10 @@ static Agraph_t *build(const graph_opts *o, knot_replay *r, const knot_findings 
     }
     bool hb = o->hb || (f && f->predicted);
     if (!hb) {
-        Agraph_t *g = knot_graph_wfg(r);
+        Agraph_t *g = knot__graph_wfg(r);
         if (!g && (g = agopen("wait_for", Agdirected, NULL)) != NULL) {
             /* A clean end is an answer, not an error: draw it as such. */
-            knot_graph_label(g, "no task was blocked at the end");
+            knot__graph_label(g, "no task was blocked at the end");
             fprintf(stderr,
                     "knot: %s: no task was blocked at the end: the wait-for graph is empty\n",
                     o->trace);
@@ -121,47 +121,47 @@ static Agraph_t *build(const graph_opts *o, knot_replay *r, const knot_findings 
         return g;
     }
     int buf[256];
-    knot_hb_window w = f ? knot_hb_window_for(f, buf, 256) : (knot_hb_window){0};
+    knot__hb_window w = f ? knot__hb_window_for(f, buf, 256) : (knot__hb_window){0};
     if (o->ntasks) {
         w.tasks = o->tasks;
         w.ntasks = o->ntasks;
     }
     if (o->window)
         w.window = o->window;
-    return knot_graph_hb(r, &w, err, errsize);
+    return knot__graph_hb(r, &w, err, errsize);
 }
 
-int knot_cmd_graph(int argc, char **argv) {
+int knot__cmd_graph(int argc, char **argv) {
     graph_opts o = {0};
     int rc = parse(&o, argc, argv);
     if (rc)
         return rc;
     char err[PATH_MAX + 1024];
-    if (knot_render_check(o.output, o.trace, err, sizeof err) != 0) {
+    if (knot__render_check(o.output, o.trace, err, sizeof err) != 0) {
         fprintf(stderr, "knot: %s\n", err);
         return 2;
     }
-    knot_replay r;
-    if (knot_check_open(&r, o.trace) != 0)
+    knot__replay r;
+    if (knot__check_open(&r, o.trace) != 0)
         return 2;
-    knot_findings fs = {0};
+    knot__findings fs = {0};
     Agraph_t *g = NULL;
     /* Only a finding's picture needs the rules; the wait-for graph needs the
      * final state; a plain happens-before window reads its events itself. */
     int rc_run = 0;
     if (o.finding) {
-        rc_run = knot_check_replay(&r, &fs, err, sizeof err);
+        rc_run = knot__check_replay(&r, &fs, err, sizeof err);
     } else if (!o.hb) {
         r.state_only = true;
-        rc_run = knot_replay_run(&r, NULL, 0, &fs, err, sizeof err);
+        rc_run = knot__replay_run(&r, NULL, 0, &fs, err, sizeof err);
     }
     if (rc_run == 0)
         g = build(&o, &r, &fs, err, sizeof err);
-    rc = g && knot_render_file(g, o.output, o.trace, err, sizeof err) == 0 ? 0 : 2;
+    rc = g && knot__render_file(g, o.output, o.trace, err, sizeof err) == 0 ? 0 : 2;
     if (rc)
         fprintf(stderr, "knot: %s\n", err);
-    knot_graph_free(g);
-    knot_findings_free(&fs);
-    knot_replay_close(&r);
+    knot__graph_free(g);
+    knot__findings_free(&fs);
+    knot__replay_close(&r);
     return rc;
 }

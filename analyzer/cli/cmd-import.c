@@ -1,10 +1,10 @@
 /* knot import TRACE: import the journal a traced program left beside
  * TRACE; and the importing knot run does after the program, its child
  * processes' journals included. */
-#include "commands.h"
+#include "cli-commands.h"
 #include "record.h"
 #include "trace-import.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <glob.h>
 #include <limits.h>
@@ -16,16 +16,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int knot_import_journal(const char *trace) {
+int knot__import_journal(const char *trace) {
     char err[512];
-    knot_import_stats stats;
-    int rc = knot_trace_import_pending(trace, &stats, err, sizeof err);
+    knot__import_stats stats;
+    int rc = knot__trace_import_pending(trace, &stats, err, sizeof err);
     if (rc < 0)
         fprintf(stderr, "knot: %s\n", err);
     return rc < 0 ? 2 : rc;
 }
 
-void knot_child_traces_free(knot_child_traces *c) {
+void knot__child_traces_free(knot__child_traces *c) {
     for (size_t k = 0; k < c->n; k++) {
         free(c->paths[k]);
         free(c->labels[k]);
@@ -44,9 +44,9 @@ static bool recorded_nothing(const char *path, char *label, size_t size) {
         sqlite3_close(db);
         return false;
     }
-    bool nothing = knot_trace_count(db, "SELECT count(*) FROM events WHERE kind NOT IN "
-                                        "('task_start','task_end')") == 0 &&
-                   knot_trace_count(db, "SELECT count(*) FROM tasks") <= 1;
+    bool nothing = knot__trace_count(db, "SELECT count(*) FROM events WHERE kind NOT IN "
+                                         "('task_start','task_end')") == 0 &&
+                   knot__trace_count(db, "SELECT count(*) FROM tasks") <= 1;
     const char *program = "?";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='program'", -1, &st, NULL) ==
@@ -55,13 +55,13 @@ static bool recorded_nothing(const char *path, char *label, size_t size) {
         program = (const char *)sqlite3_column_text(st, 0);
     const char *base = strrchr(program, '/');
     snprintf(label, size, "child process %s (pid %lld)", base ? base + 1 : program,
-             knot_trace_count(db, "SELECT value FROM meta WHERE key='pid'"));
+             knot__trace_count(db, "SELECT value FROM meta WHERE key='pid'"));
     sqlite3_finalize(st);
     sqlite3_close(db);
     return nothing;
 }
 
-void knot_import_children(const char *trace, knot_child_traces *out) {
+void knot__import_children(const char *trace, knot__child_traces *out) {
     char pattern[PATH_MAX + 64];
     knot__trace_child_path(trace, 0, pattern, sizeof pattern);
     char *zero = strrchr(pattern, '0'); /* the pid's place: make it a wildcard */
@@ -82,29 +82,29 @@ void knot_import_children(const char *trace, knot_child_traces *out) {
             unlink(g.gl_pathv[k]); /* a header and no event: nothing recorded */
             continue;
         }
-        if (knot_import_journal(child) != 0)
+        if (knot__import_journal(child) != 0)
             continue;
         if (recorded_nothing(child, label, sizeof label)) {
             unlink(child);
             continue;
         }
-        knot_summarise_trace(child, false);
-        out->paths = knot_xrealloc(out->paths, (out->n + 1) * sizeof *out->paths);
-        out->labels = knot_xrealloc(out->labels, (out->n + 1) * sizeof *out->labels);
-        out->paths[out->n] = knot_xstrdup(child);
-        out->labels[out->n] = knot_xstrdup(label);
+        knot__summarise_trace(child, false);
+        out->paths = knot__xrealloc(out->paths, (out->n + 1) * sizeof *out->paths);
+        out->labels = knot__xrealloc(out->labels, (out->n + 1) * sizeof *out->labels);
+        out->paths[out->n] = knot__xstrdup(child);
+        out->labels[out->n] = knot__xstrdup(label);
         out->n++;
     }
     globfree(&g);
 }
 
-int knot_cmd_import(int argc, char **argv) {
+int knot__cmd_import(int argc, char **argv) {
     if (argc != 1)
-        return knot_usage_error("import", "expected one trace path%s", "");
-    int rc = knot_import_journal(argv[0]);
+        return knot__usage_error("import", "expected one trace path%s", "");
+    int rc = knot__import_journal(argv[0]);
     if (rc == 1) {
         fprintf(stderr, "knot: %s: no journal to import (%s.knot-journal)\n", argv[0], argv[0]);
         return 2;
     }
-    return rc ? rc : knot_summarise_trace(argv[0], true);
+    return rc ? rc : knot__summarise_trace(argv[0], true);
 }

@@ -1,9 +1,9 @@
 /* knot lint, in a knot built without libclang (KNOT_BUILD_LINT=OFF). */
-#include "commands.h"
+#include "cli-commands.h"
 
 #include <stdio.h>
 
-int knot_cmd_lint(int argc, char **argv) {
+int knot__cmd_lint(int argc, char **argv) {
     (void)argc;
     (void)argv;
     fputs("knot: lint: this knot was built without libclang (KNOT_BUILD_LINT=OFF); "

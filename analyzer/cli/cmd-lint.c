@@ -6,12 +6,12 @@
  * Each translation unit is parsed once; several are linted at a time, one
  * libclang index per thread. The rules run once every unit is parsed, so
  * that a spawn wrapper defined in one file is known at its calls in all. */
-#include "commands.h"
+#include "cli-commands.h"
+#include "cli-output.h"
+#include "findings-rules.h"
 #include "lint-summary.h"
 #include "lint.h"
-#include "output.h"
-#include "rules.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <clang-c/CXCompilationDatabase.h>
 #include <errno.h>
@@ -30,8 +30,8 @@
 
 typedef struct options {
     const char *build_dir, *output;
-    enum knot_format format;
-    enum knot_severity fail_on;
+    enum knot__format format;
+    enum knot__severity fail_on;
     const char **rules;
     size_t nrules;
     long jobs;
@@ -69,11 +69,11 @@ static int parse_value(options *o, const char *opt, const char *v) {
         o->output = v;
     } else if (!strcmp(opt, "--format") || !strcmp(opt, "--fail-on") || !strcmp(opt, "--rule")) {
         int format = (int)o->format, fail_on = (int)o->fail_on;
-        if (knot_output_option("lint", opt, v, KNOT_RULE_STATIC, &format, &fail_on, &o->rules,
-                               &o->nrules) < 0)
+        if (knot__output_option("lint", opt, v, KNOT_RULE_STATIC, &format, &fail_on, &o->rules,
+                                &o->nrules) < 0)
             return 2;
-        o->format = (enum knot_format)format;
-        o->fail_on = (enum knot_severity)fail_on;
+        o->format = (enum knot__format)format;
+        o->fail_on = (enum knot__severity)fail_on;
     } else {
         char *end;
         errno = 0;
@@ -90,8 +90,8 @@ static bool takes_value(const char *a) {
 }
 
 static int parse_args(options *o, int argc, char **argv) {
-    o->rules = knot_xcalloc((size_t)argc + 1, sizeof *o->rules);
-    o->files = knot_xcalloc((size_t)argc + 1, sizeof *o->files);
+    o->rules = knot__xcalloc((size_t)argc + 1, sizeof *o->rules);
+    o->files = knot__xcalloc((size_t)argc + 1, sizeof *o->files);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -129,21 +129,21 @@ static int parse_args(options *o, int argc, char **argv) {
 /* ---- jobs ---- */
 
 typedef struct jobs {
-    knot_lint_job *v;
+    knot__lint_job *v;
     size_t n;
 } jobs;
 
 /* A copy of what libclang says, "" for nothing. */
 static char *clang_text(CXString s) {
     const char *text = clang_getCString(s);
-    return knot_xstrdup(text ? text : "");
+    return knot__xstrdup(text ? text : "");
 }
 
-static knot_lint_job *new_job(jobs *js, int argc) {
-    js->v = knot_xrealloc(js->v, (js->n + 1) * sizeof *js->v);
-    char **argv = knot_xcalloc((size_t)argc + 1, sizeof *argv);
-    knot_lint_job *j = &js->v[js->n++];
-    *j = (knot_lint_job){.argv = argv, .argc = argc};
+static knot__lint_job *new_job(jobs *js, int argc) {
+    js->v = knot__xrealloc(js->v, (js->n + 1) * sizeof *js->v);
+    char **argv = knot__xcalloc((size_t)argc + 1, sizeof *argv);
+    knot__lint_job *j = &js->v[js->n++];
+    *j = (knot__lint_job){.argv = argv, .argc = argc};
     return j;
 }
 
@@ -151,16 +151,16 @@ static knot_lint_job *new_job(jobs *js, int argc) {
  * comes last in the search, after anything the command names. */
 enum { KNOT_INCLUDE_ARGS = 2 };
 
-static void add_knot_include(knot_lint_job *j) {
+static void add_knot_include(knot__lint_job *j) {
     char inc[PATH_MAX], lib[PATH_MAX];
-    knot_runtime_dirs(inc, lib, sizeof inc);
-    j->argv[j->argc - 2] = knot_xstrdup("-idirafter");
-    j->argv[j->argc - 1] = knot_xstrdup(inc);
+    knot__runtime_dirs(inc, lib, sizeof inc);
+    j->argv[j->argc - 2] = knot__xstrdup("-idirafter");
+    j->argv[j->argc - 1] = knot__xstrdup(inc);
 }
 
 static void add_command(jobs *js, CXCompileCommand cmd, const options *o) {
     unsigned n = clang_CompileCommand_getNumArgs(cmd);
-    knot_lint_job *j = new_job(js, (int)n + o->nextra + KNOT_INCLUDE_ARGS);
+    knot__lint_job *j = new_job(js, (int)n + o->nextra + KNOT_INCLUDE_ARGS);
     add_knot_include(j);
     for (unsigned i = 0; i < n; i++) {
         CXString s = clang_CompileCommand_getArg(cmd, i);
@@ -168,7 +168,7 @@ static void add_command(jobs *js, CXCompileCommand cmd, const options *o) {
         clang_disposeString(s);
     }
     for (int i = 0; i < o->nextra; i++)
-        j->argv[n + (unsigned)i] = knot_xstrdup(o->extra[i]);
+        j->argv[n + (unsigned)i] = knot__xstrdup(o->extra[i]);
     CXString dir = clang_CompileCommand_getDirectory(cmd),
              file = clang_CompileCommand_getFilename(cmd);
     j->dir = clang_text(dir);
@@ -283,13 +283,13 @@ static int jobs_from_files(jobs *js, const options *o) {
     for (int i = 0; i < o->nfiles; i++) {
         if (access(o->files[i], R_OK) != 0)
             return usage("%s: no such file", o->files[i]);
-        knot_lint_job *j = new_job(js, o->nextra + 2 + KNOT_INCLUDE_ARGS);
+        knot__lint_job *j = new_job(js, o->nextra + 2 + KNOT_INCLUDE_ARGS);
         add_knot_include(j);
-        j->file = knot_xstrdup(o->files[i]);
-        j->argv[0] = knot_xstrdup("clang");
+        j->file = knot__xstrdup(o->files[i]);
+        j->argv[0] = knot__xstrdup("clang");
         for (int k = 0; k < o->nextra; k++)
-            j->argv[k + 1] = knot_xstrdup(o->extra[k]);
-        j->argv[o->nextra + 1] = knot_xstrdup(o->files[i]);
+            j->argv[k + 1] = knot__xstrdup(o->extra[k]);
+        j->argv[o->nextra + 1] = knot__xstrdup(o->files[i]);
     }
     return 0;
 }
@@ -314,7 +314,7 @@ static void jobs_free(jobs *js) {
 
 typedef struct pool {
     const jobs *js;
-    knot_lint_tu *tus;
+    knot__lint_tu *tus;
     atomic_size_t next;
     bool checking;             /* the second pass */
     atomic_llong summarize_ns; /* CPU time, for --stats */
@@ -322,7 +322,7 @@ typedef struct pool {
 
 typedef struct worker {
     pool *p;
-    knot_findings found;
+    knot__findings found;
     int status;
 } worker;
 
@@ -343,13 +343,13 @@ static void *lint_worker(void *arg) {
         if (i >= p->js->n)
             break;
         if (p->checking) {
-            knot__lint_check(&p->tus[i], &w->found);
+            knot__lint_run_checks(&p->tus[i], &w->found);
             continue;
         }
         if (knot__lint_parse(idx, &p->js->v[i], &p->tus[i]) != 0)
             w->status = 2;
         long long t0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
-        knot_lint_summarize(&p->tus[i]);
+        knot__lint_summarize(&p->tus[i]);
         atomic_fetch_add(&p->summarize_ns, cpu_ns(CLOCK_THREAD_CPUTIME_ID) - t0);
     }
     if (idx)
@@ -358,10 +358,10 @@ static void *lint_worker(void *arg) {
 }
 
 /* Move every finding of from into into. */
-static void take_findings(knot_findings *into, knot_findings *from) {
+static void take_findings(knot__findings *into, knot__findings *from) {
     if (from->n == 0)
         return;
-    knot_finding *v = knot_xrealloc(into->v, (into->n + from->n) * sizeof *v);
+    knot__finding *v = knot__xrealloc(into->v, (into->n + from->n) * sizeof *v);
     memcpy(v + into->n, from->v, from->n * sizeof *v);
     into->v = v;
     into->n += from->n;
@@ -371,9 +371,9 @@ static void take_findings(knot_findings *into, knot_findings *from) {
 }
 
 /* One pass over every unit with nthreads threads; the findings into out. */
-static int run_pass(pool *p, long nthreads, knot_findings *out) {
-    worker *ws = knot_xcalloc((size_t)nthreads, sizeof *ws);
-    pthread_t *ts = knot_xcalloc((size_t)nthreads, sizeof *ts);
+static int run_pass(pool *p, long nthreads, knot__findings *out) {
+    worker *ws = knot__xcalloc((size_t)nthreads, sizeof *ws);
+    pthread_t *ts = knot__xcalloc((size_t)nthreads, sizeof *ts);
     atomic_store(&p->next, 0);
     /* the stack libclang gives a parse on its own thread (tune_memory) */
     pthread_attr_t attr;
@@ -407,7 +407,7 @@ typedef struct phases {
     long long gather, combine, check;
 } phases;
 
-static void print_stats(const pool *p, const phases *t, const knot_lint_summary *s) {
+static void print_stats(const pool *p, const phases *t, const knot__lint_summary *s) {
     size_t passes = 0, chan_passes = 0;
     for (size_t i = 0; i < p->js->n; i++) {
         passes += p->tus[i].npasses;
@@ -452,14 +452,14 @@ static void tune_memory(void) {
 #endif
 }
 
-static int lint_all(const jobs *js, const options *o, knot_findings *out) {
+static int lint_all(const jobs *js, const options *o, knot__findings *out) {
     long nthreads = o->jobs;
     if ((size_t)nthreads > js->n)
         nthreads = (long)js->n;
     if (nthreads < 1)
         nthreads = 1;
-    pool p = {.js = js, .tus = knot_xcalloc(js->n + 1, sizeof *p.tus)};
-    knot_lint_tu **all = knot_xcalloc(js->n + 1, sizeof *all);
+    pool p = {.js = js, .tus = knot__xcalloc(js->n + 1, sizeof *p.tus)};
+    knot__lint_tu **all = knot__xcalloc(js->n + 1, sizeof *all);
     tune_memory();
     phases t = {.gather = -cpu_ns(CLOCK_PROCESS_CPUTIME_ID)};
     int status = run_pass(&p, nthreads, out);
@@ -467,8 +467,8 @@ static int lint_all(const jobs *js, const options *o, knot_findings *out) {
     for (size_t i = 0; i < js->n; i++)
         all[i] = &p.tus[i];
     t.combine = -cpu_ns(CLOCK_THREAD_CPUTIME_ID);
-    knot_lint_summary summary = {0};
-    knot_lint_summary_build(&summary, all, js->n);
+    knot__lint_summary summary = {0};
+    knot__lint_summary_build(&summary, all, js->n);
     t.combine += cpu_ns(CLOCK_THREAD_CPUTIME_ID);
     for (size_t i = 0; i < js->n; i++)
         p.tus[i].summary = &summary;
@@ -479,24 +479,24 @@ static int lint_all(const jobs *js, const options *o, knot_findings *out) {
     if (o->stats)
         print_stats(&p, &t, &summary);
     for (size_t i = 0; i < js->n; i++)
-        knot_lint_tu_free(&p.tus[i]);
-    knot_lint_summary_free(&summary);
+        knot__lint_tu_free(&p.tus[i]);
+    knot__lint_summary_free(&summary);
     free(all);
     free(p.tus);
     return status;
 }
 
-static int lint(const options *o, knot_findings *fs) {
+static int lint(const options *o, knot__findings *fs) {
     jobs js = {0};
     int rc = o->build_dir ? jobs_from_database(&js, o) : jobs_from_files(&js, o);
     if (rc == 0) {
         int parse_status = lint_all(&js, o, fs);
-        knot_findings_filter_rules(fs, o->rules, o->nrules);
-        knot_findings_apply_suppressions(fs);
-        knot_findings_sort(fs);
-        knot_output out = {
+        knot__findings_filter_rules(fs, o->rules, o->nrules);
+        knot__findings_apply_suppressions(fs);
+        knot__findings_sort(fs);
+        knot__output out = {
             .format = o->format, .fail_on = o->fail_on, .path = o->output, .std = stdout};
-        rc = knot_output_findings(fs, &out);
+        rc = knot__output_findings(fs, &out);
         if (rc != 2 && parse_status)
             rc = parse_status;
     }
@@ -504,16 +504,16 @@ static int lint(const options *o, knot_findings *fs) {
     return rc;
 }
 
-int knot_cmd_lint(int argc, char **argv) {
+int knot__cmd_lint(int argc, char **argv) {
     options o = {
         .format = KNOT_FORMAT_TEXT, .fail_on = KNOT_WARNING, .jobs = sysconf(_SC_NPROCESSORS_ONLN)};
-    knot_findings fs = {0};
+    knot__findings fs = {0};
     int rc = parse_args(&o, argc, argv);
     if (rc == 0)
         rc = lint(&o, &fs);
     else if (rc < 0)
         rc = 0; /* --help */
-    knot_findings_free(&fs);
+    knot__findings_free(&fs);
     free(o.rules);
     free(o.files);
     return rc;

@@ -1,20 +1,20 @@
 /* knot report TRACE -o FILE.html: the findings, their sources and their
  * pictures on one self-contained page. */
-#include "check.h"
-#include "commands.h"
-#include "outfile.h"
-#include "report-html.h"
+#include "cli-check.h"
+#include "cli-commands.h"
+#include "render-report-html.h"
+#include "trace-outfile.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static int write_page(FILE *out, const knot_replay *r, const knot_findings *fs, char *err,
+static int write_page(FILE *out, const knot__replay *r, const knot__findings *fs, char *err,
                       size_t errsize) {
     (void)err, (void)errsize;
-    return knot_report_html(out, r, fs) != 0 ? -2 : 0;
+    return knot__report_html(out, r, fs) != 0 ? -2 : 0;
 }
 
-int knot_cmd_report(int argc, char **argv) {
+int knot__cmd_report(int argc, char **argv) {
     const char *trace = NULL, *output = NULL;
     for (int i = 0; i < argc; i++) {
         if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc) {
@@ -35,5 +35,5 @@ int knot_cmd_report(int argc, char **argv) {
               stderr);
         return 2;
     }
-    return knot_check_write(trace, output, KNOT_OUT_HTML, "report", write_page);
+    return knot__check_write(trace, output, KNOT_OUT_HTML, "report", write_page);
 }

@@ -6,10 +6,10 @@
  * its traces, check them. Exit status: the program's own when it failed
  * (128+N if signal N ended it), else 1 for findings at or above --fail-on,
  * 0 clean, 2 for usage or input errors. */
-#include "check.h"
-#include "commands.h"
-#include "outfile.h"
+#include "cli-check.h"
+#include "cli-commands.h"
 #include "trace-import.h"
+#include "trace-outfile.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -52,7 +52,7 @@ static pid_t start(char **argv, const char *trace) {
          * pthread programs) are recorded too; in one linked with it, the
          * same library is simply already there. */
         char inc[PATH_MAX + 64], lib[PATH_MAX + 64], preload[2 * PATH_MAX + 160];
-        knot_runtime_dirs(inc, lib, sizeof inc);
+        knot__runtime_dirs(inc, lib, sizeof inc);
         const char *old = getenv("LD_PRELOAD");
         snprintf(preload, sizeof preload, "%s/libknot.so%s%s", lib, old && *old ? ":" : "",
                  old ? old : "");
@@ -174,13 +174,13 @@ static void say_end(const char *prog, int status, bool timed_out, double timeout
 typedef struct run {
     const char *trace; /* as given */
     double timeout;    /* seconds; 0: none */
-    knot_check_opts opts;
+    knot__check_opts opts;
     char **argv; /* the program and its arguments */
     char program[PATH_MAX], abs_trace[PATH_MAX];
     int status; /* the program's wait status; -1 if waiting failed */
     bool timed_out;
-    int imported; /* knot_import_journal's: 0, 1 (nothing recorded) or 2 */
-    knot_child_traces children;
+    int imported; /* knot__import_journal's: 0, 1 (nothing recorded) or 2 */
+    knot__child_traces children;
 } run;
 
 /* Read knot run's arguments into ru. Sets ru->argv to go on; else returns
@@ -193,33 +193,33 @@ static int parse_args(run *ru, int argc, char **argv) {
             break;
         }
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            knot_command_help("run");
+            knot__command_help("run");
             return 0;
         }
-        int got = knot_check_parse_option("run", &ru->opts, argc, argv, &i);
+        int got = knot__check_parse_option("run", &ru->opts, argc, argv, &i);
         if (got < 0)
             return 2;
         if (got > 0)
             continue;
         if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--timeout")) {
             if (i + 1 >= argc)
-                return knot_usage_error("run", "%s needs a value", argv[i]);
+                return knot__usage_error("run", "%s needs a value", argv[i]);
             if (argv[i][1] == 'o') {
                 ru->trace = argv[++i];
             } else {
                 char *end;
                 ru->timeout = strtod(argv[++i], &end);
                 if (*end || ru->timeout <= 0)
-                    return knot_usage_error("run", "bad --timeout '%s' (seconds > 0)", argv[i]);
+                    return knot__usage_error("run", "bad --timeout '%s' (seconds > 0)", argv[i]);
             }
         } else if (argv[i][0] == '-') {
-            return knot_usage_error("run", "unknown option '%s'", argv[i]);
+            return knot__usage_error("run", "unknown option '%s'", argv[i]);
         } else {
             break;
         }
     }
     if (i >= argc)
-        return knot_usage_error("run", "no program given%s", "");
+        return knot__usage_error("run", "no program given%s", "");
     ru->argv = argv + i;
     return 0;
 }
@@ -228,7 +228,7 @@ static int parse_args(run *ru, int argc, char **argv) {
  * that is not there, a trace or output that must not be written, a trace
  * another run holds. Takes the trace's lock. 0, or 2 after one line. */
 static int prepare(run *ru) {
-    if (!knot_find_program(ru->argv[0], ru->program, sizeof ru->program)) {
+    if (!knot__find_program(ru->argv[0], ru->program, sizeof ru->program)) {
         fprintf(stderr, "knot: cannot run %s: %s\n", ru->argv[0], strerror(ENOENT));
         return 2;
     }
@@ -238,17 +238,17 @@ static int prepare(run *ru) {
         fprintf(stderr, "knot: cannot write %s: %s\n", ru->trace, strerror(errno ? errno : EINVAL));
         return 2;
     }
-    knot_out_input prog = {ru->program, "the program it runs"};
-    if (knot_outfile_check(ru->trace, KNOT_OUT_TRACE, &prog, 1, err, sizeof err) != 0 ||
+    knot__out_input prog = {ru->program, "the program it runs"};
+    if (knot__outfile_check(ru->trace, KNOT_OUT_TRACE, &prog, 1, err, sizeof err) != 0 ||
         (ru->opts.output && !strcmp(ru->opts.output, ru->trace) &&
          snprintf(err, sizeof err, "%s is the trace it writes: refusing to write over it",
                   ru->opts.output) > 0)) {
         fprintf(stderr, "knot: %s\n", err);
         return 2;
     }
-    if (knot_check_output_ok(ru->trace, &ru->opts) != 0)
+    if (knot__check_output_ok(ru->trace, &ru->opts) != 0)
         return 2;
-    int locked = knot_trace_lock(ru->abs_trace, err, sizeof err);
+    int locked = knot__trace_lock(ru->abs_trace, err, sizeof err);
     if (locked != 0) {
         if (locked == -2)
             fprintf(stderr, "knot: %s: another knot run is recording into this trace\n", ru->trace);
@@ -258,7 +258,7 @@ static int prepare(run *ru) {
     }
     /* A journal left by an earlier run is not this run's. */
     char stale[PATH_MAX + 32];
-    knot_trace_journal_path(ru->abs_trace, stale, sizeof stale);
+    knot__trace_journal_path(ru->abs_trace, stale, sizeof stale);
     unlink(stale);
     return 0;
 }
@@ -279,7 +279,7 @@ static int execute(run *ru) {
 /* Import what the program and its child processes recorded, say how it
  * ended, and record that in the trace. */
 static void collect(run *ru) {
-    ru->imported = knot_import_journal(ru->abs_trace);
+    ru->imported = knot__import_journal(ru->abs_trace);
     /* With a text report on stderr, the report says how the program ended. */
     if (ru->status >= 0 && (ru->timed_out || ru->imported != 0 || ru->opts.output ||
                             ru->opts.format != KNOT_FORMAT_TEXT))
@@ -299,18 +299,18 @@ static void collect(run *ru) {
     if (ru->imported == 0 && ru->status >= 0)
         record_exit(ru->abs_trace, ru->status, ru->timed_out);
     if (ru->imported == 0)
-        knot_summarise_trace(ru->trace, false);
-    knot_import_children(ru->abs_trace, &ru->children);
+        knot__summarise_trace(ru->trace, false);
+    knot__import_children(ru->abs_trace, &ru->children);
 }
 
 /* Check the traces: the findings go to --output or to stderr, beside the
  * program's own diagnostics, never into its output; the children's
- * findings are the run's too. knot_check_report_run's status. */
+ * findings are the run's too. knot__check_report_run's status. */
 static int check(run *ru) {
     ru->opts.to_stderr = true;
-    return knot_check_report_run(ru->abs_trace, (const char *const *)ru->children.paths,
-                                 (const char *const *)ru->children.labels, ru->children.n,
-                                 &ru->opts);
+    return knot__check_report_run(ru->abs_trace, (const char *const *)ru->children.paths,
+                                  (const char *const *)ru->children.labels, ru->children.n,
+                                  &ru->opts);
 }
 
 /* The run's exit status: the program's own failure stays visible; a clean
@@ -323,7 +323,7 @@ static int exit_status(const run *ru, int checked) {
     return WEXITSTATUS(ru->status) ? WEXITSTATUS(ru->status) : checked;
 }
 
-int knot_cmd_run(int argc, char **argv) {
+int knot__cmd_run(int argc, char **argv) {
     run ru = {.trace = KNOT_DEFAULT_TRACE,
               .opts = {.format = KNOT_FORMAT_TEXT, .fail_on = KNOT_WARNING}};
     int rc = parse_args(&ru, argc, argv);
@@ -333,8 +333,8 @@ int knot_cmd_run(int argc, char **argv) {
             collect(&ru);
             rc = exit_status(&ru, ru.imported == 0 ? check(&ru) : 0);
         }
-        knot_child_traces_free(&ru.children);
-        knot_trace_unlock();
+        knot__child_traces_free(&ru.children);
+        knot__trace_unlock();
     }
     free(ru.opts.rules);
     return rc;

@@ -1,13 +1,13 @@
 /* knot summary TRACE: what a trace holds (tasks, objects, events) and the
  * tasks blocked when it ended; knot import and knot run say the same. */
-#include "check.h"
-#include "commands.h"
+#include "cli-check.h"
+#include "cli-commands.h"
 #include "replay.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 
-long long knot_trace_count(sqlite3 *db, const char *sql) {
+long long knot__trace_count(sqlite3 *db, const char *sql) {
     sqlite3_stmt *st;
     long long n = -1;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
@@ -16,17 +16,17 @@ long long knot_trace_count(sqlite3 *db, const char *sql) {
     return n;
 }
 
-int knot_summarise_trace(const char *path, bool list_blocked) {
-    knot_replay r;
-    if (knot_check_open(&r, path) != 0)
+int knot__summarise_trace(const char *path, bool list_blocked) {
+    knot__replay r;
+    if (knot__check_open(&r, path) != 0)
         return 2;
     sqlite3 *db = r.db;
     fprintf(stderr, "knot: %s: %lld tasks, %lld objects, %lld events\n", path,
-            knot_trace_count(db, "SELECT count(*) FROM tasks"),
-            knot_trace_count(db, "SELECT count(*) FROM objects"),
-            knot_trace_count(db, "SELECT count(*) FROM events"));
+            knot__trace_count(db, "SELECT count(*) FROM tasks"),
+            knot__trace_count(db, "SELECT count(*) FROM objects"),
+            knot__trace_count(db, "SELECT count(*) FROM events"));
     if (!list_blocked) {
-        knot_replay_close(&r);
+        knot__replay_close(&r);
         return 0;
     }
     sqlite3_stmt *st;
@@ -37,7 +37,7 @@ int knot_summarise_trace(const char *path, bool list_blocked) {
                       " LEFT JOIN sites ms ON ms.id = o.site ORDER BY b.task";
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
         fprintf(stderr, "knot: %s: %s\n", path, sqlite3_errmsg(db));
-        knot_replay_close(&r);
+        knot__replay_close(&r);
         return 2;
     }
     int n = 0;
@@ -61,14 +61,14 @@ int knot_summarise_trace(const char *path, bool list_blocked) {
     if (n == 0)
         fputs("knot: no task was blocked at the end\n", stderr);
     sqlite3_finalize(st);
-    knot_replay_close(&r);
+    knot__replay_close(&r);
     return 0;
 }
 
-int knot_cmd_summary(int argc, char **argv) {
+int knot__cmd_summary(int argc, char **argv) {
     if (argc != 1)
-        return knot_usage_error("summary", "expected one trace path%s", "");
-    return knot_summarise_trace(argv[0], true);
+        return knot__usage_error("summary", "expected one trace path%s", "");
+    return knot__summarise_trace(argv[0], true);
 }
 
 /* ---- knot run ------------------------------------------------------------------------ */

@@ -1,10 +1,10 @@
 /* The knot command line: the usages, the help, and which subcommand runs
- * (each in its own file, cmd-NAME.c; see commands.h).
+ * (each in its own file, cmd-NAME.c; see cli-commands.h).
  *
  * Exit status: the program's own for `run` (128+N if a signal N ended it);
  * otherwise 0 clean, 1 findings at or above --fail-on, and 2 for usage or
  * input errors, each with one line on stderr. */
-#include "commands.h"
+#include "cli-commands.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -50,7 +50,7 @@ static void help(void) {
          "(knot run: the program's own status when it failed)");
 }
 
-bool knot_command_help(const char *cmd) {
+bool knot__command_help(const char *cmd) {
     for (size_t k = 0; k < sizeof usages / sizeof usages[0]; k++)
         if (!strcmp(usages[k].cmd, cmd)) {
             printf("usage: %s", usages[k].text);
@@ -61,7 +61,7 @@ bool knot_command_help(const char *cmd) {
 
 static bool is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
 
-int knot_usage_error(const char *cmd, const char *fmt, const char *arg) {
+int knot__usage_error(const char *cmd, const char *fmt, const char *arg) {
     fprintf(stderr, "knot: %s%s", cmd ? cmd : "", cmd ? ": " : "");
     fprintf(stderr, fmt, arg);
     fprintf(stderr, " (see knot %s%s--help)\n", cmd ? cmd : "", cmd ? " " : "");
@@ -78,7 +78,7 @@ static bool exists(const char *path) {
 /* An installed knot finds its header and library beside its own binary
  * (prefix/bin/knot → prefix/include, prefix/lib); a knot run from its build
  * tree uses the tree it was built from. */
-void knot_runtime_dirs(char *inc, char *lib, size_t size) {
+void knot__runtime_dirs(char *inc, char *lib, size_t size) {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -101,7 +101,7 @@ void knot_runtime_dirs(char *inc, char *lib, size_t size) {
 
 int main(int argc, char **argv) {
     if (argc < 2)
-        return knot_usage_error(NULL, "no command given%s", "");
+        return knot__usage_error(NULL, "no command given%s", "");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         help();
@@ -114,27 +114,27 @@ int main(int argc, char **argv) {
     /* knot CMD --help, for every subcommand whose arguments are knot's. */
     if (strcmp(cmd, "cc") != 0 && strcmp(cmd, "run") != 0 && strcmp(cmd, "lint") != 0)
         for (int i = 2; i < argc; i++)
-            if (is_help(argv[i]) && knot_command_help(cmd))
+            if (is_help(argv[i]) && knot__command_help(cmd))
                 return 0;
     if (!strcmp(cmd, "cc"))
-        return knot_cmd_cc(argc - 2, argv + 2);
+        return knot__cmd_cc(argc - 2, argv + 2);
     if (!strcmp(cmd, "run"))
-        return knot_cmd_run(argc - 2, argv + 2);
+        return knot__cmd_run(argc - 2, argv + 2);
     if (!strcmp(cmd, "import"))
-        return knot_cmd_import(argc - 2, argv + 2);
+        return knot__cmd_import(argc - 2, argv + 2);
     if (!strcmp(cmd, "summary"))
-        return knot_cmd_summary(argc - 2, argv + 2);
+        return knot__cmd_summary(argc - 2, argv + 2);
     if (!strcmp(cmd, "check"))
-        return knot_cmd_check(argc - 2, argv + 2);
+        return knot__cmd_check(argc - 2, argv + 2);
     if (!strcmp(cmd, "graph"))
-        return knot_cmd_graph(argc - 2, argv + 2);
+        return knot__cmd_graph(argc - 2, argv + 2);
     if (!strcmp(cmd, "report"))
-        return knot_cmd_report(argc - 2, argv + 2);
+        return knot__cmd_report(argc - 2, argv + 2);
     if (!strcmp(cmd, "export"))
-        return knot_cmd_export(argc - 2, argv + 2);
+        return knot__cmd_export(argc - 2, argv + 2);
     if (!strcmp(cmd, "rules"))
-        return knot_cmd_rules(argc - 2, argv + 2);
+        return knot__cmd_rules(argc - 2, argv + 2);
     if (!strcmp(cmd, "lint"))
-        return knot_cmd_lint(argc - 2, argv + 2);
-    return knot_usage_error(NULL, "unknown command '%s'", cmd);
+        return knot__cmd_lint(argc - 2, argv + 2);
+    return knot__usage_error(NULL, "unknown command '%s'", cmd);
 }

@@ -1,6 +1,6 @@
 /* The findings model: building, ordering, filtering and suppressing. */
 #include "findings.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <ctype.h>
 #include <signal.h>
@@ -30,7 +30,7 @@ static size_t utf8_len(const unsigned char *p) {
  * finding is one line of text; an escape sequence must not reach a terminal). */
 static char *clean_text(const char *s) {
     size_t n = strlen(s);
-    char *out = knot_xmalloc(3 * n + 1), *o = out;
+    char *out = knot__xmalloc(3 * n + 1), *o = out;
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
         size_t len = utf8_len(p);
         if (len == 0) {
@@ -50,23 +50,23 @@ static char *clean_text(const char *s) {
     return out;
 }
 
-char *knot_text_dup(const char *s) { return s ? clean_text(s) : NULL; }
+char *knot__text_dup(const char *s) { return s ? clean_text(s) : NULL; }
 
 static char *vformat(const char *fmt, va_list ap) {
     char *s = NULL;
     if (vasprintf(&s, fmt, ap) < 0)
-        knot_out_of_memory();
+        knot__out_of_memory();
     char *clean = clean_text(s);
     free(s);
     return clean;
 }
 
-knot_loc knot_loc_make(const char *file, int line, int col, const char *function) {
-    knot_loc loc = {knot_text_dup(file), line, col, knot_text_dup(function), NULL, 0, NULL};
+knot__loc knot__loc_make(const char *file, int line, int col, const char *function) {
+    knot__loc loc = {knot__text_dup(file), line, col, knot__text_dup(function), NULL, 0, NULL};
     return loc;
 }
 
-void knot_loc_free(knot_loc *loc) {
+void knot__loc_free(knot__loc *loc) {
     free(loc->file);
     free(loc->function);
     free(loc->module);
@@ -74,10 +74,10 @@ void knot_loc_free(knot_loc *loc) {
     memset(loc, 0, sizeof *loc);
 }
 
-knot_finding *knot_findings_add(knot_findings *fs, const char *rule, enum knot_severity sev,
-                                bool predicted, knot_loc loc, const char *fmt, ...) {
-    fs->v = knot_xgrow(fs->v, &fs->cap, fs->n + 1, sizeof *fs->v);
-    knot_finding *f = &fs->v[fs->n++];
+knot__finding *knot__findings_add(knot__findings *fs, const char *rule, enum knot__severity sev,
+                                  bool predicted, knot__loc loc, const char *fmt, ...) {
+    fs->v = knot__xgrow(fs->v, &fs->cap, fs->n + 1, sizeof *fs->v);
+    knot__finding *f = &fs->v[fs->n++];
     memset(f, 0, sizeof *f);
     f->rule = rule;
     f->severity = sev;
@@ -90,9 +90,9 @@ knot_finding *knot_findings_add(knot_findings *fs, const char *rule, enum knot_s
     return f;
 }
 
-void knot_finding_relate(knot_finding *f, knot_loc loc, const char *fmt, ...) {
-    f->related = knot_xrealloc(f->related, (f->nrelated + 1) * sizeof *f->related);
-    knot_related *r = &f->related[f->nrelated++];
+void knot__finding_relate(knot__finding *f, knot__loc loc, const char *fmt, ...) {
+    f->related = knot__xrealloc(f->related, (f->nrelated + 1) * sizeof *f->related);
+    knot__related *r = &f->related[f->nrelated++];
     r->loc = loc;
     va_list ap;
     va_start(ap, fmt);
@@ -100,35 +100,35 @@ void knot_finding_relate(knot_finding *f, knot_loc loc, const char *fmt, ...) {
     va_end(ap);
 }
 
-void knot_finding_add_task(knot_finding *f, long long id, const char *function, knot_loc spawn) {
+void knot__finding_add_task(knot__finding *f, long long id, const char *function, knot__loc spawn) {
     for (size_t i = 0; i < f->ntasks; i++)
         if (f->tasks[i].id == id) {
-            knot_loc_free(&spawn);
+            knot__loc_free(&spawn);
             return;
         }
-    f->tasks = knot_xrealloc(f->tasks, (f->ntasks + 1) * sizeof *f->tasks);
-    knot_finding_task *t = &f->tasks[f->ntasks++];
+    f->tasks = knot__xrealloc(f->tasks, (f->ntasks + 1) * sizeof *f->tasks);
+    knot__finding_task *t = &f->tasks[f->ntasks++];
     t->id = id;
-    t->function = knot_text_dup(function);
+    t->function = knot__text_dup(function);
     t->spawn = spawn;
 }
 
-static void finding_free(knot_finding *f) {
+static void finding_free(knot__finding *f) {
     free(f->message);
-    knot_loc_free(&f->loc);
+    knot__loc_free(&f->loc);
     for (size_t i = 0; i < f->nrelated; i++) {
-        knot_loc_free(&f->related[i].loc);
+        knot__loc_free(&f->related[i].loc);
         free(f->related[i].message);
     }
     free(f->related);
     for (size_t i = 0; i < f->ntasks; i++) {
         free(f->tasks[i].function);
-        knot_loc_free(&f->tasks[i].spawn);
+        knot__loc_free(&f->tasks[i].spawn);
     }
     free(f->tasks);
 }
 
-const char *knot_signal_name(int sig) {
+const char *knot__signal_name(int sig) {
     static char name[16];
     const char *abbrev = sigabbrev_np(sig);
     if (!abbrev)
@@ -137,12 +137,12 @@ const char *knot_signal_name(int sig) {
     return name;
 }
 
-const char knot_predicted_meaning[] =
+const char knot__predicted_meaning[] =
     "predicted: it did not happen in this run, but another schedule that keeps every "
     "synchronisation this run made can make it happen";
 
-void knot_run_end_describe(const knot_run_end *e, char *buf, size_t size) {
-    const char *name = knot_signal_name(e->value);
+void knot__run_end_describe(const knot__run_end *e, char *buf, size_t size) {
+    const char *name = knot__signal_name(e->value);
     switch (e->how) {
     case KNOT_END_EXIT:
         snprintf(buf, size, "exited with status %d", e->value);
@@ -159,7 +159,7 @@ void knot_run_end_describe(const knot_run_end *e, char *buf, size_t size) {
     }
 }
 
-void knot_findings_free(knot_findings *fs) {
+void knot__findings_free(knot__findings *fs) {
     for (size_t i = 0; i < fs->n; i++)
         finding_free(&fs->v[i]);
     free(fs->v);
@@ -175,7 +175,7 @@ static int strcmp_null(const char *a, const char *b) {
 }
 
 static int finding_cmp(const void *pa, const void *pb) {
-    const knot_finding *a = pa, *b = pb;
+    const knot__finding *a = pa, *b = pb;
     int c = strcmp_null(a->loc.file, b->loc.file);
     if (c)
         return c;
@@ -188,7 +188,7 @@ static int finding_cmp(const void *pa, const void *pb) {
     return strcmp(a->message, b->message);
 }
 
-void knot_findings_sort(knot_findings *fs) {
+void knot__findings_sort(knot__findings *fs) {
     if (fs->n < 2)
         return;
     qsort(fs->v, fs->n, sizeof *fs->v, finding_cmp);
@@ -205,7 +205,7 @@ void knot_findings_sort(knot_findings *fs) {
 
 /* ---- filtering ---- */
 
-static void keep_if(knot_findings *fs, bool (*keep)(const knot_finding *, const void *),
+static void keep_if(knot__findings *fs, bool (*keep)(const knot__finding *, const void *),
                     const void *ctx) {
     size_t out = 0;
     for (size_t i = 0; i < fs->n; i++) {
@@ -222,7 +222,7 @@ typedef struct rule_set {
     size_t n;
 } rule_set;
 
-static bool in_rule_set(const knot_finding *f, const void *ctx) {
+static bool in_rule_set(const knot__finding *f, const void *ctx) {
     const rule_set *set = ctx;
     for (size_t i = 0; i < set->n; i++)
         if (strcmp(set->ids[i], f->rule) == 0)
@@ -230,7 +230,7 @@ static bool in_rule_set(const knot_finding *f, const void *ctx) {
     return false;
 }
 
-void knot_findings_filter_rules(knot_findings *fs, const char *const *ids, size_t n) {
+void knot__findings_filter_rules(knot__findings *fs, const char *const *ids, size_t n) {
     if (n == 0)
         return;
     rule_set set = {ids, n};
@@ -286,7 +286,7 @@ static bool read_two_lines(const char *file, int line, char *above, char *at, si
     return found;
 }
 
-static bool not_suppressed(const knot_finding *f, const void *ctx) {
+static bool not_suppressed(const knot__finding *f, const void *ctx) {
     (void)ctx;
     if (!f->loc.file || f->loc.line <= 0)
         return true;
@@ -296,9 +296,9 @@ static bool not_suppressed(const knot_finding *f, const void *ctx) {
     return !line_ignores(at, f->rule) && !line_ignores(above, f->rule);
 }
 
-void knot_findings_apply_suppressions(knot_findings *fs) { keep_if(fs, not_suppressed, NULL); }
+void knot__findings_apply_suppressions(knot__findings *fs) { keep_if(fs, not_suppressed, NULL); }
 
-int knot_findings_max_severity(const knot_findings *fs) {
+int knot__findings_max_severity(const knot__findings *fs) {
     int max = -1;
     for (size_t i = 0; i < fs->n; i++)
         if ((int)fs->v[i].severity > max)
@@ -318,24 +318,25 @@ static int lookup(const char *s, const char *const *names, int n) {
     return -1;
 }
 
-int knot_format_parse(const char *s) { return lookup(s, format_names, 3); }
+int knot__format_parse(const char *s) { return lookup(s, format_names, 3); }
 
-int knot_severity_parse(const char *s) { return lookup(s, severity_names, 3); }
+int knot__severity_parse(const char *s) { return lookup(s, severity_names, 3); }
 
-const char *knot_severity_name(enum knot_severity s) {
+const char *knot__severity_name(enum knot__severity s) {
     return (unsigned)s < 3 ? severity_names[s] : "warning";
 }
 
-int knot_findings_write(const knot_findings *fs, enum knot_format format, FILE *out, bool color) {
+int knot__findings_write(const knot__findings *fs, enum knot__format format, FILE *out,
+                         bool color) {
     switch (format) {
     case KNOT_FORMAT_JSON:
-        return knot_findings_write_json(fs, out);
+        return knot__findings_write_json(fs, out);
     case KNOT_FORMAT_SARIF:
-        return knot_findings_write_sarif(fs, out);
+        return knot__findings_write_sarif(fs, out);
     case KNOT_FORMAT_TEXT:
     default:
-        return knot_findings_write_text(fs, out, color);
+        return knot__findings_write_text(fs, out, color);
     }
 }
 
-bool knot_findings_color(FILE *out) { return isatty(fileno(out)) && !getenv("NO_COLOR"); }
+bool knot__findings_color(FILE *out) { return isatty(fileno(out)) && !getenv("NO_COLOR"); }

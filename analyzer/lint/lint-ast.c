@@ -65,11 +65,11 @@ CXCursor knot__lint_strip(CXCursor e) {
     }
 }
 
-knot_lint_pos knot__lint_pos(CXCursor c) {
+knot__lint_pos knot__lint_pos_of(CXCursor c) {
     CXFile file;
     unsigned line, col, offset;
     clang_getExpansionLocation(clang_getCursorLocation(c), &file, &line, &col, &offset);
-    return (knot_lint_pos){(int)line, (int)col, offset};
+    return (knot__lint_pos){(int)line, (int)col, offset};
 }
 
 unsigned knot__lint_end(CXCursor c) {
@@ -88,16 +88,16 @@ void knot__lint_spelling(CXCursor c, char *buf, size_t size) {
 
 /* Declarations outside the main file get no id: the linter only follows
  * what the file itself declares. */
-knot_lint_id knot__lint_var_id(CXCursor decl) {
+knot__lint_id knot__lint_var_id(CXCursor decl) {
     enum CXCursorKind k = clang_getCursorKind(decl);
     if (k != CXCursor_VarDecl && k != CXCursor_ParmDecl)
         return 0;
     if (!clang_Location_isFromMainFile(clang_getCursorLocation(decl)))
         return 0;
-    return knot__lint_pos(decl).offset + 1;
+    return knot__lint_pos_of(decl).offset + 1;
 }
 
-knot_lint_id knot__lint_plain_var(CXCursor e) {
+knot__lint_id knot__lint_plain_var(CXCursor e) {
     e = knot__lint_strip(e);
     if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
         return 0;
@@ -111,7 +111,7 @@ static bool is_arrow(CXCursor member) {
     return clang_getCanonicalType(clang_getCursorType(base)).kind == CXType_Pointer;
 }
 
-knot_lint_id knot__lint_root_var(CXCursor e) {
+knot__lint_id knot__lint_root_var(CXCursor e) {
     e = knot__lint_strip(e);
     while (clang_getCursorKind(e) == CXCursor_MemberRefExpr && !is_arrow(e)) {
         CXCursor base;
@@ -121,7 +121,7 @@ knot_lint_id knot__lint_root_var(CXCursor e) {
     return knot__lint_plain_var(e);
 }
 
-knot_lint_id knot__lint_struct_field(CXCursor e, char *field, size_t size) {
+knot__lint_id knot__lint_struct_field(CXCursor e, char *field, size_t size) {
     e = knot__lint_strip(e);
     CXCursor base;
     if (clang_getCursorKind(e) != CXCursor_MemberRefExpr || is_arrow(e) ||
@@ -131,7 +131,7 @@ knot_lint_id knot__lint_struct_field(CXCursor e, char *field, size_t size) {
     return knot__lint_plain_var(base);
 }
 
-knot_lint_id knot__lint_member_root(CXCursor e) {
+knot__lint_id knot__lint_member_root(CXCursor e) {
     e = knot__lint_strip(e);
     if (clang_getCursorKind(e) != CXCursor_MemberRefExpr)
         return 0;
@@ -153,7 +153,7 @@ static bool is_addr_of(CXCursor unary, CXCursor *operand) {
            clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(result)), of);
 }
 
-knot_lint_id knot__lint_addr_of(CXCursor e) {
+knot__lint_id knot__lint_addr_of(CXCursor e) {
     e = knot__lint_strip(e);
     CXCursor operand;
     if (clang_getCursorKind(e) == CXCursor_UnaryOperator && is_addr_of(e, &operand))
@@ -168,7 +168,7 @@ knot_lint_id knot__lint_addr_of(CXCursor e) {
 
 /* `a[i]` or `a[i].f.g` with a an array variable: a's id, and i's in
  * *index (0 unless a plain variable); else 0. */
-static knot_lint_id subscript_of(CXCursor e, knot_lint_id *index) {
+static knot__lint_id subscript_of(CXCursor e, knot__lint_id *index) {
     CXCursor base;
     while (clang_getCursorKind(e) == CXCursor_MemberRefExpr && !is_arrow(e) &&
            knot__lint_last_expr(e, &base))
@@ -184,7 +184,7 @@ static knot_lint_id subscript_of(CXCursor e, knot_lint_id *index) {
     return knot__lint_plain_var(base);
 }
 
-knot_lint_id knot__lint_element_of(CXCursor e, knot_lint_id *index) {
+knot__lint_id knot__lint_element_of(CXCursor e, knot__lint_id *index) {
     e = knot__lint_strip(e);
     CXCursor operand;
     if (clang_getCursorKind(e) == CXCursor_UnaryOperator && is_addr_of(e, &operand))
@@ -194,8 +194,8 @@ knot_lint_id knot__lint_element_of(CXCursor e, knot_lint_id *index) {
     return subscript_of(e, index);
 }
 
-knot_lint_id knot__lint_written_array(CXCursor lhs) {
-    knot_lint_id index;
+knot__lint_id knot__lint_written_array(CXCursor lhs) {
+    knot__lint_id index;
     return subscript_of(knot__lint_strip(lhs), &index);
 }
 
@@ -377,7 +377,7 @@ bool knot__lint_is_chan(CXCursor e, CXType chan) {
            clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(t)), chan);
 }
 
-void knot__lint_bound(CXCursor cond, knot_lint_loop *l) {
+void knot__lint_bound(CXCursor cond, knot__lint_loop *l) {
     if (clang_getCursorKind(cond) != CXCursor_BinaryOperator)
         return;
     CXCursor lhs, rhs;
@@ -404,7 +404,7 @@ typedef struct cond_read {
     knot__lint_is_ok_fn *is_ok;
     const void *ctx;
     bool receives, spawns;
-    knot_lint_id **ids;
+    knot__lint_id **ids;
     size_t *n;
 } cond_read;
 
@@ -416,14 +416,14 @@ static enum CXChildVisitResult read_cond(CXCursor c, CXCursor parent, CXClientDa
     switch (clang_getCursorKind(c)) {
     case CXCursor_CallExpr:
         knot__lint_callee(c, name, sizeof name);
-        r->receives |= knot_lint_is(name, "knot_chan_recv");
-        r->spawns |= knot_lint_spawn_base(name) != NULL;
+        r->receives |= knot__lint_is(name, "knot_chan_recv");
+        r->spawns |= knot__lint_spawn_base(name) != NULL;
         break;
     case CXCursor_DeclRefExpr: {
-        knot_lint_id id = knot__lint_var_id(clang_getCursorReferenced(c));
+        knot__lint_id id = knot__lint_var_id(clang_getCursorReferenced(c));
         r->receives |= r->is_ok(r->ctx, id);
         if (id)
-            *(knot_lint_id *)KNOT__PUSH(*r->ids, *r->n) = id;
+            *(knot__lint_id *)KNOT__PUSH(*r->ids, *r->n) = id;
         break;
     }
     case CXCursor_MemberRefExpr:
@@ -439,7 +439,7 @@ static enum CXChildVisitResult read_cond(CXCursor c, CXCursor parent, CXClientDa
 }
 
 bool knot__lint_read_condition(CXCursor cond, knot__lint_is_ok_fn *is_ok, const void *ctx,
-                               knot_lint_id **ids, size_t *n, bool *spawns) {
+                               knot__lint_id **ids, size_t *n, bool *spawns) {
     cond_read r = {is_ok, ctx, false, false, ids, n};
     read_cond(cond, clang_getNullCursor(), &r);
     clang_visitChildren(cond, read_cond, &r);

@@ -22,27 +22,27 @@ CXCursor knot__lint_strip(CXCursor e);
 bool knot__lint_first_expr(CXCursor c, CXCursor *out);
 bool knot__lint_last_expr(CXCursor c, CXCursor *out);
 
-knot_lint_pos knot__lint_pos(CXCursor c);
+knot__lint_pos knot__lint_pos_of(CXCursor c);
 unsigned knot__lint_end(CXCursor c);
 void knot__lint_spelling(CXCursor c, char *buf, size_t size);
 
 /* The id of a variable or parameter declaration, 0 for anything else. */
-knot_lint_id knot__lint_var_id(CXCursor decl);
+knot__lint_id knot__lint_var_id(CXCursor decl);
 /* `v` (a local or parameter named as is): its id, else 0. */
-knot_lint_id knot__lint_plain_var(CXCursor e);
+knot__lint_id knot__lint_plain_var(CXCursor e);
 /* The variable an expression writes: v in `v`, `v.f`, `v.f.g`; else 0. */
-knot_lint_id knot__lint_root_var(CXCursor e);
+knot__lint_id knot__lint_root_var(CXCursor e);
 /* `v.f = ...`: v's id, with "f" in field; else 0. */
-knot_lint_id knot__lint_struct_field(CXCursor e, char *field, size_t size);
+knot__lint_id knot__lint_struct_field(CXCursor e, char *field, size_t size);
 /* `&v`, `&v.f`, or an array v decaying to a pointer: v's id; else 0. */
-knot_lint_id knot__lint_addr_of(CXCursor e);
+knot__lint_id knot__lint_addr_of(CXCursor e);
 /* `&a[i]`, `&a[i].f`, or `a[i]` decaying to a pointer, with a an array
  * variable: a's id, and i's in *index (0 unless a plain variable); else 0. */
-knot_lint_id knot__lint_element_of(CXCursor e, knot_lint_id *index);
+knot__lint_id knot__lint_element_of(CXCursor e, knot__lint_id *index);
 /* `a[i] = ...`, `a[i].f = ...`: the array variable a's id; else 0. */
-knot_lint_id knot__lint_written_array(CXCursor lhs);
+knot__lint_id knot__lint_written_array(CXCursor lhs);
 /* `v.f` or `v->f.g`: v's id; else 0. */
-knot_lint_id knot__lint_member_root(CXCursor e);
+knot__lint_id knot__lint_member_root(CXCursor e);
 
 /* An expression made of a variable, fields and dereferences as written
  * (`in`, `g->msg`, `*p`), into buf; "" for anything else. */
@@ -73,15 +73,15 @@ bool knot__lint_is_chan(CXCursor e, CXType chan);
 
 /* A loop condition `i < N` / `i <= N` / `i != N`: what bounds the loop,
  * and (with `>` and `>=` too) the counter it tests. */
-void knot__lint_bound(CXCursor cond, knot_lint_loop *l);
+void knot__lint_bound(CXCursor cond, knot__lint_loop *l);
 
 /* Does a condition test a receive: a knot_chan_recv call, a variable that
  * holds one's result, or a select case's `ok`? The ids of the variables
  * it reads are appended to *ids; *spawns says whether it starts a task
  * (`if (knot_go(f, a) != 0)`). */
-typedef bool knot__lint_is_ok_fn(const void *ctx, knot_lint_id id);
+typedef bool knot__lint_is_ok_fn(const void *ctx, knot__lint_id id);
 bool knot__lint_read_condition(CXCursor cond, knot__lint_is_ok_fn *is_ok, const void *ctx,
-                               knot_lint_id **ids, size_t *n, bool *spawns);
+                               knot__lint_id **ids, size_t *n, bool *spawns);
 
 /* Call fn(ctx, field, init) for each initialised field of a struct
  * initialiser list, positional or designated. */
@@ -89,6 +89,6 @@ typedef void knot__lint_field_fn(void *ctx, const char *field, CXCursor init);
 void knot__lint_init_fields(CXCursor list, knot__lint_field_fn *fn, void *ctx);
 
 /* The traversal (lint-facts.c). */
-void knot__lint_gather(CXTranslationUnit tu, knot_lint_tu *out);
+void knot__lint_gather(CXTranslationUnit tu, knot__lint_tu *out);
 
 #endif

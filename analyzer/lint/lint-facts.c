@@ -3,20 +3,20 @@
  * switches, branches and selects recurse by hand, so that the walk knows
  * when it leaves them; everything else is left to CXChildVisit_Recurse. */
 #include "lint-ast.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct alias {
-    knot_lint_id id;
-    knot_lint_key key;
+    knot__lint_id id;
+    knot__lint_key key;
 } alias;
 
 typedef struct walker {
-    knot_lint_tu *out;
-    knot_lint_func *fn;
+    knot__lint_tu *out;
+    knot__lint_func *fn;
     int loop;   /* innermost loop */
     int body;   /* innermost loop whose body this is */
     int brk;    /* the loop a `break` here leaves; -1 in a switch */
@@ -25,9 +25,9 @@ typedef struct walker {
     int select; /* the current case group */
     alias *aliases;
     size_t naliases;
-    knot_lint_id *oks; /* variables that hold a receive's result */
+    knot__lint_id *oks; /* variables that hold a receive's result */
     size_t noks;
-    knot_lint_id *tested; /* variables the enclosing if conditions read */
+    knot__lint_id *tested; /* variables the enclosing if conditions read */
     size_t ntested;
     int depth;
     CXFile main;        /* the main file */
@@ -93,18 +93,18 @@ static void walk_child(walker *w, CXCursor c) {
 
 /* ---- keys: what an expression names ---- */
 
-static const alias *find_alias(const walker *w, knot_lint_id id) {
+static const alias *find_alias(const walker *w, knot__lint_id id) {
     for (size_t i = w->naliases; i-- > 0;)
         if (w->aliases[i].id == id)
             return &w->aliases[i];
     return NULL;
 }
 
-static bool key_into(const walker *w, CXCursor e, knot_lint_key *k) {
+static bool key_into(const walker *w, CXCursor e, knot__lint_key *k) {
     e = knot__lint_strip(e);
     switch (clang_getCursorKind(e)) {
     case CXCursor_DeclRefExpr: {
-        knot_lint_id id = knot__lint_var_id(clang_getCursorReferenced(e));
+        knot__lint_id id = knot__lint_var_id(clang_getCursorReferenced(e));
         const alias *a = id ? find_alias(w, id) : NULL;
         if (a)
             *k = a->key;
@@ -133,8 +133,8 @@ static bool key_into(const walker *w, CXCursor e, knot_lint_key *k) {
     }
 }
 
-static knot_lint_key key_of(const walker *w, CXCursor e) {
-    knot_lint_key k = {0, ""};
+static knot__lint_key key_of(const walker *w, CXCursor e) {
+    knot__lint_key k = {0, ""};
     if (!key_into(w, e, &k))
         memset(&k, 0, sizeof k);
     return k;
@@ -142,49 +142,49 @@ static knot_lint_key key_of(const walker *w, CXCursor e) {
 
 /* ---- recording ---- */
 
-static knot_lint_var *find_var(walker *w, knot_lint_id id) {
+static knot__lint_var *find_var(walker *w, knot__lint_id id) {
     for (size_t i = 0; id && i < w->fn->nvars; i++)
         if (w->fn->vars[i].id == id)
             return &w->fn->vars[i];
     return NULL;
 }
 
-static knot_lint_op *add_op(walker *w, enum knot_lint_op_kind kind, knot_lint_key key, CXCursor at,
-                            int select) {
+static knot__lint_op *add_op(walker *w, enum knot__lint_op_kind kind, knot__lint_key key,
+                             CXCursor at, int select) {
     if (!key.root)
         return NULL;
-    knot_lint_func *f = w->fn;
-    knot_lint_op *op = KNOT__PUSH(f->ops, f->nops);
+    knot__lint_func *f = w->fn;
+    knot__lint_op *op = KNOT__PUSH(f->ops, f->nops);
     op->kind = kind;
     op->ch = key;
-    op->pos = knot__lint_pos(at);
+    op->pos = knot__lint_pos_of(at);
     op->loop = w->loop;
     op->select = select;
     return op;
 }
 
 /* A send, receive or close on the channel expression ch. */
-static void add_chan_op(walker *w, enum knot_lint_op_kind kind, knot_lint_key key, CXCursor at,
+static void add_chan_op(walker *w, enum knot__lint_op_kind kind, knot__lint_key key, CXCursor at,
                         int select, CXCursor ch) {
-    knot_lint_op *op = add_op(w, kind, key, at, select);
+    knot__lint_op *op = add_op(w, kind, key, at, select);
     if (op)
         knot__lint_written(ch, op->name, sizeof op->name);
 }
 
-static void add_ok(walker *w, knot_lint_id id) {
+static void add_ok(walker *w, knot__lint_id id) {
     if (id)
-        *(knot_lint_id *)KNOT__PUSH(w->oks, w->noks) = id;
+        *(knot__lint_id *)KNOT__PUSH(w->oks, w->noks) = id;
 }
 
-static void add_carry(knot_lint_var *v, const char *field, knot_lint_id chan) {
+static void add_carry(knot__lint_var *v, const char *field, knot__lint_id chan) {
     if (!v || !chan)
         return;
-    knot_lint_carry *c = KNOT__PUSH(v->carried, v->ncarried);
+    knot__lint_carry *c = KNOT__PUSH(v->carried, v->ncarried);
     snprintf(c->field, sizeof c->field, "%s", field);
     c->chan = chan;
 }
 
-static void set_cap(walker *w, knot_lint_var *v, CXCursor cap) {
+static void set_cap(walker *w, knot__lint_var *v, CXCursor cap) {
     long value;
     if (knot__lint_int_value(cap, &value)) {
         v->cap = KNOT_LINT_CAP_CONST;
@@ -200,12 +200,12 @@ static void set_cap(walker *w, knot_lint_var *v, CXCursor cap) {
     (void)w;
 }
 
-static void add_assigned(walker *w, knot_lint_id id, bool plain) {
+static void add_assigned(walker *w, knot__lint_id id, bool plain) {
     for (int l = w->loop; id && l >= 0; l = w->fn->loops[l].parent) {
-        knot_lint_loop *loop = &w->fn->loops[l];
-        *(knot_lint_id *)KNOT__PUSH(loop->assigned, loop->nassigned) = id;
+        knot__lint_loop *loop = &w->fn->loops[l];
+        *(knot__lint_id *)KNOT__PUSH(loop->assigned, loop->nassigned) = id;
         if (plain)
-            *(knot_lint_id *)KNOT__PUSH(loop->overwritten, loop->noverwritten) = id;
+            *(knot__lint_id *)KNOT__PUSH(loop->overwritten, loop->noverwritten) = id;
     }
 }
 
@@ -218,17 +218,17 @@ static void mark_assigned(walker *w, CXCursor lhs, bool plain) {
     add_assigned(w, knot__lint_written_array(lhs), plain);
 }
 
-static void mark_filled(walker *w, knot_lint_id id, unsigned call) {
+static void mark_filled(walker *w, knot__lint_id id, unsigned call) {
     for (int l = w->loop; id && l >= 0; l = w->fn->loops[l].parent) {
-        knot_lint_loop *loop = &w->fn->loops[l];
-        *KNOT__PUSH(loop->filled, loop->nfilled) = (struct knot_lint_fill){id, call};
+        knot__lint_loop *loop = &w->fn->loops[l];
+        *KNOT__PUSH(loop->filled, loop->nfilled) = (struct knot__lint_fill){id, call};
     }
 }
 
 /* Leaving on a condition that reads a counter the loop itself updates
  * (`if (++got == n) break;`) is how a loop that receives a known number of
  * values ends: not early. */
-static bool counted_exit(const walker *w, const knot_lint_loop *l) {
+static bool counted_exit(const walker *w, const knot__lint_loop *l) {
     for (size_t i = 0; i < w->ntested; i++)
         for (size_t k = 0; k < l->nassigned; k++)
             if (w->tested[i] == l->assigned[k])
@@ -237,7 +237,7 @@ static bool counted_exit(const walker *w, const knot_lint_loop *l) {
 }
 
 static void mark_early(walker *w, int loop) {
-    knot_lint_loop *l = &w->fn->loops[loop];
+    knot__lint_loop *l = &w->fn->loops[loop];
     if (!counted_exit(w, l))
         l->early_exit = true;
 }
@@ -249,8 +249,8 @@ static void mark_exit(walker *w, CXCursor at, bool is_break) {
     /* leaving because a task did not start leaves no task behind */
     if (!is_break && w->failed == 0) {
         /* ordered by its end: `return drain(ch);` receives before it returns */
-        knot_lint_pos *p = KNOT__PUSH(w->fn->returns, w->fn->nreturns);
-        *p = knot__lint_pos(at);
+        knot__lint_pos *p = KNOT__PUSH(w->fn->returns, w->fn->nreturns);
+        *p = knot__lint_pos_of(at);
         p->offset = knot__lint_end(at);
     }
     if (is_break) {
@@ -267,19 +267,19 @@ static void mark_exit(walker *w, CXCursor at, bool is_break) {
 static void on_function(walker *w, CXCursor c) {
     if (!clang_isCursorDefinition(c))
         return;
-    knot_lint_func *f = KNOT__PUSH(w->out->funcs, w->out->nfuncs);
+    knot__lint_func *f = KNOT__PUSH(w->out->funcs, w->out->nfuncs);
     knot__lint_spelling(c, f->name, sizeof f->name);
-    f->pos = knot__lint_pos(c);
+    f->pos = knot__lint_pos_of(c);
     f->is_static = clang_Cursor_getStorageClass(c) == CX_SC_Static;
     int n = clang_Cursor_getNumArguments(c);
     for (int i = 0; i < n; i++) {
         CXCursor p = clang_Cursor_getArgument(c, (unsigned)i);
-        knot_lint_id id = knot__lint_var_id(p);
-        *(knot_lint_id *)KNOT__PUSH(f->params, f->nparams) = id;
-        knot_lint_var *v = KNOT__PUSH(f->vars, f->nvars);
+        knot__lint_id id = knot__lint_var_id(p);
+        *(knot__lint_id *)KNOT__PUSH(f->params, f->nparams) = id;
+        knot__lint_var *v = KNOT__PUSH(f->vars, f->nvars);
         v->id = id;
         knot__lint_spelling(p, v->name, sizeof v->name);
-        v->pos = knot__lint_pos(p);
+        v->pos = knot__lint_pos_of(p);
         v->body_of = -1;
         v->is_param = true;
     }
@@ -300,20 +300,20 @@ static void on_function(walker *w, CXCursor c) {
 
 typedef struct carry_ctx {
     walker *w;
-    knot_lint_var *var;
+    knot__lint_var *var;
 } carry_ctx;
 
 /* `holder.f = p` or `holder->f = p` with p a parameter: holder carries p.
  * A function pointer beside it (pigz's capsule->probe) is not data a task
  * reads. */
-static void note_param_in_field(walker *w, knot_lint_var *holder, CXCursor value) {
+static void note_param_in_field(walker *w, knot__lint_var *holder, CXCursor value) {
     if (!holder || holder->is_param || holder->param_in_field)
         return;
     CXType t = clang_getCanonicalType(clang_getCursorType(knot__lint_strip(value)));
     if (t.kind == CXType_Pointer &&
         clang_getCanonicalType(clang_getPointeeType(t)).kind == CXType_FunctionProto)
         return;
-    int p = knot_lint_param_index(w->fn, knot__lint_plain_var(value));
+    int p = knot__lint_param_index(w->fn, knot__lint_plain_var(value));
     if (p >= 0)
         holder->param_in_field = p + 1;
 }
@@ -321,16 +321,16 @@ static void note_param_in_field(walker *w, knot_lint_var *holder, CXCursor value
 static void init_field(void *ctx, const char *field, CXCursor init) {
     carry_ctx *cc = ctx;
     note_param_in_field(cc->w, cc->var, init);
-    knot_lint_key k = key_of(cc->w, init);
+    knot__lint_key k = key_of(cc->w, init);
     if (k.root && !k.field[0] && find_var(cc->w, k.root))
         add_carry(cc->var, field, k.root);
 }
 
 static void on_var(walker *w, CXCursor c) {
-    knot_lint_var *v = KNOT__PUSH(w->fn->vars, w->fn->nvars);
+    knot__lint_var *v = KNOT__PUSH(w->fn->vars, w->fn->nvars);
     v->id = knot__lint_var_id(c);
     knot__lint_spelling(c, v->name, sizeof v->name);
-    v->pos = knot__lint_pos(c);
+    v->pos = knot__lint_pos_of(c);
     v->body_of = w->body;
     enum CX_StorageClass sc = clang_Cursor_getStorageClass(c);
     v->is_static = sc == CX_SC_Static || sc == CX_SC_Extern;
@@ -340,9 +340,9 @@ static void on_var(walker *w, CXCursor c) {
     CXCursor s = knot__lint_strip(init);
     char callee[64];
     if (knot__lint_callee(s, callee, sizeof callee)) {
-        if (knot_lint_is(callee, "knot_chan_make") && clang_Cursor_getNumArguments(s) >= 2)
+        if (knot__lint_is(callee, "knot_chan_make") && clang_Cursor_getNumArguments(s) >= 2)
             set_cap(w, v, clang_Cursor_getArgument(s, 1));
-        else if (knot_lint_is(callee, "knot_chan_recv"))
+        else if (knot__lint_is(callee, "knot_chan_recv"))
             add_ok(w, v->id);
         return;
     }
@@ -351,7 +351,7 @@ static void on_var(walker *w, CXCursor c) {
         knot__lint_init_fields(s, init_field, &cc);
         return;
     }
-    knot_lint_key k = key_of(w, s);
+    knot__lint_key k = key_of(w, s);
     if (k.root) {
         alias *a = KNOT__PUSH(w->aliases, w->naliases);
         a->id = v->id;
@@ -360,28 +360,28 @@ static void on_var(walker *w, CXCursor c) {
 }
 
 static void on_call(walker *w, CXCursor c) {
-    knot_lint_call *call = KNOT__PUSH(w->fn->calls, w->fn->ncalls);
+    knot__lint_call *call = KNOT__PUSH(w->fn->calls, w->fn->ncalls);
     knot__lint_callee(c, call->callee, sizeof call->callee);
     knot__lint_written_callee(c, call->written, sizeof call->written);
     /* only a name that is the callee's own (launch for launch_), not a
      * macro the call is an argument of (ASSERT_OK(uv_thread_create(...))) */
     if (strncmp(call->callee, call->written, strlen(call->written)) != 0)
         call->written[0] = '\0';
-    call->pos = knot__lint_pos(c);
+    call->pos = knot__lint_pos_of(c);
     call->loop = w->loop;
     int n = clang_Cursor_getNumArguments(c);
     /* all at once: the arguments are never added to afterwards */
-    call->args = n > 0 ? knot_xcalloc((size_t)n, sizeof *call->args) : NULL;
+    call->args = n > 0 ? knot__xcalloc((size_t)n, sizeof *call->args) : NULL;
     call->nargs = n > 0 ? (size_t)n : 0;
     for (int i = 0; i < n; i++) {
         /* stripped once here: every question below would strip it again */
         CXCursor a = knot__lint_strip(clang_Cursor_getArgument(c, (unsigned)i));
-        knot_lint_arg *arg = &call->args[i];
-        knot_lint_id plain = knot__lint_plain_var(a);
+        knot__lint_arg *arg = &call->args[i];
+        knot__lint_id plain = knot__lint_plain_var(a);
         arg->addr_of = knot__lint_addr_of(a);
         arg->elem_of = knot__lint_element_of(a, &arg->index);
-        arg->param = knot_lint_param_index(w->fn, plain);
-        const knot_lint_var *holder = find_var(w, plain);
+        arg->param = knot__lint_param_index(w->fn, plain);
+        const knot__lint_var *holder = find_var(w, plain);
         if (!holder)
             holder = find_var(w, arg->addr_of);
         if (arg->param < 0 && holder && holder->param_in_field)
@@ -393,19 +393,20 @@ static void on_call(walker *w, CXCursor c) {
     /* fgets(line, ...), scanf("%d", &n), knot_chan_recv(ch, &v),
      * strncpy(names[k], ...): the callee writes the object (or an element
      * of the array), so a loop making such calls changes it */
-    bool spawns = knot_lint_spawn_arg(name) >= 0;
+    bool spawns = knot__lint_spawn_arg(name) >= 0;
     for (int i = 0; !spawns && i < n; i++) {
-        knot_lint_id object = call->args[i].addr_of ? call->args[i].addr_of : call->args[i].elem_of;
+        knot__lint_id object =
+            call->args[i].addr_of ? call->args[i].addr_of : call->args[i].elem_of;
         if (object && knot__lint_writes_through(c, name, i))
             mark_filled(w, object, call->pos.offset);
     }
-    knot_lint_key ch = n > 0 ? call->args[0].key : (knot_lint_key){0, ""};
+    knot__lint_key ch = n > 0 ? call->args[0].key : (knot__lint_key){0, ""};
     CXCursor ch_expr = n > 0 ? clang_Cursor_getArgument(c, 0) : clang_getNullCursor();
-    if (knot_lint_is(name, "knot_chan_send"))
+    if (knot__lint_is(name, "knot_chan_send"))
         add_chan_op(w, KNOT_LINT_SEND, ch, c, -1, ch_expr);
-    else if (knot_lint_is(name, "knot_chan_recv"))
+    else if (knot__lint_is(name, "knot_chan_recv"))
         add_chan_op(w, KNOT_LINT_RECV, ch, c, -1, ch_expr);
-    else if (knot_lint_is(name, "knot_chan_close"))
+    else if (knot__lint_is(name, "knot_chan_close"))
         add_chan_op(w, KNOT_LINT_CLOSE, ch, c, -1, ch_expr);
     else if (strncmp(name, "knot_", 5) != 0 && !spawns)
         for (int i = 0; i < n; i++)
@@ -416,7 +417,7 @@ static void on_call(walker *w, CXCursor c) {
 typedef struct case_ctx {
     walker *w;
     long dir;
-    knot_lint_key ch;
+    knot__lint_key ch;
     CXCursor ch_expr;
 } case_ctx;
 
@@ -502,19 +503,19 @@ static void on_assign(walker *w, CXCursor c) {
     CXCursor s = knot__lint_strip(rhs);
     char callee[64];
     if (knot__lint_callee(s, callee, sizeof callee)) {
-        knot_lint_var *v = find_var(w, knot__lint_plain_var(lhs));
-        if (v && knot_lint_is(callee, "knot_chan_make") && clang_Cursor_getNumArguments(s) >= 2)
+        knot__lint_var *v = find_var(w, knot__lint_plain_var(lhs));
+        if (v && knot__lint_is(callee, "knot_chan_make") && clang_Cursor_getNumArguments(s) >= 2)
             set_cap(w, v, clang_Cursor_getArgument(s, 1));
-        else if (v && knot_lint_is(callee, "knot_chan_recv"))
+        else if (v && knot__lint_is(callee, "knot_chan_recv"))
             add_ok(w, v->id);
         return;
     }
     note_param_in_field(w, find_var(w, knot__lint_member_root(lhs)), rhs);
     if (!knot__lint_is_chan(rhs, w->chan))
         return;
-    knot_lint_key k = key_of(w, rhs);
+    knot__lint_key k = key_of(w, rhs);
     char field[64] = "";
-    knot_lint_var *holder = find_var(w, knot__lint_struct_field(lhs, field, sizeof field));
+    knot__lint_var *holder = find_var(w, knot__lint_struct_field(lhs, field, sizeof field));
     /* `ctx->results = ch` with ctx a local pointer (to a heap job, say), or
      * `jobs[i].done = ch`: ctx and jobs carry ch to whoever gets them */
     CXCursor member = knot__lint_strip(lhs);
@@ -536,8 +537,8 @@ static void on_loop(walker *w, CXCursor c) {
     knot__lint_kids kids;
     knot__lint_children(c, &kids);
     int idx = (int)w->fn->nloops;
-    knot_lint_loop *l = KNOT__PUSH(w->fn->loops, w->fn->nloops);
-    l->pos = knot__lint_pos(c);
+    knot__lint_loop *l = KNOT__PUSH(w->fn->loops, w->fn->nloops);
+    l->pos = knot__lint_pos_of(c);
     l->end = knot__lint_end(c);
     l->parent = w->loop;
     int body = clang_getCursorKind(c) == CXCursor_DoStmt ? 0 : kids.n - 1;
@@ -555,7 +556,7 @@ static void on_loop(walker *w, CXCursor c) {
     w->brk = saved_brk;
 }
 
-static bool is_ok_var(const void *ctx, knot_lint_id id) {
+static bool is_ok_var(const void *ctx, knot__lint_id id) {
     const walker *w = ctx;
     for (size_t i = 0; id && i < w->noks; i++)
         if (w->oks[i] == id)
@@ -670,7 +671,7 @@ static bool walk(walker *w, CXCursor c) {
     return false;
 }
 
-void knot__lint_gather(CXTranslationUnit tu, knot_lint_tu *out) {
+void knot__lint_gather(CXTranslationUnit tu, knot__lint_tu *out) {
     CXString name = clang_getTranslationUnitSpelling(tu);
     walker w = {.out = out,
                 .loop = -1,

@@ -6,25 +6,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-knot_loc knot_lint_loc(const knot_lint_tu *tu, knot_lint_pos pos, const char *function) {
-    return knot_loc_make(tu->file, pos.line, pos.col, function);
+knot__loc knot__lint_loc(const knot__lint_tu *tu, knot__lint_pos pos, const char *function) {
+    return knot__loc_make(tu->file, pos.line, pos.col, function);
 }
 
-const knot_lint_func *knot_lint_find_func(const knot_lint_tu *tu, const char *name) {
+const knot__lint_func *knot__lint_find_func(const knot__lint_tu *tu, const char *name) {
     for (size_t i = 0; name && *name && i < tu->nfuncs; i++)
         if (strcmp(tu->funcs[i].name, name) == 0)
             return &tu->funcs[i];
     return NULL;
 }
 
-const knot_lint_var *knot_lint_find_var(const knot_lint_func *f, knot_lint_id id) {
+const knot__lint_var *knot__lint_find_var(const knot__lint_func *f, knot__lint_id id) {
     for (size_t i = 0; id && i < f->nvars; i++)
         if (f->vars[i].id == id)
             return &f->vars[i];
     return NULL;
 }
 
-bool knot_lint_loop_within(const knot_lint_func *f, int inner, int outer) {
+bool knot__lint_loop_within(const knot__lint_func *f, int inner, int outer) {
     if (outer < 0)
         return true;
     for (int l = inner; l >= 0; l = f->loops[l].parent)
@@ -33,27 +33,27 @@ bool knot_lint_loop_within(const knot_lint_func *f, int inner, int outer) {
     return false;
 }
 
-bool knot_lint_key_eq(const knot_lint_key *a, const knot_lint_key *b) {
+bool knot__lint_key_eq(const knot__lint_key *a, const knot__lint_key *b) {
     return a->root && a->root == b->root && strcmp(a->field, b->field) == 0;
 }
 
-int knot_lint_param_index(const knot_lint_func *f, knot_lint_id id) {
+int knot__lint_param_index(const knot__lint_func *f, knot__lint_id id) {
     for (size_t i = 0; id && i < f->nparams; i++)
         if (f->params[i] == id)
             return (int)i;
     return -1;
 }
 
-bool knot_lint_arg_carries(const knot_lint_func *f, const knot_lint_arg *arg,
-                           const knot_lint_key *ch, const char *field) {
-    if (knot_lint_key_eq(&arg->key, ch))
+bool knot__lint_arg_carries(const knot__lint_func *f, const knot__lint_arg *arg,
+                            const knot__lint_key *ch, const char *field) {
+    if (knot__lint_key_eq(&arg->key, ch))
         return !field || field[0] == '\0';
     /* a struct, an element of an array of them, or a local pointer to one */
-    const knot_lint_var *holder = knot_lint_find_var(f, arg->addr_of);
+    const knot__lint_var *holder = knot__lint_find_var(f, arg->addr_of);
     if (!holder)
-        holder = knot_lint_find_var(f, arg->elem_of);
+        holder = knot__lint_find_var(f, arg->elem_of);
     if (!holder && !arg->key.field[0])
-        holder = knot_lint_find_var(f, arg->key.root);
+        holder = knot__lint_find_var(f, arg->key.root);
     for (size_t k = 0; holder && k < holder->ncarried; k++)
         if (holder->carried[k].chan == ch->root &&
             (!field || strcmp(holder->carried[k].field, field) == 0))
@@ -61,12 +61,12 @@ bool knot_lint_arg_carries(const knot_lint_func *f, const knot_lint_arg *arg,
     return false;
 }
 
-bool knot_lint_is(const char *callee, const char *name) {
+bool knot__lint_is(const char *callee, const char *name) {
     size_t n = strlen(name);
     return strncmp(callee, name, n) == 0 && (callee[n] == '\0' || strcmp(callee + n, "_at") == 0);
 }
 
-int knot_lint_name_len(const char *callee) {
+int knot__lint_name_len(const char *callee) {
     size_t n = strlen(callee);
     if (strncmp(callee, "knot_", 5) == 0 && n > 3 && strcmp(callee + n - 3, "_at") == 0)
         n -= 3;
@@ -84,27 +84,27 @@ static const struct spawn {
 
 static const struct spawn *find_spawn(const char *callee) {
     for (size_t i = 0; i < sizeof spawns / sizeof spawns[0]; i++)
-        if (knot_lint_is(callee, spawns[i].name))
+        if (knot__lint_is(callee, spawns[i].name))
             return &spawns[i];
     return NULL;
 }
 
-int knot_lint_spawn_arg(const char *callee) {
+int knot__lint_spawn_arg(const char *callee) {
     const struct spawn *s = find_spawn(callee);
     return s ? s->arg : -1;
 }
 
-int knot_lint_spawn_fn(const char *callee) {
+int knot__lint_spawn_fn(const char *callee) {
     const struct spawn *s = find_spawn(callee);
     return s ? s->fn : -1;
 }
 
-const char *knot_lint_spawn_base(const char *callee) {
+const char *knot__lint_spawn_base(const char *callee) {
     const struct spawn *s = find_spawn(callee);
     return s ? s->name : NULL;
 }
 
-static void func_free(knot_lint_func *f) {
+static void func_free(knot__lint_func *f) {
     free(f->params);
     for (size_t i = 0; i < f->nvars; i++)
         free(f->vars[i].carried);
@@ -123,7 +123,7 @@ static void func_free(knot_lint_func *f) {
     free(f->returns);
 }
 
-void knot_lint_tu_free(knot_lint_tu *tu) {
+void knot__lint_tu_free(knot__lint_tu *tu) {
     for (size_t i = 0; i < tu->nfuncs; i++)
         func_free(&tu->funcs[i]);
     free(tu->funcs);

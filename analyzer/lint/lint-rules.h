@@ -8,17 +8,17 @@
 #include "lint-facts.h"
 #include "lint-summary.h"
 
-typedef void (*knot_lint_check)(const knot_lint_tu *tu, knot_findings *out);
+typedef void (*knot__lint_check)(const knot__lint_tu *tu, knot__findings *out);
 
-#define KNOT_STATIC_RULE(name) \
-    void knot_lint_check_##name(const knot_lint_tu *tu, knot_findings *out);
+#define KNOT_STATIC_RULE(name, ...) \
+    void knot__lint_check_##name(const knot__lint_tu *tu, knot__findings *out);
 #include "rules.def"
 
 /* Every static rule's check, in rules.def's order (rules/rules.c). */
-extern const knot_lint_check knot_lint_checks[];
-extern const size_t knot_lint_checks_count;
+extern const knot__lint_check knot__lint_checks[];
+extern const size_t knot__lint_checks_count;
 
 /* A finding's location from a position in the translation unit's file. */
-knot_loc knot_lint_loc(const knot_lint_tu *tu, knot_lint_pos pos, const char *function);
+knot__loc knot__lint_loc(const knot__lint_tu *tu, knot__lint_pos pos, const char *function);
 
 #endif

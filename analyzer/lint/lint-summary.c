@@ -10,23 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool knot_lint_is_wait(const char *callee) {
+bool knot__lint_is_wait(const char *callee) {
     return !strcmp(callee, "pthread_join") || !strcmp(callee, "thrd_join") ||
-           knot_lint_is(callee, "knot_wg_wait") || knot_lint_is(callee, "knot_group_wait") ||
-           knot_lint_is(callee, "knot_chan_recv");
+           knot__lint_is(callee, "knot_wg_wait") || knot__lint_is(callee, "knot_group_wait") ||
+           knot__lint_is(callee, "knot_chan_recv");
 }
 
 /* A function that waits for its task after starting it hands back an
  * object nobody uses any more: that is a call, not a spawn. */
-static unsigned last_wait(const knot_lint_func *f) {
+static unsigned last_wait(const knot__lint_func *f) {
     unsigned last = 0;
     for (size_t i = 0; i < f->ncalls; i++)
-        if (knot_lint_is_wait(f->calls[i].callee) && f->calls[i].pos.offset + 1 > last)
+        if (knot__lint_is_wait(f->calls[i].callee) && f->calls[i].pos.offset + 1 > last)
             last = f->calls[i].pos.offset + 1;
     return last;
 }
 
-static bool passes_param(const knot_lint_call *c) {
+static bool passes_param(const knot__lint_call *c) {
     for (size_t i = 0; i < c->nargs; i++)
         if (c->args[i].param >= 0)
             return true;
@@ -35,13 +35,13 @@ static bool passes_param(const knot_lint_call *c) {
 
 /* Joins a thread or waits for a group (a receive is too common to count),
  * and starts nothing. */
-static bool joins(const knot_lint_func *f) {
+static bool joins(const knot__lint_func *f) {
     bool join = false;
     for (size_t i = 0; i < f->ncalls; i++) {
         const char *callee = f->calls[i].callee;
-        if (knot_lint_spawn_base(callee))
+        if (knot__lint_spawn_base(callee))
             return false;
-        join |= knot_lint_is_wait(callee) && !knot_lint_is(callee, "knot_chan_recv");
+        join |= knot__lint_is_wait(callee) && !knot__lint_is(callee, "knot_chan_recv");
     }
     return join;
 }
@@ -49,14 +49,14 @@ static bool joins(const knot_lint_func *f) {
 /* ---- channel parameters ---- */
 
 /* The call an escape of a channel is, and the argument it goes in as. */
-static const knot_lint_call *escape_call(const knot_lint_func *f, const knot_lint_op *escape,
-                                         int *arg) {
+static const knot__lint_call *escape_call(const knot__lint_func *f, const knot__lint_op *escape,
+                                          int *arg) {
     for (size_t i = 0; i < f->ncalls; i++) {
-        const knot_lint_call *c = &f->calls[i];
+        const knot__lint_call *c = &f->calls[i];
         if (c->pos.offset != escape->pos.offset)
             continue;
         for (size_t a = 0; a < c->nargs; a++)
-            if (knot_lint_key_eq(&c->args[a].key, &escape->ch)) {
+            if (knot__lint_key_eq(&c->args[a].key, &escape->ch)) {
                 *arg = (int)a;
                 return c;
             }
@@ -66,7 +66,7 @@ static const knot_lint_call *escape_call(const knot_lint_func *f, const knot_lin
 
 /* A receive (or a helper's receives, flags) in loop `loop` of f: as
  * KNOT_LINT_USE_* flags, with the line of a loop that can stop early. */
-static unsigned receive_in(const knot_lint_func *f, int loop, unsigned flags, int *early_line) {
+static unsigned receive_in(const knot__lint_func *f, int loop, unsigned flags, int *early_line) {
     if (loop < 0)
         return flags;
     if (!f->loops[loop].early_exit)
@@ -78,18 +78,18 @@ static unsigned receive_in(const knot_lint_func *f, int loop, unsigned flags, in
 
 /* What f does itself with its parameter p's channel; the calls that hand
  * it on go into tu->chan_passes. */
-static void summarize_param(knot_lint_tu *tu, size_t fi, int p, bool spawns) {
-    const knot_lint_func *f = &tu->funcs[fi];
-    knot_lint_key key = {f->params[p], ""};
+static void summarize_param(knot__lint_tu *tu, size_t fi, int p, bool spawns) {
+    const knot__lint_func *f = &tu->funcs[fi];
+    knot__lint_key key = {f->params[p], ""};
     unsigned uses = 0;
     int early = 0;
     bool passed = false;
     for (size_t i = 0; i < f->nops; i++) {
-        const knot_lint_op *op = &f->ops[i];
-        if (!knot_lint_key_eq(&op->ch, &key))
+        const knot__lint_op *op = &f->ops[i];
+        if (!knot__lint_key_eq(&op->ch, &key))
             continue;
         int arg;
-        const knot_lint_call *c;
+        const knot__lint_call *c;
         switch (op->kind) {
         case KNOT_LINT_SEND:
             if (op->select >= 0 && f->select_cases[op->select] > 1)
@@ -108,7 +108,7 @@ static void summarize_param(knot_lint_tu *tu, size_t fi, int p, bool spawns) {
             c = escape_call(f, op, &arg);
             if (c && c->callee[0]) {
                 *KNOT__PUSH(tu->chan_passes, tu->nchan_passes) =
-                    (knot_lint_chan_pass){fi, (size_t)(c - f->calls), p, arg};
+                    (knot__lint_chan_pass){fi, (size_t)(c - f->calls), p, arg};
                 passed = true;
             } else {
                 uses |= KNOT_LINT_USE_LOST;
@@ -118,19 +118,20 @@ static void summarize_param(knot_lint_tu *tu, size_t fi, int p, bool spawns) {
     }
     /* handed to a task: what the task does is the rules' business */
     for (size_t i = 0; spawns && i < f->ncalls; i++)
-        for (size_t a = 0; knot_lint_spawn_base(f->calls[i].callee) && a < f->calls[i].nargs; a++)
+        for (size_t a = 0; knot__lint_spawn_base(f->calls[i].callee) && a < f->calls[i].nargs; a++)
             if (f->calls[i].args[a].key.root == key.root)
                 uses |= KNOT_LINT_USE_LOST;
     if (uses || passed)
-        *KNOT__PUSH(tu->chan_params, tu->nchan_params) = (knot_lint_chan_param){fi, p, uses, early};
+        *KNOT__PUSH(tu->chan_params, tu->nchan_params) =
+            (knot__lint_chan_param){fi, p, uses, early};
 }
 
-void knot_lint_summarize(knot_lint_tu *tu) {
+void knot__lint_summarize(knot__lint_tu *tu) {
     for (size_t i = 0; i < tu->nfuncs; i++) {
-        const knot_lint_func *f = &tu->funcs[i];
+        const knot__lint_func *f = &tu->funcs[i];
         bool spawns = false;
         for (size_t k = 0; !spawns && k < f->ncalls; k++)
-            spawns = knot_lint_spawn_base(f->calls[k].callee) != NULL;
+            spawns = knot__lint_spawn_base(f->calls[k].callee) != NULL;
         /* most functions touch no channel: nothing to summarize */
         for (size_t p = 0; (f->nops || spawns) && p < f->nparams; p++)
             if (f->params[p])
@@ -141,18 +142,18 @@ void knot_lint_summarize(knot_lint_tu *tu) {
         for (size_t k = 0; k < f->ncalls; k++)
             if (f->calls[k].callee[0] && f->calls[k].pos.offset >= wait &&
                 passes_param(&f->calls[k]))
-                *KNOT__PUSH(tu->passes, tu->npasses) = (knot_lint_pass){i, k};
+                *KNOT__PUSH(tu->passes, tu->npasses) = (knot__lint_pass){i, k};
     }
 }
 
 /* The wrapper (or, with joiner, the joiner) a call to name made in tu
  * calls, or NULL. */
-static const knot_lint_wrapper *find_entry(const knot_lint_summary *s, const knot_lint_tu *tu,
-                                           const char *name, bool joiner) {
-    const knot_lint_wrapper *global = NULL;
+static const knot__lint_wrapper *find_entry(const knot__lint_summary *s, const knot__lint_tu *tu,
+                                            const char *name, bool joiner) {
+    const knot__lint_wrapper *global = NULL;
     bool any = false;
     for (size_t i = 0; s && i < s->n; i++) {
-        const knot_lint_wrapper *w = &s->v[i];
+        const knot__lint_wrapper *w = &s->v[i];
         if ((w->arg < 0) != joiner || strcmp(w->name, name) != 0)
             continue;
         any = true;
@@ -162,65 +163,66 @@ static const knot_lint_wrapper *find_entry(const knot_lint_summary *s, const kno
             global = w;
     }
     /* a function of this unit by that name is not the other unit's wrapper */
-    if (!any || knot_lint_find_func(tu, name))
+    if (!any || knot__lint_find_func(tu, name))
         return NULL;
     return global;
 }
 
-static const knot_lint_wrapper *find_wrapper(const knot_lint_summary *s, const knot_lint_tu *tu,
-                                             const char *name) {
+static const knot__lint_wrapper *find_wrapper(const knot__lint_summary *s, const knot__lint_tu *tu,
+                                              const char *name) {
     return find_entry(s, tu, name, false);
 }
 
-bool knot_lint_waits(const knot_lint_tu *tu, const char *callee) {
-    return knot_lint_is_wait(callee) || (callee[0] && find_entry(tu->summary, tu, callee, true));
+bool knot__lint_waits(const knot__lint_tu *tu, const char *callee) {
+    return knot__lint_is_wait(callee) || (callee[0] && find_entry(tu->summary, tu, callee, true));
 }
 
-static bool spawn_in(const knot_lint_summary *s, const knot_lint_tu *tu, const char *callee,
-                     knot_lint_spawn *out) {
-    const char *base = knot_lint_spawn_base(callee);
+static bool spawn_in(const knot__lint_summary *s, const knot__lint_tu *tu, const char *callee,
+                     knot__lint_spawn *out) {
+    const char *base = knot__lint_spawn_base(callee);
     if (base) {
-        *out = (knot_lint_spawn){knot_lint_spawn_arg(callee), knot_lint_spawn_fn(callee), "", base};
+        *out =
+            (knot__lint_spawn){knot__lint_spawn_arg(callee), knot__lint_spawn_fn(callee), "", base};
         return true;
     }
-    const knot_lint_wrapper *w = find_wrapper(s, tu, callee);
+    const knot__lint_wrapper *w = find_wrapper(s, tu, callee);
     if (!w)
         return false;
-    *out = (knot_lint_spawn){w->arg, w->fn, w->task, w->base};
+    *out = (knot__lint_spawn){w->arg, w->fn, w->task, w->base};
     return true;
 }
 
-bool knot_lint_spawn_of(const knot_lint_tu *tu, const char *callee, knot_lint_spawn *out) {
+bool knot__lint_spawn_of(const knot__lint_tu *tu, const char *callee, knot__lint_spawn *out) {
     return callee[0] && spawn_in(tu->summary, tu, callee, out);
 }
 
-const char *knot_lint_spawn_task(const knot_lint_call *call, const knot_lint_spawn *sp) {
+const char *knot__lint_spawn_task(const knot__lint_call *call, const knot__lint_spawn *sp) {
     if (sp->fn >= 0)
         return (size_t)sp->fn < call->nargs && call->args[sp->fn].func[0] ? call->args[sp->fn].func
                                                                           : NULL;
     return sp->task[0] ? sp->task : NULL;
 }
 
-bool knot_lint_escape_is_spawn(const knot_lint_tu *tu, const knot_lint_func *f,
-                               const knot_lint_op *escape) {
+bool knot__lint_escape_is_spawn(const knot__lint_tu *tu, const knot__lint_func *f,
+                                const knot__lint_op *escape) {
     for (size_t i = 0; i < f->ncalls; i++) {
-        const knot_lint_call *c = &f->calls[i];
-        knot_lint_spawn sp;
-        if (c->pos.offset == escape->pos.offset && knot_lint_spawn_of(tu, c->callee, &sp) &&
+        const knot__lint_call *c = &f->calls[i];
+        knot__lint_spawn sp;
+        if (c->pos.offset == escape->pos.offset && knot__lint_spawn_of(tu, c->callee, &sp) &&
             sp.arg >= 0 && (size_t)sp.arg < c->nargs &&
-            knot_lint_key_eq(&c->args[sp.arg].key, &escape->ch))
+            knot__lint_key_eq(&c->args[sp.arg].key, &escape->ch))
             return true;
     }
     return false;
 }
 
-const knot_lint_func *knot_lint_find_callee(const knot_lint_tu *tu, const char *name,
-                                            const knot_lint_tu **where) {
+const knot__lint_func *knot__lint_find_callee(const knot__lint_tu *tu, const char *name,
+                                              const knot__lint_tu **where) {
     *where = tu;
-    const knot_lint_func *f = knot_lint_find_func(tu, name);
+    const knot__lint_func *f = knot__lint_find_func(tu, name);
     for (size_t t = 0; !f && name && tu->summary && t < tu->summary->ntus; t++) {
-        const knot_lint_tu *other = tu->summary->tus[t];
-        const knot_lint_func *g = other != tu ? knot_lint_find_func(other, name) : NULL;
+        const knot__lint_tu *other = tu->summary->tus[t];
+        const knot__lint_func *g = other != tu ? knot__lint_find_func(other, name) : NULL;
         if (g && !g->is_static) {
             *where = other;
             f = g;
@@ -230,13 +232,13 @@ const knot_lint_func *knot_lint_find_callee(const knot_lint_tu *tu, const char *
 }
 
 /* Is f, through call c, a wrapper? Then add it. */
-static bool add_if_wrapper(knot_lint_summary *s, const knot_lint_tu *tu, const knot_lint_func *f,
-                           const knot_lint_call *c) {
-    knot_lint_spawn sp;
+static bool add_if_wrapper(knot__lint_summary *s, const knot__lint_tu *tu, const knot__lint_func *f,
+                           const knot__lint_call *c) {
+    knot__lint_spawn sp;
     if (!spawn_in(s, tu, c->callee, &sp) || sp.arg < 0 || (size_t)sp.arg >= c->nargs ||
         c->args[sp.arg].param < 0)
         return false;
-    knot_lint_wrapper *w = KNOT__PUSH(s->v, s->n);
+    knot__lint_wrapper *w = KNOT__PUSH(s->v, s->n);
     snprintf(w->name, sizeof w->name, "%s", f->name);
     w->tu = tu;
     w->is_static = f->is_static;
@@ -259,11 +261,11 @@ static bool add_if_wrapper(knot_lint_summary *s, const knot_lint_tu *tu, const k
 /* The summary of parameter `param` of the function a call to name made in
  * tu calls: this unit's own, else another unit's external one; NULL when
  * there is none (the function ignores the channel, or is not defined). */
-static const knot_lint_chan_fn *find_chan(const knot_lint_summary *s, const knot_lint_tu *tu,
-                                          const char *name, int param) {
-    const knot_lint_chan_fn *global = NULL;
+static const knot__lint_chan_fn *find_chan(const knot__lint_summary *s, const knot__lint_tu *tu,
+                                           const char *name, int param) {
+    const knot__lint_chan_fn *global = NULL;
     for (size_t i = 0; i < s->nchans; i++) {
-        const knot_lint_chan_fn *c = &s->chans[i];
+        const knot__lint_chan_fn *c = &s->chans[i];
         if (c->param != param || strcmp(c->name, name) != 0)
             continue;
         if (c->tu == tu)
@@ -271,14 +273,15 @@ static const knot_lint_chan_fn *find_chan(const knot_lint_summary *s, const knot
         if (!c->is_static)
             global = c;
     }
-    return knot_lint_find_func(tu, name) ? NULL : global;
+    return knot__lint_find_func(tu, name) ? NULL : global;
 }
 
-static bool defined_anywhere(const knot_lint_summary *s, const knot_lint_tu *tu, const char *name) {
-    if (knot_lint_find_func(tu, name))
+static bool defined_anywhere(const knot__lint_summary *s, const knot__lint_tu *tu,
+                             const char *name) {
+    if (knot__lint_find_func(tu, name))
         return true;
     for (size_t t = 0; t < s->ntus; t++) {
-        const knot_lint_func *g = knot_lint_find_func(s->tus[t], name);
+        const knot__lint_func *g = knot__lint_find_func(s->tus[t], name);
         if (g && !g->is_static)
             return true;
     }
@@ -286,9 +289,9 @@ static bool defined_anywhere(const knot_lint_summary *s, const knot_lint_tu *tu,
 }
 
 /* What a call to callee made in tu does with the channel in argument arg. */
-static unsigned callee_uses(const knot_lint_summary *s, const knot_lint_tu *tu, const char *callee,
-                            int arg, const knot_lint_chan_fn **via) {
-    knot_lint_spawn sp;
+static unsigned callee_uses(const knot__lint_summary *s, const knot__lint_tu *tu,
+                            const char *callee, int arg, const knot__lint_chan_fn **via) {
+    knot__lint_spawn sp;
     *via = NULL;
     if (spawn_in(s, tu, callee, &sp))
         return KNOT_LINT_USE_LOST; /* a task's doing: the rules follow tasks */
@@ -298,10 +301,10 @@ static unsigned callee_uses(const knot_lint_summary *s, const knot_lint_tu *tu, 
     return defined_anywhere(s, tu, callee) ? 0 : KNOT_LINT_USE_LOST;
 }
 
-unsigned knot_lint_escape_uses(const knot_lint_tu *tu, const knot_lint_func *f,
-                               const knot_lint_op *escape, const knot_lint_chan_fn **via) {
+unsigned knot__lint_escape_uses(const knot__lint_tu *tu, const knot__lint_func *f,
+                                const knot__lint_op *escape, const knot__lint_chan_fn **via) {
     int arg;
-    const knot_lint_call *c = escape_call(f, escape, &arg);
+    const knot__lint_call *c = escape_call(f, escape, &arg);
     *via = NULL;
     if (!c || !c->callee[0] || !tu->summary)
         return KNOT_LINT_USE_LOST;
@@ -310,15 +313,16 @@ unsigned knot_lint_escape_uses(const knot_lint_tu *tu, const knot_lint_func *f,
 
 /* Add to the caller's summary what the callee does through one call;
  * true if that changed it. */
-static bool add_pass(knot_lint_summary *s, const knot_lint_tu *tu, const knot_lint_chan_pass *p) {
-    const knot_lint_func *f = &tu->funcs[p->func];
-    const knot_lint_call *call = &f->calls[p->call];
-    knot_lint_chan_fn *caller = NULL;
+static bool add_pass(knot__lint_summary *s, const knot__lint_tu *tu,
+                     const knot__lint_chan_pass *p) {
+    const knot__lint_func *f = &tu->funcs[p->func];
+    const knot__lint_call *call = &f->calls[p->call];
+    knot__lint_chan_fn *caller = NULL;
     for (size_t i = 0; !caller && i < s->nchans; i++)
         if (s->chans[i].tu == tu && s->chans[i].param == p->param &&
             strcmp(s->chans[i].name, f->name) == 0)
             caller = &s->chans[i];
-    const knot_lint_chan_fn *via;
+    const knot__lint_chan_fn *via;
     unsigned u = callee_uses(s, tu, call->callee, p->arg, &via);
     unsigned add =
         u & (KNOT_LINT_USE_SEND | KNOT_LINT_USE_SENDS | KNOT_LINT_USE_CLOSE | KNOT_LINT_USE_LOST);
@@ -340,17 +344,17 @@ static bool add_pass(knot_lint_summary *s, const knot_lint_tu *tu, const knot_li
     return true;
 }
 
-static void build_chans(knot_lint_summary *s, knot_lint_tu *const *tus, size_t n) {
+static void build_chans(knot__lint_summary *s, knot__lint_tu *const *tus, size_t n) {
     for (size_t t = 0; t < n; t++)
         for (size_t i = 0; i < tus[t]->nchan_params; i++) {
-            const knot_lint_chan_param *cp = &tus[t]->chan_params[i];
-            const knot_lint_func *f = &tus[t]->funcs[cp->func];
-            knot_lint_chan_fn *c = KNOT__PUSH(s->chans, s->nchans);
-            *c = (knot_lint_chan_fn){.tu = tus[t],
-                                     .is_static = f->is_static,
-                                     .param = cp->param,
-                                     .uses = cp->uses,
-                                     .early_line = cp->early_line};
+            const knot__lint_chan_param *cp = &tus[t]->chan_params[i];
+            const knot__lint_func *f = &tus[t]->funcs[cp->func];
+            knot__lint_chan_fn *c = KNOT__PUSH(s->chans, s->nchans);
+            *c = (knot__lint_chan_fn){.tu = tus[t],
+                                      .is_static = f->is_static,
+                                      .param = cp->param,
+                                      .uses = cp->uses,
+                                      .early_line = cp->early_line};
             snprintf(c->name, sizeof c->name, "%s", f->name);
             if (cp->early_line)
                 snprintf(c->early_in, sizeof c->early_in, "%s", f->name);
@@ -364,24 +368,24 @@ static void build_chans(knot_lint_summary *s, knot_lint_tu *const *tus, size_t n
     }
 }
 
-void knot_lint_summary_build(knot_lint_summary *s, knot_lint_tu *const *tus, size_t n) {
+void knot__lint_summary_build(knot__lint_summary *s, knot__lint_tu *const *tus, size_t n) {
     s->tus = tus;
     s->ntus = n;
     for (size_t t = 0; t < n; t++)
         for (size_t i = 0; i < tus[t]->njoiners; i++) {
-            const knot_lint_func *f = &tus[t]->funcs[tus[t]->joiners[i]];
-            knot_lint_wrapper *w = KNOT__PUSH(s->v, s->n);
-            *w = (knot_lint_wrapper){
+            const knot__lint_func *f = &tus[t]->funcs[tus[t]->joiners[i]];
+            knot__lint_wrapper *w = KNOT__PUSH(s->v, s->n);
+            *w = (knot__lint_wrapper){
                 .tu = tus[t], .is_static = f->is_static, .arg = -1, .fn = -1, .base = "join"};
             snprintf(w->name, sizeof w->name, "%s", f->name);
         }
     for (bool changed = true; changed;) {
         changed = false;
         for (size_t t = 0; t < n; t++) {
-            const knot_lint_tu *tu = tus[t];
+            const knot__lint_tu *tu = tus[t];
             for (size_t i = 0; i < tu->npasses; i++) {
-                const knot_lint_func *f = &tu->funcs[tu->passes[i].func];
-                if (find_wrapper(s, tu, f->name) || knot_lint_spawn_base(f->name))
+                const knot__lint_func *f = &tu->funcs[tu->passes[i].func];
+                if (find_wrapper(s, tu, f->name) || knot__lint_spawn_base(f->name))
                     continue;
                 changed |= add_if_wrapper(s, tu, f, &f->calls[tu->passes[i].call]);
             }
@@ -390,7 +394,7 @@ void knot_lint_summary_build(knot_lint_summary *s, knot_lint_tu *const *tus, siz
     build_chans(s, tus, n);
 }
 
-void knot_lint_summary_free(knot_lint_summary *s) {
+void knot__lint_summary_free(knot__lint_summary *s) {
     free(s->v);
     free(s->chans);
     memset(s, 0, sizeof *s);

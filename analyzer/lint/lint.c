@@ -3,7 +3,7 @@
 #include "lint.h"
 #include "lint-ast.h"
 #include "lint-rules.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -51,12 +51,12 @@ static char *main_file(CXTranslationUnit tu, const char *dir) {
     else
         snprintf(joined, sizeof joined, "%s", name);
     clang_disposeString(s);
-    return knot_xstrdup(realpath(joined, resolved) ? resolved : joined);
+    return knot__xstrdup(realpath(joined, resolved) ? resolved : joined);
 }
 
-void knot__lint_check(const knot_lint_tu *facts, knot_findings *out) {
-    for (size_t i = 0; i < knot_lint_checks_count; i++)
-        knot_lint_checks[i](facts, out);
+void knot__lint_run_checks(const knot__lint_tu *facts, knot__findings *out) {
+    for (size_t i = 0; i < knot__lint_checks_count; i++)
+        knot__lint_checks[i](facts, out);
 }
 
 static const char *const path_options[] = {"-I",         "-isystem", "-iquote",
@@ -77,7 +77,7 @@ static char *in_dir(const char *dir, const char *prefix, const char *path) {
     snprintf(joined, sizeof joined, "%s/%s", dir, path);
     bool move = path[0] != '/' && path[0] && access(joined, F_OK) == 0;
     if (asprintf(&out, "%s%s", prefix, move ? joined : path) < 0)
-        knot_out_of_memory();
+        knot__out_of_memory();
     return out;
 }
 
@@ -88,21 +88,21 @@ static char *in_dir(const char *dir, const char *prefix, const char *path) {
  * skips the analyses behind them (it builds a control-flow graph of every
  * function to warn about a missing return): a tenth of the parse. Errors
  * a compiler reports by default stay errors; -Werror's do not. */
-static char **absolute_args(const knot_lint_job *job) {
-    char **argv = knot_xcalloc((size_t)job->argc + 2, sizeof *argv);
+static char **absolute_args(const knot__lint_job *job) {
+    char **argv = knot__xcalloc((size_t)job->argc + 2, sizeof *argv);
     for (int i = 0; i < job->argc; i++) {
         const char *a = job->argv[i], *opt = path_option(a);
         bool value = i > 0 && path_option(job->argv[i - 1]) &&
                      strcmp(job->argv[i - 1], path_option(job->argv[i - 1])) == 0;
         bool keep = !job->dir || i == 0 || (a[0] == '-' && !value && !(opt && a[strlen(opt)]));
         if (keep)
-            argv[i] = knot_xstrdup(a);
+            argv[i] = knot__xstrdup(a);
         else if (opt && a[strlen(opt)])
             argv[i] = in_dir(job->dir, opt, a + strlen(opt));
         else
             argv[i] = in_dir(job->dir, "", a);
     }
-    argv[job->argc] = knot_xstrdup("-w");
+    argv[job->argc] = knot__xstrdup("-w");
     return argv;
 }
 
@@ -112,7 +112,7 @@ static void free_args(char **argv, int argc) {
     free(argv);
 }
 
-int knot__lint_parse(CXIndex idx, const knot_lint_job *job, knot_lint_tu *facts) {
+int knot__lint_parse(CXIndex idx, const knot__lint_job *job, knot__lint_tu *facts) {
     char **argv = absolute_args(job);
     CXTranslationUnit tu = NULL;
     enum CXErrorCode rc = clang_parseTranslationUnit2FullArgv(

@@ -12,17 +12,17 @@
 /* One translation unit to lint: the compiler command line (argv[0] is the
  * compiler) and the directory it runs in (NULL: the current one). The
  * source file is one of the arguments. */
-typedef struct knot_lint_job {
+typedef struct knot__lint_job {
     const char *file; /* for messages */
     const char *dir;
     char **argv;
     int argc;
-} knot_lint_job;
+} knot__lint_job;
 
 /* Parse job with idx (one index per thread) into facts. Return 0, or 2 when clang could not parse
  * the file (its errors are on stderr by then). */
-int knot__lint_parse(CXIndex idx, const knot_lint_job *job, knot_lint_tu *facts);
+int knot__lint_parse(CXIndex idx, const knot__lint_job *job, knot__lint_tu *facts);
 /* Run every static rule over one unit's facts. */
-void knot__lint_check(const knot_lint_tu *facts, knot_findings *out);
+void knot__lint_run_checks(const knot__lint_tu *facts, knot__findings *out);
 
 #endif

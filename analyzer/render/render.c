@@ -1,8 +1,8 @@
 /* Rendering graphs with libgvc: one Graphviz context for the process, the
  * dot layout, the output format from the file's extension. */
-#include "graph.h"
-#include "outfile.h"
-#include "xalloc.h"
+#include "render-graph.h"
+#include "trace-outfile.h"
+#include "util-xalloc.h"
 
 #include <graphviz/gvc.h>
 #include <stdlib.h>
@@ -15,11 +15,11 @@ static GVC_t *context(void) {
     return gvc;
 }
 
-void knot_graph_label(void *obj, const char *text) {
+void knot__graph_label(void *obj, const char *text) {
     size_t n = strlen(text), extra = 0;
     for (size_t i = 0; i < n; i++)
         extra += text[i] == '\\';
-    char *buf = knot_xmalloc(n + extra + 1);
+    char *buf = knot__xmalloc(n + extra + 1);
     char *o = buf;
     for (size_t i = 0; i < n; i++) {
         if (text[i] == '\\')
@@ -42,24 +42,24 @@ static const char *format_of(const char *path) {
     return NULL;
 }
 
-int knot_render_check(const char *path, const char *trace, char *err, size_t errsize) {
+int knot__render_check(const char *path, const char *trace, char *err, size_t errsize) {
     if (!format_of(path)) {
         snprintf(err, errsize, "%s: unknown picture format (use .svg, .png, .pdf or .dot)", path);
         return -1;
     }
-    knot_out_input input = {trace, "the trace it reads"};
-    return knot_outfile_check(path, KNOT_OUT_PICTURE, &input, 1, err, errsize);
+    knot__out_input input = {trace, "the trace it reads"};
+    return knot__outfile_check(path, KNOT_OUT_PICTURE, &input, 1, err, errsize);
 }
 
-int knot_render_file(Agraph_t *g, const char *path, const char *trace, char *err, size_t errsize) {
+int knot__render_file(Agraph_t *g, const char *path, const char *trace, char *err, size_t errsize) {
     const char *format = format_of(path);
     if (!format) {
         snprintf(err, errsize, "%s: unknown picture format (use .svg, .png, .pdf or .dot)", path);
         return -1;
     }
-    knot_out_input input = {trace, "the trace it reads"};
-    knot_outfile out;
-    if (knot_outfile_open(&out, path, KNOT_OUT_PICTURE, &input, 1, err, errsize) != 0)
+    knot__out_input input = {trace, "the trace it reads"};
+    knot__outfile out;
+    if (knot__outfile_open(&out, path, KNOT_OUT_PICTURE, &input, 1, err, errsize) != 0)
         return -1;
     FILE *f = out.f;
     int rc;
@@ -73,14 +73,14 @@ int knot_render_file(Agraph_t *g, const char *path, const char *trace, char *err
         }
     }
     if (rc != 0) {
-        knot_outfile_abort(&out);
+        knot__outfile_abort(&out);
         snprintf(err, errsize, "%s: Graphviz could not render the %s picture", path, format);
         return -1;
     }
-    return knot_outfile_commit(&out, err, errsize);
+    return knot__outfile_commit(&out, err, errsize);
 }
 
-char *knot_render_svg(Agraph_t *g) {
+char *knot__render_svg(Agraph_t *g) {
     if (gvLayout(context(), g, "dot") != 0)
         return NULL;
     char *data = NULL;
@@ -90,12 +90,12 @@ char *knot_render_svg(Agraph_t *g) {
     if (rc != 0 || !data)
         return NULL;
     const char *start = strstr(data, "<svg");
-    char *svg = knot_xstrdup(start);
+    char *svg = knot__xstrdup(start);
     gvFreeRenderData(data);
     return svg;
 }
 
-void knot_graph_free(Agraph_t *g) {
+void knot__graph_free(Agraph_t *g) {
     if (g)
         agclose(g);
 }

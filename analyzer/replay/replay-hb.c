@@ -16,7 +16,7 @@
  * The replay's on_edge sees each edge as a clock is joined along it: the
  * happens-before pictures draw these, not an order of their own. */
 #include "replay-hb.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,19 +30,19 @@
 typedef struct pending_send {
     long long seq; /* 0: empty slot */
     int task;
-    knot_vc_t *vc;
+    knot__vc_t *vc;
 } pending_send;
 
 /* A release that no later release of its object follows: an acquire has
  * an edge from each. One per task at most, so a mutex has one. */
 typedef struct last_release {
     int task;
-    knot_vc_t clock;
+    knot__vc_t clock;
     long long seq;
 } last_release;
 
 typedef struct releases {
-    knot_vc_t *vc;      /* the join of every release */
+    knot__vc_t *vc;     /* the join of every release */
     last_release *last; /* kept only when edges are told */
     size_t nlast, cap;
 } releases;
@@ -50,8 +50,8 @@ typedef struct releases {
 typedef struct obj_hb {
     releases release;    /* unlocks, signals, posts, wg adds, barrier arrivals */
     releases wr_release; /* an rwlock's write unlocks */
-    knot_vc_t *close;
-    knot_vc_t **ring;    /* buffered channel: the clocks of the last C receives */
+    knot__vc_t *close;
+    knot__vc_t **ring;   /* buffered channel: the clocks of the last C receives */
     long long *ring_seq; /* ... and their events */
     size_t nring;
     unsigned long long nsend, nrecv;
@@ -63,12 +63,12 @@ typedef struct end_entry {
     int task;
 } end_entry;
 
-struct knot_replay_hb {
+struct knot__replay_hb {
     bool with_locks; /* false: the model without lock edges (for lock-order) */
     size_t n;
-    knot_vc_t **spawn, **end, **deferred; /* per task */
-    long long *spawn_seq, *deferred_seq;  /* per task: the go, the receive behind them */
-    void (*on_edge)(void *ctx, const knot_hb_edge *edge); /* the replay's, main model only */
+    knot__vc_t **spawn, **end, **deferred; /* per task */
+    long long *spawn_seq, *deferred_seq;   /* per task: the go, the receive behind them */
+    void (*on_edge)(void *ctx, const knot__hb_edge *edge); /* the replay's, main model only */
     void *edge_ctx;
     obj_hb *objs;
     size_t nobjs;
@@ -84,27 +84,27 @@ struct knot_replay_hb {
     size_t nnested;
     long long *held_last; /* per task: the last lock it took, and how many */
     int *held_count;
-    knot_vc_t **spare; /* clocks freed for reuse: a send's clock lives only
-                        * until its receive, so most allocations recycle */
+    knot__vc_t **spare; /* clocks freed for reuse: a send's clock lives only
+                         * until its receive, so most allocations recycle */
     size_t nspare, capspare;
 };
 
-static knot_vc_t *vc_copy(struct knot_replay_hb *hb, const knot_vc_t *from) {
+static knot__vc_t *vc_copy(struct knot__replay_hb *hb, const knot__vc_t *from) {
     if (hb->nspare == 0)
-        return knot_vc_dup(from, hb->n);
-    knot_vc_t *vc = hb->spare[--hb->nspare];
+        return knot__vc_dup(from, hb->n);
+    knot__vc_t *vc = hb->spare[--hb->nspare];
     memcpy(vc, from, hb->n * sizeof *vc);
     return vc;
 }
 
-static void vc_release(struct knot_replay_hb *hb, knot_vc_t *vc) {
+static void vc_release(struct knot__replay_hb *hb, knot__vc_t *vc) {
     if (!vc)
         return;
     if (hb->nspare >= MAX_SPARE) {
         free(vc);
         return;
     }
-    hb->spare = knot_xgrow(hb->spare, &hb->capspare, hb->nspare + 1, sizeof *hb->spare);
+    hb->spare = knot__xgrow(hb->spare, &hb->capspare, hb->nspare + 1, sizeof *hb->spare);
     hb->spare[hb->nspare++] = vc;
 }
 
@@ -113,26 +113,26 @@ static int end_cmp(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-static void model_init(knot_replay *r, bool with_locks) {
-    struct knot_replay_hb *hb = knot_xcalloc(1, sizeof *hb);
+static void model_init(knot__replay *r, bool with_locks) {
+    struct knot__replay_hb *hb = knot__xcalloc(1, sizeof *hb);
     size_t n = r->ntasks;
     hb->with_locks = with_locks;
     hb->n = n;
-    hb->spawn = knot_xcalloc(n, sizeof *hb->spawn);
-    hb->end = knot_xcalloc(n, sizeof *hb->end);
-    hb->deferred = knot_xcalloc(n, sizeof *hb->deferred);
-    hb->spawn_seq = knot_xcalloc(n, sizeof *hb->spawn_seq);
-    hb->deferred_seq = knot_xcalloc(n, sizeof *hb->deferred_seq);
+    hb->spawn = knot__xcalloc(n, sizeof *hb->spawn);
+    hb->end = knot__xcalloc(n, sizeof *hb->end);
+    hb->deferred = knot__xcalloc(n, sizeof *hb->deferred);
+    hb->spawn_seq = knot__xcalloc(n, sizeof *hb->spawn_seq);
+    hb->deferred_seq = knot__xcalloc(n, sizeof *hb->deferred_seq);
     /* A task's clock exists from its first event to its end: memory follows
      * the tasks alive at once, not all the tasks of the trace. */
-    r->vc = knot_xcalloc(n, sizeof *r->vc);
-    hb->ends = knot_xcalloc(n, sizeof *hb->ends);
+    r->vc = knot__xcalloc(n, sizeof *r->vc);
+    hb->ends = knot__xcalloc(n, sizeof *hb->ends);
     for (size_t t = 0; t < n; t++)
         if (r->tasks[t].end_seq > 0)
             hb->ends[hb->nends++] = (end_entry){r->tasks[t].end_seq, (int)t};
     qsort(hb->ends, hb->nends, sizeof *hb->ends, end_cmp);
     /* Only a thread that someone joins needs its final clock kept. */
-    hb->joined = knot_xcalloc(n, sizeof *hb->joined);
+    hb->joined = knot__xcalloc(n, sizeof *hb->joined);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(r->db,
                            "SELECT DISTINCT matched FROM events WHERE kind = 'thread_join'"
@@ -151,26 +151,26 @@ static void model_init(knot_replay *r, bool with_locks) {
 
 /* The model without lock edges runs on a view of the replay whose hb and vc
  * are its own; everything else is shared. */
-static knot_replay nolock_view(const knot_replay *r) {
-    knot_replay view = *r;
+static knot__replay nolock_view(const knot__replay *r) {
+    knot__replay view = *r;
     view.hb = r->hb_nolock;
     view.vc = r->vc_nolock;
     return view;
 }
 
-static knot_replay unpaired_view(const knot_replay *r) {
-    knot_replay view = *r;
+static knot__replay unpaired_view(const knot__replay *r) {
+    knot__replay view = *r;
     view.hb = r->hb_unpaired;
     view.vc = r->vc_unpaired;
     return view;
 }
 
 /* Is ch one whose pairings the model without pairings leaves out? */
-static bool unpaired(const struct knot_replay_hb *hb, long long ch) {
+static bool unpaired(const struct knot__replay_hb *hb, long long ch) {
     return hb->unpaired && ch > 0 && (size_t)ch < hb->nunpaired && hb->unpaired[ch];
 }
 
-bool knot_replay_unpaired(const knot_replay *r, long long ch) {
+bool knot__replay_unpaired(const knot__replay *r, long long ch) {
     return r->hb_unpaired && unpaired(r->hb_unpaired, ch);
 }
 
@@ -192,7 +192,7 @@ static bool *find_unpaired(sqlite3 *db, size_t *n) {
         long long ch = sqlite3_column_int64(st, 0);
         if (ch <= 0 || ch > (1LL << 23))
             continue;
-        v = knot_xgrow(v, n, (size_t)ch + 1, sizeof *v);
+        v = knot__xgrow(v, n, (size_t)ch + 1, sizeof *v);
         v[ch] = true;
     }
     sqlite3_finalize(st);
@@ -205,7 +205,7 @@ static bool *find_unpaired(sqlite3 *db, size_t *n) {
  * polled under its own mutex, say) still orders what it orders. Followed as
  * the events stream: a lock nested only later has ordered what came before,
  * which can hide a cycle but never invent one. */
-static void follow_nesting(struct knot_replay_hb *hb, const knot_event *e) {
+static void follow_nesting(struct knot__replay_hb *hb, const knot__event *e) {
     bool unlock = e->kind == KNOT_EV_MUTEX_UNLOCK || e->kind == KNOT_EV_RW_UNLOCK;
     bool lock = e->kind == KNOT_EV_MUTEX_LOCK || e->kind == KNOT_EV_MUTEX_TRYLOCK ||
                 e->kind == KNOT_EV_MUTEX_TIMEDLOCK || e->kind == KNOT_EV_RW_RDLOCK ||
@@ -217,9 +217,9 @@ static void follow_nesting(struct knot_replay_hb *hb, const knot_event *e) {
             hb->held_count[e->task] -= hb->held_count[e->task] > 0;
         return;
     }
-    if (!knot_lock_taken(e))
+    if (!knot__lock_taken(e))
         return;
-    hb->nested = knot_xgrow(hb->nested, &hb->nnested, (size_t)e->object + 1, sizeof *hb->nested);
+    hb->nested = knot__xgrow(hb->nested, &hb->nnested, (size_t)e->object + 1, sizeof *hb->nested);
     long long last = hb->held_last[e->task];
     if (hb->held_count[e->task] > 0 && last != e->object && last > 0 &&
         (size_t)last < hb->nnested) {
@@ -230,11 +230,11 @@ static void follow_nesting(struct knot_replay_hb *hb, const knot_event *e) {
     hb->held_count[e->task]++;
 }
 
-int knot_hb_init(knot_replay *r) {
-    knot_replay view = *r;
+int knot__hb_init(knot__replay *r) {
+    knot__replay view = *r;
     model_init(&view, false);
-    view.hb->held_last = knot_xcalloc(r->ntasks, sizeof *view.hb->held_last);
-    view.hb->held_count = knot_xcalloc(r->ntasks, sizeof *view.hb->held_count);
+    view.hb->held_last = knot__xcalloc(r->ntasks, sizeof *view.hb->held_last);
+    view.hb->held_count = knot__xcalloc(r->ntasks, sizeof *view.hb->held_count);
     r->hb_nolock = view.hb;
     r->vc_nolock = view.vc;
     size_t n;
@@ -265,8 +265,8 @@ static void free_obj(obj_hb *o) {
     free(o->ring_seq);
 }
 
-static void model_free(knot_replay *r) {
-    struct knot_replay_hb *hb = r->hb;
+static void model_free(knot__replay *r) {
+    struct knot__replay_hb *hb = r->hb;
     if (!hb)
         return;
     for (size_t t = 0; t < hb->n; t++) {
@@ -301,8 +301,8 @@ static void model_free(knot_replay *r) {
     r->vc = NULL;
 }
 
-void knot_hb_free(knot_replay *r) {
-    knot_replay view = nolock_view(r);
+void knot__hb_free(knot__replay *r) {
+    knot__replay view = nolock_view(r);
     model_free(&view);
     r->hb_nolock = NULL;
     r->vc_nolock = NULL;
@@ -315,17 +315,17 @@ void knot_hb_free(knot_replay *r) {
 
 /* ---- sends waiting for their receive ---- */
 
-static size_t slot_of(const struct knot_replay_hb *hb, long long seq) {
+static size_t slot_of(const struct knot__replay_hb *hb, long long seq) {
     return (size_t)((unsigned long long)seq * 0x9E3779B97F4A7C15ull >> 20) & (hb->cap - 1);
 }
 
-static void sends_put(struct knot_replay_hb *hb, long long seq, int task, knot_vc_t *vc);
+static void sends_put(struct knot__replay_hb *hb, long long seq, int task, knot__vc_t *vc);
 
-static void sends_grow(struct knot_replay_hb *hb) {
+static void sends_grow(struct knot__replay_hb *hb) {
     pending_send *old = hb->sends;
     size_t oldcap = hb->cap;
     hb->cap = oldcap ? oldcap * 2 : 256;
-    hb->sends = knot_xcalloc(hb->cap, sizeof *hb->sends);
+    hb->sends = knot__xcalloc(hb->cap, sizeof *hb->sends);
     hb->count = 0;
     for (size_t i = 0; i < oldcap; i++)
         if (old[i].seq)
@@ -333,7 +333,7 @@ static void sends_grow(struct knot_replay_hb *hb) {
     free(old);
 }
 
-static void sends_put(struct knot_replay_hb *hb, long long seq, int task, knot_vc_t *vc) {
+static void sends_put(struct knot__replay_hb *hb, long long seq, int task, knot__vc_t *vc) {
     if ((hb->count + 1) * 2 > hb->cap)
         sends_grow(hb);
     size_t i = slot_of(hb, seq);
@@ -344,7 +344,7 @@ static void sends_put(struct knot_replay_hb *hb, long long seq, int task, knot_v
 }
 
 /* Remove and return the send with this seq (vc NULL when absent). */
-static pending_send sends_take(struct knot_replay_hb *hb, long long seq) {
+static pending_send sends_take(struct knot__replay_hb *hb, long long seq) {
     pending_send none = {0, 0, NULL};
     if (!hb->cap)
         return none;
@@ -368,28 +368,28 @@ static pending_send sends_take(struct knot_replay_hb *hb, long long seq) {
 
 /* ---- edges ---- */
 
-static void tell(const knot_replay *r, long long from, const knot_event *to,
-                 enum knot_hb_edge_kind kind) {
+static void tell(const knot__replay *r, long long from, const knot__event *to,
+                 enum knot__hb_edge_kind kind) {
     if (r->hb->on_edge && from > 0)
-        r->hb->on_edge(r->hb->edge_ctx, &(knot_hb_edge){from, to->seq, kind});
+        r->hb->on_edge(r->hb->edge_ctx, &(knot__hb_edge){from, to->seq, kind});
 }
 
-static obj_hb *obj(knot_replay *r, long long id) {
-    struct knot_replay_hb *hb = r->hb;
-    hb->objs = knot_xgrow(hb->objs, &hb->nobjs, (size_t)id + 1, sizeof *hb->objs);
+static obj_hb *obj(knot__replay *r, long long id) {
+    struct knot__replay_hb *hb = r->hb;
+    hb->objs = knot__xgrow(hb->objs, &hb->nobjs, (size_t)id + 1, sizeof *hb->objs);
     return &hb->objs[id];
 }
 
-static size_t capacity(const knot_replay *r, long long id) {
+static size_t capacity(const knot__replay *r, long long id) {
     long long c = r->objects[id].capacity;
     return c > 0 ? (size_t)c : 0;
 }
 
-static void sent(knot_replay *r, const knot_event *e) {
-    struct knot_replay_hb *hb = r->hb;
+static void sent(knot__replay *r, const knot__event *e) {
+    struct knot__replay_hb *hb = r->hb;
     obj_hb *o = obj(r, e->object);
     size_t cap = capacity(r, e->object);
-    knot_vc_t *me = r->vc[e->task];
+    knot__vc_t *me = r->vc[e->task];
     if (unpaired(hb, e->object))
         return; /* its receive could have taken another sender's value */
     /* The runtime (task 0) sends on every timer: it must not carry one
@@ -397,7 +397,7 @@ static void sent(knot_replay *r, const knot_event *e) {
     if (cap > 0 && o->ring && e->task != 0) {
         unsigned long long k = o->nsend;
         if (k >= cap && o->ring[(k - cap) % cap]) {
-            knot_vc_join(me, o->ring[(k - cap) % cap], hb->n);
+            knot__vc_join(me, o->ring[(k - cap) % cap], hb->n);
             tell(r, o->ring_seq[(k - cap) % cap], e, KNOT_HB_ROOM);
         }
     }
@@ -405,14 +405,14 @@ static void sent(knot_replay *r, const knot_event *e) {
     sends_put(hb, e->seq, e->task, vc_copy(hb, me));
 }
 
-static void received(knot_replay *r, const knot_event *e) {
-    struct knot_replay_hb *hb = r->hb;
+static void received(knot__replay *r, const knot__event *e) {
+    struct knot__replay_hb *hb = r->hb;
     obj_hb *o = obj(r, e->object);
-    knot_vc_t *me = r->vc[e->task];
+    knot__vc_t *me = r->vc[e->task];
     if (!e->has_matched)
         return;
     if (o->close && e->matched == o->close_seq) {
-        knot_vc_join(me, o->close, hb->n);
+        knot__vc_join(me, o->close, hb->n);
         tell(r, o->close_seq, e, KNOT_HB_CLOSE);
         return;
     }
@@ -421,7 +421,7 @@ static void received(knot_replay *r, const knot_event *e) {
     pending_send s = sends_take(hb, e->matched);
     if (!s.vc)
         return;
-    knot_vc_join(me, s.vc, hb->n);
+    knot__vc_join(me, s.vc, hb->n);
     vc_release(hb, s.vc);
     tell(r, s.seq, e, KNOT_HB_VALUE);
     size_t cap = capacity(r, e->object);
@@ -434,46 +434,46 @@ static void received(knot_replay *r, const knot_event *e) {
         if (!hb->deferred[s.task])
             hb->deferred[s.task] = vc_copy(hb, me);
         else
-            knot_vc_join(hb->deferred[s.task], me, hb->n);
+            knot__vc_join(hb->deferred[s.task], me, hb->n);
         hb->deferred_seq[s.task] = e->seq; /* of several, the edge is told from the last */
         return;
     }
     if (!o->ring) {
-        o->ring = knot_xcalloc(cap, sizeof *o->ring);
-        o->ring_seq = knot_xcalloc(cap, sizeof *o->ring_seq);
+        o->ring = knot__xcalloc(cap, sizeof *o->ring);
+        o->ring_seq = knot__xcalloc(cap, sizeof *o->ring_seq);
         o->nring = cap;
     }
-    knot_vc_t **slot = &o->ring[o->nrecv % cap];
+    knot__vc_t **slot = &o->ring[o->nrecv % cap];
     vc_release(hb, *slot);
     *slot = vc_copy(hb, me);
     o->ring_seq[o->nrecv % cap] = e->seq;
     o->nrecv++;
 }
 
-static void joined(knot_replay *r, const knot_event *e) {
-    struct knot_replay_hb *hb = r->hb;
+static void joined(knot__replay *r, const knot__event *e) {
+    struct knot__replay_hb *hb = r->hb;
     if (!e->has_matched)
         return;
     end_entry key = {e->matched, 0};
     end_entry *hit = bsearch(&key, hb->ends, hb->nends, sizeof key, end_cmp);
     if (hit && hb->end[hit->task]) {
-        knot_vc_join(r->vc[e->task], hb->end[hit->task], hb->n);
+        knot__vc_join(r->vc[e->task], hb->end[hit->task], hb->n);
         tell(r, e->matched, e, KNOT_HB_JOIN);
     }
 }
 
-static void acquire(knot_replay *r, const knot_event *e, const releases *from,
-                    enum knot_hb_edge_kind kind) {
+static void acquire(knot__replay *r, const knot__event *e, const releases *from,
+                    enum knot__hb_edge_kind kind) {
     if (!from->vc)
         return;
-    knot_vc_join(r->vc[e->task], from->vc, r->hb->n);
+    knot__vc_join(r->vc[e->task], from->vc, r->hb->n);
     for (size_t i = 0; i < from->nlast; i++)
         tell(r, from->last[i].seq, e, kind);
 }
 
-static void release(knot_replay *r, const knot_event *e, releases *into) {
-    const knot_vc_t *me = r->vc[e->task];
-    knot_vc_join_into(&into->vc, me, r->hb->n);
+static void release(knot__replay *r, const knot__event *e, releases *into) {
+    const knot__vc_t *me = r->vc[e->task];
+    knot__vc_join_into(&into->vc, me, r->hb->n);
     if (!r->hb->on_edge)
         return;
     /* The releases this one follows are ordered before it: an acquire's
@@ -485,14 +485,14 @@ static void release(knot_replay *r, const knot_event *e, releases *into) {
             into->last[k++] = *l;
     }
     into->nlast = k;
-    into->last = knot_xgrow(into->last, &into->cap, k + 1, sizeof *into->last);
+    into->last = knot__xgrow(into->last, &into->cap, k + 1, sizeof *into->last);
     into->last[into->nlast++] = (last_release){e->task, e->clock, e->seq};
 }
 
-static bool completed(const knot_event *e) { return knot_lock_taken(e); }
+static bool completed(const knot__event *e) { return knot__lock_taken(e); }
 
-static void lock_edges(knot_replay *r, const knot_event *e) {
-    struct knot_replay_hb *hb = r->hb;
+static void lock_edges(knot__replay *r, const knot__event *e) {
+    struct knot__replay_hb *hb = r->hb;
     if (!hb->with_locks && hb->nested && (size_t)e->object < hb->nnested && hb->nested[e->object])
         return;
     obj_hb *o = obj(r, e->object);
@@ -522,7 +522,7 @@ static void lock_edges(knot_replay *r, const knot_event *e) {
 }
 
 /* Releases joined into the object's clock, acquires that read it. */
-static void signal_edges(knot_replay *r, const knot_event *e) {
+static void signal_edges(knot__replay *r, const knot__event *e) {
     obj_hb *o = obj(r, e->object);
     switch (e->kind) {
     case KNOT_EV_COND_SIGNAL:
@@ -551,18 +551,18 @@ static void signal_edges(knot_replay *r, const knot_event *e) {
     }
 }
 
-static void task_edges(knot_replay *r, knot_event *e) {
-    struct knot_replay_hb *hb = r->hb;
+static void task_edges(knot__replay *r, knot__event *e) {
+    struct knot__replay_hb *hb = r->hb;
     switch (e->kind) {
     case KNOT_EV_GO:
         if (e->has_value && e->value > 0 && (size_t)e->value < hb->n) {
-            knot_vc_join_into(&hb->spawn[e->value], r->vc[e->task], hb->n);
+            knot__vc_join_into(&hb->spawn[e->value], r->vc[e->task], hb->n);
             hb->spawn_seq[e->value] = e->seq;
         }
         break;
     case KNOT_EV_TASK_START:
         if (hb->spawn[e->task]) {
-            knot_vc_join(r->vc[e->task], hb->spawn[e->task], hb->n);
+            knot__vc_join(r->vc[e->task], hb->spawn[e->task], hb->n);
             tell(r, hb->spawn_seq[e->task], e, KNOT_HB_SPAWN);
         }
         vc_release(hb, hb->spawn[e->task]);
@@ -570,7 +570,7 @@ static void task_edges(knot_replay *r, knot_event *e) {
         break;
     case KNOT_EV_TASK_END:
         if (hb->joined[e->task])
-            knot_vc_join_into(&hb->end[e->task], r->vc[e->task], hb->n);
+            knot__vc_join_into(&hb->end[e->task], r->vc[e->task], hb->n);
         vc_release(hb, r->vc[e->task]);
         r->vc[e->task] = NULL;
         break;
@@ -583,20 +583,20 @@ static void task_edges(knot_replay *r, knot_event *e) {
     }
 }
 
-static void model_event(knot_replay *r, knot_event *e) {
-    struct knot_replay_hb *hb = r->hb;
+static void model_event(knot__replay *r, knot__event *e) {
+    struct knot__replay_hb *hb = r->hb;
     if (!r->vc[e->task])
-        r->vc[e->task] = knot_vc_new(hb->n);
-    knot_vc_t *me = r->vc[e->task];
+        r->vc[e->task] = knot__vc_new(hb->n);
+    knot__vc_t *me = r->vc[e->task];
     if (hb->deferred[e->task]) {
-        knot_vc_join(me, hb->deferred[e->task], hb->n);
+        knot__vc_join(me, hb->deferred[e->task], hb->n);
         tell(r, hb->deferred_seq[e->task], e, KNOT_HB_RECEIVED);
         vc_release(hb, hb->deferred[e->task]);
         hb->deferred[e->task] = NULL;
     }
     e->clock = ++me[e->task];
 
-    if (knot_event_is_send(e)) {
+    if (knot__event_is_send(e)) {
         /* A send that panicked (the channel was closed) delivered nothing. */
         bool panicked =
             e->kind == KNOT_EV_CHAN_SEND && ((e->has_result && e->result == 1) || e->has_matched);
@@ -604,14 +604,14 @@ static void model_event(knot_replay *r, knot_event *e) {
             sent(r, e);
         return;
     }
-    if (knot_event_is_recv(e)) {
+    if (knot__event_is_recv(e)) {
         received(r, e);
         return;
     }
     if (e->kind == KNOT_EV_CHAN_CLOSE) {
         obj_hb *o = obj(r, e->object);
         if (!o->close) {
-            o->close = knot_vc_dup(me, hb->n);
+            o->close = knot__vc_dup(me, hb->n);
             o->close_seq = e->seq;
         }
         return;
@@ -621,10 +621,10 @@ static void model_event(knot_replay *r, knot_event *e) {
     task_edges(r, e);
 }
 
-void knot_hb_event(knot_replay *r, knot_event *e) {
+void knot__hb_event(knot__replay *r, knot__event *e) {
     follow_nesting(r->hb_nolock, e);
-    knot_replay view = nolock_view(r);
-    knot_event copy = *e;
+    knot__replay view = nolock_view(r);
+    knot__event copy = *e;
     model_event(&view, &copy);
     if (r->hb_unpaired) {
         view = unpaired_view(r);

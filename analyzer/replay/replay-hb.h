@@ -6,9 +6,9 @@
 
 #include "replay.h"
 
-int knot_hb_init(knot_replay *r);
+int knot__hb_init(knot__replay *r);
 /* Advance the clocks for e and set e->clock to its epoch. */
-void knot_hb_event(knot_replay *r, knot_event *e);
-void knot_hb_free(knot_replay *r);
+void knot__hb_event(knot__replay *r, knot__event *e);
+void knot__hb_free(knot__replay *r);
 
 #endif

@@ -3,9 +3,9 @@
  * rules share. */
 #include "replay.h"
 #include "replay-hb.h"
+#include "replay-waitfor.h"
 #include "trace-schema.h"
-#include "waitfor.h"
-#include "xalloc.h"
+#include "util-xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,7 +34,7 @@ static int fail(char *err, size_t size, const char *fmt, ...) {
 
 static char *dup_text(sqlite3_stmt *st, int col) {
     const unsigned char *s = sqlite3_column_text(st, col);
-    return knot_xstrdup((const char *)s);
+    return knot__xstrdup((const char *)s);
 }
 
 /* ---- opening ---- */
@@ -62,7 +62,7 @@ static bool has_table(sqlite3 *db, const char *name) {
     return found;
 }
 
-static int check_trace(knot_replay *r, char *err, size_t size) {
+static int check_trace(knot__replay *r, char *err, size_t size) {
     int app = 0, version = -1;
     if (pragma_int(r->db, "PRAGMA application_id", &app) != SQLITE_OK)
         return fail(err, size, "%s: not a knot trace (%s)", r->path, sqlite3_errmsg(r->db));
@@ -78,9 +78,9 @@ static int check_trace(knot_replay *r, char *err, size_t size) {
     return 0;
 }
 
-typedef int (*row_fn)(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size);
+typedef int (*row_fn)(knot__replay *r, sqlite3_stmt *st, long long id, char *err, size_t size);
 
-static int each_row(knot_replay *r, const char *sql, row_fn fn, char *err, size_t size) {
+static int each_row(knot__replay *r, const char *sql, row_fn fn, char *err, size_t size) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail(err, size, "%s: not a readable knot trace: %s", r->path, sqlite3_errmsg(r->db));
@@ -98,23 +98,23 @@ static int each_row(knot_replay *r, const char *sql, row_fn fn, char *err, size_
     return ret;
 }
 
-static int load_frame(knot_replay *r, sqlite3_stmt *st, long long site, char *err, size_t size) {
+static int load_frame(knot__replay *r, sqlite3_stmt *st, long long site, char *err, size_t size) {
     (void)err, (void)size;
     long long frame = sqlite3_column_int64(st, 2);
     if (site <= 0 || (size_t)site >= r->nsites || frame <= 0 || (size_t)frame >= r->nsites ||
         sqlite3_column_int64(st, 1) != (long long)r->sites[site].nframes)
         return 0; /* a chain with a gap ends where it is whole */
-    knot_site_info *s = &r->sites[site];
+    knot__site_info *s = &r->sites[site];
     size_t n = s->nframes;
-    s->frames = knot_xgrow(s->frames, &n, n + 1, sizeof *s->frames);
+    s->frames = knot__xgrow(s->frames, &n, n + 1, sizeof *s->frames);
     s->frames[s->nframes++] = frame;
     return 0;
 }
 
-static int load_site(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
+static int load_site(knot__replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
     (void)err, (void)size;
-    r->sites = knot_xgrow(r->sites, &r->nsites, (size_t)id + 1, sizeof *r->sites);
-    knot_site_info *s = &r->sites[id];
+    r->sites = knot__xgrow(r->sites, &r->nsites, (size_t)id + 1, sizeof *r->sites);
+    knot__site_info *s = &r->sites[id];
     free(s->file); /* a corrupt file may repeat an id */
     free(s->function);
     free(s->module);
@@ -126,12 +126,12 @@ static int load_site(knot_replay *r, sqlite3_stmt *st, long long id, char *err, 
     return 0;
 }
 
-static int load_task(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
+static int load_task(knot__replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
     if (id >= MAX_TASKS)
         return fail(err, size, "%s: task %lld: traces of more than %d tasks are not supported",
                     r->path, id, MAX_TASKS);
-    r->tasks = knot_xgrow(r->tasks, &r->ntasks, (size_t)id + 1, sizeof *r->tasks);
-    knot_task_info *t = &r->tasks[id];
+    r->tasks = knot__xgrow(r->tasks, &r->ntasks, (size_t)id + 1, sizeof *r->tasks);
+    knot__task_info *t = &r->tasks[id];
     free(t->ended);
     t->present = true;
     t->parent = sqlite3_column_int(st, 1);
@@ -142,10 +142,10 @@ static int load_task(knot_replay *r, sqlite3_stmt *st, long long id, char *err, 
     return 0;
 }
 
-static int load_object(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
+static int load_object(knot__replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
     (void)err, (void)size;
-    r->objects = knot_xgrow(r->objects, &r->nobjects, (size_t)id + 1, sizeof *r->objects);
-    knot_object_info *o = &r->objects[id];
+    r->objects = knot__xgrow(r->objects, &r->nobjects, (size_t)id + 1, sizeof *r->objects);
+    knot__object_info *o = &r->objects[id];
     free(o->kind);
     free(o->name);
     o->present = true;
@@ -158,7 +158,7 @@ static int load_object(knot_replay *r, sqlite3_stmt *st, long long id, char *err
     return 0;
 }
 
-static int load_meta(knot_replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
+static int load_meta(knot__replay *r, sqlite3_stmt *st, long long id, char *err, size_t size) {
     (void)id, (void)err, (void)size;
     /* knot run records how the program ended. An exit, or a crash of its
      * own, ends it; a kill from outside (a timeout) may have hit a hang. */
@@ -173,7 +173,7 @@ static int load_meta(knot_replay *r, sqlite3_stmt *st, long long id, char *err, 
     return 0;
 }
 
-int knot_replay_open(knot_replay *r, const char *path, char *err, size_t errsize) {
+int knot__replay_open(knot__replay *r, const char *path, char *err, size_t errsize) {
     memset(r, 0, sizeof *r);
     struct stat sb;
     if (stat(path, &sb) != 0)
@@ -187,10 +187,10 @@ int knot_replay_open(knot_replay *r, const char *path, char *err, size_t errsize
         sqlite3_close(db);
         return -1;
     }
-    return knot_replay_attach(r, db, path, err, errsize);
+    return knot__replay_attach(r, db, path, err, errsize);
 }
 
-int knot_replay_attach(knot_replay *r, sqlite3 *db, const char *name, char *err, size_t errsize) {
+int knot__replay_attach(knot__replay *r, sqlite3 *db, const char *name, char *err, size_t errsize) {
     memset(r, 0, sizeof *r);
     r->path = name;
     r->db = db;
@@ -205,7 +205,7 @@ int knot_replay_attach(knot_replay *r, sqlite3 *db, const char *name, char *err,
         each_row(r, "SELECT id, kind, capacity, elem_size, name, site, made_seq FROM objects",
                  load_object, err, errsize) ||
         each_row(r, "SELECT 0, key, value FROM meta", load_meta, err, errsize)) {
-        knot_replay_close(r);
+        knot__replay_close(r);
         return -1;
     }
     /* The task table grew geometrically; clocks are sized by the real count. */
@@ -215,17 +215,17 @@ int knot_replay_attach(knot_replay *r, sqlite3 *db, const char *name, char *err,
             used = t + 1;
     r->ntasks = used;
     /* Task 0 is the runtime itself (timers); task ids start at 1. */
-    r->tasks = knot_xgrow(r->tasks, &r->ntasks, r->ntasks < 2 ? 2 : r->ntasks, sizeof *r->tasks);
-    r->objects =
-        knot_xgrow(r->objects, &r->nobjects, r->nobjects < 1 ? 1 : r->nobjects, sizeof *r->objects);
-    r->sites = knot_xgrow(r->sites, &r->nsites, r->nsites < 1 ? 1 : r->nsites, sizeof *r->sites);
+    r->tasks = knot__xgrow(r->tasks, &r->ntasks, r->ntasks < 2 ? 2 : r->ntasks, sizeof *r->tasks);
+    r->objects = knot__xgrow(r->objects, &r->nobjects, r->nobjects < 1 ? 1 : r->nobjects,
+                             sizeof *r->objects);
+    r->sites = knot__xgrow(r->sites, &r->nsites, r->nsites < 1 ? 1 : r->nsites, sizeof *r->sites);
     return 0;
 }
 
-void knot_replay_close(knot_replay *r) {
-    knot_hb_free(r);
+void knot__replay_close(knot__replay *r) {
+    knot__hb_free(r);
     if (r->wfg)
-        knot_wfg_free(r->wfg);
+        knot__wfg_free(r->wfg);
     free(r->wfg);
     for (size_t i = 0; i < r->nsites; i++) {
         free(r->sites[i].file);
@@ -254,7 +254,7 @@ void knot_replay_close(knot_replay *r) {
 
 static const struct {
     const char *name;
-    enum knot_ev kind;
+    enum knot__ev kind;
 } kind_names[] = {
 #define KIND_NAME(num, name, text, replay) {text, KNOT_EV_##replay},
     KNOT__EVENT_KINDS(KIND_NAME)
@@ -287,7 +287,7 @@ static void kind_table_init(void) {
     }
 }
 
-enum knot_ev knot_replay_kind(const unsigned char *s, int n) {
+enum knot__ev knot__replay_kind(const unsigned char *s, int n) {
     if (!s)
         return KNOT_EV_OTHER;
     kind_table_init();
@@ -299,7 +299,7 @@ enum knot_ev knot_replay_kind(const unsigned char *s, int n) {
     return KNOT_EV_OTHER;
 }
 
-static enum knot_phase decode_phase(const unsigned char *s) {
+static enum knot__phase decode_phase(const unsigned char *s) {
     if (!s)
         return KNOT_POINT;
     return s[0] == 'b' ? KNOT_BEGIN : s[0] == 'e' ? KNOT_END : KNOT_POINT;
@@ -310,11 +310,11 @@ static void column(sqlite3_stmt *st, int col, long long *v, bool *has) {
     *v = *has ? sqlite3_column_int64(st, col) : 0;
 }
 
-static void decode(sqlite3_stmt *st, knot_event *e) {
+static void decode(sqlite3_stmt *st, knot__event *e) {
     e->seq = sqlite3_column_int64(st, 0);
     e->task = sqlite3_column_int(st, 1);
     e->object = sqlite3_column_int64(st, 2);
-    e->kind = knot_replay_kind(sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3));
+    e->kind = knot__replay_kind(sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3));
     e->phase = decode_phase(sqlite3_column_text(st, 4));
     e->site = sqlite3_column_int64(st, 5);
     column(st, 6, &e->matched, &e->has_matched);
@@ -324,19 +324,19 @@ static void decode(sqlite3_stmt *st, knot_event *e) {
 
 /* ---- final-state bookkeeping ---- */
 
-static void note_use(knot_replay *r, const knot_event *e, enum knot_ev kind) {
-    knot_object_info *o = &r->objects[e->object];
+static void note_use(knot__replay *r, const knot__event *e, enum knot__ev kind) {
+    knot__object_info *o = &r->objects[e->object];
     for (size_t i = 0; i < o->nuses; i++)
         if (o->uses[i].task == e->task && o->uses[i].kind == kind)
             return;
-    knot_use *u = knot_xrealloc(o->uses, (o->nuses + 1) * sizeof *u);
+    knot__use *u = knot__xrealloc(o->uses, (o->nuses + 1) * sizeof *u);
     o->uses = u;
-    o->uses[o->nuses++] = (knot_use){e->task, kind, e->site, e->seq};
+    o->uses[o->nuses++] = (knot__use){e->task, kind, e->site, e->seq};
 }
 
-static bool took_lock(const knot_event *e) { return knot_lock_taken(e); }
+static bool took_lock(const knot__event *e) { return knot__lock_taken(e); }
 
-static void track_locks(knot_replay *r, const knot_event *e, knot_object_info *o) {
+static void track_locks(knot__replay *r, const knot__event *e, knot__object_info *o) {
     switch (e->kind) {
     case KNOT_EV_MUTEX_LOCK:
     case KNOT_EV_MUTEX_TRYLOCK:
@@ -387,14 +387,14 @@ static void track_locks(knot_replay *r, const knot_event *e, knot_object_info *o
     }
 }
 
-static void track_object(knot_replay *r, const knot_event *e) {
+static void track_object(knot__replay *r, const knot__event *e) {
     if (e->object <= 0 || (size_t)e->object >= r->nobjects)
         return;
-    knot_object_info *o = &r->objects[e->object];
-    if (knot_event_is_send(e)) {
+    knot__object_info *o = &r->objects[e->object];
+    if (knot__event_is_send(e)) {
         note_use(r, e, KNOT_EV_CHAN_SEND);
         o->sent++;
-    } else if (knot_event_is_recv(e)) {
+    } else if (knot__event_is_recv(e)) {
         note_use(r, e, KNOT_EV_CHAN_RECV);
         if (!(e->has_matched && e->matched == o->close_seq))
             o->received++;
@@ -436,19 +436,19 @@ static void track_object(knot_replay *r, const knot_event *e) {
     }
 }
 
-static bool timed_wait(const knot_event *e) {
+static bool timed_wait(const knot__event *e) {
     return e->kind == KNOT_EV_MUTEX_TIMEDLOCK || e->kind == KNOT_EV_SEM_TIMEDWAIT;
 }
 
 /* A receive from a timer channel (knot_sleep, knot_after) ends by itself. */
-static bool on_timer(const knot_replay *r, const knot_event *e) {
-    const knot_object_info *o =
+static bool on_timer(const knot__replay *r, const knot__event *e) {
+    const knot__object_info *o =
         e->object > 0 && (size_t)e->object < r->nobjects ? &r->objects[e->object] : NULL;
     return o && o->kind && strcmp(o->kind, "timer") == 0;
 }
 
-static void track_task(knot_replay *r, const knot_event *e) {
-    knot_task_info *t = &r->tasks[e->task];
+static void track_task(knot__replay *r, const knot__event *e) {
+    knot__task_info *t = &r->tasks[e->task];
     t->last = *e;
     t->blocked = e->phase == KNOT_BEGIN;
     t->timed = t->blocked && (timed_wait(e) || on_timer(r, e));
@@ -464,11 +464,11 @@ static void track_task(knot_replay *r, const knot_event *e) {
 
 /* ---- the stream ---- */
 
-static void feed(knot_replay *r, const knot_dynamic_check *const *checks, void **states, size_t n,
-                 knot_event *e) {
+static void feed(knot__replay *r, const knot__dynamic_check *const *checks, void **states, size_t n,
+                 knot__event *e) {
     r->events++;
     if (!r->state_only)
-        knot_hb_event(r, e);
+        knot__hb_event(r, e);
     track_task(r, e);
     track_object(r, e);
     for (size_t i = 0; i < n; i++)
@@ -481,27 +481,27 @@ static void feed(knot_replay *r, const knot_dynamic_check *const *checks, void *
  * cancellation point). libc retakes the mutex before the cleanup handlers
  * run, but no lock event says so; make the lock the wait ended with, at the
  * wait's site, so that a cleanup handler's unlock unlocks a held mutex. */
-static bool unwound_wait(const knot_replay *r, const knot_event *e, knot_event *lock) {
-    const knot_event *w = &r->tasks[e->task].last;
+static bool unwound_wait(const knot__replay *r, const knot__event *e, knot__event *lock) {
+    const knot__event *w = &r->tasks[e->task].last;
     if (w->kind != KNOT_EV_COND_WAIT || w->phase != KNOT_BEGIN || !w->has_value || w->value <= 0 ||
         w->value >= (long long)r->nobjects ||
         (e->kind == KNOT_EV_COND_WAIT && e->phase == KNOT_END))
         return false;
-    *lock = (knot_event){.seq = e->seq,
-                         .task = e->task,
-                         .object = w->value,
-                         .kind = KNOT_EV_MUTEX_LOCK,
-                         .phase = KNOT_POINT,
-                         .site = w->site};
+    *lock = (knot__event){.seq = e->seq,
+                          .task = e->task,
+                          .object = w->value,
+                          .kind = KNOT_EV_MUTEX_LOCK,
+                          .phase = KNOT_POINT,
+                          .site = w->site};
     return true;
 }
 
-int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, size_t n,
-                    knot_findings *out, char *err, size_t errsize) {
+int knot__replay_run(knot__replay *r, const knot__dynamic_check *const *checks, size_t n,
+                     knot__findings *out, char *err, size_t errsize) {
     kind_table_init();
-    if (!r->state_only && knot_hb_init(r) != 0)
+    if (!r->state_only && knot__hb_init(r) != 0)
         return fail(err, errsize, "%s: out of memory for %zu tasks", r->path, r->ntasks);
-    void **states = knot_xcalloc(n ? n : 1, sizeof *states);
+    void **states = knot__xcalloc(n ? n : 1, sizeof *states);
     for (size_t i = 0; i < n; i++)
         states[i] = checks[i]->start ? checks[i]->start(r, out) : NULL;
 
@@ -520,7 +520,7 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
     }
     int rc = SQLITE_DONE;
     while (st && ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        knot_event e;
+        knot__event e;
         decode(st, &e);
         if (r->until > 0 && e.seq > r->until) {
             rc = SQLITE_DONE; /* stopped where asked: the rest is not read */
@@ -537,8 +537,9 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
         }
         /* An object with events but no row of its own (a kind this knot
          * does not describe) still gets its state. */
-        r->objects = knot_xgrow(r->objects, &r->nobjects, (size_t)e.object + 1, sizeof *r->objects);
-        knot_event retaken;
+        r->objects =
+            knot__xgrow(r->objects, &r->nobjects, (size_t)e.object + 1, sizeof *r->objects);
+        knot__event retaken;
         if (unwound_wait(r, &e, &retaken)) {
             feed(r, checks, states, n, &retaken);
             r->events--; /* not in the trace */
@@ -549,8 +550,8 @@ int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, siz
         ret = fail(err, errsize, "%s: corrupt trace: %s", r->path, sqlite3_errmsg(r->db));
     sqlite3_finalize(st);
     if (ret == 0) { /* the final state's wait-for graph, for every rule and picture */
-        r->wfg = knot_xcalloc(1, sizeof *r->wfg);
-        knot_wfg_build(r, r->wfg);
+        r->wfg = knot__xcalloc(1, sizeof *r->wfg);
+        knot__wfg_build(r, r->wfg);
     }
     for (size_t i = 0; i < n; i++)
         if (checks[i]->finish)

@@ -3,16 +3,16 @@
  * edges, plus the pthread ones), and the state every rule needs at the end:
  * what each task was doing, who held which lock, who used which object.
  *
- * Dynamic rules (in rules/) observe the stream through knot_dynamic_check
+ * Dynamic rules (in rules/) observe the stream through knot__dynamic_check
  * and add findings when it ends. Memory is bounded by tasks x live objects:
  * nothing is kept per event except sends still waiting for their receive. */
 #ifndef KNOT_REPLAY_H
 #define KNOT_REPLAY_H
 
 #include "event-kinds.h"
+#include "findings-rules.h"
 #include "findings.h"
-#include "rules.h"
-#include "vclock.h"
+#include "replay-vclock.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -22,39 +22,39 @@
  * table in event-kinds.h, with the journal's numbers. A kind the table
  * models as another arrives as that one: the spinlock kinds as the mutex
  * ones, and the kinds modelled as OTHER as KNOT_EV_OTHER. */
-enum knot_ev {
+enum knot__ev {
     KNOT_EV_OTHER = 0, /* a kind this replayer does not model */
 #define KNOT_EV_ENUM(num, name, text, replay) KNOT_EV_##name = (num),
     KNOT__EVENT_KINDS(KNOT_EV_ENUM)
 #undef KNOT_EV_ENUM
 };
 
-enum knot_phase { KNOT_POINT = 0, KNOT_BEGIN = 1, KNOT_END = 2 };
+enum knot__phase { KNOT_POINT = 0, KNOT_BEGIN = 1, KNOT_END = 2 };
 
 /* One event as the rules see it. Optional columns are 0 when absent, with
  * the has_ flag saying so. */
-typedef struct knot_event {
+typedef struct knot__event {
     long long seq;
     int task;
     long long object; /* 0: none */
-    enum knot_ev kind;
-    enum knot_phase phase;
+    enum knot__ev kind;
+    enum knot__phase phase;
     long long site; /* 0: none */
     long long matched, result, value;
     bool has_matched, has_result, has_value;
-    knot_vc_t clock; /* the task's own clock at this event: (task, clock) is its epoch */
-} knot_event;
+    knot__vc_t clock; /* the task's own clock at this event: (task, clock) is its epoch */
+} knot__event;
 
 /* A send or receive of a channel, for the cases where the direction of a
  * select that fired matters: a select that observed no event sent. */
-static inline bool knot_event_is_send(const knot_event *e) {
+static inline bool knot__event_is_send(const knot__event *e) {
     if (e->phase == KNOT_BEGIN)
         return false;
     return e->kind == KNOT_EV_CHAN_SEND ||
            ((e->kind == KNOT_EV_SELECT || e->kind == KNOT_EV_SELECT_NB) && e->object != 0 &&
             !e->has_matched);
 }
-static inline bool knot_event_is_recv(const knot_event *e) {
+static inline bool knot__event_is_recv(const knot__event *e) {
     if (e->phase == KNOT_BEGIN)
         return false;
     return e->kind == KNOT_EV_CHAN_RECV ||
@@ -64,39 +64,39 @@ static inline bool knot_event_is_recv(const knot_event *e) {
 
 /* Did this lock event take the lock? A robust mutex whose owner died is
  * taken too: its lock returns EOWNERDEAD (130) to say so. */
-static inline bool knot_lock_taken(const knot_event *e) {
+static inline bool knot__lock_taken(const knot__event *e) {
     return e->phase != KNOT_BEGIN && (!e->has_result || e->result == 0 || e->result == 130);
 }
 
-typedef struct knot_site_info {
+typedef struct knot__site_info {
     char *file, *function, *module;
     int line;
     unsigned long long address;
     long long *frames; /* a call chain's frames (sites), innermost first */
     size_t nframes;
-} knot_site_info;
+} knot__site_info;
 
-typedef struct knot_task_info {
+typedef struct knot__task_info {
     bool present;
     int parent;
     long long spawn_site, start_seq, end_seq;
     char *ended;    /* "returned", "panicked", "exited", or NULL */
     char *function; /* the function the task ran, when the trace shows it */
     /* Filled in by the replay: */
-    knot_event last;       /* the task's last event */
+    knot__event last;      /* the task's last event */
     bool blocked;          /* its last operation began and never ended */
     bool timed;            /* ... and it was a timed wait (not blocked forever) */
     long long join_target; /* for a blocked join: the task being joined */
-} knot_task_info;
+} knot__task_info;
 
 /* Who used an object: one entry per (task, direction) the first time. */
-typedef struct knot_use {
+typedef struct knot__use {
     int task;
-    enum knot_ev kind; /* CHAN_SEND / CHAN_RECV (select folded in), CHAN_CLOSE, ... */
+    enum knot__ev kind; /* CHAN_SEND / CHAN_RECV (select folded in), CHAN_CLOSE, ... */
     long long site, seq;
-} knot_use;
+} knot__use;
 
-typedef struct knot_object_info {
+typedef struct knot__object_info {
     bool present;
     char *kind; /* "chan", "mutex", "wait group", ... */
     long long capacity, elem_size, site, made_seq;
@@ -115,16 +115,16 @@ typedef struct knot_object_info {
     long long sent, received; /* values through a channel (its length: the difference) */
     int maker;                /* the task that made it (chan_make / timer_make) */
     bool freed;               /* chan_free ran */
-    knot_use *uses;
+    knot__use *uses;
     size_t nuses;
-} knot_object_info;
+} knot__object_info;
 
-typedef struct knot_replay knot_replay;
+typedef struct knot__replay knot__replay;
 
 /* An edge of the happens-before model (replay-hb.c), told as the replay
  * joins a clock along it: the event seq from happened before the event seq
  * to. What pictures draw, so that they show the order the rules use. */
-enum knot_hb_edge_kind {
+enum knot__hb_edge_kind {
     KNOT_HB_SPAWN,    /* go -> the child's start */
     KNOT_HB_JOIN,     /* a task's end -> the join that returns it */
     KNOT_HB_VALUE,    /* a send -> the receive that took its value */
@@ -136,128 +136,130 @@ enum knot_hb_edge_kind {
                        * wait it ends; from each release no later one follows */
 };
 
-typedef struct knot_hb_edge {
+typedef struct knot__hb_edge {
     long long from, to;
-    enum knot_hb_edge_kind kind;
-} knot_hb_edge;
+    enum knot__hb_edge_kind kind;
+} knot__hb_edge;
 
 /* A dynamic rule's view of the stream: start() makes its state (and may keep
  * out, to add findings as events pass), event() sees every event in sequence
  * order after the replay's own state has been updated for it, finish() adds
  * the findings of the final state and frees the state. finish() gets a NULL
  * out when the replay failed. */
-typedef struct knot_dynamic_check {
-    const knot_rule *rule;
-    void *(*start)(const knot_replay *r, knot_findings *out);
-    void (*event)(void *state, const knot_replay *r, const knot_event *e);
-    void (*finish)(void *state, const knot_replay *r, knot_findings *out);
-} knot_dynamic_check;
+typedef struct knot__dynamic_check {
+    const knot__rule *rule;
+    void *(*start)(const knot__replay *r, knot__findings *out);
+    void (*event)(void *state, const knot__replay *r, const knot__event *e);
+    void (*finish)(void *state, const knot__replay *r, knot__findings *out);
+} knot__dynamic_check;
 
 /* Every dynamic rule's check (rules/rules.c, from rules.def). */
-extern const knot_dynamic_check *const knot_dynamic_checks[];
-extern const size_t knot_dynamic_checks_count;
+extern const knot__dynamic_check *const knot__dynamic_checks[];
+extern const size_t knot__dynamic_checks_count;
 
-struct knot_replay {
+struct knot__replay {
     const char *path;
     sqlite3 *db;
-    knot_site_info *sites;
+    knot__site_info *sites;
     size_t nsites;
-    knot_task_info *tasks; /* indexed by task id; [0] is the runtime itself */
+    knot__task_info *tasks; /* indexed by task id; [0] is the runtime itself */
     size_t ntasks;
-    knot_object_info *objects; /* indexed by object id */
+    knot__object_info *objects; /* indexed by object id */
     size_t nobjects;
     long long events;
-    bool detector_fired;     /* the live detector reported every task asleep */
-    bool crashed;            /* a panic, or a signal of the program's own, ended it */
-    bool state_only;         /* set before knot_replay_run: follow the final state (for the
-                              * wait-for graph) without the clocks */
-    bool program_ended;      /* the main task ended, or exit was recorded */
-    knot_vc_t **vc;          /* each task's current clock */
-    knot_vc_t **vc_nolock;   /* the same without lock edges: what lock-order's
-                              * goodlock filter asks ("ordered by other means?") */
-    knot_vc_t **vc_unpaired; /* the same without the send/receive pairings of closed
-                              * channels two or more tasks send on (NULL when the
-                              * trace has none): what send-on-closed asks of
-                              * "ordered whichever sender a receive took?" */
-    struct knot_replay_hb *hb, *hb_nolock, *hb_unpaired; /* private to replay-hb.c */
-    struct knot_wfg *wfg; /* the final state's wait-for graph (waitfor.h), once run */
-    /* Set before knot_replay_run, both optional: on_edge sees every edge of
+    bool detector_fired;      /* the live detector reported every task asleep */
+    bool crashed;             /* a panic, or a signal of the program's own, ended it */
+    bool state_only;          /* set before knot__replay_run: follow the final state (for the
+                               * wait-for graph) without the clocks */
+    bool program_ended;       /* the main task ended, or exit was recorded */
+    knot__vc_t **vc;          /* each task's current clock */
+    knot__vc_t **vc_nolock;   /* the same without lock edges: what lock-order's
+                               * goodlock filter asks ("ordered by other means?") */
+    knot__vc_t **vc_unpaired; /* the same without the send/receive pairings of closed
+                               * channels two or more tasks send on (NULL when the
+                               * trace has none): what send-on-closed asks of
+                               * "ordered whichever sender a receive took?" */
+    struct knot__replay_hb *hb, *hb_nolock, *hb_unpaired; /* private to replay-hb.c */
+    struct knot__wfg *wfg; /* the final state's wait-for graph (replay-waitfor.h), once run */
+    /* Set before knot__replay_run, both optional: on_edge sees every edge of
      * the happens-before model as it is used, when the event it leads to is
      * replayed (so in the order of their `to`); the replay stops after event
      * until (0: at the end of the trace). */
-    void (*on_edge)(void *ctx, const knot_hb_edge *edge);
+    void (*on_edge)(void *ctx, const knot__hb_edge *edge);
     void *edge_ctx;
     long long until;
 };
 
 /* Open a trace (rejecting anything that is not one, with a one-line reason
  * in err) and load its tasks, objects and sites. */
-int knot_replay_open(knot_replay *r, const char *path, char *err, size_t errsize);
+int knot__replay_open(knot__replay *r, const char *path, char *err, size_t errsize);
 
-/* The same over an open database (taken over, closed by knot_replay_close);
+/* The same over an open database (taken over, closed by knot__replay_close);
  * name is used in messages. */
-int knot_replay_attach(knot_replay *r, sqlite3 *db, const char *name, char *err, size_t errsize);
+int knot__replay_attach(knot__replay *r, sqlite3 *db, const char *name, char *err, size_t errsize);
 
 /* Stream every event through the checks, then let each add its findings. */
-int knot_replay_run(knot_replay *r, const knot_dynamic_check *const *checks, size_t n,
-                    knot_findings *out, char *err, size_t errsize);
+int knot__replay_run(knot__replay *r, const knot__dynamic_check *const *checks, size_t n,
+                     knot__findings *out, char *err, size_t errsize);
 
-void knot_replay_close(knot_replay *r);
+void knot__replay_close(knot__replay *r);
 
 /* "file.c:12" for a site (the file's base name), or unknown. */
-void knot_replay_site_text(const knot_replay *r, long long site, const char *unknown, char *out,
-                           size_t size);
+void knot__replay_site_text(const knot__replay *r, long long site, const char *unknown, char *out,
+                            size_t size);
 
-/* A zeroed rule state of size bytes whose first member is a knot_findings *
+/* A zeroed rule state of size bytes whose first member is a knot__findings *
  * sink, set to out. */
-void *knot_rule_state_new(size_t size, knot_findings *out);
+void *knot__rule_state_new(size_t size, knot__findings *out);
 
 /* ---- queries for rules ---- */
 
 /* Did the event with epoch (task, clock) happen before task t's current
  * point in the stream? */
-static inline bool knot_replay_hb(const knot_replay *r, int task, knot_vc_t clock, int t) {
+static inline bool knot__replay_hb(const knot__replay *r, int task, knot__vc_t clock, int t) {
     return r->vc[t] && r->vc[t][task] >= clock;
 }
 /* The same, counting no edge from unlock to lock. */
-static inline bool knot_replay_hb_nolock(const knot_replay *r, int task, knot_vc_t clock, int t) {
+static inline bool knot__replay_hb_nolock(const knot__replay *r, int task, knot__vc_t clock,
+                                          int t) {
     return r->vc_nolock[t] && r->vc_nolock[t][task] >= clock;
 }
 
 /* The same, counting no edge from a send to the receive that took its value
  * (nor back) on the channels the model without pairings covers. False when
  * the replay keeps no such model. */
-static inline bool knot_replay_hb_unpaired(const knot_replay *r, int task, knot_vc_t clock, int t) {
+static inline bool knot__replay_hb_unpaired(const knot__replay *r, int task, knot__vc_t clock,
+                                            int t) {
     return r->vc_unpaired && r->vc_unpaired[t] && r->vc_unpaired[t][task] >= clock;
 }
 
 /* Does the model without pairings leave out channel ch's pairings? */
-bool knot_replay_unpaired(const knot_replay *r, long long ch);
+bool knot__replay_unpaired(const knot__replay *r, long long ch);
 
 /* A location for a site id (0 gives an unknown location). */
-knot_loc knot_replay_loc(const knot_replay *r, long long site);
+knot__loc knot__replay_loc(const knot__replay *r, long long site);
 
 /* "channel 'results' (unbuffered)" / "mutex 0x3" — a short description. */
-void knot_replay_describe(const knot_replay *r, long long object, char *out, size_t size);
+void knot__replay_describe(const knot__replay *r, long long object, char *out, size_t size);
 
 /* The kind an event's kind text names (n bytes), KNOT_EV_OTHER for one
  * the replayer does not model. */
-enum knot_ev knot_replay_kind(const unsigned char *s, int n);
+enum knot__ev knot__replay_kind(const unsigned char *s, int n);
 
 /* "send on", "receive from", "lock", ... for a blocked operation. */
-const char *knot_replay_verb(enum knot_ev kind);
+const char *knot__replay_verb(enum knot__ev kind);
 
 /* Attach task t (its spawn site) to f. */
-void knot_replay_add_task(const knot_replay *r, knot_finding *f, int t);
+void knot__replay_add_task(const knot__replay *r, knot__finding *f, int t);
 
 /* Is a timer made by task maker (any task, for -1) still to fire at the end?
  * A knot_after timer is pending until it fires or is freed; one that fired
  * twice is a ticker, pending until freed. */
-bool knot_replay_timer_pending(const knot_replay *r, int maker);
+bool knot__replay_timer_pending(const knot__replay *r, int maker);
 
 /* The tasks blocked forever at the end of the trace: blocked, not in a timed
  * wait (a timed lock or wait, a timer's receive, or a select while the task
  * has a timer pending: a select with a timeout). */
-bool knot_replay_blocked_forever(const knot_replay *r, int t);
+bool knot__replay_blocked_forever(const knot__replay *r, int t);
 
 #endif

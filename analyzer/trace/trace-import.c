@@ -9,15 +9,15 @@
  * database is written to a temporary file in one transaction and renamed
  * over the target, so a reader never sees half a trace. */
 #include "trace-import.h"
-#include "outfile.h"
+#include "trace-outfile.h"
 
-#include "call-chains.h"
-#include "import-memory.h"
-#include "journal-chunks.h"
 #include "record.h"
-#include "symbolize.h"
+#include "trace-call-chains.h"
+#include "trace-import-memory.h"
+#include "trace-journal-chunks.h"
 #include "trace-schema.h"
-#include "xalloc.h"
+#include "trace-symbolize.h"
+#include "util-xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,24 +32,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void knot_trace_journal_path(const char *trace, char *out, size_t size) {
+void knot__trace_journal_path(const char *trace, char *out, size_t size) {
     snprintf(out, size, "%s.knot-journal", trace);
 }
 
-int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char *err,
-                              size_t errsize) {
+int knot__trace_import_pending(const char *trace, knot__import_stats *stats, char *err,
+                               size_t errsize) {
     char journal[PATH_MAX + 32];
-    knot_trace_journal_path(trace, journal, sizeof journal);
+    knot__trace_journal_path(trace, journal, sizeof journal);
     if (access(journal, F_OK) != 0)
         return 1;
     /* The import replaces trace: only if it is a trace (or nothing). */
-    if (knot_outfile_check(trace, KNOT_OUT_TRACE, NULL, 0, err, errsize) != 0)
+    if (knot__outfile_check(trace, KNOT_OUT_TRACE, NULL, 0, err, errsize) != 0)
         return -1;
     /* A journal a knot run is still writing is not ours to take. */
-    bool lock = !knot_trace_lock_held(trace);
-    if (lock && knot_trace_lock(trace, err, errsize) != 0)
+    bool lock = !knot__trace_lock_held(trace);
+    if (lock && knot__trace_lock(trace, err, errsize) != 0)
         return -1;
-    int rc = knot_trace_import(journal, trace, stats, err, errsize);
+    int rc = knot__trace_import(journal, trace, stats, err, errsize);
     if (rc == 0)
         unlink(journal);
     if (rc == 0 && stats->cut_at)
@@ -58,7 +58,7 @@ int knot_trace_import_pending(const char *trace, knot_import_stats *stats, char 
                 "imported what it holds\n",
                 trace, stats->cut_at);
     if (lock)
-        knot_trace_unlock();
+        knot__trace_unlock();
     return rc;
 }
 
@@ -72,8 +72,8 @@ typedef struct id_map {
 
 static void id_map_grow(id_map *m) {
     size_t cap = m->cap ? m->cap * 2 : 1024;
-    uint64_t *keys = knot_xcalloc(cap, sizeof *keys);
-    long long *ids = knot_xcalloc(cap, sizeof *ids);
+    uint64_t *keys = knot__xcalloc(cap, sizeof *keys);
+    long long *ids = knot__xcalloc(cap, sizeof *ids);
     for (size_t i = 0; i < m->cap; i++)
         if (m->keys[i]) {
             size_t h = (size_t)(m->keys[i] * 0x9E3779B97F4A7C15ull) & (cap - 1);
@@ -159,7 +159,7 @@ static void number_events(event_numbers *en, const knot__rec *recs, const order_
         uint64_t id = recs[order[i].ix].id;
         struct span *sp = event_span(en, id);
         if (!sp) {
-            en->spans = knot_xgrow(en->spans, &en->capspans, en->nspans + 1, sizeof *en->spans);
+            en->spans = knot__xgrow(en->spans, &en->capspans, en->nspans + 1, sizeof *en->spans);
             id_map_put(&en->task_span, (id >> 40) + 1, (long long)en->nspans + 1);
             sp = &en->spans[en->nspans++];
             *sp = (struct span){0, 0};
@@ -172,7 +172,7 @@ static void number_events(event_numbers *en, const knot__rec *recs, const order_
     }
     if (total <= 2 * n + 4096) {
         en->seq_bytes = (total ? total : 1) * sizeof *en->seq;
-        en->seq = knot_import_reserve(en->seq_bytes);
+        en->seq = knot__import_reserve(en->seq_bytes);
         for (size_t k = 0, base = 0; k < en->nspans; base += en->spans[k++].len)
             en->spans[k].base = base;
         for (size_t i = 0; i < n; i++) {
@@ -200,7 +200,7 @@ static void event_numbers_free(event_numbers *en) {
     id_map_free(&en->task_span);
     id_map_free(&en->sparse);
     free(en->spans);
-    knot_import_release(en->seq, en->seq_bytes);
+    knot__import_release(en->seq, en->seq_bytes);
 }
 
 /* ---- the import ------------------------------------------------------------------ */
@@ -243,7 +243,7 @@ typedef struct importer {
     sqlite3_stmt *site, *raw_site;
     sqlite3_stmt *chain, *chain_frame, *raw_place; /* call chains, objects' addresses */
     sqlite3_stmt *batch, *event;                   /* EVENT_BATCH events, and one */
-    knot_symbolizer *symbolizer;                   /* at work from the pass (scan) to the end */
+    knot__symbolizer *symbolizer;                  /* at work from the pass (scan) to the end */
     size_t batched;                                /* events bound to batch so far */
     id_map sites;                                  /* site address → sites.id */
     event_numbers numbers;                         /* event id → events.seq */
@@ -256,8 +256,8 @@ typedef struct importer {
     size_t object_zero;  /* the same for object id 0, which id_map cannot hold */
     id_map timers;       /* objects a timer_make event names */
     later chains, names; /* records read after the pass (scan) */
-    /* What the events at each site do, for knot_choose_chain_frames: by
-     * site id, the bits of their kinds' knot_chain_kind_bits, which
+    /* What the events at each site do, for knot__choose_chain_frames: by
+     * site id, the bits of their kinds' knot__chain_kind_bits, which
      * kind_bits holds by kind number. */
     uint8_t *site_bits;
     size_t nsite_bits;
@@ -274,7 +274,7 @@ typedef struct importer {
     } * clk;
     size_t nclk, capclk;
     double ns_per_tick;
-    knot_import_stats *stats;
+    knot__import_stats *stats;
     char *err;
     size_t errsize;
 } importer;
@@ -311,9 +311,9 @@ static const char *kind_name(unsigned kind) {
 KNOT__EVENT_KINDS(KIND_FITS)
 #undef KIND_FITS
 
-const char *knot_trace_kind_name(unsigned kind) { return kind_name(kind); }
+const char *knot__trace_kind_name(unsigned kind) { return kind_name(kind); }
 
-bool knot_trace_kind_known(const char *name) {
+bool knot__trace_kind_known(const char *name) {
     for (unsigned k = 0; k < KNOT_TRACE_KINDS; k++)
         if (kind_name(k) && !strcmp(kind_name(k), name))
             return true;
@@ -382,7 +382,7 @@ static int import_site(importer *im, const knot__rec *r, const knot__rec *end) {
 }
 
 /* A call chain: a site of its own, placed at its first frame until
- * knot_choose_chain_frames looks past lock wrappers. */
+ * knot__choose_chain_frames looks past lock wrappers. */
 static int import_chain(importer *im, const knot__rec *r, const knot__rec *end) {
     if (!r->site || id_map_get(&im->sites, r->site))
         return 0;
@@ -461,7 +461,7 @@ static int import_object(importer *im, const knot__rec *r, long long seq, const 
     bool makes = sized || r->kind == KNOT__EV_MUTEX_INIT || r->kind == KNOT__EV_COND_INIT ||
                  r->kind == KNOT__EV_RW_INIT;
     object_row *objects =
-        knot_xgrow(im->objects, &im->capobjects, im->nobjects + 1, sizeof *objects);
+        knot__xgrow(im->objects, &im->capobjects, im->nobjects + 1, sizeof *objects);
     im->objects = objects;
     im->objects[im->nobjects++] = (object_row){.id = r->obj,
                                                .kind = kind,
@@ -483,7 +483,7 @@ static task_row *task(importer *im, uint32_t id) {
     long long ix = id_map_get(&im->task_ix, (uint64_t)id + 1);
     if (ix)
         return &im->tasks[ix - 1];
-    im->tasks = knot_xgrow(im->tasks, &im->captasks, im->ntasks + 1, sizeof *im->tasks);
+    im->tasks = knot__xgrow(im->tasks, &im->captasks, im->ntasks + 1, sizeof *im->tasks);
     id_map_put(&im->task_ix, (uint64_t)id + 1, (long long)im->ntasks + 1);
     im->tasks[im->ntasks] = (task_row){.id = id};
     return &im->tasks[im->ntasks++];
@@ -583,7 +583,7 @@ static void event_fields(const knot__rec *r, bool *has_m, uint64_t *m, bool *has
 }
 
 static int add_clock(importer *im, uint64_t ticks, uint64_t ns) {
-    im->clk = knot_xgrow(im->clk, &im->capclk, im->nclk + 1, sizeof *im->clk);
+    im->clk = knot__xgrow(im->clk, &im->capclk, im->nclk + 1, sizeof *im->clk);
     im->clk[im->nclk++] = (struct clock_pair){ticks, ns};
     return 0;
 }
@@ -749,7 +749,7 @@ static unsigned bytes_of(uint64_t max) {
 
 static void sort_events(importer *im) {
     size_t n = im->nev, tmp_bytes = n * sizeof(order_key);
-    order_key *k = im->order, *tmp = knot_import_reserve(tmp_bytes);
+    order_key *k = im->order, *tmp = knot__import_reserve(tmp_bytes);
     uint64_t max_clock = 0;
     uint32_t max_task = 0;
     for (size_t i = 0; i < n; i++) {
@@ -771,7 +771,7 @@ static void sort_events(importer *im) {
     }
     if (k != im->order)
         memcpy(im->order, k, tmp_bytes);
-    knot_import_release(k == im->order ? tmp : k, tmp_bytes);
+    knot__import_release(k == im->order ? tmp : k, tmp_bytes);
     k = im->order;
     for (size_t i = 0, j; i < n; i = j) { /* the rare equal runs, by insertion */
         for (j = i + 1; j < n && k[j].clock == k[i].clock && k[j].task == k[i].task; j++)
@@ -792,9 +792,9 @@ static int import_events(importer *im) {
         clocks_ready(im);
     sort_events(im);
     im->nsite_bits = im->sites.len + 1; /* ids 1..len */
-    im->site_bits = knot_xcalloc(im->nsite_bits, 1);
+    im->site_bits = knot__xcalloc(im->nsite_bits, 1);
     for (unsigned k = 0; k < KNOT_TRACE_KINDS; k++)
-        im->kind_bits[k] = kind_name(k) ? (uint8_t)knot_chain_kind_bits(kind_name(k)) : 0;
+        im->kind_bits[k] = kind_name(k) ? (uint8_t)knot__chain_kind_bits(kind_name(k)) : 0;
     number_events(&im->numbers, im->recs, im->order, im->nev);
     for (size_t i = 0; i < im->nev; i++)
         if (import_event(im, &im->recs[im->order[i].ix], (long long)i + 1))
@@ -807,7 +807,7 @@ static int import_events(importer *im) {
 }
 
 static void put_later(later *l, size_t ix) {
-    l->ix = knot_xgrow(l->ix, &l->cap, l->n + 1, sizeof *l->ix);
+    l->ix = knot__xgrow(l->ix, &l->cap, l->n + 1, sizeof *l->ix);
     l->ix[l->n++] = ix;
 }
 
@@ -1001,9 +1001,9 @@ static int finish(importer *im, const knot__journal_header *h) {
         }
     }
     sqlite3_finalize(st);
-    knot_symbolize_finish(im->symbolizer, im->db);
+    knot__symbolize_finish(im->symbolizer, im->db);
     im->symbolizer = NULL;
-    if (knot_choose_chain_frames(im->db, im->site_bits, im->nsite_bits, im->err, im->errsize))
+    if (knot__choose_chain_frames(im->db, im->site_bits, im->nsite_bits, im->err, im->errsize))
         return -1;
     /* The indexes last, each built from the rows in place. */
     if (sqlite3_exec(im->db, KNOT_TRACE_INDEXES_SQL "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
@@ -1013,7 +1013,7 @@ static int finish(importer *im, const knot__journal_header *h) {
 
 static void close_importer(importer *im) {
     if (im->symbolizer)
-        knot_symbolize_finish(im->symbolizer, NULL);
+        knot__symbolize_finish(im->symbolizer, NULL);
     sqlite3_finalize(im->site);
     sqlite3_finalize(im->raw_site);
     sqlite3_finalize(im->batch);
@@ -1029,7 +1029,7 @@ static void close_importer(importer *im) {
     id_map_free(&im->timers);
     free(im->tasks);
     free(im->objects);
-    knot_import_release(im->order, im->nrecs * sizeof *im->order);
+    knot__import_release(im->order, im->nrecs * sizeof *im->order);
     free(im->clk);
     free(im->site_bits);
     free(im->chains.ix);
@@ -1057,10 +1057,10 @@ static int check_header(importer *im, const char *path, const void *map, size_t 
     return 0;
 }
 
-int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
-                             const char *db_path, knot_import_stats *stats, char *err,
-                             size_t errsize) {
-    knot_import_stats unused;
+int knot__trace_import_buffer(const void *journal, size_t size, const char *name,
+                              const char *db_path, knot__import_stats *stats, char *err,
+                              size_t errsize) {
+    knot__import_stats unused;
     importer im = {.stats = stats ? stats : &unused, .err = err, .errsize = errsize};
     memset(im.stats, 0, sizeof *im.stats);
     if (check_header(&im, name, journal, size))
@@ -1075,12 +1075,12 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
         im.stats->cut_at = (long long)size;
     const knot__rec *recs = (const knot__rec *)((const char *)journal + KNOT__JOURNAL_HEADER);
     size_t n = (size - KNOT__JOURNAL_HEADER) / sizeof(knot__rec);
-    knot_journal_records expanded = {0};
+    knot__journal_records expanded = {0};
     if (h->version >= 4) {
-        if (knot_journal_expand_chunks((const unsigned char *)journal + KNOT__JOURNAL_HEADER,
-                                       size - KNOT__JOURNAL_HEADER, KNOT__JOURNAL_HEADER, &expanded,
-                                       err, errsize)) {
-            knot_journal_records_free(&expanded);
+        if (knot__journal_expand_chunks((const unsigned char *)journal + KNOT__JOURNAL_HEADER,
+                                        size - KNOT__JOURNAL_HEADER, KNOT__JOURNAL_HEADER,
+                                        &expanded, err, errsize)) {
+            knot__journal_records_free(&expanded);
             close_importer(&im);
             return -1;
         }
@@ -1089,27 +1089,27 @@ int knot_trace_import_buffer(const void *journal, size_t size, const char *name,
     }
     /* Each event's key names its record in 32 bits. */
     if (n > UINT32_MAX) {
-        knot_journal_records_free(&expanded);
+        knot__journal_records_free(&expanded);
         close_importer(&im);
         return fail(&im, "%s: %zu records are more than one import takes (%u)", name, n,
                     UINT32_MAX);
     }
     im.recs = recs;
     im.nrecs = n;
-    im.order = knot_import_reserve(n * sizeof *im.order);
+    im.order = knot__import_reserve(n * sizeof *im.order);
     int rc = create(&im, db_path) || scan(&im, recs, n) ||
-                     !(im.symbolizer = knot_symbolize_start(im.db)) ||
+                     !(im.symbolizer = knot__symbolize_start(im.db)) ||
                      read_later(&im, &im.chains, recs, n, import_chain) || import_events(&im) ||
                      read_later(&im, &im.names, recs, n, import_name) || finish(&im, journal)
                  ? -1
                  : 0;
     close_importer(&im);
-    knot_journal_records_free(&expanded);
+    knot__journal_records_free(&expanded);
     return rc;
 }
 
-int knot_trace_import(const char *journal_path, const char *db_path, knot_import_stats *stats,
-                      char *err, size_t errsize) {
+int knot__trace_import(const char *journal_path, const char *db_path, knot__import_stats *stats,
+                       char *err, size_t errsize) {
     int fd = open(journal_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, errsize, "%s: %s", journal_path, strerror(errno));
@@ -1134,7 +1134,7 @@ int knot_trace_import(const char *journal_path, const char *db_path, knot_import
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", db_path, (long)getpid());
     unlink(tmp);
-    int rc = knot_trace_import_buffer(map, size, journal_path, tmp, stats, err, errsize);
+    int rc = knot__trace_import_buffer(map, size, journal_path, tmp, stats, err, errsize);
     munmap(map, size);
     if (!rc && rename(tmp, db_path) != 0) {
         snprintf(err, errsize, "%s: %s", db_path, strerror(errno));

@@ -38,6 +38,6 @@
     "  (SELECT max(seq) FROM events GROUP BY task);\n"
 #define KNOT_TRACE_INDEXES_SQL ""
 
-static const char knot_trace_schema_sql[] = KNOT_TRACE_TABLES_SQL KNOT_TRACE_INDEXES_SQL;
+static const char knot__trace_schema_sql[] = KNOT_TRACE_TABLES_SQL KNOT_TRACE_INDEXES_SQL;
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * import: how fast a finished journal becomes an SQLite trace. Times the
- * importer alone (knot_trace_import, as knot import and knot run call it),
+ * importer alone (knot__trace_import, as knot import and knot run call it),
  * best of RUNS, without the validation and summary that knot import adds,
  * and prints what run-record.sh tabulates.
  *
@@ -55,11 +55,11 @@ int main(int argc, char **argv) {
         return 2;
     }
     double best = 0;
-    knot_import_stats stats;
+    knot__import_stats stats;
     for (int i = 0; i < runs; i++) {
         char err[512];
         double t0 = now();
-        if (knot_trace_import(argv[1], argv[2], &stats, err, sizeof err) != 0) {
+        if (knot__trace_import(argv[1], argv[2], &stats, err, sizeof err) != 0) {
             fprintf(stderr, "bench_import: %s\n", err);
             return 2;
         }

@@ -25,7 +25,7 @@ static inline sqlite3 *synthetic_trace_create(const char *path, const char *file
              "PRAGMA user_version=%d;",
              KNOT_TRACE_APPLICATION_ID, KNOT_TRACE_SCHEMA_VERSION);
     sqlite3_exec(db, pragmas, NULL, NULL, NULL);
-    sqlite3_exec(db, knot_trace_schema_sql, NULL, NULL, NULL);
+    sqlite3_exec(db, knot__trace_schema_sql, NULL, NULL, NULL);
     sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
     for (int s = 1; s <= 6; s++) {
         char sql[160];

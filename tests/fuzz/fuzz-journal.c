@@ -41,8 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         memcpy(buf, data + 1, size - 1);
     }
     char err[512];
-    knot_import_stats stats;
-    (void)knot_trace_import_buffer(buf, len, "fuzz", ":memory:", &stats, err, sizeof err);
+    knot__import_stats stats;
+    (void)knot__trace_import_buffer(buf, len, "fuzz", ":memory:", &stats, err, sizeof err);
     free(buf);
     return 0;
 }

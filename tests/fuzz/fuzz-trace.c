@@ -30,8 +30,8 @@ static void list_kinds(void) {
     if (nkinds)
         return;
     for (unsigned k = 0; k < KNOT_TRACE_KINDS; k++)
-        if (knot_trace_kind_name(k))
-            kinds[nkinds++] = knot_trace_kind_name(k);
+        if (knot__trace_kind_name(k))
+            kinds[nkinds++] = knot__trace_kind_name(k);
     kinds[nkinds++] = "bogus";
 }
 static const char *const phases[] = {"point", "begin", "end", "?"};
@@ -71,7 +71,7 @@ static sqlite3 *script_trace(const uint8_t *data, size_t size) {
     char pragmas[128];
     snprintf(pragmas, sizeof pragmas, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
              KNOT_TRACE_APPLICATION_ID, KNOT_TRACE_SCHEMA_VERSION);
-    must(db, sqlite3_exec(db, knot_trace_schema_sql, NULL, NULL, NULL), "the schema");
+    must(db, sqlite3_exec(db, knot__trace_schema_sql, NULL, NULL, NULL), "the schema");
     must(db, sqlite3_exec(db, pragmas, NULL, NULL, NULL), "the pragmas");
     sqlite3_stmt *task, *object, *site, *event, *frame;
     prepare(db, "INSERT OR IGNORE INTO tasks VALUES (?,?,?,?,?,?)", &task);
@@ -157,20 +157,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     sqlite3 *db = (data[0] & 1) ? raw_trace(data + 1, size - 1) : script_trace(data + 1, size - 1);
     if (!db)
         return 0;
-    knot_replay r;
+    knot__replay r;
     char err[512];
-    if (knot_replay_attach(&r, db, "fuzz", err, sizeof err) != 0)
+    if (knot__replay_attach(&r, db, "fuzz", err, sizeof err) != 0)
         return 0;
-    knot_findings fs = {0};
-    (void)knot_replay_run(&r, knot_dynamic_checks, knot_dynamic_checks_count, &fs, err, sizeof err);
-    knot_replay_close(&r);
-    knot_findings_sort(&fs);
+    knot__findings fs = {0};
+    (void)knot__replay_run(&r, knot__dynamic_checks, knot__dynamic_checks_count, &fs, err,
+                           sizeof err);
+    knot__replay_close(&r);
+    knot__findings_sort(&fs);
     FILE *sink = fopen("/dev/null", "w");
     if (sink) {
         for (int f = 0; f < 3; f++)
-            knot_findings_write(&fs, (enum knot_format)f, sink, false);
+            knot__findings_write(&fs, (enum knot__format)f, sink, false);
         fclose(sink);
     }
-    knot_findings_free(&fs);
+    knot__findings_free(&fs);
     return 0;
 }

@@ -78,7 +78,7 @@ static uint64_t awkward(uint64_t r, uint32_t task, uint64_t n) {
 static void add_events(void) {
     unsigned kinds[KNOT_TRACE_KINDS], nkinds = 0;
     for (unsigned k = 1; k < KNOT_TRACE_KINDS; k++)
-        if (knot_trace_kind_name(k))
+        if (knot__trace_kind_name(k))
             kinds[nkinds++] = k;
     uint64_t task_clock[TASKS + 1] = {0}, task_n[TASKS + 1] = {0}, obj_clock[OBJECTS] = {0};
     uint64_t ticks = 1000;
@@ -313,8 +313,9 @@ int main(int argc, char **argv) {
         char trace[4096], err[512];
         snprintf(trace, sizeof trace, "%s/import-rows-v%u.db", argv[1], version);
         remove(trace);
-        knot_import_stats stats;
-        if (knot_trace_import_buffer(journal, len, "import-rows", trace, &stats, err, sizeof err)) {
+        knot__import_stats stats;
+        if (knot__trace_import_buffer(journal, len, "import-rows", trace, &stats, err,
+                                      sizeof err)) {
             fprintf(stderr, "import-rows: version %u: %s\n", version, err);
             status = 2;
             break;

@@ -7,8 +7,8 @@
  * field of every event back. Run with KNOT_TRACE set. Exit 0 when all match. */
 #include "../xorshift.h"
 #include "internal.h"
-#include "journal-chunks.h"
 #include "record.h"
+#include "trace-journal-chunks.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -142,11 +142,11 @@ int main(void) {
         perror("mmap");
         return 2;
     }
-    knot_journal_records records;
+    knot__journal_records records;
     char err[256];
-    if (knot_journal_expand_chunks(map + KNOT__JOURNAL_HEADER,
-                                   (size_t)st.st_size - KNOT__JOURNAL_HEADER, KNOT__JOURNAL_HEADER,
-                                   &records, err, sizeof err)) {
+    if (knot__journal_expand_chunks(map + KNOT__JOURNAL_HEADER,
+                                    (size_t)st.st_size - KNOT__JOURNAL_HEADER, KNOT__JOURNAL_HEADER,
+                                    &records, err, sizeof err)) {
         fprintf(stderr, "rec-compact: %s\n", err);
         return 1;
     }
@@ -191,6 +191,6 @@ int main(void) {
     }
     printf("rec-compact: %zu events (%zu from a signal handler) read back exactly\n", total,
            handler_events);
-    knot_journal_records_free(&records);
+    knot__journal_records_free(&records);
     return 0;
 }
