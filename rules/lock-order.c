@@ -470,7 +470,9 @@ static void closed(search *q) {
 static void dfs(search *q, size_t v, int d) {
     const graph *g = q->g;
     int component = g->scc[q->start];
-    if (d == q->maxlen - 1) {
+    /* maxlen <= MAX_CYCLE, so this is the last hop at the latest; said here
+     * for the compiler, which cannot see it through the recursion. */
+    if (d >= MAX_CYCLE - 1 || d == q->maxlen - 1) {
         if (--q->budget < 0 || --*q->total < 0)
             return;
         const edge *back = edge_find(q->s, g->locks[v], g->locks[q->start]);
