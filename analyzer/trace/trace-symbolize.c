@@ -14,6 +14,7 @@
  * run answers for all the modules, which loads LLVM once instead of twice
  * for each module. */
 #include "trace-symbolize.h"
+#include "trace-outfile.h"
 #include "util-xalloc.h"
 
 #include <errno.h>
@@ -24,26 +25,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
-
-static bool on_path(const char *prog, char *out, size_t size) {
-    const char *path = getenv("PATH");
-    if (!path)
-        path = "/usr/bin:/bin";
-    while (*path) {
-        const char *colon = strchr(path, ':');
-        size_t n = colon ? (size_t)(colon - path) : strlen(path);
-        snprintf(out, size, "%.*s/%s", (int)n, path, prog);
-        if (access(out, X_OK) == 0)
-            return true;
-        path += n + (colon ? 1 : 0);
-    }
-    return false;
-}
 
 /* Whether module is a fixed-address executable (ET_EXEC): then symbolizers
  * want the absolute address, otherwise the offset into the module. */
@@ -324,8 +309,8 @@ knot__symbolizer *knot__symbolize_start(sqlite3 *db) {
     s->llvm = true;
     if (env && *env)
         snprintf(s->tool, sizeof s->tool, "%s", env), s->llvm = strstr(env, "addr2line") == NULL;
-    else if (!on_path("llvm-symbolizer", s->tool, sizeof s->tool))
-        s->llvm = false, (void)on_path("addr2line", s->tool, sizeof s->tool);
+    else if (!knot__find_program("llvm-symbolizer", s->tool, sizeof s->tool))
+        s->llvm = false, (void)knot__find_program("addr2line", s->tool, sizeof s->tool);
     if (access(s->tool, X_OK) != 0)
         return s; /* no symbolizer: sites stay module + address */
     if (s->llvm)
