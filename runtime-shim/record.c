@@ -332,11 +332,11 @@ static void intern_address(uintptr_t ra) {
 
 /* Set while this thread's recorder runs the unwinder, which is not the
  * program's code: the pthread calls it makes are not recorded (nor, in that
- * short while, a signal handler's). Recording
- * them would unwind again, inside the unwinder: nongnu libunwind (which
- * perf, for one, links, and whose _Unwind_Backtrace then serves every
- * library) creates and takes mutexes of its own there, and the nested
- * unwind waited forever for the one its caller held. */
+ * short while, a signal handler's). Recording them would unwind again,
+ * inside the unwinder: nongnu libunwind (which perf, for one, links, and
+ * whose _Unwind_Backtrace then serves every library) creates and takes
+ * mutexes of its own there, and the nested unwind waited forever for the
+ * one its caller held. */
 static KNOT__TLS bool in_unwinder;
 
 /* Frames of an interposed call's chain recorded: KNOT_CALL_DEPTH, 1 to
