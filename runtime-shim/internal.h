@@ -230,10 +230,8 @@ KNOT__HIDDEN void *knot__libc(_Atomic(void *) *slot, const char *name);
 typedef struct knot__sync_info {
     const void *addr;
     uint64_t id;
-    uint64_t clock;       /* under the object (atomically, for rwlock readers) */
-    uint64_t last_unlock; /* what the next lock follows */
-    uint64_t
-        last_unlock_time; /* mutexes: that unlock's time, which the next lock's is not before */
+    uint64_t clock;             /* under the object (atomically, for rwlock readers) */
+    uint64_t last_unlock;       /* what the next lock follows */
     uint64_t last_write_unlock; /* rwlocks: what the next read lock follows */
     /* Semaphores and barriers, which order nothing for knot themselves:
      * under this lock, with the clock. */
@@ -500,21 +498,6 @@ KNOT__HIDDEN uintptr_t knot__call_site(const void *return_address);
 KNOT__HIDDEN uint64_t knot__emit_call(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
                                       uint64_t *obj_clock, uintptr_t call_site, uint64_t a,
                                       uint64_t b);
-/* An event in two halves, so that little of its cost falls inside the
- * caller's critical section: its place in the order (clock, number, time),
- * taken under the object's lock (with the event's id); then, once the lock
- * is let go, the event written at that place. */
-typedef struct knot__event_place {
-    uint64_t id, clock, n, time;
-} knot__event_place;
-KNOT__HIDDEN knot__event_place knot__event_place_take(knot__task *t, uint64_t *obj_clock,
-                                                      uint64_t time);
-/* An event's time, read ahead of its place (0 for knot__event_place_take:
- * read it then). */
-KNOT__HIDDEN uint64_t knot__event_time(void);
-KNOT__HIDDEN uint64_t knot__emit_placed(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
-                                        const knot__event_place *place, uintptr_t call_site,
-                                        uint64_t a, uint64_t b);
 KNOT__HIDDEN void knot__emit_name(uint64_t obj, const char *name);
 /* Record where an interposed object lives: a global's symbol names it. */
 KNOT__HIDDEN void knot__emit_address(uint64_t obj, const void *addr);

@@ -4,16 +4,10 @@
  * signal is recorded. Untraced, each call costs one branch and an indirect
  * call.
  *
- * Order: a lock's event takes its place (its clock) while the mutex is held,
- * an unlock's before it is released, so the mutex itself orders its events as
- * it orders the operations. Each mutex gets an object id, a Lamport clock and
- * the id of its last unlock in the side table of sync-table.c.
- *
- * Cost: a program that takes a mutex in a tight loop on two threads waits
- * for it in the kernel more often the longer its critical section runs, so
- * the recorder does as little as it can while the mutex is held: the call's
- * site (its call chain) and a first try's time are read before the lock is
- * taken, and an unlock's event is written once the mutex is let go. */
+ * Order: a lock's event is written while the mutex is held, an unlock's
+ * before it is released, so the mutex itself orders its events as it orders
+ * the operations. Each mutex gets an object id, a Lamport clock and the id of
+ * its last unlock in the side table of sync-table.c. */
 #include "internal.h"
 
 #include <dlfcn.h>
@@ -82,58 +76,31 @@ static int lock_slow(pthread_mutex_t *m, const knot__deadline *d, const void *ra
     return ((timedlock_fn)knot__libc(&real_timedlock, "pthread_mutex_timedlock"))(m, d->abstime);
 }
 
-static int mutex_lock_untraced(pthread_mutex_t *m, const knot__deadline *d, const void *ra) {
-    int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
-    return rc == EBUSY ? lock_slow(m, d, ra) : rc;
-}
-
-/* The event of a lock taken at the first try (rc 0), or not taken (an
- * error): its time was read before the try, so that the program's critical
- * section does not wait for the clock, and is raised to the last unlock's
- * when that came later (the unlock let the mutex go before the try took it). */
-static void trace_first_try(uint16_t kind, knot__task *t, knot__sync_info *i, uintptr_t site,
-                            uint64_t before, int rc) {
-    knot__event_place place;
-    if (rc == 0)
-        place = knot__event_place_take(t, &i->clock,
-                                       i->last_unlock_time > before ? i->last_unlock_time : before);
-    else
-        place = knot__event_place_take(t, NULL, before);
-    knot__emit_placed(kind, KNOT__POINT, t, i->id, &place, site, rc == 0 ? i->last_unlock : 0,
-                      (uint64_t)rc);
-}
-
 static int traced_lock(pthread_mutex_t *m, const knot__deadline *d, const void *ra) {
     uint16_t kind = d ? KNOT__EV_MUTEX_TIMEDLOCK : KNOT__EV_MUTEX_LOCK;
     knot__task *t = knot__self();
     knot__sync_info *i = knot__sync_info_of(m);
-    if (!i)
-        return mutex_lock_untraced(m, d, ra);
-    /* The call's site and time before the lock is taken: the program's
-     * critical section pays for the event's clock and its write alone. */
-    uintptr_t site = knot__call_site(ra);
-    uint64_t before = knot__event_time();
     int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
-    if (rc != EBUSY) {
-        trace_first_try(kind, t, i, site, before, rc);
-        return rc;
+    if (!i)
+        return rc == EBUSY ? lock_slow(m, d, ra) : rc;
+    uint8_t phase = KNOT__POINT;
+    if (rc == EBUSY) {
+        /* Contended: a begin now, the end once the mutex is ours (or not). */
+        knot__emit_at(kind, KNOT__BEGIN, t, i->id, NULL, ra, 0, 0);
+        rc = lock_slow(m, d, ra);
+        phase = KNOT__END;
     }
-    /* Contended: a begin now, the end once the mutex is ours (or not). */
-    knot__emit_call(kind, KNOT__BEGIN, t, i->id, NULL, site, 0, 0);
-    rc = lock_slow(m, d, ra);
-    knot__emit_call(kind, KNOT__END, t, i->id, rc == 0 ? &i->clock : NULL, site,
-                    rc == 0 ? i->last_unlock : 0, (uint64_t)rc);
+    knot__emit_at(kind, phase, t, i->id, rc == 0 ? &i->clock : NULL, ra,
+                  rc == 0 ? i->last_unlock : 0, (uint64_t)rc);
     return rc;
 }
 
 static int traced_trylock(pthread_mutex_t *m, const void *ra) {
-    knot__sync_info *i = knot__sync_info_of(m);
-    if (!i)
-        return real(&real_trylock, "pthread_mutex_trylock")(m);
-    uintptr_t site = knot__call_site(ra);
-    uint64_t before = knot__event_time();
     int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
-    trace_first_try(KNOT__EV_MUTEX_TRYLOCK, knot__self(), i, site, before, rc);
+    knot__sync_info *i = knot__sync_info_of(m);
+    if (i)
+        knot__emit_at(KNOT__EV_MUTEX_TRYLOCK, KNOT__POINT, knot__self(), i->id,
+                      rc == 0 ? &i->clock : NULL, ra, rc == 0 ? i->last_unlock : 0, (uint64_t)rc);
     return rc;
 }
 
@@ -141,20 +108,15 @@ static int traced_unlock(pthread_mutex_t *m, const void *ra) {
     knot__sync_info *i = knot__sync_info_of(m);
     if (!i)
         return real(&real_unlock, "pthread_mutex_unlock")(m);
-    /* The event's place is taken while the mutex is still held, so that the
-     * next lock's event comes after it; the event is written once the mutex
-     * is let go, outside the program's critical section. (An unlock by a
-     * thread that does not hold the mutex is a bug of the program; it is
-     * recorded, followed by its error.) */
+    /* Recorded while still held, so the next lock's event comes after it.
+     * (An unlock by a thread that does not hold the mutex is a bug of the
+     * program; it is recorded, followed by its error.) */
     knot__task *t = knot__self();
-    knot__event_place place = knot__event_place_take(t, &i->clock, 0);
-    i->last_unlock = place.id;
-    i->last_unlock_time = place.time;
+    i->last_unlock =
+        knot__emit_at(KNOT__EV_MUTEX_UNLOCK, KNOT__POINT, t, i->id, &i->clock, ra, 0, 0);
     int rc = real(&real_unlock, "pthread_mutex_unlock")(m);
-    uintptr_t site = knot__call_site(ra);
-    knot__emit_placed(KNOT__EV_MUTEX_UNLOCK, KNOT__POINT, t, i->id, &place, site, 0, 0);
     if (rc != 0)
-        knot__emit_call(KNOT__EV_MUTEX_UNLOCK, KNOT__POINT, t, i->id, NULL, site, 0, (uint64_t)rc);
+        knot__emit_at(KNOT__EV_MUTEX_UNLOCK, KNOT__POINT, t, i->id, NULL, ra, 0, (uint64_t)rc);
     return rc;
 }
 
@@ -187,8 +149,10 @@ int knot__mutex_trylock(pthread_mutex_t *m, const void *ra) { return wired(mutex
 int knot__mutex_unlock(pthread_mutex_t *m, const void *ra) { return unwired(mutex_unlock(m, ra)); }
 
 static int mutex_lock(pthread_mutex_t *m, const knot__deadline *d, const void *ra) {
-    if (KNOT__LIKELY(!knot__tracing) || knot__recording)
-        return mutex_lock_untraced(m, d, ra);
+    if (KNOT__LIKELY(!knot__tracing) || knot__recording) {
+        int rc = real(&real_trylock, "pthread_mutex_trylock")(m);
+        return rc == EBUSY ? lock_slow(m, d, ra) : rc;
+    }
     return traced_lock(m, d, ra);
 }
 

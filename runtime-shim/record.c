@@ -391,16 +391,16 @@ static inline uint64_t zigzag(uint64_t difference) {
 
 /* A compact event at p, whose KNOT__C_MAX bytes c has just reserved: encoded
  * against c's base, the bytes it did not take given back, committed. */
-static inline void write_compact(uint8_t *p, cursor *c, uint64_t task, uint64_t n, uint64_t clock,
-                                 uint64_t time, uint64_t obj, uint64_t site, uint64_t a, uint64_t b,
-                                 uint8_t kind_phase) {
+static inline void write_compact(uint8_t *p, cursor *c, const knot__task *t, uint64_t n,
+                                 uint64_t clock, uint64_t time, uint64_t obj, uint64_t site,
+                                 uint64_t a, uint64_t b, uint8_t kind_phase) {
     knot__chunk_base *base = &c->base;
     unsigned tag = KNOT__C_EVENT;
     uint8_t *q = p + 2;
-    if (task == base->task && n == base->n + 1) {
+    if (t->id == base->task && n == base->n + 1) {
         tag |= KNOT__C_NEXT_OF_TASK;
     } else {
-        q = put_varint(q, task);
+        q = put_varint(q, t->id);
         q = put_varint(q, n);
     }
     q = put_varint(q, zigzag(clock - base->clock));
@@ -423,7 +423,7 @@ static inline void write_compact(uint8_t *p, cursor *c, uint64_t task, uint64_t 
     } else if (a_task == 0) {
         tag |= KNOT__C_WITH_A_MODE(KNOT__C_A_VALUE);
         q = put_varint(q, a);
-    } else if (a_task == task && a_n <= n) {
+    } else if (a_task == t->id && a_n <= n) {
         tag |= KNOT__C_WITH_A_MODE(KNOT__C_A_OWN_TASK);
         q = put_varint(q, n - a_n);
     } else {
@@ -434,7 +434,7 @@ static inline void write_compact(uint8_t *p, cursor *c, uint64_t task, uint64_t 
     q = put_varint(q, zigzag(b));
     p[1] = kind_phase;
     c->next = q; /* what the event did not take */
-    base->task = task;
+    base->task = t->id;
     base->n = n;
     base->clock = clock;
     base->time = time;
@@ -442,10 +442,12 @@ static inline void write_compact(uint8_t *p, cursor *c, uint64_t task, uint64_t 
     atomic_store_explicit((_Atomic uint8_t *)p, (uint8_t)tag, memory_order_release);
 }
 
-/* An event's place in the order: one more than the larger of its task's
- * and its object's clocks (the caller holds the object's lock), its number
- * in its task, and its time (now, unless the caller read it already). */
-static inline knot__event_place take_place(knot__task *t, uint64_t *obj_clock, uint64_t time) {
+/* Write an event whose site (a knot_site or a return address, both known
+ * by their address) has been interned. */
+static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, uint64_t *obj_clock,
+                     uintptr_t site, uint64_t a, uint64_t b) {
+    if (!t)
+        t = &runtime_task;
     uint64_t clock = t->clock;
     if (obj_clock && *obj_clock > clock)
         clock = *obj_clock;
@@ -454,48 +456,31 @@ static inline knot__event_place take_place(knot__task *t, uint64_t *obj_clock, u
     if (obj_clock)
         *obj_clock = clock;
     uint64_t n = ++t->events;
-    return (knot__event_place){
-        .id = KNOT__EVENT_ID(t->id, n), .clock = clock, .n = n, .time = time ? time : event_time()};
-}
-
-/* Write task's event at place pl, whose site (a knot_site or a return
- * address, both known by their address) has been interned. */
-static void write_event(uint16_t kind, uint8_t phase, uint64_t task, uint64_t obj,
-                        const knot__event_place *pl, uintptr_t site, uint64_t a, uint64_t b) {
+    uint64_t id = KNOT__EVENT_ID(t->id, n);
+    uint64_t time = event_time();
     if (KNOT__UNLIKELY(kind >= KNOT__C_KIND_LIMIT)) {
         write_full(&(knot__rec){.type = KNOT__REC_EVENT,
                                 .phase = phase,
                                 .kind = kind,
-                                .u32 = (uint32_t)task,
-                                .id = pl->id,
-                                .clock = pl->clock,
+                                .u32 = (uint32_t)t->id,
+                                .id = id,
+                                .clock = clock,
                                 .obj = obj,
                                 .site = site,
                                 .a = a,
                                 .b = b,
-                                .time_ns = pl->time},
+                                .time_ns = time},
                    NULL, 0);
-        return;
+        return id;
     }
     cursor *c = begin_item();
     if (!c)
-        return;
+        return id;
     uint8_t *p = reserve(c, KNOT__C_MAX);
     if (p)
-        write_compact(p, c, task, pl->n, pl->clock, pl->time, obj, site, a, b,
-                      KNOT__C_KIND_PHASE(kind, phase));
+        write_compact(p, c, t, n, clock, time, obj, site, a, b, KNOT__C_KIND_PHASE(kind, phase));
     end_item();
-}
-
-/* Record an event (knot__recording is raised: a signal handler does not
- * record in the middle of it). */
-static uint64_t emit(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj, uint64_t *obj_clock,
-                     uintptr_t site, uint64_t a, uint64_t b) {
-    if (!t)
-        t = &runtime_task;
-    knot__event_place pl = take_place(t, obj_clock, 0);
-    write_event(kind, phase, t->id, obj, &pl, site, a, b);
-    return pl.id;
+    return id;
 }
 
 KNOT__TLS unsigned knot__recording;
@@ -531,31 +516,6 @@ uint64_t knot__emit_call(uint16_t kind, uint8_t phase, knot__task *t, uint64_t o
     uint64_t id = emit(kind, phase, t, obj, obj_clock, call_site, a, b);
     knot__recording--;
     return id;
-}
-
-uint64_t knot__event_time(void) {
-    knot__recording++; /* it may write a clock record */
-    uint64_t time = event_time();
-    knot__recording--;
-    return time;
-}
-
-knot__event_place knot__event_place_take(knot__task *t, uint64_t *obj_clock, uint64_t time) {
-    knot__recording++;
-    knot__event_place pl = take_place(t ? t : &runtime_task, obj_clock, time);
-    knot__recording--;
-    return pl;
-}
-
-uint64_t knot__emit_placed(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
-                           const knot__event_place *place, uintptr_t call_site, uint64_t a,
-                           uint64_t b) {
-    if (KNOT__UNLIKELY(in_unwinder))
-        return 0;
-    knot__recording++;
-    write_event(kind, phase, (t ? t : &runtime_task)->id, obj, place, call_site, a, b);
-    knot__recording--;
-    return place->id;
 }
 
 uint64_t knot__emit_at(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
