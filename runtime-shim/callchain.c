@@ -178,6 +178,7 @@ typedef struct walk_memo {
     unsigned nslots, n;           /* stack slots read; frames found */
     uintptr_t slot[MEMO_SLOTS], value[MEMO_SLOTS];
     uintptr_t out[KNOT__CHAIN_MAX];
+    uintptr_t note; /* the caller's, for this chain (knot__callchain); 0 when new */
 } walk_memo;
 
 static KNOT__TLS walk_memo memos[MEMOS];
@@ -233,8 +234,9 @@ static unsigned walk(uintptr_t ra0, uintptr_t lo, uintptr_t hi, uintptr_t ra, ui
 #endif
 
 unsigned __attribute__((noinline))
-knot__callchain(const void *return_address, uintptr_t *out, unsigned max) {
+knot__callchain(const void *return_address, uintptr_t *out, unsigned max, uintptr_t **note) {
     uintptr_t ra0 = (uintptr_t)return_address;
+    *note = NULL;
     if (max == 0 || !ra0)
         return 0;
     if (max == 1) {
@@ -248,14 +250,26 @@ knot__callchain(const void *return_address, uintptr_t *out, unsigned max) {
     uintptr_t hi = stack_top(lo), entry = entry_frame();
     walk_memo *m = memo_of(ra0);
     if (memo_holds(m, lo, hi, ra0, entry) && m->n <= max) {
-        memcpy(out, m->out, m->n * sizeof *out);
+        *note = &m->note;
+        if (m->note == 0) /* else the caller needs no frames */
+            memcpy(out, m->out, m->n * sizeof *out);
         return m->n;
     }
     unsigned n = walk(ra0, lo, hi, (uintptr_t)__builtin_return_address(0), entry, out, max, m);
     m->lo = lo, m->hi = hi, m->ra0 = ra0, m->entry = entry, m->n = n;
+    m->note = 0;
     memcpy(m->out, out, n * sizeof *out);
-    if (n > 0)
+    if (n > 0) {
+        *note = &m->note;
         return n;
+    }
 #endif
     return chain_unwound(ra0, out, max);
+}
+
+void knot__callchain_forget_notes(void) {
+#if defined(__x86_64__)
+    for (unsigned i = 0; i < MEMOS; i++)
+        memos[i].note = 0;
+#endif
 }

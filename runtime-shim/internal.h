@@ -506,8 +506,14 @@ KNOT__HIDDEN void knot__emit_address(uint64_t obj, const void *addr);
 
 /* Store in out[0..max) the return address of the interposed call
  * (return_address) and those of its callers, outermost last; returns how
- * many. Called by the runtime's own frames below that call. */
-KNOT__HIDDEN unsigned knot__callchain(const void *return_address, uintptr_t *out, unsigned max);
+ * many. Called by the runtime's own frames below that call. *note is then
+ * NULL, or a word the caller may keep a non-zero note in for this chain (its
+ * interned site): while the same chain is found again from the same place,
+ * the note is there, and out is left as it was. */
+KNOT__HIDDEN unsigned knot__callchain(const void *return_address, uintptr_t *out, unsigned max,
+                                      uintptr_t **note);
+/* Clear this thread's notes (the recorder starts a new journal). */
+KNOT__HIDDEN void knot__callchain_forget_notes(void);
 KNOT__HIDDEN uint64_t knot__object_id(void);
 KNOT__HIDDEN void knot__recorder_fork_child(void);
 

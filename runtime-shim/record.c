@@ -344,16 +344,10 @@ static KNOT__TLS bool in_unwinder;
 #define CALL_DEPTH_DEFAULT 6
 static unsigned call_depth = CALL_DEPTH_DEFAULT;
 
-/* An interposed call's site: its call chain, interned the first time it is
- * seen (with each of its addresses), or its return address alone when that
- * is all there is. */
-static uintptr_t intern_chain(const void *return_address) {
-    uintptr_t pcs[KNOT__CHAIN_MAX];
-    int saved = errno;
-    in_unwinder = true;
-    unsigned n = knot__callchain(return_address, pcs, call_depth);
-    in_unwinder = false;
-    errno = saved;
+/* An interposed call's site: its call chain pcs[0..n), interned the first
+ * time it is seen (with each of its addresses), or its return address alone
+ * when that is all there is. */
+static uintptr_t intern_pcs(const void *return_address, const uintptr_t *pcs, unsigned n) {
     if (n <= 1) {
         intern_address((uintptr_t)return_address);
         return (uintptr_t)return_address;
@@ -371,6 +365,24 @@ static uintptr_t intern_chain(const void *return_address) {
         payload[i] = pcs[i];
     uint32_t len = n * (uint32_t)sizeof *payload;
     write_full(&(knot__rec){.type = KNOT__REC_CHAIN, .u32 = len, .site = key}, payload, len);
+    return key;
+}
+
+/* The same for the call whose return address is given, its chain found
+ * by walking the stack (the walk remembers the site of a chain it finds
+ * again from the same place). */
+static uintptr_t intern_chain(const void *return_address) {
+    uintptr_t pcs[KNOT__CHAIN_MAX], *note;
+    int saved = errno;
+    in_unwinder = true;
+    unsigned n = knot__callchain(return_address, pcs, call_depth, &note);
+    in_unwinder = false;
+    errno = saved;
+    if (note && *note) /* the same chain from the same place: interned then */
+        return *note;
+    uintptr_t key = intern_pcs(return_address, pcs, n);
+    if (note)
+        *note = key;
     return key;
 }
 
@@ -599,6 +611,7 @@ static void forget_journal(void) {
     /* The only thread left (after fork), or the one that yields, forgets
      * what it knew of the old journal's sites. */
     memset(sites_known, 0, sizeof sites_known);
+    knot__callchain_forget_notes();
     tsc_clock = false;
     for (size_t i = 0; i < MAX_SEGMENTS; i++) {
         uint8_t *seg = atomic_load_explicit(&segments[i], memory_order_relaxed);
