@@ -532,7 +532,13 @@ uint64_t knot__emit_call(uint16_t kind, uint8_t phase, knot__task *t, uint64_t o
 
 uint64_t knot__emit_at(uint16_t kind, uint8_t phase, knot__task *t, uint64_t obj,
                        uint64_t *obj_clock, const void *return_address, uint64_t a, uint64_t b) {
-    return knot__emit_call(kind, phase, t, obj, obj_clock, knot__call_site(return_address), a, b);
+    if (KNOT__UNLIKELY(in_unwinder))
+        return 0;
+    knot__recording++;
+    uintptr_t site = return_address ? intern_chain(return_address) : 0;
+    uint64_t id = emit(kind, phase, t, obj, obj_clock, site, a, b);
+    knot__recording--;
+    return id;
 }
 
 void knot__emit_name(uint64_t obj, const char *name) {
